@@ -1,0 +1,149 @@
+// buildApp(): database, plugins, modules and jobs, wired from one config. It never listens;
+// main.ts does, and tests use app.inject().
+import { randomUUID } from 'node:crypto';
+import Fastify from 'fastify';
+import pino, { type DestinationStream, type Logger } from 'pino';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { App } from './app-types.ts';
+import type { Config } from './config.ts';
+import type { AppContext } from './context.ts';
+import { openDatabase, type DbHandle } from './db/index.ts';
+import { migrate } from './db/migrate.ts';
+import { Jobs } from './jobs/index.ts';
+import { systemClock, type Clock } from './lib/clock.ts';
+import { ClientAuthenticator } from './modules/clients/authenticator.ts';
+import { clientSchemas, registerClientRoutes } from './modules/clients/routes.ts';
+import { ConfigSchema, registerConfigRoutes } from './modules/config/routes.ts';
+import { registerOpsRoutes } from './modules/ops/routes.ts';
+import { clientAuthPlugin } from './plugins/client-auth.ts';
+import { errorsPlugin } from './plugins/errors.ts';
+import { fingerprintPlugin } from './plugins/fingerprint.ts';
+import { metricsPlugin } from './plugins/metrics.ts';
+import { openapiPlugin } from './plugins/openapi.ts';
+import { rateLimitPlugin } from './plugins/rate-limit.ts';
+import { validatorCompiler } from './plugins/validation.ts';
+import { resolveRuntimeSecrets, type RuntimeSecrets } from './runtime-secrets.ts';
+import './plugins/types.ts';
+
+export interface BuildOptions {
+  config: Config;
+  /** An open database (tests pass a fresh clone); otherwise opened from config. */
+  dbHandle?: DbHandle;
+  /** Apply pending migrations at start (default true). */
+  migrate?: boolean;
+  /** Where JSON logs go (default stdout); tests capture them. */
+  logStream?: DestinationStream;
+  clock?: Clock;
+  secrets?: RuntimeSecrets;
+  /** Run job workers in this process (default true). */
+  workers?: boolean;
+  jobsPollingIntervalSeconds?: number;
+}
+
+export interface BuiltApp {
+  app: App;
+  ctx: AppContext;
+  jobs: Jobs;
+  /** Set while a graceful shutdown is under way: /readyz answers 503. */
+  state: { shuttingDown: boolean };
+}
+
+// Secrets, tokens and identity data never reach the logs.
+export const LOG_REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers["ratio-client-secret"]',
+  'req.headers["ratio-client-session-id"]',
+  'req.headers.cookie',
+  'req.headers["ratio-device-fingerprint"]',
+  '*.password',
+  '*.secret',
+  '*.clientSecret',
+  '*.otp',
+  '*.idNumber',
+  '*.ssn',
+  '*.accessToken',
+  '*.access_token',
+  '*.privateKey',
+  '*.sessionJwt',
+  'err.config',
+  'err.request',
+  'err.response',
+];
+
+export function createLogger(config: Config, stream?: DestinationStream): Logger {
+  return pino(
+    {
+      level: config.log.level,
+      base: { service: 'onramp', mode: config.mode },
+      redact: { paths: LOG_REDACT_PATHS, censor: '[REDACTED]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    stream,
+  );
+}
+
+const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,64}$/;
+
+export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
+  const { config } = options;
+  const log = createLogger(config, options.logStream);
+  const clock = options.clock ?? systemClock;
+  const secrets = options.secrets ?? resolveRuntimeSecrets(config);
+  const dbHandle =
+    options.dbHandle ??
+    (await openDatabase({ url: config.db.url, dataDir: config.db.dataDir, poolMax: config.db.poolMax, statementTimeoutMs: config.db.statementTimeoutMs }));
+  if (options.migrate !== false) await migrate(dbHandle.db);
+
+  const ctx: AppContext = {
+    config,
+    db: dbHandle.db,
+    dbHandle,
+    log,
+    clock,
+    secrets,
+    clientAuth: new ClientAuthenticator(dbHandle.db, clock, config.clients.cacheTtlMs),
+  };
+  const jobs = new Jobs(dbHandle, { pollingIntervalSeconds: options.jobsPollingIntervalSeconds ?? 1, log });
+  const state = { shuttingDown: false };
+
+  const app = Fastify({
+    loggerInstance: log,
+    bodyLimit: config.http.bodyLimitBytes,
+    trustProxy: config.http.trustProxy,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : `req_${randomUUID()}`;
+    },
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+
+  app.setValidatorCompiler(validatorCompiler);
+  // Only JSON bodies are accepted: anything else is 415.
+  app.removeContentTypeParser('text/plain');
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(errorsPlugin);
+  await app.register(metricsPlugin);
+  await app.register(rateLimitPlugin, { config: config.rateLimit });
+  await app.register(clientAuthPlugin, { authenticator: ctx.clientAuth });
+  await app.register(fingerprintPlugin);
+  await app.register(openapiPlugin, { config });
+  for (const schema of [...clientSchemas, ConfigSchema]) app.addSchema(schema);
+
+  registerOpsRoutes(app, ctx, state);
+  registerClientRoutes(app, ctx);
+  registerConfigRoutes(app, ctx);
+
+  const workers = options.workers ?? true;
+  app.addHook('onReady', async () => {
+    await jobs.start({ workers });
+  });
+  app.addHook('onClose', async () => {
+    await jobs.stop();
+    if (!options.dbHandle) await dbHandle.close();
+  });
+
+  return { app, ctx, jobs, state };
+}

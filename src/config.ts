@@ -1,0 +1,255 @@
+// One typed configuration object, read from environment variables and validated at start.
+// A bad value stops the server with a message naming the variable and what is allowed.
+import path from 'node:path';
+
+export type Mode = 'sandbox' | 'production';
+
+export interface Config {
+  mode: Mode;
+  http: {
+    host: string;
+    port: number;
+    /** The URL partners reach this server at; used in links, the SIWE domain and sandbox URLs. */
+    publicUrl: string;
+    bodyLimitBytes: number;
+    /** How long a graceful shutdown waits for in-flight requests before closing anyway. */
+    shutdownGraceMs: number;
+    trustProxy: boolean;
+  };
+  db: {
+    /** PostgreSQL server URL; when absent the embedded PGlite database is used. */
+    url: string | undefined;
+    /** PGlite data directory (embedded mode only). */
+    dataDir: string;
+    poolMax: number;
+    statementTimeoutMs: number;
+  };
+  /** Where sandbox mode keeps generated keys and the demo client's secret between restarts. */
+  stateDir: string;
+  log: { level: string };
+  secrets: {
+    /** AES-256-GCM keys for data at rest, `kid:base64` comma-separated; the first one encrypts. */
+    encryptionKeys: string | undefined;
+    /** Ed25519 private key (PKCS#8 PEM or JWK JSON) that signs session JWTs. */
+    jwtSigningKey: string | undefined;
+  };
+  demoClient: { id: string | undefined; secret: string | undefined };
+  clients: {
+    /** How long a rotated-out client secret keeps working. */
+    secretOverlapSeconds: number;
+    /** Lifetime of a client session (`ratio-client-session-id`). */
+    sessionTtlSeconds: number;
+    /** How long a client row is cached in memory; disabling takes effect across processes within this. */
+    cacheTtlMs: number;
+  };
+  rateLimit: {
+    enabled: boolean;
+    perClientPerMinute: number;
+    perIpPerMinute: number;
+  };
+  product: ProductConfig;
+}
+
+/** What a partner's front end needs to present purchases; exposed at GET /v1/config. */
+export interface ProductConfig {
+  termsOfUseUrl: string;
+  /** Ratio fee in basis points of the fiat amount. */
+  feeBps: { INSTANT: number; STANDARD: number };
+  /** Smallest purchase per network, in USD cents. */
+  minimumCents: { ETHEREUM: bigint; POLYGON: bigint };
+  limits: {
+    /** INSTANT purchases per rolling 24 hours, USD cents. */
+    instantDailyCents: bigint;
+    /** All purchases per rolling 24 hours, USD cents. */
+    dailyCents: bigint;
+    /** All purchases per rolling 7 days, USD cents. */
+    weeklyCents: bigint;
+    /** Purchases per rolling 24 hours. */
+    transactionsPerDay: number;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads typed values from the environment, collecting every problem instead of stopping at the first. */
+export class EnvReader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  raw(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+
+  string(name: string, fallback: string, opts: { maxLength?: number } = {}): string {
+    const value = this.raw(name) ?? fallback;
+    if (opts.maxLength !== undefined && value.length > opts.maxLength) {
+      this.problems.push(`${name}: must be at most ${opts.maxLength} characters`);
+    }
+    return value;
+  }
+
+  optional(name: string): string | undefined {
+    return this.raw(name);
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!/^-?\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      this.problems.push(`${name}: must be an integer from ${min} to ${max} (got "${value}")`);
+      return fallback;
+    }
+    return Number(value);
+  }
+
+  decimal(name: string, fallback: string, pattern = /^\d+(\.\d+)?$/): string {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!pattern.test(value)) {
+      this.problems.push(`${name}: must be a non-negative decimal number such as ${fallback} (got "${value}")`);
+      return fallback;
+    }
+    return value;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (['true', '1', 'yes'].includes(value.toLowerCase())) return true;
+    if (['false', '0', 'no'].includes(value.toLowerCase())) return false;
+    this.problems.push(`${name}: must be true or false (got "${value}")`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(value)) {
+      this.problems.push(`${name}: must be one of ${allowed.join(', ')} (got "${value}")`);
+      return fallback;
+    }
+    return value as T;
+  }
+
+  url(name: string, fallback: string | undefined, protocols: string[]): string | undefined {
+    const value = this.raw(name) ?? fallback;
+    if (value === undefined) return undefined;
+    try {
+      const parsed = new URL(value);
+      if (!protocols.includes(parsed.protocol)) throw new Error('protocol');
+      return value.replace(/\/+$/, '');
+    } catch {
+      this.problems.push(`${name}: must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')} (got "${redactUrl(value)}")`);
+      return fallback;
+    }
+  }
+
+  require(name: string, value: unknown, why: string): void {
+    if (value === undefined || value === '') this.problems.push(`${name}: is required ${why}`);
+  }
+}
+
+function redactUrl(value: string): string {
+  return value.replace(/\/\/([^@/]*)@/, '//***@');
+}
+
+/** Builds the configuration from `env`; throws ConfigError listing every invalid variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const r = new EnvReader(env);
+  const mode = r.oneOf<Mode>('ONRAMP_MODE', 'sandbox', ['sandbox', 'production']);
+  const host = r.string('HOST', '127.0.0.1');
+  const port = r.int('PORT', 3000, 0, 65535);
+  const displayHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  const publicUrl = r.url('ONRAMP_PUBLIC_URL', `http://${displayHost}:${port}`, ['http:', 'https:'])!;
+  const stateDir = path.resolve(r.string('ONRAMP_STATE_DIR', './.onramp'));
+
+  const config: Config = {
+    mode,
+    http: {
+      host,
+      port,
+      publicUrl,
+      bodyLimitBytes: r.int('ONRAMP_BODY_LIMIT_BYTES', 100 * 1024, 1024, 10 * 1024 * 1024),
+      shutdownGraceMs: r.int('ONRAMP_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+      trustProxy: r.bool('ONRAMP_TRUST_PROXY', false),
+    },
+    db: {
+      url: r.url('DATABASE_URL', undefined, ['postgres:', 'postgresql:']),
+      dataDir: path.resolve(r.string('ONRAMP_DATA_DIR', path.join(stateDir, 'data'))),
+      poolMax: r.int('ONRAMP_DB_POOL_MAX', 10, 1, 200),
+      statementTimeoutMs: r.int('ONRAMP_DB_STATEMENT_TIMEOUT_MS', 15_000, 100, 600_000),
+    },
+    stateDir,
+    log: { level: r.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) },
+    secrets: {
+      encryptionKeys: r.optional('ONRAMP_ENCRYPTION_KEYS'),
+      jwtSigningKey: r.optional('ONRAMP_JWT_SIGNING_KEY'),
+    },
+    demoClient: { id: r.optional('ONRAMP_DEMO_CLIENT_ID'), secret: r.optional('ONRAMP_DEMO_CLIENT_SECRET') },
+    clients: {
+      secretOverlapSeconds: r.int('ONRAMP_CLIENT_SECRET_OVERLAP_SECONDS', 24 * 3600, 0, 30 * 24 * 3600),
+      sessionTtlSeconds: r.int('ONRAMP_CLIENT_SESSION_TTL_SECONDS', 30 * 60, 60, 24 * 3600),
+      cacheTtlMs: r.int('ONRAMP_CLIENT_CACHE_TTL_MS', 5_000, 0, 300_000),
+    },
+    rateLimit: {
+      enabled: r.bool('ONRAMP_RATE_LIMIT_ENABLED', true),
+      perClientPerMinute: r.int('ONRAMP_RATE_LIMIT_PER_CLIENT_PER_MINUTE', 1200, 1, 1_000_000),
+      perIpPerMinute: r.int('ONRAMP_RATE_LIMIT_PER_IP_PER_MINUTE', 600, 1, 1_000_000),
+    },
+    product: readProductConfig(r),
+  };
+
+  if (config.demoClient.id !== undefined && !UUID_RE.test(config.demoClient.id)) {
+    r.problems.push('ONRAMP_DEMO_CLIENT_ID: must be a UUID such as 00000000-0000-4000-8000-000000000000');
+  }
+  if ((config.demoClient.id === undefined) !== (config.demoClient.secret === undefined)) {
+    r.problems.push('ONRAMP_DEMO_CLIENT_ID and ONRAMP_DEMO_CLIENT_SECRET: set both or neither');
+  }
+  if (config.demoClient.secret !== undefined && config.demoClient.secret.length < 32) {
+    r.problems.push('ONRAMP_DEMO_CLIENT_SECRET: must be at least 32 characters');
+  }
+  if (mode === 'production') {
+    const why = 'in production mode (sandbox mode generates one and keeps it under ONRAMP_STATE_DIR)';
+    r.require('ONRAMP_ENCRYPTION_KEYS', config.secrets.encryptionKeys, why);
+    r.require('ONRAMP_JWT_SIGNING_KEY', config.secrets.jwtSigningKey, why);
+    r.require('DATABASE_URL', config.db.url, 'in production mode (the embedded database is for sandbox use)');
+    if (config.demoClient.id !== undefined) r.problems.push('ONRAMP_DEMO_CLIENT_ID: the demo client exists only in sandbox mode');
+    if (!publicUrl.startsWith('https://')) r.problems.push('ONRAMP_PUBLIC_URL: must be an https:// URL in production mode');
+  }
+
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return config;
+}
+
+function usdCents(r: EnvReader, name: string, fallback: string): bigint {
+  const text = r.decimal(name, fallback, /^\d{1,9}(\.\d{1,2})?$/);
+  const [whole, fraction = ''] = text.split('.');
+  return BigInt(whole!) * 100n + BigInt(fraction.padEnd(2, '0'));
+}
+
+function readProductConfig(r: EnvReader): ProductConfig {
+  const limits = {
+    instantDailyCents: usdCents(r, 'ONRAMP_LIMIT_INSTANT_DAILY_USD', '3000'),
+    dailyCents: usdCents(r, 'ONRAMP_LIMIT_DAILY_USD', '5000'),
+    weeklyCents: usdCents(r, 'ONRAMP_LIMIT_WEEKLY_USD', '15000'),
+    transactionsPerDay: r.int('ONRAMP_LIMIT_TRANSACTIONS_PER_DAY', 4, 1, 1000),
+  };
+  if (limits.instantDailyCents > limits.dailyCents) r.problems.push('ONRAMP_LIMIT_INSTANT_DAILY_USD: must not exceed ONRAMP_LIMIT_DAILY_USD');
+  if (limits.dailyCents > limits.weeklyCents) r.problems.push('ONRAMP_LIMIT_DAILY_USD: must not exceed ONRAMP_LIMIT_WEEKLY_USD');
+  return {
+    termsOfUseUrl: r.url('ONRAMP_TERMS_OF_USE_URL', 'https://ratio.me/legal/ratio-labs-usa-inc-terms-of-service', ['https:', 'http:'])!,
+    feeBps: { INSTANT: r.int('ONRAMP_FEE_INSTANT_BPS', 300, 0, 5000), STANDARD: r.int('ONRAMP_FEE_STANDARD_BPS', 0, 0, 5000) },
+    minimumCents: { ETHEREUM: usdCents(r, 'ONRAMP_MINIMUM_ETHEREUM_USD', '20'), POLYGON: usdCents(r, 'ONRAMP_MINIMUM_POLYGON_USD', '1') },
+    limits,
+  };
+}
+
+export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

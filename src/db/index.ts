@@ -1,0 +1,105 @@
+// One database handle for both engines: embedded PGlite (sandbox default) and a PostgreSQL server
+// through `pg`. Same migrations, same Kysely queries.
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import { PGliteDialect } from './pglite-dialect.ts';
+import type { Database } from './schema.ts';
+
+export type Db = Kysely<Database>;
+export type Tx = Transaction<Database>;
+/** Either the root handle or a transaction: repository functions accept both. */
+export type Executor = Kysely<Database> | Transaction<Database>;
+
+export interface DbHandle {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  /** The PostgreSQL server URL when kind is 'postgres'. */
+  url?: string;
+  /** PGlite only: the database as a data-dir tarball (tests clone a migrated template from it). */
+  dump?: () => Promise<Blob>;
+  close(): Promise<void>;
+}
+
+const INT8_OID = 20;
+const INT8_ARRAY_OID = 1016;
+
+export interface OpenOptions {
+  url?: string;
+  /** PGlite data directory, or 'memory://' */
+  dataDir?: string;
+  /** A PGlite data-dir tarball to start from (tests clone a migrated template this way). */
+  loadDataDir?: Blob;
+  poolMax?: number;
+  statementTimeoutMs?: number;
+  applicationName?: string;
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
+  if (opts.url) return openPostgres(opts.url, opts);
+  return openPglite(opts.dataDir ?? 'memory://', opts.loadDataDir);
+}
+
+async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<DbHandle> {
+  if (!dataDir.startsWith('memory://')) fs.mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
+  const pglite = new PGlite(dataDir, {
+    ...(loadDataDir ? { loadDataDir } : {}),
+    parsers: {
+      [INT8_OID]: (value: string) => BigInt(value),
+      [INT8_ARRAY_OID]: (value: string) => parseIntArray(value),
+    },
+  });
+  await pglite.waitReady;
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  let closed = false;
+  return {
+    db,
+    kind: 'pglite',
+    dump: () => pglite.dumpDataDir('none'),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy();
+      await pglite.close();
+    },
+  };
+}
+
+function parseIntArray(value: string): bigint[] {
+  const inner = value.replace(/^\{|\}$/g, '');
+  return inner === '' ? [] : inner.split(',').map((v) => BigInt(v));
+}
+
+async function openPostgres(url: string, opts: OpenOptions): Promise<DbHandle> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.poolMax ?? 10,
+    statement_timeout: opts.statementTimeoutMs ?? 15_000,
+    connectionTimeoutMillis: 10_000,
+    application_name: opts.applicationName ?? 'onramp',
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+        if (oid === INT8_OID) return (v: string) => BigInt(v);
+        if (oid === INT8_ARRAY_OID) return parseIntArray;
+        return pg.types.getTypeParser(oid, format);
+      }) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client's error (server restart) must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  let closed = false;
+  return {
+    db,
+    kind: 'postgres',
+    url,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy();
+    },
+  };
+}
+

@@ -1,0 +1,112 @@
+// Kysely table types. Each module declares its tables in its own file and they are composed here,
+// so a module's migration and its types change together.
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/** A timestamptz column: Date when read, Date or ISO string when written, defaulted by the database. */
+export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+export type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+/** A bigint column (money in minor units). Read as bigint; written as bigint or a decimal string. */
+export type Int8 = ColumnType<bigint, bigint | string | number, bigint | string | number>;
+export type Json<T = unknown> = ColumnType<T, string | T, string | T>;
+
+export interface ClientsTable {
+  id: string;
+  name: string;
+  status: Generated<'ACTIVE' | 'DISABLED'>;
+  is_demo: Generated<boolean>;
+  allowed_origins: Generated<string[]>;
+  redirect_uris: Generated<string[]>;
+  android_package_names: Generated<string[]>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ClientSecretsTable {
+  id: string;
+  client_id: string;
+  secret_hash: Buffer | Uint8Array;
+  hint: string;
+  created_at: Timestamp;
+  expires_at: NullableTimestamp;
+}
+
+export interface ClientSessionsTable {
+  id_hash: Buffer | Uint8Array;
+  client_id: string;
+  signing_address: string;
+  signing_type: string;
+  deposit_address: string;
+  deposit_type: string;
+  user_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export interface UsersTable {
+  id: string;
+  client_id: string;
+  first_name: string;
+  middle_name: string | null;
+  last_name: string;
+  email: string;
+  email_normalized: string;
+  phone: string;
+  country: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface UserClientsTable {
+  user_id: string;
+  client_id: string;
+  created_at: Timestamp;
+}
+
+export interface EventsTable {
+  id: string;
+  user_id: string | null;
+  type: string;
+  data: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+}
+
+export interface AuditLogTable {
+  id: string;
+  at: Timestamp;
+  actor_type: 'CLIENT' | 'USER' | 'OPERATOR' | 'SYSTEM';
+  actor_id: string | null;
+  action: string;
+  client_id: string | null;
+  user_id: string | null;
+  subject_type: string | null;
+  subject_id: string | null;
+  request_id: string | null;
+  ip: string | null;
+  device_fingerprint: Json<Record<string, unknown>> | null;
+  details: Json<Record<string, unknown>>;
+}
+
+export interface SchemaMigrationsTable {
+  version: number;
+  name: string;
+  checksum: string;
+  applied_at: Timestamp;
+}
+
+export interface FoundationTables {
+  clients: ClientsTable;
+  client_secrets: ClientSecretsTable;
+  client_sessions: ClientSessionsTable;
+  users: UsersTable;
+  user_clients: UserClientsTable;
+  events: EventsTable;
+  audit_log: AuditLogTable;
+  schema_migrations: SchemaMigrationsTable;
+}
+
+// Modules add their table interfaces to this intersection.
+export type Database = FoundationTables;
+
+export type Row<T extends keyof Database> = Selectable<Database[T]>;
+export type NewRow<T extends keyof Database> = Insertable<Database[T]>;

@@ -1,0 +1,23 @@
+// Time as a dependency, so tests can move it and expiry logic never reads Date.now() directly.
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** A clock tests move by hand. */
+export class ManualClock implements Clock {
+  private ms: number;
+  constructor(start: Date | string | number = Date.now()) {
+    this.ms = new Date(start).getTime();
+  }
+  now(): Date {
+    return new Date(this.ms);
+  }
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+  set(to: Date | string | number): void {
+    this.ms = new Date(to).getTime();
+  }
+}

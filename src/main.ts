@@ -1,0 +1,78 @@
+// Starts onramp: reads config, builds the app, listens, and shuts down gracefully on SIGTERM/SIGINT.
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { ensureDemoClient, type DemoCredentials } from './modules/clients/ensure-demo-client.ts';
+
+function banner(config: Config, address: string, demo: DemoCredentials | undefined): string {
+  const lines = [
+    '',
+    `  onramp is running in ${config.mode} mode`,
+    '',
+    `  API          ${address}`,
+    `  Docs         ${address}/docs`,
+    `  OpenAPI      ${address}/v1/api-docs`,
+    `  Database     ${config.db.url ? 'PostgreSQL server (DATABASE_URL)' : `embedded PGlite at ${config.db.dataDir}`}`,
+  ];
+  if (demo) {
+    lines.push(
+      '',
+      '  Demo client (sandbox)',
+      `  ratio-client-id:      ${demo.clientId}`,
+      `  ratio-client-secret:  ${demo.clientSecret}`,
+      '',
+      '  Try it:',
+      `  curl -H 'ratio-client-id: ${demo.clientId}' -H 'ratio-client-secret: ${demo.clientSecret}' ${address}/v1/config`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+
+  const { app, ctx, state } = await buildApp({ config });
+  const demo = config.mode === 'sandbox' ? await ensureDemoClient(ctx.db, config, ctx.clock) : undefined;
+  await app.listen({ host: config.http.host, port: config.http.port });
+  const port = (app.server.address() as { port: number }).port;
+  const address = config.http.publicUrl.replace(/:\d+$/, '') === config.http.publicUrl ? config.http.publicUrl : config.http.publicUrl.replace(/:\d+$/, `:${port}`);
+  process.stdout.write(banner(config, address, demo));
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    state.shuttingDown = true;
+    ctx.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    const timer = setTimeout(() => {
+      ctx.log.error({ graceMs: config.http.shutdownGraceMs }, 'shutdown grace period over; exiting');
+      process.exit(1);
+    }, config.http.shutdownGraceMs);
+    timer.unref();
+    app.close().then(
+      () => {
+        ctx.log.info('shutdown complete');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        ctx.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`onramp failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

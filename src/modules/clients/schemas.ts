@@ -1,0 +1,43 @@
+import { Type } from '@sinclair/typebox';
+import { WALLET_TYPES } from '../../lib/addresses.ts';
+import { DateTime, Obj, StringEnum } from '../../lib/schema.ts';
+
+export const WalletTypeSchema = StringEnum(WALLET_TYPES, { description: 'The type of wallet' });
+
+export const UserMaskSchema = Type.Object(
+  {
+    id: Type.String({ description: 'The unique identifier of the user' }),
+    createTime: DateTime('The time the user was created'),
+    updateTime: DateTime('The time the user was last updated'),
+    phoneMask: Type.String({ description: "The last 4 digits of the user's phone number" }),
+  },
+  { $id: 'UserMask', title: 'UserMask' },
+);
+
+export const CreateClientSessionRequest = Obj(
+  {
+    signingAddress: Type.String({ minLength: 1, maxLength: 128, description: 'The wallet address that will be used to authenticate' }),
+    signingType: WalletTypeSchema,
+    depositAddress: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 128, description: 'The wallet address that will be used as the deposit target; defaults to the signing address' }),
+    ),
+  },
+  { title: 'CreateClientSessionRequest' },
+);
+
+export const ClientSessionSchema = Type.Object(
+  {
+    id: Type.String({ description: 'The session ID; send it as the ratio-client-session-id header' }),
+    createTime: DateTime('The time the session was created'),
+    updateTime: DateTime('The time the session was last updated'),
+    expireTime: DateTime('When the session stops working (onramp extension)'),
+    depositAddress: Type.String({ description: 'The address of the deposit wallet' }),
+    depositType: WalletTypeSchema,
+    userMask: Type.Optional(Type.Ref(UserMaskSchema)),
+    signingAddress: Type.String({ description: 'The address of the signing wallet' }),
+    signingType: WalletTypeSchema,
+  },
+  { $id: 'ClientSession', title: 'ClientSession' },
+);
+
+export const SessionIdParams = Obj({ sessionId: Type.String({ minLength: 1, maxLength: 128 }) });

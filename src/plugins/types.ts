@@ -1,0 +1,54 @@
+// What every route declares and what every request carries. Routes under /v1 must declare
+// `config.auth`; the OpenAPI plugin refuses to start otherwise, so no route is open by accident.
+import type { DeviceFingerprint } from './fingerprint.ts';
+
+/**
+ * - `public`: no credentials (health, docs, JWKS, sandbox pages).
+ * - `client-secret`: `ratio-client-id` + `ratio-client-secret` (server-to-server only).
+ * - `client`: client id + secret, or a `ratio-client-session-id` from an embedded front end.
+ */
+export type ClientAuth = 'public' | 'client-secret' | 'client';
+
+/**
+ * What the route needs from the user session (`Authorization: Bearer <sessionJwt>`):
+ * - `none`: no user session is read.
+ * - `optional`: a session is read when sent (auth endpoints adding a factor to it).
+ * - `one`: any one proven factor (reads).
+ * - `two`: two factors, one of them SMS (writes that move money or change identity).
+ */
+export type UserAuth = 'none' | 'optional' | 'one' | 'two';
+
+export interface ClientPrincipal {
+  id: string;
+  name: string;
+  isDemo: boolean;
+  /** How the client authenticated on this request. */
+  via: 'secret' | 'session';
+  /** Present when `via` is 'session'. */
+  session?: ClientSessionPrincipal;
+  redirectUris: string[];
+  androidPackageNames: string[];
+}
+
+export interface ClientSessionPrincipal {
+  idHash: Buffer;
+  signingAddress: string;
+  signingType: string;
+  depositAddress: string;
+  depositType: string;
+  userId: string | null;
+  expiresAt: Date;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    auth?: ClientAuth;
+    user?: UserAuth;
+    /** OpenAPI tag; defaults from the URL. */
+    tag?: string;
+  }
+  interface FastifyRequest {
+    client: ClientPrincipal | null;
+    fingerprint: DeviceFingerprint | null;
+  }
+}
