@@ -12,8 +12,8 @@ import { migrate } from './db/migrate.ts';
 import { Jobs } from './jobs/index.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { ClientAuthenticator } from './modules/clients/authenticator.ts';
-import { clientSchemas, registerClientRoutes } from './modules/clients/routes.ts';
-import { ConfigSchema, registerConfigRoutes } from './modules/config/routes.ts';
+import { EventBus } from './modules/events/publish.ts';
+import { MODULES } from './modules/index.ts';
 import { registerOpsRoutes } from './modules/ops/routes.ts';
 import { clientAuthPlugin } from './plugins/client-auth.ts';
 import { errorsPlugin } from './plugins/errors.ts';
@@ -94,6 +94,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
     (await openDatabase({ url: config.db.url, dataDir: config.db.dataDir, poolMax: config.db.poolMax, statementTimeoutMs: config.db.statementTimeoutMs }));
   if (options.migrate !== false) await migrate(dbHandle.db);
 
+  const jobs = new Jobs(dbHandle, { pollingIntervalSeconds: options.jobsPollingIntervalSeconds ?? 1, log });
   const ctx: AppContext = {
     config,
     db: dbHandle.db,
@@ -101,9 +102,10 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
     log,
     clock,
     secrets,
+    jobs,
+    events: new EventBus(dbHandle.db, jobs),
     clientAuth: new ClientAuthenticator(dbHandle.db, clock, config.clients.cacheTtlMs),
   };
-  const jobs = new Jobs(dbHandle, { pollingIntervalSeconds: options.jobsPollingIntervalSeconds ?? 1, log });
   const state = { shuttingDown: false };
 
   const app = Fastify({
@@ -130,11 +132,13 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   await app.register(clientAuthPlugin, { authenticator: ctx.clientAuth });
   await app.register(fingerprintPlugin);
   await app.register(openapiPlugin, { config });
-  for (const schema of [...clientSchemas, ConfigSchema]) app.addSchema(schema);
+  for (const module of MODULES) for (const schema of module.schemas ?? []) app.addSchema(schema);
 
   registerOpsRoutes(app, ctx, state);
-  registerClientRoutes(app, ctx);
-  registerConfigRoutes(app, ctx);
+  for (const module of MODULES) {
+    module.routes?.(app, ctx);
+    module.jobs?.(ctx);
+  }
 
   const workers = options.workers ?? true;
   app.addHook('onReady', async () => {

@@ -2,8 +2,10 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Db, DbHandle } from './db/index.ts';
+import type { Jobs } from './jobs/index.ts';
 import type { Clock } from './lib/clock.ts';
 import type { ClientAuthenticator } from './modules/clients/authenticator.ts';
+import type { EventBus } from './modules/events/publish.ts';
 import type { RuntimeSecrets } from './runtime-secrets.ts';
 
 export interface AppContext {
@@ -13,5 +15,8 @@ export interface AppContext {
   log: Logger;
   clock: Clock;
   secrets: RuntimeSecrets;
+  jobs: Jobs;
+  /** The outbox: publish KYC_UPDATED / BANK_UPDATED / ACTIVITY_UPDATED in the changing transaction. */
+  events: EventBus;
   clientAuth: ClientAuthenticator;
 }

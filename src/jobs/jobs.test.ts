@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import pino from 'pino';
+import { openTestDatabase } from '../../test/helpers.ts';
+import type { DbHandle } from '../db/index.ts';
+import { Jobs } from './index.ts';
+
+async function waitFor(check: () => boolean, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('jobs', () => {
+  let db: DbHandle;
+  let jobs: Jobs;
+  const seen: string[] = [];
+  let failuresLeft = 1;
+
+  before(async () => {
+    db = await openTestDatabase();
+    jobs = new Jobs(db, { pollingIntervalSeconds: 0.5, log: pino({ level: 'silent' }) });
+    jobs.define<{ value: string }>({ name: 'test-echo', handler: async (job) => void seen.push(job.data.value) });
+    jobs.define<{ value: string }>({
+      name: 'test-flaky',
+      retryDelaySeconds: 1,
+      retryBackoff: false,
+      handler: async (job) => {
+        if (failuresLeft-- > 0) throw new Error('transient');
+        seen.push(job.data.value);
+      },
+    });
+    await jobs.start({ workers: true });
+  });
+  after(async () => {
+    await jobs.stop();
+    await db.close();
+  });
+
+  it('runs a job enqueued inside a committed transaction, and none from a rolled-back one', async () => {
+    await db.db.transaction().execute(async (trx) => {
+      await jobs.send('test-echo', { value: 'committed' }, { trx });
+    });
+    await assert.rejects(
+      db.db.transaction().execute(async (trx) => {
+        await jobs.send('test-echo', { value: 'rolled-back' }, { trx });
+        throw new Error('abort');
+      }),
+    );
+    await waitFor(() => seen.includes('committed'));
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.ok(!seen.includes('rolled-back'));
+  });
+
+  it('retries a failing job', async () => {
+    await jobs.send('test-flaky', { value: 'eventually' });
+    await waitFor(() => seen.includes('eventually'));
+    assert.equal(failuresLeft, -1);
+  });
+});

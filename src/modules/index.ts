@@ -1,0 +1,21 @@
+// Every module of the API. A module contributes response schemas (named OpenAPI components), routes,
+// and job queues; app.ts registers them in this order. Add a module here, nowhere else.
+import type { TSchema } from '@sinclair/typebox';
+import type { App } from '../app-types.ts';
+import type { AppContext } from '../context.ts';
+import { clientSchemas, registerClientRoutes } from './clients/routes.ts';
+import { ConfigSchema, registerConfigRoutes } from './config/routes.ts';
+
+export interface Module {
+  name: string;
+  /** Response components, registered with app.addSchema before any route. */
+  schemas?: TSchema[];
+  routes?: (app: App, ctx: AppContext) => void;
+  /** Defines job queues and event subscriptions; runs before the app starts its workers. */
+  jobs?: (ctx: AppContext) => void;
+}
+
+export const MODULES: Module[] = [
+  { name: 'clients', schemas: clientSchemas, routes: registerClientRoutes },
+  { name: 'config', schemas: [ConfigSchema], routes: registerConfigRoutes },
+];
