@@ -40,6 +40,26 @@ export interface ClientSessionPrincipal {
   expiresAt: Date;
 }
 
+export type Factor = 'WALLET' | 'SMS' | 'EMAIL';
+
+/**
+ * The server-side user session behind `Authorization: Bearer <sessionJwt>` (built by the auth module).
+ * A session is bound to its client and records the factors it has proven and what they proved.
+ */
+export interface UserSession {
+  id: string;
+  clientId: string;
+  /** The user this session is for; null until a factor identifies an existing user or one is created. */
+  userId: string | null;
+  factors: Factor[];
+  /** The signing wallet proven by a wallet signature in this session. */
+  wallet?: { address: string; type: 'EVM' | 'SOLANA' };
+  /** The E.164 phone proven by SMS in this session. */
+  phone?: string;
+  /** The (normalised) email proven by email OTP in this session. */
+  email?: string;
+}
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     auth?: ClientAuth;
@@ -50,5 +70,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     client: ClientPrincipal | null;
     fingerprint: DeviceFingerprint | null;
+    /** Set by the auth module for routes with `config.user` other than 'none'. */
+    session: UserSession | null;
   }
 }
