@@ -14,6 +14,7 @@ import { systemClock, type Clock } from './lib/clock.ts';
 import { ClientAuthenticator } from './modules/clients/authenticator.ts';
 import { EventBus } from './modules/events/publish.ts';
 import { MODULES } from './modules/index.ts';
+import { registerOperatorRoutes } from './operator/routes.ts';
 import { registerOpsRoutes } from './modules/ops/routes.ts';
 import { clientAuthPlugin } from './plugins/client-auth.ts';
 import { errorsPlugin } from './plugins/errors.ts';
@@ -38,6 +39,8 @@ export interface BuildOptions {
   /** Run job workers in this process (default true). */
   workers?: boolean;
   jobsPollingIntervalSeconds?: number;
+  /** Enables POST /operator/commands for the local CLI (main.ts sets it). */
+  operatorToken?: string;
 }
 
 export interface BuiltApp {
@@ -124,6 +127,11 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   app.removeContentTypeParser('text/plain');
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // A keep-alive connection busy when shutdown began would otherwise linger until its timeout.
+    if (state.shuttingDown) reply.header('connection', 'close');
+  });
+  app.addHook('preClose', async () => {
+    state.shuttingDown = true;
   });
 
   await app.register(errorsPlugin);
@@ -135,6 +143,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   for (const module of MODULES) for (const schema of module.schemas ?? []) app.addSchema(schema);
 
   registerOpsRoutes(app, ctx, state);
+  if (options.operatorToken) registerOperatorRoutes(app, ctx, options.operatorToken);
   for (const module of MODULES) {
     module.routes?.(app, ctx);
     module.jobs?.(ctx);

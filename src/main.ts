@@ -1,7 +1,9 @@
 // Starts onramp: reads config, builds the app, listens, and shuts down gracefully on SIGTERM/SIGINT.
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
+import { newSecret } from './lib/crypto.ts';
 import { ensureDemoClient, type DemoCredentials } from './modules/clients/ensure-demo-client.ts';
+import { readLiveInstance, removeInstance, writeInstance } from './operator/instance.ts';
 
 function banner(config: Config, address: string, demo: DemoCredentials | undefined): string {
   const lines = [
@@ -39,10 +41,20 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const { app, ctx, state } = await buildApp({ config });
+  const running = config.db.url ? undefined : readLiveInstance(config);
+  if (running) {
+    process.stderr.write(
+      `Another onramp server (pid ${running.pid}, ${running.url}) is using the embedded database at ${config.db.dataDir}.\n` +
+        'Stop it first, or set ONRAMP_STATE_DIR / ONRAMP_DATA_DIR to use another one.\n',
+    );
+    process.exit(1);
+  }
+  const operatorToken = newSecret('op_');
+  const { app, ctx, state } = await buildApp({ config, operatorToken });
   const demo = config.mode === 'sandbox' ? await ensureDemoClient(ctx.db, config, ctx.clock) : undefined;
   await app.listen({ host: config.http.host, port: config.http.port });
   const port = (app.server.address() as { port: number }).port;
+  writeInstance(config, { pid: process.pid, url: `http://127.0.0.1:${port}`, operatorToken, dataDir: config.db.dataDir, startedAt: new Date().toISOString() });
   const address = config.http.publicUrl.replace(/:\d+$/, '') === config.http.publicUrl ? config.http.publicUrl : config.http.publicUrl.replace(/:\d+$/, `:${port}`);
   process.stdout.write(banner(config, address, demo));
 
@@ -59,6 +71,7 @@ async function main(): Promise<void> {
     timer.unref();
     app.close().then(
       () => {
+        removeInstance(config);
         ctx.log.info('shutdown complete');
         process.exit(0);
       },

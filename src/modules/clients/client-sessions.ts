@@ -91,6 +91,8 @@ export async function createClientSession(
     deposit_address: depositAddress,
     deposit_type: depositType,
     user_id: null,
+    created_at: now,
+    updated_at: now,
     expires_at: new Date(now.getTime() + ttlSeconds * 1000),
   });
   return view(db, id, row);

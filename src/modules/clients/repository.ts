@@ -59,7 +59,7 @@ export async function findDemoClient(db: Executor): Promise<ClientRow | undefine
   return db.selectFrom('clients').selectAll().where('is_demo', '=', true).executeTakeFirst();
 }
 
-export async function insertClientSession(db: Executor, row: Omit<ClientSessionRow, 'created_at' | 'updated_at'>): Promise<ClientSessionRow> {
+export async function insertClientSession(db: Executor, row: ClientSessionRow): Promise<ClientSessionRow> {
   return db.insertInto('client_sessions').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
