@@ -13,6 +13,11 @@ import { Jobs } from './jobs/index.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { ClientAuthenticator } from './modules/clients/authenticator.ts';
 import { EventBus } from './modules/events/publish.ts';
+import { UserSessions } from './modules/auth/sessions.ts';
+import { eoaVerifier } from './modules/auth/signatures.ts';
+import { SessionTokens } from './modules/auth/tokens.ts';
+import { createMessaging } from './providers/messaging.ts';
+import { SandboxInbox } from './sandbox/inbox/store.ts';
 import { MODULES } from './modules/index.ts';
 import { registerOperatorRoutes } from './operator/routes.ts';
 import { registerOpsRoutes } from './modules/ops/routes.ts';
@@ -22,6 +27,7 @@ import { fingerprintPlugin } from './plugins/fingerprint.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
 import { rateLimitPlugin } from './plugins/rate-limit.ts';
+import { userSessionPlugin } from './plugins/user-session.ts';
 import { validatorCompiler } from './plugins/validation.ts';
 import { resolveRuntimeSecrets, type RuntimeSecrets } from './runtime-secrets.ts';
 import './plugins/types.ts';
@@ -68,6 +74,8 @@ export const LOG_REDACT_PATHS = [
   '*.access_token',
   '*.privateKey',
   '*.sessionJwt',
+  'res.headers["ratio-authentication-refresh"]',
+  '*.authToken',
   'err.config',
   'err.request',
   'err.response',
@@ -98,6 +106,8 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   if (options.migrate !== false) await migrate(dbHandle.db);
 
   const jobs = new Jobs(dbHandle, { pollingIntervalSeconds: options.jobsPollingIntervalSeconds ?? 1, log });
+  const tokens = await SessionTokens.create(secrets.jwtSigningKeyPem, config.auth.jwt.issuer, config.auth.jwt.ttlSeconds);
+  const inbox = new SandboxInbox(dbHandle.db, clock);
   const ctx: AppContext = {
     config,
     db: dbHandle.db,
@@ -108,6 +118,10 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
     jobs,
     events: new EventBus(dbHandle.db, jobs),
     clientAuth: new ClientAuthenticator(dbHandle.db, clock, config.clients.cacheTtlMs),
+    sessions: new UserSessions(dbHandle.db, clock, tokens, config.auth),
+    evmVerifier: eoaVerifier,
+    messaging: createMessaging(config.messaging, inbox, config.auth.otp.ttlSeconds),
+    inbox,
   };
   const state = { shuttingDown: false };
 
@@ -138,6 +152,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   await app.register(metricsPlugin);
   await app.register(rateLimitPlugin, { config: config.rateLimit });
   await app.register(clientAuthPlugin, { authenticator: ctx.clientAuth });
+  await app.register(userSessionPlugin, { sessions: ctx.sessions });
   await app.register(fingerprintPlugin);
   await app.register(openapiPlugin, { config });
   for (const module of MODULES) for (const schema of module.schemas ?? []) app.addSchema(schema);
@@ -155,6 +170,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   });
   app.addHook('onClose', async () => {
     await jobs.stop();
+    await ctx.messaging.close();
     if (!options.dbHandle) await dbHandle.close();
   });
 

@@ -48,6 +48,74 @@ export interface Config {
     perIpPerMinute: number;
   };
   product: ProductConfig;
+  auth: AuthConfig;
+  messaging: MessagingConfig;
+}
+
+/** User authentication: session JWTs, server-side sessions, wallet challenges and one-time codes. */
+export interface AuthConfig {
+  jwt: {
+    /** `iss` of every session JWT (the public URL). */
+    issuer: string;
+    ttlSeconds: number;
+    /** A JWT with less than this left is replaced through the `ratio-authentication-refresh` header. */
+    refreshWithinSeconds: number;
+  };
+  session: {
+    /** A session unused for this long ends (10 minutes, as the Ratio docs say). */
+    idleSeconds: number;
+    /** A session ends this long after sign-in however active it is. */
+    maxSeconds: number;
+  };
+  /** The EIP-4361 (Sign-In with Ethereum) challenge; Solana wallets sign the same shape of message. */
+  challenge: {
+    domain: string;
+    uri: string;
+    statement: string;
+    evmChainId: number;
+    solanaChainId: string;
+    ttlSeconds: number;
+  };
+  otp: {
+    ttlSeconds: number;
+    /** Wrong tries allowed per code. */
+    maxAttempts: number;
+    /** Consecutive wrong codes per phone or email (across codes) that lock it out… */
+    lockoutFailures: number;
+    /** …for this long. */
+    lockoutSeconds: number;
+    /** Shortest time between two codes sent to one phone or email. */
+    resendIntervalSeconds: number;
+    sendsPerDestinationPerHour: number;
+    sendsPerIpPerHour: number;
+  };
+}
+
+export type SmsProviderName = 'sandbox' | 'twilio';
+export type EmailProviderName = 'sandbox' | 'smtp';
+
+/** Where SMS and email go. Sandbox providers write to the sandbox inbox; production refuses them. */
+export interface MessagingConfig {
+  /** The name users see in codes and emails. */
+  brandName: string;
+  sms: {
+    provider: SmsProviderName;
+    timeoutMs: number;
+    twilio: {
+      accountSid: string | undefined;
+      authToken: string | undefined;
+      from: string | undefined;
+      messagingServiceSid: string | undefined;
+      baseUrl: string;
+    };
+  };
+  email: {
+    provider: EmailProviderName;
+    timeoutMs: number;
+    /** smtp:// or smtps:// URL with credentials, for the smtp provider. */
+    smtpUrl: string | undefined;
+    from: string;
+  };
 }
 
 /** What a partner's front end needs to present purchases; exposed at GET /v1/config. */
@@ -205,6 +273,8 @@ export function loadConfig(env: Env = process.env): Config {
       perIpPerMinute: r.int('ONRAMP_RATE_LIMIT_PER_IP_PER_MINUTE', 600, 1, 1_000_000),
     },
     product: readProductConfig(r),
+    auth: readAuthConfig(r, publicUrl),
+    messaging: readMessagingConfig(r, mode, publicUrl),
   };
 
   if (config.demoClient.id !== undefined && !UUID_RE.test(config.demoClient.id)) {
@@ -226,6 +296,78 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return config;
+}
+
+function readAuthConfig(r: EnvReader, publicUrl: string): AuthConfig {
+  const ttlSeconds = r.int('ONRAMP_JWT_TTL_SECONDS', 300, 30, 3600);
+  const config: AuthConfig = {
+    jwt: { issuer: publicUrl, ttlSeconds, refreshWithinSeconds: r.int('ONRAMP_JWT_REFRESH_WITHIN_SECONDS', 120, 0, 3600) },
+    session: {
+      idleSeconds: r.int('ONRAMP_SESSION_IDLE_SECONDS', 600, 60, 24 * 3600),
+      maxSeconds: r.int('ONRAMP_SESSION_MAX_SECONDS', 12 * 3600, 300, 7 * 24 * 3600),
+    },
+    challenge: {
+      domain: r.string('ONRAMP_SIWE_DOMAIN', new URL(publicUrl).host, { maxLength: 253 }),
+      uri: r.url('ONRAMP_SIWE_URI', publicUrl, ['http:', 'https:'])!,
+      statement: r.string('ONRAMP_SIWE_STATEMENT', 'Sign in to buy crypto with your bank account. This request costs nothing.', { maxLength: 300 }),
+      evmChainId: r.int('ONRAMP_SIWE_CHAIN_ID', 1, 1, 2 ** 31 - 1),
+      solanaChainId: r.oneOf('ONRAMP_SIWS_CHAIN_ID', 'mainnet', ['mainnet', 'devnet', 'testnet', 'localnet']),
+      // EIP-4361 challenges live at most five minutes (issue 4).
+      ttlSeconds: r.int('ONRAMP_WALLET_CHALLENGE_TTL_SECONDS', 300, 30, 300),
+    },
+    otp: {
+      ttlSeconds: r.int('ONRAMP_OTP_TTL_SECONDS', 600, 60, 600),
+      maxAttempts: r.int('ONRAMP_OTP_MAX_ATTEMPTS', 5, 1, 5),
+      lockoutFailures: r.int('ONRAMP_OTP_LOCKOUT_FAILURES', 10, 2, 100),
+      lockoutSeconds: r.int('ONRAMP_OTP_LOCKOUT_SECONDS', 3600, 60, 7 * 24 * 3600),
+      resendIntervalSeconds: r.int('ONRAMP_OTP_RESEND_INTERVAL_SECONDS', 30, 0, 3600),
+      sendsPerDestinationPerHour: r.int('ONRAMP_OTP_SENDS_PER_DESTINATION_PER_HOUR', 5, 1, 1000),
+      sendsPerIpPerHour: r.int('ONRAMP_OTP_SENDS_PER_IP_PER_HOUR', 30, 1, 1_000_000),
+    },
+  };
+  if (config.jwt.refreshWithinSeconds >= ttlSeconds) r.problems.push('ONRAMP_JWT_REFRESH_WITHIN_SECONDS: must be less than ONRAMP_JWT_TTL_SECONDS');
+  if (/[\r\n]/.test(config.challenge.statement)) r.problems.push('ONRAMP_SIWE_STATEMENT: must be one line (EIP-4361)');
+  return config;
+}
+
+function readMessagingConfig(r: EnvReader, mode: Mode, publicUrl: string): MessagingConfig {
+  const fallback = mode === 'sandbox' ? 'sandbox' : undefined;
+  const sms = r.oneOf<SmsProviderName | 'unset'>('ONRAMP_SMS_PROVIDER', fallback ?? 'unset', ['sandbox', 'twilio']);
+  const email = r.oneOf<EmailProviderName | 'unset'>('ONRAMP_EMAIL_PROVIDER', fallback ?? 'unset', ['sandbox', 'smtp']);
+  const config: MessagingConfig = {
+    brandName: r.string('ONRAMP_BRAND_NAME', 'onramp', { maxLength: 40 }),
+    sms: {
+      provider: sms === 'unset' ? 'twilio' : sms,
+      timeoutMs: r.int('ONRAMP_SMS_TIMEOUT_MS', 10_000, 100, 60_000),
+      twilio: {
+        accountSid: r.optional('ONRAMP_TWILIO_ACCOUNT_SID'),
+        authToken: r.optional('ONRAMP_TWILIO_AUTH_TOKEN'),
+        from: r.optional('ONRAMP_TWILIO_FROM'),
+        messagingServiceSid: r.optional('ONRAMP_TWILIO_MESSAGING_SERVICE_SID'),
+        baseUrl: r.url('ONRAMP_TWILIO_BASE_URL', 'https://api.twilio.com', ['https:', 'http:'])!,
+      },
+    },
+    email: {
+      provider: email === 'unset' ? 'smtp' : email,
+      timeoutMs: r.int('ONRAMP_EMAIL_TIMEOUT_MS', 15_000, 100, 120_000),
+      smtpUrl: r.url('ONRAMP_SMTP_URL', undefined, ['smtp:', 'smtps:']),
+      from: r.string('ONRAMP_EMAIL_FROM', `onramp <no-reply@${new URL(publicUrl).hostname}>`, { maxLength: 300 }),
+    },
+  };
+  const production = 'in production mode (choose a real provider; sandbox providers only write to the sandbox inbox)';
+  if (sms === 'unset') r.problems.push(`ONRAMP_SMS_PROVIDER: is required ${production}`);
+  if (email === 'unset') r.problems.push(`ONRAMP_EMAIL_PROVIDER: is required ${production}`);
+  if (mode === 'production' && sms === 'sandbox') r.problems.push(`ONRAMP_SMS_PROVIDER: sandbox is not allowed ${production}`);
+  if (mode === 'production' && email === 'sandbox') r.problems.push(`ONRAMP_EMAIL_PROVIDER: sandbox is not allowed ${production}`);
+  if (sms === 'twilio') {
+    const t = config.sms.twilio;
+    r.require('ONRAMP_TWILIO_ACCOUNT_SID', t.accountSid, 'with ONRAMP_SMS_PROVIDER=twilio');
+    r.require('ONRAMP_TWILIO_AUTH_TOKEN', t.authToken, 'with ONRAMP_SMS_PROVIDER=twilio');
+    if (!t.from && !t.messagingServiceSid) r.problems.push('ONRAMP_TWILIO_FROM or ONRAMP_TWILIO_MESSAGING_SERVICE_SID: one is required with ONRAMP_SMS_PROVIDER=twilio');
+    if (mode === 'production' && !t.baseUrl.startsWith('https://')) r.problems.push('ONRAMP_TWILIO_BASE_URL: must be an https:// URL in production mode');
+  }
+  if (email === 'smtp') r.require('ONRAMP_SMTP_URL', config.email.smtpUrl, 'with ONRAMP_EMAIL_PROVIDER=smtp');
   return config;
 }
 

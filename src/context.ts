@@ -6,6 +6,10 @@ import type { Jobs } from './jobs/index.ts';
 import type { Clock } from './lib/clock.ts';
 import type { ClientAuthenticator } from './modules/clients/authenticator.ts';
 import type { EventBus } from './modules/events/publish.ts';
+import type { UserSessions } from './modules/auth/sessions.ts';
+import type { EvmVerifier } from './modules/auth/signatures.ts';
+import type { Messaging } from './providers/messaging.ts';
+import type { SandboxInbox } from './sandbox/inbox/store.ts';
 import type { RuntimeSecrets } from './runtime-secrets.ts';
 
 export interface AppContext {
@@ -19,4 +23,12 @@ export interface AppContext {
   /** The outbox: publish KYC_UPDATED / BANK_UPDATED / ACTIVITY_UPDATED in the changing transaction. */
   events: EventBus;
   clientAuth: ClientAuthenticator;
+  /** User sessions: issue, verify and revoke session JWTs (auth module). */
+  sessions: UserSessions;
+  /** Checks EIP-191 wallet signatures (auth module). */
+  evmVerifier: EvmVerifier;
+  /** SMS and email through the configured providers: any module may send with it. */
+  messaging: Messaging;
+  /** Where sandbox SMS and email providers deliver (empty when real providers are configured). */
+  inbox: SandboxInbox;
 }

@@ -66,6 +66,8 @@ export function testConfig(env: Record<string, string> = {}): Config {
     ONRAMP_STATE_DIR: stateDir,
     LOG_LEVEL: 'info',
     ONRAMP_RATE_LIMIT_ENABLED: 'false',
+    // Every inject() comes from 127.0.0.1: the per-IP OTP send limit is tested on its own.
+    ONRAMP_OTP_SENDS_PER_IP_PER_HOUR: '100000',
     PORT: '0',
     ...env,
   });

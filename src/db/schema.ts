@@ -1,6 +1,8 @@
 // Kysely table types. Each module declares its tables in its own file and they are composed here,
 // so a module's migration and its types change together.
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { AuthTables } from '../modules/auth/tables.ts';
+import type { SandboxInboxTables } from '../sandbox/inbox/tables.ts';
 
 /** A timestamptz column: Date when read, Date or ISO string when written, defaulted by the database. */
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -106,7 +108,7 @@ export interface FoundationTables {
 }
 
 // Modules add their table interfaces to this intersection.
-export type Database = FoundationTables;
+export type Database = FoundationTables & AuthTables & SandboxInboxTables;
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;
 export type NewRow<T extends keyof Database> = Insertable<Database[T]>;

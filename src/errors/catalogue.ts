@@ -56,6 +56,8 @@ export const ONRAMP_CODES = {
   INVALID_IDEMPOTENCY_KEY: { status: 400, message: 'The Idempotency-Key header must be 1 to 255 printable ASCII characters' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, message: 'The Idempotency-Key was already used with a different request' },
   IDEMPOTENCY_KEY_IN_USE: { status: 409, message: 'A request with this Idempotency-Key is still being processed' },
+  OTP_LOCKED: { status: 429, message: 'Too many wrong one-time codes for this phone number or email; retry after the time given in Retry-After' },
+  WALLET_NOT_PROVEN: { status: 422, message: 'The wallet has not signed in to this client recently: sign in with it (cryptoWallet:start and :authenticate) before adding it to the user' },
 } as const;
 
 export type RatioCode = (typeof RATIO_CODES)[number];

@@ -5,6 +5,8 @@ import type { App } from '../app-types.ts';
 import type { AppContext } from '../context.ts';
 import { clientSchemas, registerClientRoutes } from './clients/routes.ts';
 import { ConfigSchema, registerConfigRoutes } from './config/routes.ts';
+import { authSchemas, registerAuthRoutes } from './auth/routes.ts';
+import { inboxSchemas, registerInboxRoutes } from '../sandbox/inbox/routes.ts';
 
 export interface Module {
   name: string;
@@ -18,4 +20,6 @@ export interface Module {
 export const MODULES: Module[] = [
   { name: 'clients', schemas: clientSchemas, routes: registerClientRoutes },
   { name: 'config', schemas: [ConfigSchema], routes: registerConfigRoutes },
+  { name: 'auth', schemas: authSchemas, routes: registerAuthRoutes },
+  { name: 'sandbox-inbox', schemas: inboxSchemas, routes: registerInboxRoutes },
 ];

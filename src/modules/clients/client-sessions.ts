@@ -18,6 +18,7 @@ export interface UserMask {
   createTime: string;
   updateTime: string;
   phoneMask: string;
+  preferredMfaMethod: 'OTP_SMS';
 }
 
 export interface ClientSessionView {
@@ -35,7 +36,7 @@ export interface ClientSessionView {
 export async function userMask(db: Executor, userId: string): Promise<UserMask | undefined> {
   const user = await db.selectFrom('users').select(['id', 'created_at', 'updated_at', 'phone']).where('id', '=', userId).executeTakeFirst();
   if (!user) return undefined;
-  return { id: user.id, createTime: user.created_at.toISOString(), updateTime: user.updated_at.toISOString(), phoneMask: user.phone.slice(-4) };
+  return { id: user.id, createTime: user.created_at.toISOString(), updateTime: user.updated_at.toISOString(), phoneMask: user.phone.slice(-4), preferredMfaMethod: 'OTP_SMS' };
 }
 
 async function view(db: Executor, id: string, row: ClientSessionRow): Promise<ClientSessionView> {

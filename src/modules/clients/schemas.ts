@@ -10,6 +10,7 @@ export const UserMaskSchema = Type.Object(
     createTime: DateTime('The time the user was created'),
     updateTime: DateTime('The time the user was last updated'),
     phoneMask: Type.String({ description: "The last 4 digits of the user's phone number" }),
+    preferredMfaMethod: StringEnum(['OTP_SMS'] as const, { description: 'The second factor to ask the user for: an SMS code' }),
   },
   { $id: 'UserMask', title: 'UserMask' },
 );

@@ -1,0 +1,75 @@
+// Adds a just-proven factor to the caller's session (or starts one), inside the caller's transaction.
+// The result is returned rather than thrown so that what must persist on a refusal (a consumed code,
+// the account-linking mark) commits with it; the caller throws after the commit.
+import type { Tx } from '../../db/index.ts';
+import { AppError } from '../../errors/app-error.ts';
+import { newId } from '../../lib/crypto.ts';
+import { decide, hasTwoFactors, merge, type Proof, type SessionState } from './factors.ts';
+import { addUserClient, insertSession, insertSigningWallet, lockSession, setClientSessionUser, updateSession, type AuthSessionRow } from './repository.ts';
+import { stateOf, type UserSessions } from './sessions.ts';
+
+export interface ProofContext {
+  now: Date;
+  clientId: string;
+  /** sha256 of the `ratio-client-session-id` the request used, if any. */
+  clientSessionHash: Uint8Array | null;
+  /** The session of the JWT sent with the request (null: this proof starts a new session). */
+  sessionId: string | null;
+}
+
+export type ProofResult = { ok: true; sessionId: string; userId: string | null } | { ok: false; error: AppError };
+
+export async function applyProof(trx: Tx, sessions: UserSessions, ctx: ProofContext, proof: Proof): Promise<ProofResult> {
+  const row = ctx.sessionId ? await lockSession(trx, ctx.sessionId) : undefined;
+  if (ctx.sessionId && (!row || row.revoked_at)) {
+    return { ok: false, error: new AppError('INVALID_AUTHORIZATION', { message: 'The session of this JWT has been signed out; authenticate again' }) };
+  }
+  const state = row ? stateOf(row) : null;
+  const decision = decide(state, proof);
+  if (decision.kind === 'reject') {
+    if (row && decision.pendingLinkUserId) await updateSession(trx, row.id, { link_user_id: decision.pendingLinkUserId, last_seen_at: ctx.now });
+    return { ok: false, error: decision.error };
+  }
+  if (decision.linkWallet && proof.factor === 'WALLET') {
+    const owner = await insertSigningWallet(trx, {
+      id: newId(),
+      user_id: decision.userId!,
+      wallet_type: proof.wallet.type,
+      address: proof.wallet.address,
+      added_by_client_id: ctx.clientId,
+      created_at: ctx.now,
+    });
+    // Another request attached the wallet to someone else in the meantime.
+    if (owner !== decision.userId) return { ok: false, error: new AppError('ALREADY_EXISTS_WALLET_ADDRESS', { message: 'The wallet is a signing wallet of another user', data: { field: 'walletAddress' } }) };
+  }
+  const next = merge(state, proof, decision.userId);
+  const sessionId = row ? row.id : await insertNew(trx, sessions, ctx, next);
+  if (row) await updateSession(trx, row.id, { ...columns(next), last_seen_at: ctx.now });
+  await afterIdentified(trx, ctx, row, next);
+  return { ok: true, sessionId, userId: next.userId };
+}
+
+async function insertNew(trx: Tx, sessions: UserSessions, ctx: ProofContext, state: SessionState): Promise<string> {
+  const row = { ...sessions.newRow(ctx.clientId, ctx.clientSessionHash), ...columns(state) };
+  await insertSession(trx, row);
+  return row.id;
+}
+
+/** A user proven with two factors becomes active on this client; a client session learns its user. */
+async function afterIdentified(trx: Tx, ctx: ProofContext, row: AuthSessionRow | undefined, state: SessionState): Promise<void> {
+  if (state.userId === null) return;
+  if (hasTwoFactors(state.factors)) await addUserClient(trx, state.userId, ctx.clientId, ctx.now);
+  const clientSessionHash = row?.client_session_hash ?? ctx.clientSessionHash;
+  if (clientSessionHash) await setClientSessionUser(trx, clientSessionHash, state.userId, ctx.now);
+}
+
+function columns(state: SessionState): Pick<AuthSessionRow, 'user_id' | 'factors' | 'wallet_type' | 'wallet_address' | 'phone' | 'email'> {
+  return {
+    user_id: state.userId,
+    factors: state.factors,
+    wallet_type: state.wallet?.type ?? null,
+    wallet_address: state.wallet?.address ?? null,
+    phone: state.phone ?? null,
+    email: state.email ?? null,
+  };
+}

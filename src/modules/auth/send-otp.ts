@@ -1,0 +1,75 @@
+// POST /v1/auth/otp/sms:send and email:send — a six-digit code from the CSPRNG, stored as a keyed
+// hash, valid ten minutes, sent through the configured provider. Sending is throttled per phone or
+// email and per IP in the database; a locked-out phone or email gets no new code.
+import { randomInt } from 'node:crypto';
+import { maskEmail, parseEmail } from '../../lib/email.ts';
+import { newId } from '../../lib/crypto.ts';
+import { maskPhone, parseUsMobile } from '../../lib/phone.ts';
+import type { ClientPrincipal } from '../../plugins/types.ts';
+import type { AuthDeps } from './deps.ts';
+import { otpEmail, smsText } from './otp-messages.ts';
+import { deleteOldOtpCodes, insertOtpCode } from './otp-repository.ts';
+import { codeHash, destinationLabel, failureKey, publicOtpId, sendKey, ipKey } from './otp.ts';
+import type { OtpChannel } from './tables.ts';
+import { assertNotLocked, consume } from './throttle.ts';
+
+const HOUR_MS = 3600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+export interface SendSmsOtpOutput {
+  phoneId: string;
+  phoneMask: string;
+}
+
+export interface SendEmailOtpOutput {
+  emailId: string;
+  emailMask: string;
+}
+
+export async function sendSmsOtp(deps: AuthDeps, client: ClientPrincipal, ip: string, phoneNumber: string): Promise<SendSmsOtpOutput> {
+  const phone = parseUsMobile(phoneNumber, 'phoneNumber');
+  const ttlMinutes = Math.round(deps.config.otp.ttlSeconds / 60);
+  const id = await issueCode(deps, client, ip, 'SMS', phone, async (code) => {
+    await deps.messaging.sendSms({ to: phone, body: smsText(deps.messaging.brandName, code, ttlMinutes), clientId: client.id });
+  });
+  return { phoneId: publicOtpId('SMS', id), phoneMask: maskPhone(phone) };
+}
+
+export async function sendEmailOtp(deps: AuthDeps, client: ClientPrincipal, ip: string, emailAddress: string, field: string): Promise<SendEmailOtpOutput> {
+  const email = parseEmail(emailAddress, field);
+  const ttlMinutes = Math.round(deps.config.otp.ttlSeconds / 60);
+  const id = await issueCode(deps, client, ip, 'EMAIL', email, async (code) => {
+    await deps.messaging.sendEmail({ ...otpEmail(deps.messaging.brandName, email, code, ttlMinutes), clientId: client.id });
+  });
+  return { emailId: publicOtpId('EMAIL', id), emailMask: maskEmail(email) };
+}
+
+/** Throttles, stores the code, then sends it (after the commit: no network call inside a transaction). */
+async function issueCode(deps: AuthDeps, client: ClientPrincipal, ip: string, channel: OtpChannel, destination: string, send: (code: string) => Promise<void>): Promise<string> {
+  const { otp } = deps.config;
+  const now = deps.clock.now();
+  const label = destinationLabel(channel);
+  await assertNotLocked(deps.db, failureKey(deps.keyring, channel, destination), label, now);
+  const id = newId();
+  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  await deps.db.transaction().execute(async (trx) => {
+    await consume(trx, now, [
+      { key: sendKey(deps.keyring, channel, destination), max: otp.sendsPerDestinationPerHour, windowMs: HOUR_MS, minGapMs: otp.resendIntervalSeconds * 1000, label },
+      { key: ipKey(deps.keyring, ip), max: otp.sendsPerIpPerHour, windowMs: HOUR_MS, label: 'this IP address' },
+    ]);
+    await deleteOldOtpCodes(trx, channel, destination, new Date(now.getTime() - DAY_MS));
+    await insertOtpCode(trx, {
+      id,
+      client_id: client.id,
+      channel,
+      destination,
+      code_hash: codeHash(deps.keyring, id, code),
+      attempts: 0,
+      created_at: now,
+      expires_at: new Date(now.getTime() + otp.ttlSeconds * 1000),
+      consumed_at: null,
+    });
+  });
+  await send(code);
+  return id;
+}

@@ -1,0 +1,103 @@
+// Limits that protect authentication, kept in the database (auth_throttles) so every API process
+// enforces the same count. A counter row is locked (SELECT … FOR UPDATE) while it is checked and
+// updated, so two concurrent requests cannot both take the last slot.
+import type { Executor, Tx } from '../../db/index.ts';
+import { AppError } from '../../errors/app-error.ts';
+import type { Row } from '../../db/schema.ts';
+
+export interface Limit {
+  key: string;
+  /** Uses allowed per window. */
+  max: number;
+  windowMs: number;
+  /** Shortest time between two uses. */
+  minGapMs?: number;
+  /** What is limited, for the error message ("this phone number"). */
+  label: string;
+}
+
+type ThrottleRow = Row<'auth_throttles'>;
+
+async function lockRow(trx: Tx, key: string, now: Date): Promise<ThrottleRow> {
+  await trx.insertInto('auth_throttles').values({ key, count: 0, window_started_at: now }).onConflict((oc) => oc.column('key').doNothing()).execute();
+  return trx.selectFrom('auth_throttles').selectAll().where('key', '=', key).forUpdate().executeTakeFirstOrThrow();
+}
+
+function retryAfterSeconds(ms: number): number {
+  return Math.max(1, Math.ceil(ms / 1000));
+}
+
+/**
+ * Counts one use against every limit, inside `trx`; if any limit is reached, nothing is counted and
+ * 429 RATE_LIMITED is thrown with Retry-After (the longest wait among the limits reached).
+ */
+export async function consume(trx: Tx, now: Date, limits: Limit[]): Promise<void> {
+  const sorted = [...limits].sort((a, b) => a.key.localeCompare(b.key)); // one lock order: no deadlocks
+  const updates: Array<{ key: string; count: number; windowStart: Date }> = [];
+  let waitMs = 0;
+  let blocking: Limit | undefined;
+  for (const limit of sorted) {
+    const row = await lockRow(trx, limit.key, now);
+    const fresh = row.window_started_at.getTime() + limit.windowMs <= now.getTime();
+    const count = fresh ? 0 : row.count;
+    const windowStart = fresh ? now : row.window_started_at;
+    let wait = count >= limit.max ? windowStart.getTime() + limit.windowMs - now.getTime() : 0;
+    if (limit.minGapMs && row.last_at) wait = Math.max(wait, row.last_at.getTime() + limit.minGapMs - now.getTime());
+    if (wait > waitMs) [waitMs, blocking] = [wait, limit];
+    updates.push({ key: limit.key, count: count + 1, windowStart });
+  }
+  if (blocking) {
+    const seconds = retryAfterSeconds(waitMs);
+    throw new AppError('RATE_LIMITED', {
+      message: `Too many codes sent to ${blocking.label}; retry in ${seconds} s`,
+      data: { retryAfterSeconds: seconds, limit: blocking.max, windowSeconds: blocking.windowMs / 1000 },
+      headers: { 'retry-after': String(seconds) },
+    });
+  }
+  for (const u of updates) {
+    await trx.updateTable('auth_throttles').set({ count: u.count, window_started_at: u.windowStart, last_at: now }).where('key', '=', u.key).execute();
+  }
+}
+
+export interface LockoutPolicy {
+  /** Consecutive failures that lock the key. */
+  failures: number;
+  lockMs: number;
+  /** Failures older than this are forgotten. */
+  windowMs: number;
+}
+
+function lockedError(label: string, until: Date, now: Date): AppError {
+  const seconds = retryAfterSeconds(until.getTime() - now.getTime());
+  return new AppError('OTP_LOCKED', {
+    message: `Too many wrong codes for ${label}; it is locked for ${Math.ceil(seconds / 60)} more minute(s). A new code does not lift the lock`,
+    data: { retryAfterSeconds: seconds },
+    headers: { 'retry-after': String(seconds) },
+  });
+}
+
+/** 429 OTP_LOCKED while the key is locked out. */
+export async function assertNotLocked(db: Executor, key: string, label: string, now: Date): Promise<void> {
+  const row = await db.selectFrom('auth_throttles').select('locked_until').where('key', '=', key).executeTakeFirst();
+  if (row?.locked_until && row.locked_until.getTime() > now.getTime()) throw lockedError(label, row.locked_until, now);
+}
+
+/** Counts a failure; returns the lock error when this failure locks the key. */
+export async function recordFailure(trx: Tx, key: string, label: string, now: Date, policy: LockoutPolicy): Promise<AppError | undefined> {
+  const row = await lockRow(trx, key, now);
+  const lockOver = row.locked_until !== null && row.locked_until.getTime() <= now.getTime();
+  const fresh = lockOver || row.window_started_at.getTime() + policy.windowMs <= now.getTime();
+  const count = (fresh ? 0 : row.count) + 1;
+  const lockedUntil = count >= policy.failures ? new Date(now.getTime() + policy.lockMs) : null;
+  await trx
+    .updateTable('auth_throttles')
+    .set({ count, window_started_at: fresh ? now : row.window_started_at, last_at: now, locked_until: lockedUntil })
+    .where('key', '=', key)
+    .execute();
+  return lockedUntil ? lockedError(label, lockedUntil, now) : undefined;
+}
+
+/** A success ends the run of consecutive failures. */
+export async function clearFailures(db: Executor, key: string): Promise<void> {
+  await db.deleteFrom('auth_throttles').where('key', '=', key).execute();
+}

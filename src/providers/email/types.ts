@@ -1,0 +1,19 @@
+// Email: one interface, chosen from config at start (ONRAMP_EMAIL_PROVIDER).
+
+export interface EmailMessage {
+  to: string;
+  subject: string;
+  /** Plain-text part. */
+  text: string;
+  /** HTML part. */
+  html: string;
+  /** The partner client on whose behalf the message is sent (the sandbox inbox scopes by it). */
+  clientId?: string | null;
+}
+
+export interface EmailProvider {
+  readonly name: string;
+  /** Sends one message; throws AppError SERVICE_UNAVAILABLE (503) when the mail server refuses or cannot be reached. */
+  send(message: EmailMessage): Promise<{ id: string }>;
+  close?(): Promise<void>;
+}
