@@ -55,12 +55,16 @@ async function insertNew(trx: Tx, sessions: UserSessions, ctx: ProofContext, sta
   return row.id;
 }
 
-/** A user proven with two factors becomes active on this client; a client session learns its user. */
+/**
+ * A user proven with two factors becomes active on this client. A client session learns its user
+ * once its signing wallet is proven and known to belong to one (only that wallet can sign in
+ * through it).
+ */
 async function afterIdentified(trx: Tx, ctx: ProofContext, row: AuthSessionRow | undefined, state: SessionState): Promise<void> {
   if (state.userId === null) return;
   if (hasTwoFactors(state.factors)) await addUserClient(trx, state.userId, ctx.clientId, ctx.now);
   const clientSessionHash = row?.client_session_hash ?? ctx.clientSessionHash;
-  if (clientSessionHash) await setClientSessionUser(trx, clientSessionHash, state.userId, ctx.now);
+  if (clientSessionHash && state.wallet) await setClientSessionUser(trx, clientSessionHash, state.userId, ctx.now);
 }
 
 function columns(state: SessionState): Pick<AuthSessionRow, 'user_id' | 'factors' | 'wallet_type' | 'wallet_address' | 'phone' | 'email'> {

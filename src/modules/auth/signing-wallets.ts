@@ -57,6 +57,6 @@ export async function attachSessionToUser(trx: Executor, sessionId: string, user
   await addUserClient(trx, userId, row.client_id, now);
   if (row.wallet_address && row.wallet_type) {
     await addSigningWallet(trx, userId, row.wallet_address, row.wallet_type, { clientId: row.client_id, now });
+    if (row.client_session_hash) await setClientSessionUser(trx, row.client_session_hash, userId, now);
   }
-  if (row.client_session_hash) await setClientSessionUser(trx, row.client_session_hash, userId, now);
 }
