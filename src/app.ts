@@ -5,6 +5,7 @@ import Fastify from 'fastify';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { App } from './app-types.ts';
+import { createChains } from './chains/index.ts';
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
 import { openDatabase, type DbHandle } from './db/index.ts';
@@ -47,6 +48,11 @@ export interface BuildOptions {
   jobsPollingIntervalSeconds?: number;
   /** Enables POST /operator/commands for the local CLI (main.ts sets it). */
   operatorToken?: string;
+  /**
+   * Start the chains when the app becomes ready (main.ts sets it): the sandbox chains replay their
+   * history, production checks its RPC endpoints. Otherwise the sandbox chains start on first use.
+   */
+  startChains?: boolean;
 }
 
 export interface BuiltApp {
@@ -108,6 +114,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   const jobs = new Jobs(dbHandle, { pollingIntervalSeconds: options.jobsPollingIntervalSeconds ?? 1, log });
   const tokens = await SessionTokens.create(secrets.jwtSigningKeyPem, config.auth.jwt.issuer, config.auth.jwt.ttlSeconds);
   const inbox = new SandboxInbox(dbHandle.db, clock);
+  const chains = await createChains({ config, db: dbHandle.db, keyring: secrets.keyring, clock, log });
   const ctx: AppContext = {
     config,
     db: dbHandle.db,
@@ -122,6 +129,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
     evmVerifier: eoaVerifier,
     messaging: createMessaging(config.messaging, inbox, config.auth.otp.ttlSeconds),
     inbox,
+    chains,
   };
   const state = { shuttingDown: false };
 
@@ -166,11 +174,14 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
 
   const workers = options.workers ?? true;
   app.addHook('onReady', async () => {
+    if (options.startChains) await chains.start();
     await jobs.start({ workers });
   });
   app.addHook('onClose', async () => {
     await jobs.stop();
     await ctx.messaging.close();
+    // Before the database closes: the sandbox chains record what is still being submitted.
+    await chains.close();
     if (!options.dbHandle) await dbHandle.close();
   });
 

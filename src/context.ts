@@ -1,5 +1,6 @@
 // The services a request handler or job can use, built once per app. Modules add their services here.
 import type { Logger } from 'pino';
+import type { Chains } from './chains/types.ts';
 import type { Config } from './config.ts';
 import type { Db, DbHandle } from './db/index.ts';
 import type { Jobs } from './jobs/index.ts';
@@ -31,4 +32,6 @@ export interface AppContext {
   messaging: Messaging;
   /** Where sandbox SMS and email providers deliver (empty when real providers are configured). */
   inbox: SandboxInbox;
+  /** ETHEREUM and POLYGON: viem clients, the hot wallet, USDC addresses, confirmations (src/chains). */
+  chains: Chains;
 }

@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const operatorToken = newSecret('op_');
-  const { app, ctx, state } = await buildApp({ config, operatorToken });
+  const { app, ctx, state } = await buildApp({ config, operatorToken, startChains: true });
   const demo = config.mode === 'sandbox' ? await ensureDemoClient(ctx.db, config, ctx.clock) : undefined;
   await app.listen({ host: config.http.host, port: config.http.port });
   const port = (app.server.address() as { port: number }).port;

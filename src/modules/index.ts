@@ -7,6 +7,7 @@ import { clientSchemas, registerClientRoutes } from './clients/routes.ts';
 import { ConfigSchema, registerConfigRoutes } from './config/routes.ts';
 import { authSchemas, registerAuthRoutes } from './auth/routes.ts';
 import { inboxSchemas, registerInboxRoutes } from '../sandbox/inbox/routes.ts';
+import { registerSandboxChainRoutes } from '../sandbox/chains/routes.ts';
 
 export interface Module {
   name: string;
@@ -22,4 +23,5 @@ export const MODULES: Module[] = [
   { name: 'config', schemas: [ConfigSchema], routes: registerConfigRoutes },
   { name: 'auth', schemas: authSchemas, routes: registerAuthRoutes },
   { name: 'sandbox-inbox', schemas: inboxSchemas, routes: registerInboxRoutes },
+  { name: 'sandbox-chains', routes: registerSandboxChainRoutes },
 ];
