@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../../config.ts';
+import { PRODUCTION_CHAIN_ENV } from '../../../test/chain-env.ts';
 
 function problems(env: Record<string, string>): string[] {
   try {
@@ -18,6 +19,7 @@ const PRODUCTION = {
   ONRAMP_JWT_SIGNING_KEY: 'pem',
   DATABASE_URL: 'postgres://db/onramp',
   ONRAMP_PUBLIC_URL: 'https://onramp.example.com',
+  ...PRODUCTION_CHAIN_ENV,
 };
 
 describe('auth and messaging configuration', () => {

@@ -1,0 +1,13 @@
+// Valid production chain settings, for tests that build a whole production config (mode production
+// refuses to start without them). The key is a throwaway test key; the URLs are never contacted.
+export const PRODUCTION_CHAIN_ENV = {
+  ONRAMP_ETHEREUM_RPC_URL: 'https://eth.rpc.example.com/v2/test-api-key',
+  ONRAMP_ETHEREUM_CHAIN_ID: '1',
+  ONRAMP_ETHEREUM_USDC_ADDRESS: '0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48',
+  ONRAMP_ETHEREUM_CONFIRMATIONS: '12',
+  ONRAMP_POLYGON_RPC_URL: 'https://polygon.rpc.example.com/v2/test-api-key',
+  ONRAMP_POLYGON_CHAIN_ID: '137',
+  ONRAMP_POLYGON_USDC_ADDRESS: '0x3c499c542cef5e3811e1192ce70d8cc03d5c3359',
+  ONRAMP_POLYGON_CONFIRMATIONS: '64',
+  ONRAMP_HOT_WALLET_PRIVATE_KEY: '0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318',
+};
