@@ -11,7 +11,7 @@ import { codeMatches, destinationLabel, failureKey, parseOtp, parseOtpId } from 
 import { applyProof, type ProofResult } from './prove-factor.ts';
 import { findUserIdByEmail, findUserIdByPhone } from './repository.ts';
 import type { OtpChannel } from './tables.ts';
-import { assertNotLocked, clearFailures, recordFailure } from './throttle.ts';
+import { assertNotLocked, clearFailures, lockFailures, recordFailure } from './throttle.ts';
 
 // Wrong codes are forgotten a day after the last one, unless they locked the phone or email.
 const FAILURE_WINDOW_MS = 24 * 3600_000;
@@ -46,6 +46,8 @@ export async function authenticateOtp(
 
   const outcome: Outcome = await deps.db.transaction().execute(async (trx) => {
     const code = (await lockOtpCode(trx, id, client.id, channel))!;
+    const locked = await lockFailures(trx, lockKey, destinationLabel(channel), now);
+    if (locked) return { ok: false, error: locked };
     const unusable = unusableReason(code, now, deps.config.otp.maxAttempts);
     if (unusable) return { ok: false, error: unusable };
     if (!matches(deps, channel, code, otp)) {

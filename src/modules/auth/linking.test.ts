@@ -110,7 +110,7 @@ describe('account linking (link-a-new-signing-wallet-to-an-existing-user.md)', (
     const res = await walletSignIn(t, account, { jwt: finalJwt });
     assert.equal(res.statusCode, 200, res.body);
     assert.equal(res.json().userMask.id, user.id);
-    assert.equal(decodeJwt(res.json().sessionJwt).sid, decodeJwt(finalJwt).sid);
+    assert.notEqual(decodeJwt(res.json().sessionJwt).sid, decodeJwt(finalJwt).sid, 'renewed with the new factor');
     assert.equal(await findUserBySigningWallet(t.db.db, 'EVM', account.address), user.id);
   });
 

@@ -43,8 +43,10 @@ export async function applyProof(trx: Tx, sessions: UserSessions, ctx: ProofCont
     if (owner !== decision.userId) return { ok: false, error: new AppError('ALREADY_EXISTS_WALLET_ADDRESS', { message: 'The wallet is a signing wallet of another user', data: { field: 'walletAddress' } }) };
   }
   const next = merge(state, proof, decision.userId);
-  const sessionId = row ? row.id : await insertNew(trx, sessions, ctx, next);
-  if (row) await updateSession(trx, row.id, { ...columns(next), last_seen_at: ctx.now });
+  // A new session id at every factor (ASVS 5 V7.2.4): JWTs issued before this proof stop working,
+  // so a token that leaked with fewer factors never gains the new one.
+  const sessionId = row ? newId() : await insertNew(trx, sessions, ctx, next);
+  if (row) await updateSession(trx, row.id, { id: sessionId, ...columns(next), last_seen_at: ctx.now });
   await afterIdentified(trx, ctx, row, next);
   return { ok: true, sessionId, userId: next.userId };
 }

@@ -15,9 +15,8 @@ export type SessionWithAccess = AuthSessionRow & { user_active: boolean };
 export async function findSessionWithAccess(db: Executor, id: string): Promise<SessionWithAccess | undefined> {
   return db
     .selectFrom('auth_sessions as s')
-    .leftJoin('user_clients as uc', (join) => join.onRef('uc.user_id', '=', 's.user_id').onRef('uc.client_id', '=', 's.client_id'))
     .selectAll('s')
-    .select(sql<boolean>`uc.user_id is not null`.as('user_active'))
+    .select(sql<boolean>`exists (select 1 from user_clients uc where uc.user_id = s.user_id and uc.client_id = s.client_id)`.as('user_active'))
     .where('s.id', '=', id)
     .executeTakeFirst();
 }
@@ -32,6 +31,8 @@ export async function insertSession(db: Executor, row: AuthSessionRow): Promise<
 }
 
 export interface SessionChanges {
+  /** A new id (the session is renewed when it proves a factor). */
+  id?: string;
   user_id?: string | null;
   factors?: Factor[];
   wallet_type?: WalletType | null;

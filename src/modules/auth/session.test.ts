@@ -219,13 +219,18 @@ describe('factor rules', () => {
     }
   });
 
-  it('adds a factor to the session of the JWT sent, and starts a new session without one', async () => {
+  it('adds a factor to the session of the JWT sent under a new session id, and starts a new session without one', async () => {
     const wallet = await sessionWith(['WALLET']);
     const sms = await smsSignIn(t, testPhone(), { jwt: wallet });
-    assert.equal(decodeJwt(sms.json().sessionJwt).sid, decodeJwt(wallet).sid);
+    assert.equal(sms.statusCode, 200);
+    const combined = sms.json().sessionJwt as string;
+    assert.notEqual(decodeJwt(combined).sid, decodeJwt(wallet).sid, 'renewed on privilege change');
+    assert.deepEqual((await two(combined)).json().factors, ['WALLET', 'SMS']);
+    const stale = await two(wallet);
+    assert.equal(stale.statusCode, 401, 'the one-factor JWT no longer works');
+    assert.equal(stale.json().code, 'INVALID_AUTHORIZATION');
     const fresh = await smsSignIn(t, testPhone());
-    assert.notEqual(decodeJwt(fresh.json().sessionJwt).sid, decodeJwt(wallet).sid);
-    assert.equal((await two(fresh.json().sessionJwt)).statusCode, 403);
+    assert.deepEqual((await t.app.inject({ method: 'GET', url: '/v1/test/one', headers: withJwt(t.clientHeaders, fresh.json().sessionJwt) })).json().factors, ['SMS']);
   });
 });
 

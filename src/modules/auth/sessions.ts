@@ -80,10 +80,10 @@ export class UserSessions {
     const now = this.clock.now();
     const claims = await this.tokens.verify(token, clientId, now);
     const row = await findSessionWithAccess(this.db, claims.sessionId);
-    if (!row || row.client_id !== clientId) throw new AppError('INVALID_AUTHORIZATION', { message: 'The session of this JWT does not exist' });
+    if (!row || row.client_id !== clientId) throw new AppError('INVALID_AUTHORIZATION', { message: 'This JWT is not current: its session ended, or was renewed when a factor was added (use the latest sessionJwt)' });
     if (row.revoked_at) throw new AppError('INVALID_AUTHORIZATION', { message: 'The session of this JWT has been signed out; authenticate again' });
     this.assertAlive(row, now);
-    await touchSession(this.db, row.id, now, TOUCH_GAP_MS);
+    if (now.getTime() - row.last_seen_at.getTime() >= TOUCH_GAP_MS) await touchSession(this.db, row.id, now, TOUCH_GAP_MS);
     const result: AuthenticatedSession = { session: toUserSession(row), userActive: row.user_active };
     if (claims.exp * 1000 - now.getTime() <= this.config.jwt.refreshWithinSeconds * 1000) {
       result.refreshJwt = await this.tokens.sign(row.id, clientId, now);

@@ -76,10 +76,20 @@ function lockedError(label: string, until: Date, now: Date): AppError {
   });
 }
 
-/** 429 OTP_LOCKED while the key is locked out. */
+/** 429 OTP_LOCKED while the key is locked out (a quick check before any work). */
 export async function assertNotLocked(db: Executor, key: string, label: string, now: Date): Promise<void> {
   const row = await db.selectFrom('auth_throttles').select('locked_until').where('key', '=', key).executeTakeFirst();
   if (row?.locked_until && row.locked_until.getTime() > now.getTime()) throw lockedError(label, row.locked_until, now);
+}
+
+/**
+ * Takes the key's row lock for the rest of `trx` and returns the lock error if it is locked out:
+ * attempts on one phone or email are then checked and counted one at a time, so a burst of parallel
+ * guesses cannot slip past the lockout.
+ */
+export async function lockFailures(trx: Tx, key: string, label: string, now: Date): Promise<AppError | undefined> {
+  const row = await lockRow(trx, key, now);
+  return row.locked_until && row.locked_until.getTime() > now.getTime() ? lockedError(label, row.locked_until, now) : undefined;
 }
 
 /** Counts a failure; returns the lock error when this failure locks the key. */

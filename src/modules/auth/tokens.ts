@@ -10,6 +10,9 @@ const ALG = 'EdDSA';
 const TYP = 'JWT';
 // A session JWT is a few hundred bytes; anything far larger is not one of ours.
 const MAX_TOKEN_LENGTH = 4096;
+// Verified tokens, so a JWT used for many requests pays for its signature check once. Keyed by the
+// exact token text (which only its holder has); expiry and audience are still checked on every use.
+const VERIFIED_CACHE_MAX = 10_000;
 
 export interface SessionClaims {
   sessionId: string;
@@ -23,6 +26,8 @@ export interface PublicJwks {
 }
 
 export class SessionTokens {
+  private readonly verified = new Map<string, SessionClaims>();
+
   private constructor(
     private readonly privateKey: CryptoKey,
     private readonly publicKey: CryptoKey,
@@ -64,6 +69,15 @@ export class SessionTokens {
 
   /** Verifies signature, algorithm, key id, issuer, audience (the calling client) and expiry. */
   async verify(token: string, clientId: string, now: Date): Promise<SessionClaims> {
+    const known = this.verified.get(token);
+    if (known && known.clientId === clientId && known.exp * 1000 > now.getTime()) return known;
+    const claims = await this.verifySignature(token, clientId, now);
+    if (this.verified.size >= VERIFIED_CACHE_MAX) this.verified.clear();
+    this.verified.set(token, claims);
+    return claims;
+  }
+
+  private async verifySignature(token: string, clientId: string, now: Date): Promise<SessionClaims> {
     if (token.length > MAX_TOKEN_LENGTH) throw invalid('The bearer token is too long to be a session JWT');
     let kid: unknown;
     try {
