@@ -15,7 +15,7 @@ import { systemClock, type Clock } from './lib/clock.ts';
 import { ClientAuthenticator } from './modules/clients/authenticator.ts';
 import { EventBus } from './modules/events/publish.ts';
 import { UserSessions } from './modules/auth/sessions.ts';
-import { eoaVerifier } from './modules/auth/signatures.ts';
+import { chainVerifier } from './modules/auth/signatures.ts';
 import { SessionTokens } from './modules/auth/tokens.ts';
 import { createMessaging } from './providers/messaging.ts';
 import { SandboxInbox } from './sandbox/inbox/store.ts';
@@ -126,7 +126,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
     events: new EventBus(dbHandle.db, jobs),
     clientAuth: new ClientAuthenticator(dbHandle.db, clock, config.clients.cacheTtlMs),
     sessions: new UserSessions(dbHandle.db, clock, tokens, config.auth),
-    evmVerifier: eoaVerifier,
+    evmVerifier: chainVerifier(chains.publicClient('ETHEREUM')),
     messaging: createMessaging(config.messaging, inbox, config.auth.otp.ttlSeconds),
     inbox,
     chains,

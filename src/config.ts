@@ -75,7 +75,8 @@ export interface AuthConfig {
     domain: string;
     uri: string;
     statement: string;
-    evmChainId: number;
+    /** The `Chain ID` in EVM challenges; by default the ETHEREUM chain's (where smart wallets are checked). */
+    evmChainId: number | undefined;
     solanaChainId: string;
     ttlSeconds: number;
   };
@@ -339,7 +340,7 @@ function readAuthConfig(r: EnvReader, publicUrl: string): AuthConfig {
       domain: r.string('ONRAMP_SIWE_DOMAIN', new URL(publicUrl).host, { maxLength: 253 }),
       uri: r.url('ONRAMP_SIWE_URI', publicUrl, ['http:', 'https:'])!,
       statement: r.string('ONRAMP_SIWE_STATEMENT', 'Sign in to buy crypto with your bank account. This request costs nothing.', { maxLength: 300 }),
-      evmChainId: r.int('ONRAMP_SIWE_CHAIN_ID', 1, 1, 2 ** 31 - 1),
+      evmChainId: r.raw('ONRAMP_SIWE_CHAIN_ID') === undefined ? undefined : r.int('ONRAMP_SIWE_CHAIN_ID', 1, 1, 2 ** 31 - 1),
       solanaChainId: r.oneOf('ONRAMP_SIWS_CHAIN_ID', 'mainnet', ['mainnet', 'devnet', 'testnet', 'localnet']),
       // EIP-4361 challenges live at most five minutes (issue 4).
       ttlSeconds: r.int('ONRAMP_WALLET_CHALLENGE_TTL_SECONDS', 300, 30, 300),

@@ -26,7 +26,7 @@ export interface AppContext {
   clientAuth: ClientAuthenticator;
   /** User sessions: issue, verify and revoke session JWTs (auth module). */
   sessions: UserSessions;
-  /** Checks EIP-191 wallet signatures (auth module). */
+  /** Checks EIP-191 wallet signatures: EOA, ERC-1271 and ERC-6492, on the ETHEREUM chain (auth module). */
   evmVerifier: EvmVerifier;
   /** SMS and email through the configured providers: any module may send with it. */
   messaging: Messaging;

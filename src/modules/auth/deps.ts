@@ -13,6 +13,8 @@ export interface AuthDeps {
   config: AuthConfig;
   sessions: UserSessions;
   evm: EvmVerifier;
+  /** The `Chain ID` written in EVM challenges. */
+  evmChainId: number;
   keyring: KeyRing;
   messaging: Messaging;
 }

@@ -30,7 +30,16 @@ const SESSION_NOTE =
   'Send the session JWT of an earlier factor as `Authorization: Bearer` to add this factor to the same session; without it a new session starts.';
 
 export function authDeps(ctx: AppContext): AuthDeps {
-  return { db: ctx.db, clock: ctx.clock, config: ctx.config.auth, sessions: ctx.sessions, evm: ctx.evmVerifier, keyring: ctx.secrets.keyring, messaging: ctx.messaging };
+  return {
+    db: ctx.db,
+    clock: ctx.clock,
+    config: ctx.config.auth,
+    sessions: ctx.sessions,
+    evm: ctx.evmVerifier,
+    evmChainId: ctx.config.auth.challenge.evmChainId ?? ctx.chains.chainId('ETHEREUM'),
+    keyring: ctx.secrets.keyring,
+    messaging: ctx.messaging,
+  };
 }
 
 export function registerAuthRoutes(app: App, ctx: AppContext): void {

@@ -3,7 +3,7 @@
 // ones). Solana: ed25519 over the UTF-8 challenge with node:crypto; the signature in base58 or base64.
 import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import { base58 } from '@scure/base';
-import { verifyMessage } from 'viem';
+import type { ChainPublicClient } from '../../chains/types.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { solanaPublicKey, type WalletType } from '../../lib/addresses.ts';
 
@@ -18,16 +18,35 @@ export interface EvmVerifier {
   verifyMessage(args: { address: Hex; message: string; signature: Hex }): Promise<boolean>;
 }
 
-/** EOA signatures only, without a chain: ecrecover and compare. */
-export const eoaVerifier: EvmVerifier = {
-  async verifyMessage({ address, message, signature }) {
-    try {
-      return await verifyMessage({ address, message, signature });
-    } catch {
+/**
+ * Through the ETHEREUM chain's public client: an EOA signature is checked locally first (ecrecover,
+ * `mode: 'eoa'`, no RPC call); anything else goes to the chain, which runs the wallet's ERC-1271
+ * isValidSignature, or deploys it in a simulation first when the signature carries an ERC-6492
+ * wrapper. viem reports a failed eth_call as "not valid", so a refusal is confirmed by asking the
+ * chain for its block number: an unreachable chain is 503, not a wrong signature.
+ */
+export function chainVerifier(client: ChainPublicClient): EvmVerifier {
+  const unavailable = () =>
+    new AppError('SERVICE_UNAVAILABLE', {
+      message: 'The signature could not be checked: the chain is unreachable (smart-contract wallets are verified on chain); retry later',
+      headers: { 'retry-after': '5' },
+    });
+  return {
+    async verifyMessage({ address, message, signature }) {
+      let valid: boolean;
+      try {
+        valid = await client.verifyMessage({ address, message, signature, mode: 'eoa' });
+      } catch {
+        throw unavailable();
+      }
+      if (valid) return true;
+      await client.getBlockNumber({ cacheTime: 0 }).catch(() => {
+        throw unavailable();
+      });
       return false;
-    }
-  },
-};
+    },
+  };
+}
 
 /** The signature in its verifiable form, or 400 INVALID_SIGNATURE naming the rule. */
 export function parseSignature(type: WalletType, signature: string): Hex | Buffer[] {

@@ -16,7 +16,7 @@ export async function startWalletChallenge(deps: AuthDeps, client: ClientPrincip
   const wallet = resolveWallet(input);
   assertClientSessionWallet(client, wallet);
   const now = deps.clock.now();
-  const challenge = buildChallenge(deps.config.challenge, wallet.type, wallet.address, now);
+  const challenge = buildChallenge(deps.config.challenge, deps.evmChainId, wallet.type, wallet.address, now);
   const key = { clientId: client.id, type: wallet.type, address: wallet.address };
   await deleteExpiredChallenges(deps.db, { ...key, now });
   await insertChallenge(deps.db, {

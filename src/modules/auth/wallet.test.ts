@@ -35,7 +35,7 @@ describe('wallet sign-in', () => {
     assert.equal(siwe.uri, 'https://app.example.com/sign-in');
     assert.equal(siwe.address, account.address);
     assert.equal(siwe.version, '1');
-    assert.equal(siwe.chainId, 1);
+    assert.equal(siwe.chainId, t.ctx.chains.chainId('ETHEREUM'), 'the chain smart wallets are checked on');
     assert.match(siwe.nonce!, /^[A-Za-z0-9]{16,}$/);
     assert.equal(siwe.issuedAt!.toISOString(), clock.now().toISOString());
     assert.equal(siwe.expirationTime!.getTime() - siwe.issuedAt!.getTime(), 300_000);
