@@ -75,6 +75,13 @@ export class ProductionChains implements Chains {
    * (deliveries retry), so the API stays up for everything else.
    */
   async start(): Promise<void> {
+    this.log.info(
+      {
+        hotWallet: this.entries.ETHEREUM.hotWallet.address,
+        networks: Object.fromEntries(NETWORKS.map((n) => [n, { chainId: this.chainId(n), rpc: displayRpcUrl(this.entries[n].config.rpcUrl), usdc: this.usdcAddress(n), confirmations: this.confirmations(n) }])),
+      },
+      'production chains',
+    );
     await Promise.all(
       NETWORKS.map(async (network) => {
         const { config, publicClient } = this.entries[network];
