@@ -1,11 +1,12 @@
 // Starts onramp: reads config, builds the app, listens, and shuts down gracefully on SIGTERM/SIGINT.
 import { buildApp } from './app.ts';
+import type { Chains } from './chains/types.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { newSecret } from './lib/crypto.ts';
 import { ensureDemoClient, type DemoCredentials } from './modules/clients/ensure-demo-client.ts';
 import { readLiveInstance, removeInstance, writeInstance } from './operator/instance.ts';
 
-function banner(config: Config, address: string, demo: DemoCredentials | undefined): string {
+function banner(config: Config, address: string, demo: DemoCredentials | undefined, chains: Chains): string {
   const lines = [
     '',
     `  onramp is running in ${config.mode} mode`,
@@ -15,6 +16,12 @@ function banner(config: Config, address: string, demo: DemoCredentials | undefin
     `  OpenAPI      ${address}/v1/api-docs`,
     `  Database     ${config.db.url ? 'PostgreSQL server (DATABASE_URL)' : `embedded PGlite at ${config.db.dataDir}`}`,
   ];
+  if (config.mode === 'sandbox') {
+    lines.push(
+      `  Chains       ${address}/sandbox/rpc/ethereum (chain id ${chains.chainId('ETHEREUM')}), ${address}/sandbox/rpc/polygon (chain id ${chains.chainId('POLYGON')})`,
+      `               USDC ${chains.usdcAddress('ETHEREUM')} on both (docs/chains.md)`,
+    );
+  }
   if (demo) {
     lines.push(
       '',
@@ -56,7 +63,7 @@ async function main(): Promise<void> {
   const port = (app.server.address() as { port: number }).port;
   writeInstance(config, { pid: process.pid, url: `http://127.0.0.1:${port}`, operatorToken, dataDir: config.db.dataDir, startedAt: new Date().toISOString() });
   const address = config.http.publicUrl.replace(/:\d+$/, '') === config.http.publicUrl ? config.http.publicUrl : config.http.publicUrl.replace(/:\d+$/, `:${port}`);
-  process.stdout.write(banner(config, address, demo));
+  process.stdout.write(banner(config, address, demo, ctx.chains));
 
   let stopping = false;
   const shutdown = (signal: string) => {
