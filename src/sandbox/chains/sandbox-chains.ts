@@ -187,7 +187,11 @@ export class SandboxChains implements Chains {
 
   private chains(): Promise<Record<Network, SandboxChain>> {
     if (this.closed) return Promise.reject(new Error('the sandbox chains are closed'));
-    this.starting ??= this.startChains();
+    // A failed start (the database unreachable, say) is not kept: the next use tries again.
+    this.starting ??= this.startChains().catch((error: unknown) => {
+      this.starting = undefined;
+      throw error;
+    });
     return this.starting;
   }
 
