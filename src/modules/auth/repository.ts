@@ -67,12 +67,34 @@ export async function revokeUserSessions(db: Executor, userId: string, now: Date
   return Number(result.numUpdatedRows);
 }
 
-/** Deletes sessions that ended more than a day ago (bounded per call). */
-export async function deleteStaleSessions(db: Executor, before: Date, limit = 500): Promise<void> {
+/**
+ * Deletes what ended before `before` (bounded per table and call): sessions, challenges and codes,
+ * and throttle counters whose window and lock are over.
+ */
+export async function deleteStaleAuthRows(db: Executor, before: Date, limit = 500): Promise<void> {
   await db
     .deleteFrom('auth_sessions')
     .where('id', 'in', (eb) =>
       eb.selectFrom('auth_sessions').select('id').where((w) => w.or([w('last_seen_at', '<', before), w('expires_at', '<', before)])).limit(limit),
+    )
+    .execute();
+  await db
+    .deleteFrom('wallet_challenges')
+    .where('id', 'in', (eb) => eb.selectFrom('wallet_challenges').select('id').where('expires_at', '<', before).limit(limit))
+    .execute();
+  await db
+    .deleteFrom('otp_codes')
+    .where('id', 'in', (eb) => eb.selectFrom('otp_codes').select('id').where('expires_at', '<', before).limit(limit))
+    .execute();
+  await db
+    .deleteFrom('auth_throttles')
+    .where('key', 'in', (eb) =>
+      eb
+        .selectFrom('auth_throttles')
+        .select('key')
+        .where('window_started_at', '<', before)
+        .where((w) => w.or([w('locked_until', 'is', null), w('locked_until', '<', before)]))
+        .limit(limit),
     )
     .execute();
 }

@@ -160,6 +160,18 @@ describe('session JWTs', () => {
     assert.equal(send.json().code, 'INVALID_AUTHORIZATION');
   });
 
+  it('deletes sessions, challenges, codes and counters two days after they ended', async () => {
+    await newSessionJwt();
+    await t.app.inject({ method: 'POST', url: '/v1/auth/cryptoWallet:start', headers: t.clientHeaders, payload: { walletAddress: newAccount().address, walletType: 'EVM' } });
+    await smsSignIn(t, testPhone());
+    const count = async () =>
+      Promise.all((['auth_sessions', 'wallet_challenges', 'otp_codes', 'auth_throttles'] as const).map(async (table) => Number((await t.db.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)));
+    assert.ok((await count()).every((n) => n > 0));
+    clock.advance(2 * 24 * 3600_000 + 3600_000);
+    await t.ctx.sessions.sweep();
+    assert.deepEqual(await count(), [0, 0, 0, 0]);
+  });
+
   it('revokes every session of a user', async () => {
     const user = await insertUser(t);
     const jwt = await twoFactorJwt(t, user);

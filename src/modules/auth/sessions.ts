@@ -8,13 +8,14 @@ import { AppError } from '../../errors/app-error.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { UserSession } from '../../plugins/types.ts';
 import type { SessionState } from './factors.ts';
-import { deleteStaleSessions, findSessionWithAccess, revokeSession, revokeUserSessions, touchSession, type AuthSessionRow } from './repository.ts';
+import { deleteStaleAuthRows, findSessionWithAccess, revokeSession, revokeUserSessions, touchSession, type AuthSessionRow } from './repository.ts';
 import type { SessionTokens } from './tokens.ts';
 
 // Activity is written at most this often per session: enough precision for a 10-minute idle limit.
 const TOUCH_GAP_MS = 15_000;
-// Ended sessions are deleted a day later (kept a while for support and audit questions).
-const RETENTION_MS = 24 * 3600_000;
+// Rows are deleted two days after they ended: past every idle limit (≤ 1 day), send window (1 hour)
+// and failure window (1 day), and kept a while for support questions.
+const RETENTION_MS = 2 * 24 * 3600_000;
 const SWEEP_EVERY = 200;
 
 export interface AuthenticatedSession {
@@ -110,11 +111,14 @@ export class UserSessions {
     return revokeUserSessions(this.db, userId, this.clock.now());
   }
 
-  /** Called after a session is created: every so often, delete sessions that ended long ago. */
+  /** Called after each sign-in: every so often, delete sessions, challenges, codes and counters that ended long ago. */
   async sweepOccasionally(): Promise<void> {
     this.created += 1;
     if (this.created % SWEEP_EVERY !== 0) return;
-    const before = new Date(this.clock.now().getTime() - RETENTION_MS - this.config.session.idleSeconds * 1000);
-    await deleteStaleSessions(this.db, before);
+    await this.sweep();
+  }
+
+  async sweep(): Promise<void> {
+    await deleteStaleAuthRows(this.db, new Date(this.clock.now().getTime() - RETENTION_MS));
   }
 }
