@@ -10,7 +10,8 @@ import { AppError } from '../errors/app-error.ts';
 
 const WINDOW_MS = 60_000;
 const MAX_KEYS = 100_000;
-const UNLIMITED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+// Health checks, and the sandbox chains' JSON-RPC that wallets poll every few seconds.
+const UNLIMITED_PATHS = new Set(['/healthz', '/readyz', '/metrics', '/sandbox/rpc/ethereum', '/sandbox/rpc/polygon']);
 
 interface Window {
   count: number;
