@@ -3,18 +3,16 @@
 // verifyMessage (the signature-check floor). Client-side work (signing challenges, reading codes) is
 // done between the timed phases so only the server is measured.
 //   BENCH_N=400 BENCH_CONCURRENCY=16 npm run bench:auth        (DATABASE_URL=… for a PostgreSQL server)
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Fastify from 'fastify';
-import pg from 'pg';
 import { verifyMessage } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { createClient } from '../src/modules/clients/create-client.ts';
-import { databaseUrlFor } from '../test/templates.ts';
+import { scratchDatabase } from './scratch.ts';
 
 const n = Number(process.env.BENCH_N ?? 400);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -36,21 +34,6 @@ async function postJson(url: string, body: unknown, headers: Record<string, stri
   const json = (await res.json()) as Record<string, unknown>;
   if (!res.ok) throw new Error(`${url}: ${res.status} ${JSON.stringify(json)}`);
   return json;
-}
-
-/** With DATABASE_URL, a scratch database on that server (dropped at the end), never the one named. */
-async function scratchDatabase(): Promise<{ url: string | undefined; drop: () => Promise<void> }> {
-  const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) return { url: undefined, drop: async () => undefined };
-  const name = `onramp_bench_${randomBytes(4).toString('hex')}`;
-  const admin = async (statement: string) => {
-    const c = new pg.Client({ connectionString: serverUrl });
-    await c.connect();
-    await c.query(statement);
-    await c.end();
-  };
-  await admin(`create database "${name}"`);
-  return { url: databaseUrlFor(serverUrl, name), drop: () => admin(`drop database if exists "${name}" with (force)`) };
 }
 
 const scratch = await scratchDatabase();

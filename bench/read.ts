@@ -1,7 +1,7 @@
 // npm run bench:read — a client-authenticated /v1 read against a bare Fastify route, same process,
 // same machine, measured in one run with autocannon (load generated on a worker thread).
 // Goal kept by every issue: the authenticated read reaches ≥ 50% of the bare route's req/s.
-//   BENCH_DURATION=10 BENCH_CONNECTIONS=50 npm run bench:read
+//   BENCH_DURATION=10 BENCH_CONNECTIONS=50 npm run bench:read   (DATABASE_URL=… runs on a scratch database on that server)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +10,7 @@ import Fastify from 'fastify';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { createClient } from '../src/modules/clients/create-client.ts';
+import { scratchDatabase } from './scratch.ts';
 
 const duration = Number(process.env.BENCH_DURATION ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -21,8 +22,9 @@ async function run(name: string, url: string, headers: Record<string, string>) {
   return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99 };
 }
 
+const scratch = await scratchDatabase();
 const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onramp-bench-'));
-const config = loadConfig({ ...process.env, ONRAMP_STATE_DIR: stateDir, LOG_LEVEL: 'warn', ONRAMP_RATE_LIMIT_ENABLED: 'false', PORT: '0' });
+const config = loadConfig({ ...process.env, ...(scratch.url ? { DATABASE_URL: scratch.url } : {}), ONRAMP_STATE_DIR: stateDir, LOG_LEVEL: 'warn', ONRAMP_RATE_LIMIT_ENABLED: 'false', PORT: '0' });
 const { app, ctx } = await buildApp({ config, workers: false });
 await app.listen({ host: '127.0.0.1', port: 0 });
 const client = await createClient(ctx.db, config.mode, { name: 'bench' });
@@ -50,3 +52,4 @@ process.stdout.write(
 await bare.close();
 await app.close();
 fs.rmSync(stateDir, { recursive: true, force: true });
+await scratch.drop();
