@@ -70,8 +70,18 @@ async function postgresTemplate(url: string, fp: string): Promise<string> {
       } finally {
         await handle.close();
       }
-      const stale = await admin.query<{ datname: string }>("select datname from pg_database where datname like 'onramp_tpl_%' and datname <> $1", [name]);
-      for (const row of stale.rows) await admin.query(`drop database if exists "${row.datname}" with (force)`);
+      await admin.query(`comment on database "${name}" is '${new Date().toISOString()}'`);
+      // Templates of other migration sets may belong to a run still going (another checkout, a
+      // branch): only those built more than a day ago are dropped.
+      const stale = await admin.query<{ datname: string; built: string | null }>(
+        "select datname, shobj_description(oid, 'pg_database') as built from pg_database where datname like 'onramp_tpl_%' and datname <> $1",
+        [name],
+      );
+      const dayAgo = Date.now() - 24 * 3600 * 1000;
+      for (const row of stale.rows) {
+        const built = row.built ? Date.parse(row.built) : Number.NaN;
+        if (Number.isNaN(built) || built < dayAgo) await admin.query(`drop database if exists "${row.datname}" with (force)`);
+      }
     }
     await admin.query('select pg_advisory_unlock(7402119002)');
   } finally {
