@@ -7,6 +7,7 @@ import { UUID_RE } from '../config.ts';
 import { createClient } from '../modules/clients/create-client.ts';
 import { listClients, setClientStatus } from '../modules/clients/repository.ts';
 import { rotateClientSecret } from '../modules/clients/rotate-client-secret.ts';
+import { ledgerCommands } from '../modules/ledger/commands.ts';
 
 export interface CommandArgs {
   positionals: string[];
@@ -113,7 +114,7 @@ const clientCommands: OperatorCommand[] = [
 ];
 
 /** Every operator command. Modules append theirs here. */
-export const COMMANDS: OperatorCommand[] = [...clientCommands];
+export const COMMANDS: OperatorCommand[] = [...clientCommands, ...ledgerCommands];
 
 export function findCommand(words: string[]): { command: OperatorCommand; rest: string[] } | undefined {
   for (const command of COMMANDS) {
