@@ -5,6 +5,7 @@ import type { AuthTables } from '../modules/auth/tables.ts';
 import type { SandboxInboxTables } from '../sandbox/inbox/tables.ts';
 import type { SandboxChainTables } from '../sandbox/chains/tables.ts';
 import type { LedgerTables } from '../modules/ledger/tables.ts';
+import type { ActivityTables } from '../modules/activity/tables.ts';
 
 /** A timestamptz column: Date when read, Date or ISO string when written, defaulted by the database. */
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -110,7 +111,7 @@ export interface FoundationTables {
 }
 
 // Modules add their table interfaces to this intersection.
-export type Database = FoundationTables & AuthTables & SandboxInboxTables & SandboxChainTables & LedgerTables;
+export type Database = FoundationTables & AuthTables & SandboxInboxTables & SandboxChainTables & LedgerTables & ActivityTables;
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;
 export type NewRow<T extends keyof Database> = Insertable<Database[T]>;

@@ -8,6 +8,7 @@ import { ConfigSchema, registerConfigRoutes } from './config/routes.ts';
 import { authSchemas, registerAuthRoutes } from './auth/routes.ts';
 import { inboxSchemas, registerInboxRoutes } from '../sandbox/inbox/routes.ts';
 import { registerSandboxChainRoutes } from '../sandbox/chains/routes.ts';
+import { activitySchemas, registerActivityRoutes } from './activity/routes.ts';
 
 export interface Module {
   name: string;
@@ -24,4 +25,5 @@ export const MODULES: Module[] = [
   { name: 'auth', schemas: authSchemas, routes: registerAuthRoutes },
   { name: 'sandbox-inbox', schemas: inboxSchemas, routes: registerInboxRoutes },
   { name: 'sandbox-chains', routes: registerSandboxChainRoutes },
+  { name: 'activity', schemas: activitySchemas, routes: registerActivityRoutes },
 ];

@@ -1,0 +1,140 @@
+// Activity items: rows → the API's ActivityItem, and the keyset-paged list.
+import { sql } from 'kysely';
+import type { Executor } from '../../db/index.ts';
+import type { Row } from '../../db/schema.ts';
+import { CRYPTO_CURRENCY_INFO } from '../../lib/currencies.ts';
+import { formatDecimal, formatUsd } from '../../lib/money.ts';
+import type { ActivityStatus, CryptoCurrency, Direction, FundingMethod } from './tables.ts';
+
+/** The glossary's Wallet, as recorded with the item. */
+export interface ActivityWallet {
+  id: string;
+  createTime: string;
+  updateTime: string;
+  address: string;
+  name?: string;
+  type: 'EVM' | 'SOLANA';
+}
+
+/** The glossary's BankAccount, as recorded with the item. */
+export interface ActivityBankAccount {
+  id?: string;
+  createTime?: string;
+  updateTime?: string;
+  name?: string;
+  mask?: string;
+  linkStatus?: 'ACTIVE' | 'INACTIVE' | 'LOGIN_REQUIRED';
+  verificationStatus?: 'APPROVED' | 'DECLINED' | 'IN_REVIEW';
+}
+
+export type ActivityRow = Row<'activity_items'>;
+
+export interface ActivityItem {
+  id: string;
+  createTime: string;
+  updateTime: string;
+  fiat: {
+    status: ActivityStatus;
+    currency: 'USD';
+    amount: string;
+    direction: Direction;
+    fundingMethod: FundingMethod;
+    bankAccount?: ActivityBankAccount;
+  };
+  crypto: {
+    status: ActivityStatus;
+    currency: CryptoCurrency;
+    wallet?: ActivityWallet;
+    direction: Direction;
+    amount: string;
+    price: string;
+    fee: string;
+    transactionHash?: string;
+  };
+  metadata: Record<string, unknown>;
+}
+
+/** A crypto amount in minor units as a decimal string without trailing zeros ("0.0495618", "25"). */
+export function formatCryptoAmount(minor: bigint, currency: CryptoCurrency): string {
+  return formatDecimal(minor, CRYPTO_CURRENCY_INFO[currency].decimals, { trimZeros: true });
+}
+
+export function toActivityItem(row: ActivityRow): ActivityItem {
+  const fiat: ActivityItem['fiat'] = {
+    status: row.fiat_status,
+    currency: row.fiat_currency,
+    amount: formatUsd(row.fiat_amount_cents),
+    direction: row.fiat_direction,
+    fundingMethod: row.funding_method,
+  };
+  if (row.bank_account) fiat.bankAccount = row.bank_account as ActivityBankAccount;
+  const crypto: ActivityItem['crypto'] = {
+    status: row.crypto_status,
+    currency: row.crypto_currency,
+    direction: row.crypto_direction,
+    amount: formatCryptoAmount(BigInt(row.crypto_amount_minor), row.crypto_currency),
+    price: formatUsd(row.price_cents),
+    fee: formatUsd(row.fee_cents + row.network_fee_cents),
+  };
+  if (row.wallet) crypto.wallet = row.wallet as unknown as ActivityWallet;
+  if (row.transaction_hash) crypto.transactionHash = row.transaction_hash;
+  return {
+    id: row.id,
+    createTime: row.created_at.toISOString(),
+    updateTime: row.updated_at.toISOString(),
+    fiat,
+    crypto,
+    metadata: {
+      ...row.metadata,
+      ratioFee: formatUsd(row.fee_cents),
+      networkFee: formatUsd(row.network_fee_cents),
+      estimated: row.crypto_amount_estimated,
+    },
+  };
+}
+
+export async function findActivity(db: Executor, userId: string, activityId: string): Promise<ActivityRow | undefined> {
+  return db.selectFrom('activity_items').selectAll().where('user_id', '=', userId).where('id', '=', activityId).executeTakeFirst();
+}
+
+export interface ActivityFilters {
+  fromCreateTime?: string;
+  toCreateTime?: string;
+  walletId?: string;
+  cryptoCurrency?: CryptoCurrency;
+  cryptoStatus?: ActivityStatus[];
+  fiatStatus?: ActivityStatus[];
+}
+
+/** Where the previous page ended: its last item's exact created_at (as PostgreSQL text) and id. */
+export interface ActivityCursor {
+  createdAt: string;
+  id: string;
+}
+
+/**
+ * One page, newest first, ordered by (created_at, id) descending so items created in the same
+ * microsecond still page exactly once. Returns up to `limit + 1` rows so the caller knows whether
+ * another page exists.
+ */
+export async function listActivity(
+  db: Executor,
+  userId: string,
+  filters: ActivityFilters,
+  after: ActivityCursor | undefined,
+  limit: number,
+): Promise<Array<ActivityRow & { created_at_text: string }>> {
+  let q = db
+    .selectFrom('activity_items')
+    .selectAll()
+    .select(sql<string>`created_at::text`.as('created_at_text'))
+    .where('user_id', '=', userId);
+  if (filters.fromCreateTime) q = q.where('created_at', '>=', new Date(filters.fromCreateTime));
+  if (filters.toCreateTime) q = q.where('created_at', '<=', new Date(filters.toCreateTime));
+  if (filters.walletId) q = q.where('wallet_id', '=', filters.walletId);
+  if (filters.cryptoCurrency) q = q.where('crypto_currency', '=', filters.cryptoCurrency);
+  if (filters.cryptoStatus?.length) q = q.where('crypto_status', 'in', filters.cryptoStatus);
+  if (filters.fiatStatus?.length) q = q.where('fiat_status', 'in', filters.fiatStatus);
+  if (after) q = q.where(sql<boolean>`(created_at, id) < (${after.createdAt}::timestamptz, ${after.id}::uuid)`);
+  return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+}
