@@ -53,6 +53,20 @@ export interface Config {
   auth: AuthConfig;
   messaging: MessagingConfig;
   chains: ChainsConfig;
+  onboarding: OnboardingConfig;
+}
+
+export type KycProviderName = 'sandbox' | 'manual';
+
+/** Users, deposit wallets and KYC (issue 5). */
+export interface OnboardingConfig {
+  /** Deposit wallets a user may have. */
+  walletsPerUser: number;
+  /**
+   * Who decides KYC: `sandbox` follows guides/sandbox-testing.md (SSN first digit 2-9 approved, 1 in
+   * review, 0 declined); `manual` sends every submission to operator review (`onramp kyc approve|decline`).
+   */
+  kycProvider: KycProviderName;
 }
 
 /** User authentication: session JWTs, server-side sessions, wallet challenges and one-time codes. */
@@ -304,6 +318,7 @@ export function loadConfig(env: Env = process.env): Config {
     auth: readAuthConfig(r, publicUrl),
     messaging: readMessagingConfig(r, mode, publicUrl),
     chains: readChainsConfig(r, mode, stateDir),
+    onboarding: readOnboardingConfig(r, mode),
   };
 
   if (config.demoClient.id !== undefined && !UUID_RE.test(config.demoClient.id)) {
@@ -326,6 +341,14 @@ export function loadConfig(env: Env = process.env): Config {
 
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
+}
+
+function readOnboardingConfig(r: EnvReader, mode: Mode): OnboardingConfig {
+  const kycProvider = r.oneOf<KycProviderName>('ONRAMP_KYC_PROVIDER', mode === 'sandbox' ? 'sandbox' : 'manual', ['sandbox', 'manual']);
+  if (mode === 'production' && kycProvider === 'sandbox') {
+    r.problems.push('ONRAMP_KYC_PROVIDER: sandbox is not allowed in production mode (it approves by the first digit of the SSN); use manual');
+  }
+  return { walletsPerUser: r.int('ONRAMP_WALLETS_PER_USER', 10, 1, 1000), kycProvider };
 }
 
 function readAuthConfig(r: EnvReader, publicUrl: string): AuthConfig {

@@ -6,6 +6,10 @@ import type { SandboxInboxTables } from '../sandbox/inbox/tables.ts';
 import type { SandboxChainTables } from '../sandbox/chains/tables.ts';
 import type { LedgerTables } from '../modules/ledger/tables.ts';
 import type { ActivityTables } from '../modules/activity/tables.ts';
+import type { WalletTables } from '../modules/wallets/tables.ts';
+import type { KycTables } from '../modules/kyc/tables.ts';
+import type { FlagTables } from '../modules/flags/tables.ts';
+import type { EmailTables } from '../modules/emails/tables.ts';
 
 /** A timestamptz column: Date when read, Date or ISO string when written, defaulted by the database. */
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -58,6 +62,9 @@ export interface UsersTable {
   email_normalized: string;
   phone: string;
   country: string;
+  /** Set by KYC (0020). */
+  nationality: Generated<string | null>;
+  occupation: Generated<string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -111,7 +118,7 @@ export interface FoundationTables {
 }
 
 // Modules add their table interfaces to this intersection.
-export type Database = FoundationTables & AuthTables & SandboxInboxTables & SandboxChainTables & LedgerTables & ActivityTables;
+export type Database = FoundationTables & AuthTables & SandboxInboxTables & SandboxChainTables & LedgerTables & ActivityTables & WalletTables & KycTables & FlagTables & EmailTables;
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;
 export type NewRow<T extends keyof Database> = Insertable<Database[T]>;

@@ -9,6 +9,9 @@ import { authSchemas, registerAuthRoutes } from './auth/routes.ts';
 import { inboxSchemas, registerInboxRoutes } from '../sandbox/inbox/routes.ts';
 import { registerSandboxChainRoutes } from '../sandbox/chains/routes.ts';
 import { activitySchemas, registerActivityRoutes } from './activity/routes.ts';
+import { registerUserRoutes, userSchemas } from './users/routes.ts';
+import { registerWalletRoutes, walletSchemas } from './wallets/routes.ts';
+import { defineEmailJobs } from './emails/index.ts';
 
 export interface Module {
   name: string;
@@ -26,4 +29,7 @@ export const MODULES: Module[] = [
   { name: 'sandbox-inbox', schemas: inboxSchemas, routes: registerInboxRoutes },
   { name: 'sandbox-chains', routes: registerSandboxChainRoutes },
   { name: 'activity', schemas: activitySchemas, routes: registerActivityRoutes },
+  { name: 'users', schemas: userSchemas, routes: registerUserRoutes },
+  { name: 'wallets', schemas: walletSchemas, routes: registerWalletRoutes },
+  { name: 'emails', jobs: defineEmailJobs },
 ];

@@ -38,6 +38,7 @@ const FIELD_CODE_ALIASES: Record<string, string> = {
   phoneNumber: 'PHONE',
   emailAddress: 'EMAIL',
   walletNetwork: 'WALLET_TYPE',
+  address: 'WALLET_ADDRESS',
 };
 
 /** `firstName` → `FIRST_NAME`, `line1` → `LINE_1` */

@@ -1,0 +1,39 @@
+import type { NullableTimestamp, Timestamp } from '../../db/schema.ts';
+
+/** The overall KYC status of a submission (NOT_STARTED is the absence of a row). */
+export type KycSubmissionStatus = 'SUBMITTED' | 'IN_REVIEW' | 'APPROVED' | 'DECLINED';
+/** Ratio's KycResult enum, per check. */
+export type KycResult = 'UNKNOWN' | 'NOT_STARTED' | 'SUBMITTED' | 'IN_REVIEW' | 'APPROVED' | 'DECLINED';
+
+export interface KycSubmissionsTable {
+  user_id: string;
+  status: KycSubmissionStatus;
+  address_result: KycResult;
+  dob_result: KycResult;
+  fraud_result: KycResult;
+  idv_result: KycResult;
+  /** A `date` column; read as 'YYYY-MM-DD' text (see repository). */
+  date_of_birth: string;
+  id_type: 'SSN';
+  ssn_ciphertext: string;
+  ssn_key_id: string;
+  ssn_last4: string;
+  ssn_index: string;
+  line1: string;
+  line2: string | null;
+  city: string;
+  state: string;
+  postal_code: string;
+  provider: string;
+  provider_reference: string | null;
+  decided_by: string | null;
+  decision_reason: string | null;
+  submitted_at: Timestamp;
+  decided_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface KycTables {
+  kyc_submissions: KycSubmissionsTable;
+}

@@ -1,0 +1,41 @@
+// The API Wallet object and the input rules shared by connect and update.
+import { AppError } from '../../errors/app-error.ts';
+import type { WalletRow } from './repository.ts';
+import { WALLET_NAME_MAX } from './schemas.ts';
+
+export interface Wallet {
+  id: string;
+  createTime: string;
+  updateTime: string;
+  address: string;
+  name?: string;
+  type: 'EVM';
+}
+
+export function toWallet(row: WalletRow): Wallet {
+  return {
+    id: row.id,
+    createTime: row.created_at.toISOString(),
+    updateTime: row.updated_at.toISOString(),
+    address: row.address,
+    ...(row.name !== null ? { name: row.name } : {}),
+    type: row.type,
+  };
+}
+
+// Control characters and the Unicode line/paragraph separators make names unsafe to display.
+const UNSAFE_NAME = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/** Trims a wallet nickname; undefined/empty → null when `optional`, else INVALID_NAME. */
+export function walletName(input: string | undefined, optional: boolean): string | null {
+  const name = input?.trim() ?? '';
+  if (name === '') {
+    if (optional) return null;
+    throw new AppError('INVALID_NAME', { message: '`name` must not be empty', data: { field: 'name', rule: 'minLength', limit: 1 } });
+  }
+  if (name.length > WALLET_NAME_MAX) {
+    throw new AppError('INVALID_NAME', { message: `\`name\` must be at most ${WALLET_NAME_MAX} characters after trimming`, data: { field: 'name', rule: 'maxLength', limit: WALLET_NAME_MAX } });
+  }
+  if (UNSAFE_NAME.test(name)) throw new AppError('INVALID_NAME', { message: '`name` must not contain control characters', data: { field: 'name', rule: 'printable' } });
+  return name;
+}
