@@ -176,6 +176,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   app.addHook('onReady', async () => {
     if (options.startChains) await chains.start();
     await jobs.start({ workers });
+    if (workers) for (const module of MODULES) await module.start?.(ctx);
   });
   app.addHook('onClose', async () => {
     await jobs.stop();

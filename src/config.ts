@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { getAddress, isAddress } from 'viem';
 import { NETWORKS, type Network } from './chains/networks.ts';
+import { readDeliveryConfig, type DeliveryConfig } from './modules/delivery/config.ts';
 
 export type Mode = 'sandbox' | 'production';
 
@@ -54,6 +55,7 @@ export interface Config {
   messaging: MessagingConfig;
   chains: ChainsConfig;
   onboarding: OnboardingConfig;
+  delivery: DeliveryConfig;
 }
 
 export type KycProviderName = 'sandbox' | 'manual';
@@ -319,6 +321,7 @@ export function loadConfig(env: Env = process.env): Config {
     messaging: readMessagingConfig(r, mode, publicUrl),
     chains: readChainsConfig(r, mode, stateDir),
     onboarding: readOnboardingConfig(r, mode),
+    delivery: readDeliveryConfig(r),
   };
 
   if (config.demoClient.id !== undefined && !UUID_RE.test(config.demoClient.id)) {

@@ -12,6 +12,7 @@ import { activitySchemas, registerActivityRoutes } from './activity/routes.ts';
 import { registerUserRoutes, userSchemas } from './users/routes.ts';
 import { registerWalletRoutes, walletSchemas } from './wallets/routes.ts';
 import { defineEmailJobs } from './emails/index.ts';
+import { deliveryModule } from './delivery/index.ts';
 
 export interface Module {
   name: string;
@@ -20,6 +21,8 @@ export interface Module {
   routes?: (app: App, ctx: AppContext) => void;
   /** Defines job queues and event subscriptions; runs before the app starts its workers. */
   jobs?: (ctx: AppContext) => void;
+  /** Runs once the app is ready and its job workers run (recovery after a restart); not in CLI/worker-less apps. */
+  start?: (ctx: AppContext) => Promise<void>;
 }
 
 export const MODULES: Module[] = [
@@ -32,4 +35,5 @@ export const MODULES: Module[] = [
   { name: 'users', schemas: userSchemas, routes: registerUserRoutes },
   { name: 'wallets', schemas: walletSchemas, routes: registerWalletRoutes },
   { name: 'emails', jobs: defineEmailJobs },
+  deliveryModule,
 ];

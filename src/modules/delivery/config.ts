@@ -1,0 +1,32 @@
+// Delivery settings (ONRAMP_DELIVERY_*), read with the shared EnvReader so bad values are reported
+// with every other configuration problem at start.
+import type { EnvReader } from '../../config.ts';
+
+export interface DeliveryConfig {
+  /** Funding checks (or other failures before signing) per delivery before it becomes FAILED_RETRYABLE. */
+  maxAttempts: number;
+  /** First delay between those attempts; doubles each time, capped at an hour. */
+  retryDelaySeconds: number;
+  /** Per eth_sendRawTransaction (on top of the chain layer's own per-request timeout). */
+  broadcastTimeoutMs: number;
+  /** How often a submitted transaction's receipt is checked. */
+  confirmPollSeconds: number;
+  /** After this long without the confirmations, the delivery stays SUBMITTED and is reported, not polled. */
+  confirmTimeoutSeconds: number;
+  /** The sender's lease: another process takes over a crashed sender after this long. */
+  senderLeaseSeconds: number;
+  /** Deliveries signed in one database transaction. */
+  signBatchSize: number;
+}
+
+export function readDeliveryConfig(r: EnvReader): DeliveryConfig {
+  return {
+    maxAttempts: r.int('ONRAMP_DELIVERY_MAX_ATTEMPTS', 6, 1, 100),
+    retryDelaySeconds: r.int('ONRAMP_DELIVERY_RETRY_DELAY_SECONDS', 30, 1, 3600),
+    broadcastTimeoutMs: r.int('ONRAMP_DELIVERY_BROADCAST_TIMEOUT_MS', 30_000, 100, 300_000),
+    confirmPollSeconds: r.int('ONRAMP_DELIVERY_CONFIRM_POLL_SECONDS', 5, 1, 600),
+    confirmTimeoutSeconds: r.int('ONRAMP_DELIVERY_CONFIRM_TIMEOUT_SECONDS', 6 * 3600, 60, 7 * 86400),
+    senderLeaseSeconds: r.int('ONRAMP_DELIVERY_SENDER_LEASE_SECONDS', 30, 5, 600),
+    signBatchSize: r.int('ONRAMP_DELIVERY_SIGN_BATCH_SIZE', 20, 1, 200),
+  };
+}

@@ -1,0 +1,61 @@
+// On-chain delivery: other modules call requestDelivery() inside their transaction and hear back
+// through onDeliveryUpdate(). Everything else (nonces, signing, broadcast, confirmations, crash
+// recovery) happens in this module's jobs. docs/delivery.md explains the state machine.
+import type { AppContext } from '../../context.ts';
+import { NETWORKS, type Network } from '../../chains/networks.ts';
+import type { Module } from '../index.ts';
+import { confirmDelivery } from './confirm.ts';
+import { CONFIRM_QUEUE, SEND_QUEUE } from './queues.ts';
+import { submittedIds } from './repository.ts';
+import { runSender } from './sender.ts';
+import { dispatchUpdate, UPDATE_QUEUE, type DeliveryUpdate } from './updates.ts';
+
+export { requestDelivery, DeliveryRequestError, type DeliveryRequest, type DeliveryRequested } from './request-delivery.ts';
+export { onDeliveryUpdate, type DeliveryUpdate, type DeliveryUpdateHandler } from './updates.ts';
+export type { DeliveryStatus, DeliveryAsset } from './tables.ts';
+
+function defineQueues(ctx: AppContext): void {
+  ctx.jobs.define<{ network: Network }>({
+    name: SEND_QUEUE,
+    // A busy sender (lease held elsewhere) or an unreachable node: retried, with back-off, a bounded number of times.
+    retryLimit: 12,
+    retryDelaySeconds: 1,
+    retryBackoff: true,
+    localConcurrency: 2,
+    expireInSeconds: 600,
+    handler: async (job) => runSender(ctx, job.data.network),
+  });
+  ctx.jobs.define<{ id: string }>({
+    name: CONFIRM_QUEUE,
+    retryLimit: 10,
+    retryDelaySeconds: 2,
+    retryBackoff: true,
+    localConcurrency: 4,
+    batchSize: 10,
+    handler: async (job) => confirmDelivery(ctx, job.data.id),
+  });
+  ctx.jobs.define<DeliveryUpdate>({
+    name: UPDATE_QUEUE,
+    retryLimit: 10,
+    retryDelaySeconds: 2,
+    retryBackoff: true,
+    localConcurrency: 2,
+    batchSize: 10,
+    handler: async (job) => dispatchUpdate(ctx, job.data),
+  });
+}
+
+/**
+ * At start, with workers: wake each network's sender, which re-broadcasts anything signed but not
+ * known to have reached a node (never signing it again), and follow every submitted transaction.
+ */
+async function reconcileAtStart(ctx: AppContext): Promise<void> {
+  for (const network of NETWORKS) await ctx.jobs.send(SEND_QUEUE, { network });
+  for (const id of await submittedIds(ctx.db, 100_000)) await ctx.jobs.send(CONFIRM_QUEUE, { id });
+}
+
+export const deliveryModule: Module = {
+  name: 'delivery',
+  jobs: defineQueues,
+  start: reconcileAtStart,
+};

@@ -1,0 +1,172 @@
+// SQL of on-chain delivery. State changes are conditional updates on the expected status; callers
+// check the returned row count. Lease times use the database's clock (infrastructure timing shared by
+// processes), domain timestamps the app clock.
+import { sql } from 'kysely';
+import type { Network } from '../../chains/networks.ts';
+import type { Db, Executor } from '../../db/index.ts';
+import type { Row } from '../../db/schema.ts';
+import type { DeliveryStatus } from './tables.ts';
+
+export type DeliveryRow = Row<'deliveries'>;
+export type SenderRow = Row<'delivery_senders'>;
+
+export async function getDelivery(db: Executor, id: string): Promise<DeliveryRow | undefined> {
+  return db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listDeliveries(db: Executor, filter: { status?: DeliveryStatus[]; network?: Network; limit: number }): Promise<DeliveryRow[]> {
+  let q = db.selectFrom('deliveries').selectAll();
+  if (filter.status?.length) q = q.where('status', 'in', filter.status);
+  if (filter.network) q = q.where('network', '=', filter.network);
+  return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
+}
+
+export async function ensureSender(db: Executor, network: Network, address: string): Promise<void> {
+  await db.insertInto('delivery_senders').values({ network, address }).onConflict((oc) => oc.columns(['network', 'address']).doNothing()).execute();
+}
+
+export async function getSender(db: Executor, network: Network, address: string): Promise<SenderRow | undefined> {
+  return db.selectFrom('delivery_senders').selectAll().where('network', '=', network).where('address', '=', address).executeTakeFirst();
+}
+
+export async function listSenders(db: Executor): Promise<SenderRow[]> {
+  return db.selectFrom('delivery_senders').selectAll().orderBy('network').execute();
+}
+
+/** Takes the sender's lease if it is free or lapsed. */
+export async function acquireLease(db: Executor, network: Network, address: string, token: string, seconds: number): Promise<boolean> {
+  const result = await db
+    .updateTable('delivery_senders')
+    .set({ lease_token: token, lease_expires_at: sql`now() + make_interval(secs => ${seconds})`, updated_at: sql`now()` })
+    .where('network', '=', network)
+    .where('address', '=', address)
+    .where((eb) => eb.or([eb('lease_token', 'is', null), eb('lease_expires_at', '<', sql<Date>`now()`)]))
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}
+
+/** Extends the lease; false when another process took it (this one must stop). */
+export async function renewLease(db: Executor, network: Network, address: string, token: string, seconds: number): Promise<boolean> {
+  const result = await db
+    .updateTable('delivery_senders')
+    .set({ lease_expires_at: sql`now() + make_interval(secs => ${seconds})` })
+    .where('network', '=', network)
+    .where('address', '=', address)
+    .where('lease_token', '=', token)
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}
+
+export async function releaseLease(db: Executor, network: Network, address: string, token: string): Promise<void> {
+  await db
+    .updateTable('delivery_senders')
+    .set({ lease_token: null, lease_expires_at: null })
+    .where('network', '=', network)
+    .where('address', '=', address)
+    .where('lease_token', '=', token)
+    .execute();
+}
+
+/** Deliveries ready to be signed: PENDING and not waiting for a retry. */
+export async function readyPending(db: Executor, network: Network, limit: number): Promise<DeliveryRow[]> {
+  return db
+    .selectFrom('deliveries')
+    .selectAll()
+    .where('network', '=', network)
+    .where('status', '=', 'PENDING')
+    .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', sql<Date>`now()`)]))
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+export type DueRow = DeliveryRow & { due: boolean };
+
+/**
+ * Signed transactions not yet accepted by a node, in nonce order (they must reach the chain in that
+ * order); `due` is false while one waits for its next attempt.
+ */
+export async function signedInNonceOrder(db: Executor, network: Network, from: string, limit: number): Promise<DueRow[]> {
+  return db
+    .selectFrom('deliveries')
+    .selectAll()
+    .select(sql<boolean>`(next_attempt_at is null or next_attempt_at <= now())`.as('due'))
+    .where('network', '=', network)
+    .where('from_address', '=', from)
+    .where('status', '=', 'SIGNED')
+    .orderBy('nonce')
+    .limit(limit)
+    .execute();
+}
+
+/**
+ * Is there something the sender can do now: the first signed transaction (by nonce) is due, or none
+ * is waiting and a pending delivery is due?
+ */
+export async function hasReadyWork(db: Executor, network: Network, from: string): Promise<boolean> {
+  const [first] = await signedInNonceOrder(db, network, from, 1);
+  if (first) return first.due;
+  return (await readyPending(db, network, 1)).length > 0;
+}
+
+/** The earliest retry time among deliveries waiting on `network`. */
+export async function nextRetryAt(db: Executor, network: Network): Promise<Date | undefined> {
+  const row = await db
+    .selectFrom('deliveries')
+    .select((eb) => eb.fn.min('next_attempt_at').as('at'))
+    .where('network', '=', network)
+    .where('status', 'in', ['PENDING', 'SIGNED'])
+    .where('next_attempt_at', '>', sql<Date>`now()`)
+    .executeTakeFirst();
+  return row?.at ? new Date(row.at) : undefined;
+}
+
+/** Nonces in [from, to) held by deliveries of this wallet. */
+export async function noncesInRange(db: Executor, network: Network, address: string, from: bigint, to: bigint): Promise<bigint[]> {
+  const rows = await db
+    .selectFrom('deliveries')
+    .select('nonce')
+    .where('network', '=', network)
+    .where('from_address', '=', address)
+    .where('nonce', '>=', from)
+    .where('nonce', '<', to)
+    .orderBy('nonce')
+    .execute();
+  return rows.map((r) => BigInt(r.nonce!));
+}
+
+export async function submittedIds(db: Db, limit: number): Promise<string[]> {
+  const rows = await db.selectFrom('deliveries').select('id').where('status', '=', 'SUBMITTED').orderBy('submitted_at').limit(limit).execute();
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Records a failed attempt of the current step. After `maxAttempts` the delivery becomes
+ * FAILED_RETRYABLE (an operator retries it); until then it waits `delaySeconds * 2^attempts` (≤ 1 h).
+ */
+export async function recordAttemptFailure(
+  db: Executor,
+  row: DeliveryRow,
+  opts: { reason: string; code: string; maxAttempts: number; delaySeconds: number; now: Date },
+): Promise<{ status: DeliveryStatus; attempts: number } | undefined> {
+  const attempts = row.attempts + 1;
+  const giveUp = attempts >= opts.maxAttempts;
+  const delay = Math.min(3600, opts.delaySeconds * 2 ** (attempts - 1));
+  const result = await db
+    .updateTable('deliveries')
+    .set({
+      attempts,
+      last_error: opts.reason,
+      ...(giveUp
+        ? { status: 'FAILED_RETRYABLE', failure_code: opts.code, failure_message: opts.reason, next_attempt_at: null }
+        : { next_attempt_at: sql`now() + make_interval(secs => ${delay})` }),
+      updated_at: opts.now,
+    })
+    .where('id', '=', row.id)
+    .where('status', '=', row.status)
+    .where('attempts', '=', row.attempts)
+    .executeTakeFirst();
+  if (result.numUpdatedRows !== 1n) return undefined;
+  return { status: giveUp ? 'FAILED_RETRYABLE' : row.status, attempts };
+}

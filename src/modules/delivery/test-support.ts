@@ -1,0 +1,29 @@
+// Helpers for delivery tests: wait for a delivery's state, read balances through viem.
+import { erc20Abi, type Address } from 'viem';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import type { Network } from '../../chains/networks.ts';
+import type { AppContext } from '../../context.ts';
+import { getDelivery, type DeliveryRow } from './repository.ts';
+import type { DeliveryStatus } from './tables.ts';
+
+export function newAddress(): Address {
+  return privateKeyToAccount(generatePrivateKey()).address;
+}
+
+export async function waitForStatus(t: { ctx: AppContext }, id: string, statuses: DeliveryStatus[], timeoutMs = 30_000): Promise<DeliveryRow> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const row = await getDelivery(t.ctx.db, id);
+    if (row && statuses.includes(row.status)) return row;
+    if (Date.now() > until) throw new Error(`delivery ${id} is ${row?.status ?? 'missing'} (${row?.last_error ?? 'no error'}), not ${statuses.join('/')}, after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export function ethBalance(t: { ctx: AppContext }, network: Network, address: Address): Promise<bigint> {
+  return t.ctx.chains.publicClient(network).getBalance({ address });
+}
+
+export function usdcBalance(t: { ctx: AppContext }, network: Network, address: Address): Promise<bigint> {
+  return t.ctx.chains.publicClient(network).readContract({ address: t.ctx.chains.usdcAddress(network), abi: erc20Abi, functionName: 'balanceOf', args: [address] });
+}
