@@ -18,6 +18,7 @@ import { UserSessions } from './modules/auth/sessions.ts';
 import { chainVerifier } from './modules/auth/signatures.ts';
 import { SessionTokens } from './modules/auth/tokens.ts';
 import { createMessaging } from './providers/messaging.ts';
+import { createPlaidProvider } from './providers/plaid/index.ts';
 import { SandboxInbox } from './sandbox/inbox/store.ts';
 import { MODULES } from './modules/index.ts';
 import { registerOperatorRoutes } from './operator/routes.ts';
@@ -99,6 +100,16 @@ export function createLogger(config: Config, stream?: DestinationStream): Logger
   );
 }
 
+/** This server's own URL once it listens (loopback for a wildcard host), for calls to itself. */
+function listeningUrl(app: App | undefined): string | undefined {
+  const address = app?.server.address();
+  if (!address || typeof address === 'string') return undefined;
+  let host = address.address;
+  if (host === '0.0.0.0') host = '127.0.0.1';
+  else if (host === '::') host = '::1';
+  return address.family === 'IPv6' || host.includes(':') ? `http://[${host}]:${address.port}` : `http://${host}:${address.port}`;
+}
+
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,64}$/;
 
 export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
@@ -130,6 +141,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
     messaging: createMessaging(config.messaging, inbox, config.auth.otp.ttlSeconds),
     inbox,
     chains,
+    plaid: createPlaidProvider(config, secrets.keyring, () => listeningUrl(app)),
   };
   const state = { shuttingDown: false };
 

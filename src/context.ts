@@ -10,6 +10,7 @@ import type { EventBus } from './modules/events/publish.ts';
 import type { UserSessions } from './modules/auth/sessions.ts';
 import type { EvmVerifier } from './modules/auth/signatures.ts';
 import type { Messaging } from './providers/messaging.ts';
+import type { PlaidProvider } from './providers/plaid/index.ts';
 import type { SandboxInbox } from './sandbox/inbox/store.ts';
 import type { RuntimeSecrets } from './runtime-secrets.ts';
 
@@ -34,4 +35,6 @@ export interface AppContext {
   inbox: SandboxInbox;
   /** ETHEREUM and POLYGON: viem clients, the hot wallet, USDC addresses, confirmations (src/chains). */
   chains: Chains;
+  /** The official Plaid client for the configured environment (the built-in sandbox by default in sandbox mode). */
+  plaid: PlaidProvider;
 }

@@ -1,4 +1,4 @@
-// Valid production chain settings, for tests that build a whole production config (mode production
+// Valid production chain (and Plaid) settings, for tests that build a whole production config (mode production
 // refuses to start without them). The key is a throwaway test key; the URLs are never contacted.
 export const PRODUCTION_CHAIN_ENV = {
   ONRAMP_ETHEREUM_RPC_URL: 'https://eth.rpc.example.com/v2/test-api-key',
@@ -10,4 +10,7 @@ export const PRODUCTION_CHAIN_ENV = {
   ONRAMP_POLYGON_USDC_ADDRESS: '0x3c499c542cef5e3811e1192ce70d8cc03d5c3359',
   ONRAMP_POLYGON_CONFIRMATIONS: '64',
   ONRAMP_HOT_WALLET_PRIVATE_KEY: '0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318',
+  // Plaid API keys (production mode requires them); never used to reach Plaid in tests.
+  ONRAMP_PLAID_CLIENT_ID: 'test-plaid-client-id',
+  ONRAMP_PLAID_SECRET: 'test-plaid-secret',
 };

@@ -13,6 +13,7 @@ import { registerUserRoutes, userSchemas } from './users/routes.ts';
 import { registerWalletRoutes, walletSchemas } from './wallets/routes.ts';
 import { defineEmailJobs } from './emails/index.ts';
 import { deliveryModule } from './delivery/index.ts';
+import { registerPlaidSandbox } from '../sandbox/plaid/index.ts';
 
 export interface Module {
   name: string;
@@ -36,4 +37,5 @@ export const MODULES: Module[] = [
   { name: 'wallets', schemas: walletSchemas, routes: registerWalletRoutes },
   { name: 'emails', jobs: defineEmailJobs },
   deliveryModule,
+  { name: 'sandbox-plaid', routes: registerPlaidSandbox },
 ];
