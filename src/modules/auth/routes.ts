@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { App } from '../../app-types.ts';
 import type { AppContext } from '../../context.ts';
 import { AppError } from '../../errors/app-error.ts';
+import { loadUser } from '../users/view.ts';
 import { addWalletToUser } from './add-wallet-to-user.ts';
 import { authenticateOtp } from './authenticate-otp.ts';
 import { authenticateWallet } from './authenticate-wallet.ts';
@@ -99,7 +100,10 @@ export function registerAuthRoutes(app: App, ctx: AppContext): void {
       body: AuthenticateSmsOtpRequest,
       response: { 200: Type.Ref(SecondFactorAuthResponse) },
     },
-    handler: async (request) => authenticateOtp(deps, request.client!, request.session, 'SMS', { id: request.body.phoneId, otp: request.body.otp }),
+    handler: async (request) => {
+      const result = await authenticateOtp(deps, request.client!, request.session, 'SMS', { id: request.body.phoneId, otp: request.body.otp });
+      return result.userMask ? { ...result, user: await loadUser(ctx.db, result.userMask.id) } : result;
+    },
   });
 
   app.post('/v1/auth/otp/email::send', {

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { WALLET_TYPES } from '../../lib/addresses.ts';
 import { named, Obj, StringEnum } from '../../lib/schema.ts';
 import { UserMaskSchema } from '../clients/schemas.ts';
+import { UserSchema } from '../users/schemas.ts';
 
 // ---- requests (inline) ----
 
@@ -58,7 +59,11 @@ export const FirstFactorAuthResponse = named(
 
 export const SecondFactorAuthResponse = named(
   'SecondFactorAuthResponse',
-  Type.Object({ sessionJwt, userMask: Type.Optional(Type.Ref(UserMaskSchema, { description: 'Present when the session is for an existing user' })) }),
+  Type.Object({
+    sessionJwt,
+    user: Type.Optional(Type.Ref(UserSchema, { description: 'The user, when the session is for an existing user' })),
+    userMask: Type.Optional(Type.Ref(UserMaskSchema, { description: 'Present when the session is for an existing user' })),
+  }),
 );
 
 export const SendSmsOtpResponse = named(

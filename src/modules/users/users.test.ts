@@ -48,6 +48,11 @@ describe('POST /v1/users and GET /v1/users/{userId} (create-a-user.md)', () => {
     // The wallet now signs in as the user.
     const again = await walletSignIn(t, session.account);
     assert.equal(again.json().userMask.id, user.id);
+    // Its second factor answers with the User itself (SecondFactorAuthResponse.user).
+    clock.advance(60_000); // resend interval for the phone
+    const second = await smsSignIn(t, session.phone, { jwt: again.json().sessionJwt });
+    assert.equal(second.statusCode, 200, second.body);
+    assert.deepEqual(second.json().user, { ...user, updateTime: second.json().user.updateTime });
 
     // Row as stored: normalised email for uniqueness, full E.164 phone.
     const row = await t.db.db.selectFrom('users').selectAll().where('id', '=', user.id).executeTakeFirstOrThrow();
