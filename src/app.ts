@@ -19,6 +19,7 @@ import { chainVerifier } from './modules/auth/signatures.ts';
 import { SessionTokens } from './modules/auth/tokens.ts';
 import { createMessaging } from './providers/messaging.ts';
 import { createPlaidProvider } from './providers/plaid/index.ts';
+import { createPrices } from './providers/prices/index.ts';
 import { SandboxInbox } from './sandbox/inbox/store.ts';
 import { MODULES } from './modules/index.ts';
 import { registerOperatorRoutes } from './operator/routes.ts';
@@ -142,6 +143,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
     inbox,
     chains,
     plaid: createPlaidProvider(config, secrets.keyring, () => listeningUrl(app)),
+    prices: createPrices(config.prices, clock),
   };
   const state = { shuttingDown: false };
 

@@ -11,6 +11,7 @@ import type { UserSessions } from './modules/auth/sessions.ts';
 import type { EvmVerifier } from './modules/auth/signatures.ts';
 import type { Messaging } from './providers/messaging.ts';
 import type { PlaidProvider } from './providers/plaid/index.ts';
+import type { Prices } from './providers/prices/index.ts';
 import type { SandboxInbox } from './sandbox/inbox/store.ts';
 import type { RuntimeSecrets } from './runtime-secrets.ts';
 
@@ -37,4 +38,6 @@ export interface AppContext {
   chains: Chains;
   /** The official Plaid client for the configured environment (the built-in sandbox by default in sandbox mode). */
   plaid: PlaidProvider;
+  /** Asset prices in USD cents from the configured provider (sandbox or an exchange ticker). */
+  prices: Prices;
 }

@@ -14,6 +14,7 @@ import { registerWalletRoutes, walletSchemas } from './wallets/routes.ts';
 import { defineEmailJobs } from './emails/index.ts';
 import { deliveryModule } from './delivery/index.ts';
 import { registerPlaidSandbox } from '../sandbox/plaid/index.ts';
+import { estimateSchemas, registerEstimateRoutes } from './estimates/routes.ts';
 
 export interface Module {
   name: string;
@@ -38,4 +39,5 @@ export const MODULES: Module[] = [
   { name: 'emails', jobs: defineEmailJobs },
   deliveryModule,
   { name: 'sandbox-plaid', routes: registerPlaidSandbox },
+  { name: 'estimates', schemas: estimateSchemas, routes: registerEstimateRoutes },
 ];

@@ -1,0 +1,186 @@
+// Quotes an ACH purchase: the price, the fee, the network fee and the crypto amount, either top-down
+// (the user pays `fiatAmount`; fees come out of it) or bottom-up (the user wants at least
+// `minCryptoAmount`; the fiat amount is the least that buys it after fees). Used by
+// POST /v1/crypto/estimates:ach and by the purchase. All arithmetic is bigint minor units.
+//
+//   fiatAmount = fee + networkFee + spend        fee = round(fiatAmount × feeBps / 10⁴)
+//   cryptoAmount = floor(spend × 10^decimals / price)   (never more crypto than was paid for)
+//
+// It reads prices and the chain's gas price (external calls): call it outside any DB transaction.
+import type { AppContext } from '../../context.ts';
+import { AppError } from '../../errors/app-error.ts';
+import { divCeil, divRound, formatDecimal, formatUsd, parseDecimal, parseUsdCents } from '../../lib/money.ts';
+import { PriceUnavailableError, type PriceSnapshot } from '../../providers/prices/index.ts';
+import { ASSETS, type CryptoCurrency, type Network } from '../config/routes.ts';
+import { networkFee, type NetworkFee } from './network-fee.ts';
+
+export type AchPaymentType = 'INSTANT' | 'STANDARD';
+export type FundingMethod = 'ACH_ORIGINATED_INSTANT' | 'ACH_ORIGINATED_STANDARD';
+
+export interface QuoteAchInput {
+  currency: CryptoCurrency;
+  paymentType: AchPaymentType;
+  /** Top-down: the USD amount the user pays (at most 2 decimals). Exactly one of the two. */
+  fiatAmount?: string;
+  /** Bottom-up: the least crypto the user wants, in the asset's decimals. Exactly one of the two. */
+  minCryptoAmount?: string;
+}
+
+export interface AchQuote {
+  currency: CryptoCurrency;
+  network: Network;
+  paymentType: AchPaymentType;
+  fundingMethod: FundingMethod;
+  /** USD cents per whole unit of the asset. */
+  priceCents: bigint;
+  /** The price as the API shows it ("1910.54"). */
+  price: string;
+  /** What the user pays: fee + network fee + the part that buys crypto. */
+  fiatAmountCents: bigint;
+  /** The onramp (Ratio) fee. */
+  feeCents: bigint;
+  networkFeeCents: bigint;
+  /** The total debited from the bank account: equal to fiatAmountCents (fees are inside it). */
+  totalCents: bigint;
+  /** fiatAmountCents − feeCents − networkFeeCents: the part converted to crypto. */
+  spendCents: bigint;
+  /** Crypto delivered, in the asset's smallest unit (wei, USDC micro-units). */
+  cryptoAmountMinor: bigint;
+  /** The same as a decimal string without trailing zeros ("0.04956182056"). */
+  cryptoAmount: string;
+  decimals: number;
+  networkFee: NetworkFee;
+  priceSource: string;
+  /** When the price was observed. */
+  priceAt: Date;
+  quotedAt: Date;
+}
+
+export const FUNDING_METHOD: Record<AchPaymentType, FundingMethod> = {
+  INSTANT: 'ACH_ORIGINATED_INSTANT',
+  STANDARD: 'ACH_ORIGINATED_STANDARD',
+};
+
+/** No single purchase is larger than this, whatever the limits say: bounds every computation. */
+export const MAX_FIAT_CENTS = 100_000_000_00n;
+const AMOUNT_MAX_LENGTH = 64;
+
+export async function quoteAch(ctx: Pick<AppContext, 'prices' | 'chains' | 'config' | 'clock'>, input: QuoteAchInput): Promise<AchQuote> {
+  const asset = ASSETS[input.currency];
+  if (!asset) throw new AppError('INVALID_CRYPTO_CURRENCY', { message: '`cryptoCurrency` must be one of ETH, USDC_ETHEREUM, USDC_POLYGON', data: { field: 'cryptoCurrency', rule: 'enum' } });
+  const hasFiat = input.fiatAmount !== undefined;
+  const hasCrypto = input.minCryptoAmount !== undefined;
+  if (hasFiat === hasCrypto) {
+    const message = hasFiat
+      ? 'Send either `fiatAmount` or `minCryptoAmount`, not both'
+      : 'One of `fiatAmount` (top-down) or `minCryptoAmount` (bottom-up) is required';
+    throw new AppError(hasFiat ? 'INVALID_BODY' : 'MISSING_FIAT_AMOUNT', { message, data: { field: 'fiatAmount', rule: 'exactlyOneOf', fields: ['fiatAmount', 'minCryptoAmount'] } });
+  }
+  const fiatCents = hasFiat ? parseFiat(input.fiatAmount!) : undefined;
+  const minCryptoMinor = hasCrypto ? parseCrypto(input.minCryptoAmount!, asset.decimals, input.currency) : undefined;
+
+  const prices = await readPrices(ctx);
+  const priceCents = prices.cents[asset.symbol === 'ETH' ? 'ETH' : 'USDC'];
+  const fee = await networkFee(ctx.chains, prices, input.currency);
+  const feeBps = BigInt(ctx.config.product.feeBps[input.paymentType]);
+  const unit = 10n ** BigInt(asset.decimals);
+  const feeOf = (cents: bigint) => divRound(cents * feeBps, 10_000n);
+  const cryptoFor = (cents: bigint) => {
+    const spend = cents - feeOf(cents) - fee.feeCents;
+    return spend > 0n ? (spend * unit) / priceCents : 0n;
+  };
+
+  let fiatAmountCents: bigint;
+  if (fiatCents !== undefined) {
+    fiatAmountCents = fiatCents;
+  } else {
+    // The least fiat amount whose crypto (after fees, rounded down) reaches the minimum asked for.
+    const cost = divCeil(minCryptoMinor! * priceCents, unit);
+    fiatAmountCents = divCeil((cost + fee.feeCents) * 10_000n, 10_000n - feeBps);
+    // The fee is rounded, so the closed form can be a cent off either way: settle on the least amount.
+    while (cryptoFor(fiatAmountCents) < minCryptoMinor!) fiatAmountCents += 1n;
+    while (fiatAmountCents > 1n && cryptoFor(fiatAmountCents - 1n) >= minCryptoMinor!) fiatAmountCents -= 1n;
+    if (fiatAmountCents > MAX_FIAT_CENTS) {
+      throw new AppError('INVALID_CRYPTO_AMOUNT', {
+        message: `\`minCryptoAmount\` would cost more than the largest purchase, ${formatUsd(MAX_FIAT_CENTS)} USD`,
+        data: { field: 'minCryptoAmount', rule: 'maximum', maximumFiatAmount: formatUsd(MAX_FIAT_CENTS) },
+      });
+    }
+  }
+
+  const minimum = ctx.config.product.minimumCents[asset.network];
+  if (fiatAmountCents < minimum) {
+    const field = hasFiat ? 'fiatAmount' : 'minCryptoAmount';
+    throw new AppError(hasFiat ? 'INVALID_FIAT_AMOUNT' : 'INVALID_CRYPTO_AMOUNT', {
+      message: hasFiat
+        ? `\`fiatAmount\` must be at least ${formatUsd(minimum)} USD on ${asset.network} (the network minimum)`
+        : `\`minCryptoAmount\` costs ${formatUsd(fiatAmountCents)} USD, below the ${asset.network} minimum purchase of ${formatUsd(minimum)} USD`,
+      data: { field, rule: 'minimum', network: asset.network, minimumFiatAmount: formatUsd(minimum), fiatAmount: formatUsd(fiatAmountCents) },
+    });
+  }
+  const feeCents = feeOf(fiatAmountCents);
+  const spendCents = fiatAmountCents - feeCents - fee.feeCents;
+  const cryptoAmountMinor = cryptoFor(fiatAmountCents);
+  if (spendCents <= 0n || cryptoAmountMinor === 0n) {
+    throw new AppError('INVALID_FIAT_AMOUNT', {
+      message: `\`fiatAmount\` ${formatUsd(fiatAmountCents)} USD does not cover the fee (${formatUsd(feeCents)}) and network fee (${formatUsd(fee.feeCents)})`,
+      data: { field: 'fiatAmount', rule: 'coversFees', ratioFee: formatUsd(feeCents), networkFee: formatUsd(fee.feeCents) },
+    });
+  }
+  return {
+    currency: input.currency,
+    network: asset.network,
+    paymentType: input.paymentType,
+    fundingMethod: FUNDING_METHOD[input.paymentType],
+    priceCents,
+    price: formatUsd(priceCents),
+    fiatAmountCents,
+    feeCents,
+    networkFeeCents: fee.feeCents,
+    totalCents: fiatAmountCents,
+    spendCents,
+    cryptoAmountMinor,
+    cryptoAmount: formatDecimal(cryptoAmountMinor, asset.decimals, { trimZeros: true }),
+    decimals: asset.decimals,
+    networkFee: fee,
+    priceSource: prices.source,
+    priceAt: prices.at,
+    quotedAt: ctx.clock.now(),
+  };
+}
+
+function parseFiat(value: string): bigint {
+  const cents = value.length <= AMOUNT_MAX_LENGTH ? parseUsdCents(value) : undefined;
+  if (cents === undefined) {
+    throw new AppError('INVALID_FIAT_AMOUNT', {
+      message: '`fiatAmount` must be a decimal number of US dollars with at most 2 decimal places, such as "100" or "49.99" (no sign, exponent or separators)',
+      data: { field: 'fiatAmount', rule: 'decimal', maxDecimals: 2 },
+    });
+  }
+  if (cents > MAX_FIAT_CENTS) {
+    throw new AppError('INVALID_FIAT_AMOUNT', { message: `\`fiatAmount\` must be at most ${formatUsd(MAX_FIAT_CENTS)} USD`, data: { field: 'fiatAmount', rule: 'maximum', maximum: formatUsd(MAX_FIAT_CENTS) } });
+  }
+  return cents;
+}
+
+function parseCrypto(value: string, decimals: number, currency: CryptoCurrency): bigint {
+  const minor = value.length <= AMOUNT_MAX_LENGTH ? parseDecimal(value, decimals) : undefined;
+  if (minor === undefined || minor === 0n) {
+    throw new AppError('INVALID_CRYPTO_AMOUNT', {
+      message: `\`minCryptoAmount\` must be a positive decimal number of ${currency} with at most ${decimals} decimal places (no sign, exponent or separators)`,
+      data: { field: 'minCryptoAmount', rule: 'decimal', maxDecimals: decimals },
+    });
+  }
+  return minor;
+}
+
+async function readPrices(ctx: Pick<AppContext, 'prices'>): Promise<PriceSnapshot> {
+  try {
+    return await ctx.prices.getPrices();
+  } catch (error) {
+    if (error instanceof PriceUnavailableError) {
+      throw new AppError('SERVICE_UNAVAILABLE', { message: 'Prices are temporarily unavailable; retry later', data: { reason: 'PRICES_UNAVAILABLE' } });
+    }
+    throw error;
+  }
+}
