@@ -20,6 +20,7 @@ import { SessionTokens } from './modules/auth/tokens.ts';
 import { createMessaging } from './providers/messaging.ts';
 import { createPlaidProvider } from './providers/plaid/index.ts';
 import { createPrices } from './providers/prices/index.ts';
+import { createRiskProvider } from './providers/risk/index.ts';
 import { SandboxInbox } from './sandbox/inbox/store.ts';
 import { MODULES } from './modules/index.ts';
 import { registerOperatorRoutes } from './operator/routes.ts';
@@ -144,6 +145,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
     chains,
     plaid: createPlaidProvider(config, secrets.keyring, () => listeningUrl(app)),
     prices: createPrices(config.prices, clock),
+    risk: createRiskProvider(config.risk),
   };
   const state = { shuttingDown: false };
 

@@ -2,7 +2,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/index.ts';
 import type { Row } from '../../db/schema.ts';
-import { CRYPTO_CURRENCY_INFO } from '../../lib/currencies.ts';
+import { ASSETS } from '../config/routes.ts';
 import { formatDecimal, formatUsd } from '../../lib/money.ts';
 import type { ActivityStatus, CryptoCurrency, Direction, FundingMethod } from './tables.ts';
 
@@ -56,7 +56,7 @@ export interface ActivityItem {
 
 /** A crypto amount in minor units as a decimal string without trailing zeros ("0.0495618", "25"). */
 export function formatCryptoAmount(minor: bigint, currency: CryptoCurrency): string {
-  return formatDecimal(minor, CRYPTO_CURRENCY_INFO[currency].decimals, { trimZeros: true });
+  return formatDecimal(minor, ASSETS[currency].decimals, { trimZeros: true });
 }
 
 export function toActivityItem(row: ActivityRow): ActivityItem {

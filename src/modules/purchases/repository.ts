@@ -1,0 +1,98 @@
+// SQL for purchases: the user lock, the insert of a purchase with its activity item, conditional
+// state moves, and the activity update (with its ACTIVITY_UPDATED event) that follows each move.
+import { sql, type Updateable } from 'kysely';
+import type { AppContext } from '../../context.ts';
+import type { Executor } from '../../db/index.ts';
+import type { NewRow, Row } from '../../db/schema.ts';
+import { toActivityItem, type ActivityItem } from '../activity/repository.ts';
+import type { ActivityItemsTable } from '../activity/tables.ts';
+import { ACH_TRANSITIONS, DELIVERY_TRANSITIONS, RISK_TRANSITIONS, cryptoStatus, fiatStatus, sourcesOf } from './state.ts';
+import type { AchState, DeliveryState, PurchasesTable, RiskState } from './tables.ts';
+
+export type PurchaseRow = Omit<Row<'purchases'>, 'ach_expected_settlement_date'> & { expected_settlement_date: string | null };
+
+/** Locks the user row until the transaction ends: one purchase per user is checked and recorded at a time. */
+export async function lockUser(trx: Executor, userId: string): Promise<boolean> {
+  const row = await trx.selectFrom('users').select('id').where('id', '=', userId).forUpdate().executeTakeFirst();
+  return row !== undefined;
+}
+
+function purchaseColumns(db: Executor) {
+  return db
+    .selectFrom('purchases')
+    .selectAll()
+    .select(sql<string | null>`to_char(ach_expected_settlement_date, 'YYYY-MM-DD')`.as('expected_settlement_date'));
+}
+
+function strip(row: PurchaseRow & { ach_expected_settlement_date?: unknown }): PurchaseRow {
+  const { ach_expected_settlement_date: _drop, ...rest } = row;
+  return rest;
+}
+
+export async function findPurchase(db: Executor, id: string): Promise<PurchaseRow | undefined> {
+  const row = await purchaseColumns(db).where('id', '=', id).executeTakeFirst();
+  return row ? strip(row) : undefined;
+}
+
+export async function insertPurchase(trx: Executor, activity: NewRow<'activity_items'>, purchase: NewRow<'purchases'>): Promise<Row<'activity_items'>> {
+  const row = await trx.insertInto('activity_items').values(activity).returningAll().executeTakeFirstOrThrow();
+  await trx.insertInto('purchases').values(purchase).execute();
+  return row;
+}
+
+export interface Move {
+  risk?: RiskState;
+  ach?: AchState;
+  delivery?: DeliveryState;
+  set?: Updateable<PurchasesTable>;
+}
+
+/**
+ * Moves the purchase's state machines together, conditionally on each being in a state the target
+ * may be reached from. Returns the updated row, or undefined when another writer got there first.
+ */
+export async function movePurchase(trx: Executor, id: string, move: Move, now: Date): Promise<PurchaseRow | undefined> {
+  let q = trx
+    .updateTable('purchases')
+    .set({
+      ...move.set,
+      ...(move.risk ? { risk_state: move.risk } : {}),
+      ...(move.ach ? { ach_state: move.ach } : {}),
+      ...(move.delivery ? { delivery_state: move.delivery } : {}),
+      updated_at: now,
+    })
+    .where('id', '=', id);
+  if (move.risk) q = q.where('risk_state', 'in', sourcesOf(RISK_TRANSITIONS, move.risk));
+  if (move.ach) q = q.where('ach_state', 'in', sourcesOf(ACH_TRANSITIONS, move.ach));
+  if (move.delivery) q = q.where('delivery_state', 'in', sourcesOf(DELIVERY_TRANSITIONS, move.delivery));
+  const moved = await q.returning('id').executeTakeFirst();
+  return moved ? findPurchase(trx, id) : undefined;
+}
+
+export type ActivityPatch = Omit<Updateable<ActivityItemsTable>, 'metadata' | 'fiat_status' | 'crypto_status'> & {
+  /** Merged into the item's metadata. */
+  metadata?: Record<string, unknown>;
+};
+
+/**
+ * Brings the activity item in line with the purchase (leg statuses from its states, plus `patch`) and
+ * publishes ACTIVITY_UPDATED with the item as the API now returns it, in the same transaction.
+ */
+export async function syncActivity(ctx: AppContext, trx: Executor, purchase: PurchaseRow, patch: ActivityPatch, now: Date): Promise<ActivityItem> {
+  const { metadata, ...columns } = patch;
+  const row = await trx
+    .updateTable('activity_items')
+    .set({
+      ...columns,
+      fiat_status: fiatStatus(purchase.ach_state),
+      crypto_status: cryptoStatus(purchase.delivery_state),
+      updated_at: now,
+      ...(metadata ? { metadata: sql`metadata || ${JSON.stringify(metadata)}::jsonb` } : {}),
+    })
+    .where('id', '=', purchase.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const item = toActivityItem(row);
+  await ctx.events.publish(trx, { userId: purchase.user_id, type: 'ACTIVITY_UPDATED', data: item as unknown as Record<string, unknown> });
+  return item;
+}
