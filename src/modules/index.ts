@@ -9,6 +9,7 @@ import { authSchemas, registerAuthRoutes } from './auth/routes.ts';
 import { inboxSchemas, registerInboxRoutes } from '../sandbox/inbox/routes.ts';
 import { registerSandboxChainRoutes } from '../sandbox/chains/routes.ts';
 import { activitySchemas, registerActivityRoutes } from './activity/routes.ts';
+import { purchaseSchemas, registerPurchaseRoutes } from './purchases/routes.ts';
 import { registerUserRoutes, userSchemas } from './users/routes.ts';
 import { registerWalletRoutes, walletSchemas } from './wallets/routes.ts';
 import { defineEmailJobs } from './emails/index.ts';
@@ -34,6 +35,7 @@ export const MODULES: Module[] = [
   { name: 'sandbox-inbox', schemas: inboxSchemas, routes: registerInboxRoutes },
   { name: 'sandbox-chains', routes: registerSandboxChainRoutes },
   { name: 'activity', schemas: activitySchemas, routes: registerActivityRoutes },
+  { name: 'purchases', schemas: purchaseSchemas, routes: registerPurchaseRoutes },
   { name: 'users', schemas: userSchemas, routes: registerUserRoutes },
   { name: 'wallets', schemas: walletSchemas, routes: registerWalletRoutes },
   { name: 'emails', jobs: defineEmailJobs },
