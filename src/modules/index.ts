@@ -16,6 +16,7 @@ import { defineEmailJobs } from './emails/index.ts';
 import { deliveryModule } from './delivery/index.ts';
 import { registerPlaidSandbox } from '../sandbox/plaid/index.ts';
 import { estimateSchemas, registerEstimateRoutes } from './estimates/routes.ts';
+import { defineKycJobs, registerKycRoutes } from './kyc/routes.ts';
 
 export interface Module {
   name: string;
@@ -38,6 +39,7 @@ export const MODULES: Module[] = [
   { name: 'purchases', schemas: purchaseSchemas, routes: registerPurchaseRoutes },
   { name: 'users', schemas: userSchemas, routes: registerUserRoutes },
   { name: 'wallets', schemas: walletSchemas, routes: registerWalletRoutes },
+  { name: 'kyc', routes: registerKycRoutes, jobs: defineKycJobs },
   { name: 'emails', jobs: defineEmailJobs },
   deliveryModule,
   { name: 'sandbox-plaid', routes: registerPlaidSandbox },

@@ -8,6 +8,7 @@ import { createClient } from '../modules/clients/create-client.ts';
 import { listClients, setClientStatus } from '../modules/clients/repository.ts';
 import { rotateClientSecret } from '../modules/clients/rotate-client-secret.ts';
 import { ledgerCommands } from '../modules/ledger/commands.ts';
+import { kycCommands } from '../modules/kyc/commands.ts';
 
 export interface CommandArgs {
   positionals: string[];
@@ -114,7 +115,7 @@ const clientCommands: OperatorCommand[] = [
 ];
 
 /** Every operator command. Modules append theirs here. */
-export const COMMANDS: OperatorCommand[] = [...clientCommands, ...ledgerCommands];
+export const COMMANDS: OperatorCommand[] = [...clientCommands, ...ledgerCommands, ...kycCommands];
 
 export function findCommand(words: string[]): { command: OperatorCommand; rest: string[] } | undefined {
   for (const command of COMMANDS) {

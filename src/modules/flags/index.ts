@@ -62,7 +62,7 @@ export async function setFlag(trx: Executor, change: FlagChange): Promise<boolea
     .onConflict((oc) => oc.columns(['user_id', 'code']).where('cleared_at', 'is', null).doNothing())
     .returning('id')
     .executeTakeFirst();
-  await audit(trx, inserted ? 'flag.set' : 'flag.set.already_active', change, {});
+  if (inserted) await audit(trx, 'flag.set', change, {});
   return inserted !== undefined;
 }
 
@@ -76,7 +76,7 @@ export async function clearFlag(trx: Executor, change: FlagChange): Promise<bool
     .where('cleared_at', 'is', null)
     .returning('id')
     .executeTakeFirst();
-  await audit(trx, cleared ? 'flag.clear' : 'flag.clear.not_active', change, {});
+  if (cleared) await audit(trx, 'flag.clear', change, {});
   return cleared !== undefined;
 }
 

@@ -1,0 +1,20 @@
+import { Type } from '@sinclair/typebox';
+import { Obj, StringEnum } from '../../lib/schema.ts';
+
+const str = (max: number, description: string) => Type.String({ maxLength: max, description });
+
+export const SubmitKycRequest = Obj(
+  {
+    dateOfBirth: str(20, 'The date of birth (YYYY-MM-DD); the user must be 18 or older'),
+    idType: StringEnum(['SSN'] as const, { description: 'The type of ID' }),
+    idNumber: str(20, 'The SSN: nine digits, with or without dashes. Stored encrypted; only its last four digits are ever shown'),
+    line1: str(200, 'The first address line'),
+    line2: Type.Optional(str(200, 'The second address line')),
+    city: str(200, 'The city'),
+    state: str(10, 'The two-letter abbreviation of a US state, DC or territory, e.g. CA'),
+    postalCode: str(20, 'The ZIP code (12345) or ZIP+4 (12345-6789)'),
+    nationality: Type.Optional(str(100, 'The nationality of the user (a country code such as US, or a name)')),
+    occupation: Type.Optional(str(200, 'The occupation of the user')),
+  },
+  { description: 'SubmitKycRequest' },
+);
