@@ -9,6 +9,7 @@ import { listClients, setClientStatus } from '../modules/clients/repository.ts';
 import { rotateClientSecret } from '../modules/clients/rotate-client-secret.ts';
 import { ledgerCommands } from '../modules/ledger/commands.ts';
 import { kycCommands } from '../modules/kyc/commands.ts';
+import { flagCommands } from '../modules/flags/commands.ts';
 
 export interface CommandArgs {
   positionals: string[];
@@ -115,7 +116,7 @@ const clientCommands: OperatorCommand[] = [
 ];
 
 /** Every operator command. Modules append theirs here. */
-export const COMMANDS: OperatorCommand[] = [...clientCommands, ...ledgerCommands, ...kycCommands];
+export const COMMANDS: OperatorCommand[] = [...clientCommands, ...ledgerCommands, ...kycCommands, ...flagCommands];
 
 export function findCommand(words: string[]): { command: OperatorCommand; rest: string[] } | undefined {
   for (const command of COMMANDS) {

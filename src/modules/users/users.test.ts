@@ -205,6 +205,21 @@ describe('POST /v1/users and GET /v1/users/{userId} (create-a-user.md)', () => {
     assert.equal(noJwt.json().code, 'MISSING_AUTHORIZATION');
   });
 
+  it('through a client session, the session\'s depositAddress becomes the first deposit wallet and the client session learns its user', async () => {
+    const signer = newAccount();
+    const deposit = newAccount().address;
+    const cs = await t.app.inject({ method: 'POST', url: '/v1/client/sessions', headers: t.clientHeaders, payload: { signingAddress: signer.address, signingType: 'EVM', depositAddress: deposit.toLowerCase() } });
+    assert.equal(cs.statusCode, 201, cs.body);
+    const embedded = { 'ratio-client-session-id': cs.json().id as string };
+    const session = await newUserSession(t, { account: signer, headers: embedded });
+    const res = await post(t, '/v1/users', userBody(session.phone), withJwt(embedded, session.jwt));
+    assert.equal(res.statusCode, 201, res.body);
+    const wallets = await get(`/v1/users/${res.json().id}/wallets`, withJwt(embedded, session.jwt));
+    assert.deepEqual(wallets.json().items.map((w: { address: string }) => w.address), [deposit]);
+    const looked = await get(`/v1/client/sessions/${cs.json().id}`, t.clientHeaders);
+    assert.equal(looked.json().userMask.id, res.json().id);
+  });
+
   it('lists the connected bank accounts the Banks module reports', async () => {
     const user = await createApiUser(t);
     const account = { id: '11111111-1111-4111-8111-111111111111', createTime: '2026-05-04T12:00:00.000Z', updateTime: '2026-05-04T12:00:00.000Z', name: 'Plaid Checking', mask: '0000', linkStatus: 'ACTIVE' as const, verificationStatus: 'APPROVED' as const };
