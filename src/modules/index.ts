@@ -17,6 +17,7 @@ import { deliveryModule } from './delivery/index.ts';
 import { registerPlaidSandbox } from '../sandbox/plaid/index.ts';
 import { estimateSchemas, registerEstimateRoutes } from './estimates/routes.ts';
 import { defineKycJobs, registerKycRoutes } from './kyc/routes.ts';
+import { banksModule } from './banks/index.ts';
 
 export interface Module {
   name: string;
@@ -44,4 +45,5 @@ export const MODULES: Module[] = [
   deliveryModule,
   { name: 'sandbox-plaid', routes: registerPlaidSandbox },
   { name: 'estimates', schemas: estimateSchemas, routes: registerEstimateRoutes },
+  banksModule,
 ];

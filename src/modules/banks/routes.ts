@@ -1,0 +1,116 @@
+// The Bank endpoints of api-reference/endpoints/bank.md. Literal colons: a parameter right before
+// one needs a regex so it does not swallow ":requestLink".
+import { Type } from '@sinclair/typebox';
+import type { App } from '../../app-types.ts';
+import type { AppContext } from '../../context.ts';
+import { AppError } from '../../errors/app-error.ts';
+import { assertUserAccess } from '../auth/access.ts';
+import { assertFlagsAllow } from '../flags/index.ts';
+import { UserParams } from '../users/schemas.ts';
+import { activateBankLink } from './activate-bank-link.ts';
+import { deleteBank } from './delete-bank.ts';
+import { findBank, toBankAccount } from './repository.ts';
+import { requestBankLink, requestUpdateLink } from './request-bank-link.ts';
+import {
+  ActivateBankLinkRequest,
+  ActivateBankLinkResponseSchema,
+  BankAccountSchema,
+  BankParams,
+  RequestBankLinkRequest,
+  RequestBankLinkResponseSchema,
+} from './schemas.ts';
+
+export { bankSchemas } from './schemas.ts';
+
+export function registerBankRoutes(app: App, ctx: AppContext): void {
+  const tag = 'Bank';
+
+  // The docs send requestLink without a body as often as with one: no body means {}.
+  const emptyBodyIsEmptyObject = async (request: { body: unknown }) => {
+    if (request.body === undefined || request.body === null) request.body = {};
+  };
+
+  app.post('/v1/users/:userId/banks::requestLink', {
+    preValidation: emptyBodyIsEmptyObject,
+    config: { auth: 'client', user: 'two', tag },
+    schema: {
+      summary: 'Request bank link',
+      description:
+        'A Plaid `link_token` for Plaid Link (products auth + identity, the user\'s legal name, your registered `redirectUri` / `androidPackageName`). ' +
+        'A user has one bank at a time: 409 ALREADY_EXISTS_BANK while one is linked. In sandbox mode the token works with the built-in sandbox and its Link page at /sandbox/link (docs/plaid-sandbox.md).',
+      params: UserParams,
+      body: RequestBankLinkRequest,
+      response: { 200: Type.Ref(RequestBankLinkResponseSchema) },
+    },
+    handler: async (request) => {
+      const { userId } = request.params;
+      assertUserAccess(request, userId);
+      return requestBankLink(ctx, request.client!, userId, request.body);
+    },
+  });
+
+  app.post('/v1/users/:userId/banks::activateLink', {
+    config: { auth: 'client', user: 'two', tag },
+    schema: {
+      summary: 'Activate bank link',
+      description:
+        'Exchanges the `publicToken` from Plaid Link, reads the account (ACH numbers), the account holders and the balance, and stores the bank. ' +
+        "`verificationStatus` compares the account holder's name with the KYC legal name: decided at once when KYC is approved, otherwise IN_REVIEW until KYC is decided (BANK_UPDATED follows). " +
+        'A second bank is 409 ALREADY_EXISTS_BANK; after update mode, activating the public token of the same item repairs the bank.',
+      params: UserParams,
+      body: ActivateBankLinkRequest,
+      response: { 200: Type.Ref(ActivateBankLinkResponseSchema) },
+    },
+    handler: async (request) => {
+      const { userId } = request.params;
+      assertUserAccess(request, userId);
+      return activateBankLink(ctx, request.client!, userId, request.body.publicToken);
+    },
+  });
+
+  app.get('/v1/users/:userId/banks/:bankId', {
+    config: { auth: 'client', user: 'one', tag },
+    schema: { summary: 'Retrieve bank account', params: BankParams, response: { 200: Type.Ref(BankAccountSchema) } },
+    handler: async (request) => {
+      const { userId, bankId } = request.params;
+      assertUserAccess(request, userId);
+      await assertFlagsAllow(ctx.db, userId, 'READ');
+      const bank = await findBank(ctx.db, userId, bankId);
+      if (!bank) throw new AppError('NOT_FOUND_BANK', { message: `No bank ${bankId} for this user`, data: { field: 'bankId' } });
+      return toBankAccount(bank);
+    },
+  });
+
+  app.delete('/v1/users/:userId/banks/:bankId', {
+    config: { auth: 'client', user: 'two', tag },
+    schema: {
+      summary: 'Unlink bank account',
+      description: 'Removes the Plaid item and unlinks the bank (BANK_UPDATED with linkStatus INACTIVE); the user may then link another.',
+      params: BankParams,
+      response: { 204: Type.Null({ description: 'Bank link deleted' }) },
+    },
+    handler: async (request, reply) => {
+      const { userId, bankId } = request.params;
+      assertUserAccess(request, userId);
+      await deleteBank(ctx, userId, bankId);
+      return reply.code(204).send(null);
+    },
+  });
+
+  app.post('/v1/users/:userId/banks/:bankId(^[^:]+)::requestLink', {
+    preValidation: emptyBodyIsEmptyObject,
+    config: { auth: 'client', user: 'two', tag },
+    schema: {
+      summary: 'Update link token (re-login)',
+      description: 'Plaid Link in update mode for a bank whose `linkStatus` is LOGIN_REQUIRED. 422 PLAID_LOGIN_ERROR when the link is fine.',
+      params: BankParams,
+      body: RequestBankLinkRequest,
+      response: { 200: Type.Ref(RequestBankLinkResponseSchema) },
+    },
+    handler: async (request) => {
+      const { userId, bankId } = request.params;
+      assertUserAccess(request, userId);
+      return requestUpdateLink(ctx, request.client!, userId, bankId, request.body);
+    },
+  });
+}
