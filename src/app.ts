@@ -158,6 +158,10 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
       return typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : `req_${randomUUID()}`;
     },
     routerOptions: { maxParamLength: 200 },
+    // Start-up work in onReady (sandbox chains, pg-boss's schema, module start hooks) can take longer
+    // than Fastify's default 10 s on a busy or slow machine (first start on a small VM, CI under
+    // load); each step has its own bounded timeouts, so this only stops a start that truly hangs.
+    pluginTimeout: 180_000,
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   app.setValidatorCompiler(validatorCompiler);
