@@ -10,6 +10,7 @@ import { rotateClientSecret } from '../modules/clients/rotate-client-secret.ts';
 import { ledgerCommands } from '../modules/ledger/commands.ts';
 import { kycCommands } from '../modules/kyc/commands.ts';
 import { flagCommands } from '../modules/flags/commands.ts';
+import { deliveryCommands } from '../modules/delivery/commands.ts';
 
 export interface CommandArgs {
   positionals: string[];
@@ -116,7 +117,7 @@ const clientCommands: OperatorCommand[] = [
 ];
 
 /** Every operator command. Modules append theirs here. */
-export const COMMANDS: OperatorCommand[] = [...clientCommands, ...ledgerCommands, ...kycCommands, ...flagCommands];
+export const COMMANDS: OperatorCommand[] = [...clientCommands, ...ledgerCommands, ...kycCommands, ...flagCommands, ...deliveryCommands];
 
 export function findCommand(words: string[]): { command: OperatorCommand; rest: string[] } | undefined {
   for (const command of COMMANDS) {
