@@ -29,8 +29,10 @@ if (spec.crashAt === 'after-sign') deliveryFaults.afterSign = async (ids) => (id
 if (spec.crashAt === 'after-broadcast') deliveryFaults.afterBroadcast = async () => crash('after-broadcast');
 
 const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', PORT: '0', ONRAMP_RATE_LIMIT_ENABLED: 'false' });
-const { app, ctx } = await buildApp({ config, workers: true, jobsPollingIntervalSeconds: 0.5, startChains: true });
+const { app, ctx } = await buildApp({ config, workers: true, jobsPollingIntervalSeconds: 0.5 });
 await app.ready();
+// Started here rather than in onReady (startChains), whose 10 s limit a loaded machine can exceed.
+await ctx.chains.start();
 
 // One transaction, so the sender finds them all at once and signs them as one batch.
 await ctx.db.transaction().execute(async (trx) => {
@@ -39,12 +41,12 @@ await ctx.db.transaction().execute(async (trx) => {
 
 if (spec.crashAt) {
   // The sender kills this process; if it never gets there, say so.
-  await new Promise((r) => setTimeout(r, 60_000));
+  await new Promise((r) => setTimeout(r, 240_000));
   process.stdout.write(`${JSON.stringify({ error: 'the crash point was never reached' })}\n`);
   process.exit(3);
 }
 
-const until = Date.now() + 90_000;
+const until = Date.now() + 240_000;
 const rows = [];
 for (const id of spec.waitIds ?? []) {
   for (;;) {

@@ -59,7 +59,7 @@ describe('delivery crash safety (child processes killed with SIGKILL)', () => {
       let err = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 400_000);
       child.on('error', reject);
       child.on('exit', (code, signal) => {
         clearTimeout(timer);

@@ -68,7 +68,7 @@ describe('on-chain delivery', () => {
     const recipients = Array.from({ length: 30 }, () => newAddress());
     const ids = recipients.map(() => randomUUID());
     await Promise.all(ids.map((id, i) => request({ id, network: 'POLYGON', asset: 'USDC', toAddress: recipients[i]!, amountMinor: BigInt(1_000_000 + i) })));
-    const rows = await Promise.all(ids.map((id) => waitForStatus(t, id, ['CONFIRMED'], 60_000)));
+    const rows = await Promise.all(ids.map((id) => waitForStatus(t, id, ['CONFIRMED'], 240_000)));
     const nonces = rows.map((r) => Number(r.nonce)).sort((a, b) => a - b);
     assert.deepEqual(nonces, Array.from({ length: 30 }, (_, i) => nonceBefore + i));
     assert.equal(await client.getTransactionCount({ address: hot }), nonceBefore + 30);
@@ -117,7 +117,7 @@ describe('on-chain delivery', () => {
   });
 });
 
-async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 120_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > until) throw new Error('timed out waiting');

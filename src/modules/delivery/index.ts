@@ -17,7 +17,7 @@ export type { DeliveryStatus, DeliveryAsset } from './tables.ts';
 function defineQueues(ctx: AppContext): void {
   ctx.jobs.define<{ network: Network }>({
     name: SEND_QUEUE,
-    // A busy sender (lease held elsewhere) or an unreachable node: retried, with back-off, a bounded number of times.
+    // An unreachable node or database: retried, backing off, a bounded number of times.
     retryLimit: 12,
     retryDelaySeconds: 1,
     retryBackoff: true,

@@ -35,50 +35,57 @@ export const deliveryFaults = {
   afterBroadcast: async (_id: string): Promise<void> => {},
 };
 
-/** Another process (or job) holds the sender's lease; the job is retried after a delay. */
-export class SenderBusyError extends Error {
-  override name = 'SenderBusyError';
-}
-
 // A run signs at most this many batches before handing over to a fresh job (keeps jobs short).
 const MAX_ROUNDS = 50;
 
+/**
+ * One run of the network's sender. When another job or process holds the lease, this run only makes
+ * sure someone looks again when that lease would lapse (a dead holder's), and returns: the live
+ * holder looks for new work after releasing the lease anyway.
+ */
 export async function runSender(ctx: AppContext, network: Network): Promise<void> {
   const hot = ctx.chains.hotWallet(network);
   const cfg = ctx.config.delivery;
   await ensureSender(ctx.db, network, hot.address);
-  // Work that arrives while this run releases the lease finds it taken and is retried; checking again
-  // after release closes that window without waiting for the retry.
   for (let pass = 0; pass < 3; pass++) {
     const token = newId();
     if (!(await acquireLease(ctx.db, network, hot.address, token, cfg.senderLeaseSeconds))) {
-      throw new SenderBusyError(`the ${network} sender is running elsewhere`);
+      const sender = await getSender(ctx.db, network, hot.address);
+      if (sender?.lease_expires_at) await wakeAt(ctx, network, 'lease', new Date(sender.lease_expires_at.getTime() + 500));
+      return;
     }
     try {
       if (!(await checkNonces(ctx, network, hot, token))) return;
       for (let round = 0; round < MAX_ROUNDS; round++) {
+        lastRenewal.set(token, performance.now());
         if (!(await renewLease(ctx.db, network, hot.address, token, cfg.senderLeaseSeconds))) {
           ctx.log.warn({ network }, 'delivery sender lost its lease; another process took over');
           return;
         }
         if (!(await senderRound(ctx, network, hot, token))) break;
       }
+    } catch (error) {
+      // An unreachable node or database: the job is retried (bounded, backing off); say why meanwhile.
+      ctx.log.error({ network, err: error }, 'delivery sender run failed; retrying');
+      throw error;
     } finally {
+      lastRenewal.delete(token);
       await releaseLease(ctx.db, network, hot.address, token);
     }
     if (!(await hasReadyWork(ctx.db, network, hot.address))) break;
     if (pass === 2) await ctx.jobs.send(SEND_QUEUE, { network });
   }
-  await scheduleRetry(ctx, network);
+  const at = await nextRetryAt(ctx.db, network);
+  if (at) await wakeAt(ctx, network, 'retry', new Date(at.getTime() + 100));
 }
 
-/** A delayed wake-up for the earliest delivery waiting to retry; one job per distinct time. */
-async function scheduleRetry(ctx: AppContext, network: Network): Promise<void> {
-  const at = await nextRetryAt(ctx.db, network);
-  if (!at) return;
-  const digest = createHash('sha256').update(`delivery-retry:${network}:${at.toISOString()}`).digest('hex');
+/** A delayed sender job at `at`; one per distinct (reason, time), however many runs ask for it. */
+async function wakeAt(ctx: AppContext, network: Network, reason: string, when: Date): Promise<void> {
+  // Whole seconds, so runs that ask at nearly the same moment share one job.
+  const at = new Date(Math.ceil(when.getTime() / 1000) * 1000);
+  const digest = createHash('sha256').update(`delivery-wake:${network}:${reason}:${at.toISOString()}`).digest('hex');
   const id = `${digest.slice(0, 8)}-${digest.slice(8, 12)}-4${digest.slice(13, 16)}-8${digest.slice(17, 20)}-${digest.slice(20, 32)}`;
-  await ctx.jobs.send(SEND_QUEUE, { network }, { id, startAfter: new Date(at.getTime() + 100) });
+  await ctx.jobs.send(SEND_QUEUE, { network }, { id, startAfter: at });
 }
 
 /**
@@ -133,6 +140,7 @@ async function senderRound(ctx: AppContext, network: Network, hot: HotWallet, to
     for (const row of signed) {
       if (!row.due) return false;
       if ((await broadcastRow(ctx, row)) === 'WAITING') return false;
+      if (!(await keepLease(ctx, network, hot, token))) return false;
     }
     return true;
   }
@@ -144,8 +152,23 @@ async function senderRound(ctx: AppContext, network: Network, hot: HotWallet, to
   await deliveryFaults.afterSign(signedNow.map((r) => r.id));
   for (const row of signedNow) {
     if ((await broadcastRow(ctx, row)) === 'WAITING') break;
+    if (!(await keepLease(ctx, network, hot, token))) return false;
   }
   return true;
+}
+
+const lastRenewal = new Map<string, number>();
+
+/**
+ * Renews the lease when a third of it has passed since the last renewal, so a slow batch (a loaded
+ * machine, a slow node) does not let it lapse. False: another process holds it now; stop.
+ */
+async function keepLease(ctx: AppContext, network: Network, hot: HotWallet, token: string): Promise<boolean> {
+  const seconds = ctx.config.delivery.senderLeaseSeconds;
+  const now = performance.now();
+  if (now - (lastRenewal.get(token) ?? 0) < (seconds * 1000) / 3) return true;
+  lastRenewal.set(token, now);
+  return renewLease(ctx.db, network, hot.address, token, seconds);
 }
 
 interface Prepared {

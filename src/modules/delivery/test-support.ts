@@ -10,12 +10,15 @@ export function newAddress(): Address {
   return privateKeyToAccount(generatePrivateKey()).address;
 }
 
-export async function waitForStatus(t: { ctx: AppContext }, id: string, statuses: DeliveryStatus[], timeoutMs = 30_000): Promise<DeliveryRow> {
+export async function waitForStatus(t: { ctx: AppContext; logs?: { records(): Array<Record<string, unknown>> } }, id: string, statuses: DeliveryStatus[], timeoutMs = 120_000): Promise<DeliveryRow> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const row = await getDelivery(t.ctx.db, id);
     if (row && statuses.includes(row.status)) return row;
-    if (Date.now() > until) throw new Error(`delivery ${id} is ${row?.status ?? 'missing'} (${row?.last_error ?? 'no error'}), not ${statuses.join('/')}, after ${timeoutMs} ms`);
+    if (Date.now() > until) {
+      const problems = (t.logs?.records() ?? []).filter((r) => (r.level as number) >= 40).slice(-10);
+      throw new Error(`delivery ${id} is ${row?.status ?? 'missing'} (${row?.last_error ?? 'no error'}), not ${statuses.join('/')}, after ${timeoutMs} ms; recent warnings: ${JSON.stringify(problems)}`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
 }
