@@ -21,6 +21,8 @@ import { createMessaging } from './providers/messaging.ts';
 import { createPlaidProvider } from './providers/plaid/index.ts';
 import { createPrices } from './providers/prices/index.ts';
 import { createRiskProvider } from './providers/risk/index.ts';
+import { createAch } from './modules/ach/index.ts';
+import { SandboxClock } from './sandbox/clock/clock.ts';
 import { SandboxInbox } from './sandbox/inbox/store.ts';
 import { MODULES } from './modules/index.ts';
 import { registerOperatorRoutes } from './operator/routes.ts';
@@ -117,12 +119,14 @@ const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,64}$/;
 export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   const { config } = options;
   const log = createLogger(config, options.logStream);
-  const clock = options.clock ?? systemClock;
+  const baseClock = options.clock ?? systemClock;
   const secrets = options.secrets ?? resolveRuntimeSecrets(config);
   const dbHandle =
     options.dbHandle ??
     (await openDatabase({ url: config.db.url, dataDir: config.db.dataDir, poolMax: config.db.poolMax, statementTimeoutMs: config.db.statementTimeoutMs }));
   if (options.migrate !== false) await migrate(dbHandle.db);
+  // Sandbox time runs ahead of real time by the offset partners add with POST /sandbox/clock:advance.
+  const clock: Clock = config.mode === 'sandbox' ? await SandboxClock.open(dbHandle.db, baseClock) : baseClock;
 
   const jobs = new Jobs(dbHandle, { pollingIntervalSeconds: options.jobsPollingIntervalSeconds ?? 1, log });
   const tokens = await SessionTokens.create(secrets.jwtSigningKeyPem, config.auth.jwt.issuer, config.auth.jwt.ttlSeconds);
@@ -146,6 +150,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
     plaid: createPlaidProvider(config, secrets.keyring, () => listeningUrl(app)),
     prices: createPrices(config.prices, clock),
     risk: createRiskProvider(config.risk),
+    ach: createAch({ db: dbHandle.db, clock, config: config.ach, log }),
   };
   const state = { shuttingDown: false };
 

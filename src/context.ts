@@ -13,6 +13,7 @@ import type { Messaging } from './providers/messaging.ts';
 import type { PlaidProvider } from './providers/plaid/index.ts';
 import type { Prices } from './providers/prices/index.ts';
 import type { RiskProvider } from './providers/risk/index.ts';
+import type { AchService } from './modules/ach/index.ts';
 import type { SandboxInbox } from './sandbox/inbox/store.ts';
 import type { RuntimeSecrets } from './runtime-secrets.ts';
 
@@ -43,4 +44,6 @@ export interface AppContext {
   prices: Prices;
   /** Purchase risk screening (F1004): the sandbox rule, or none (purchases module). */
   risk: RiskProvider;
+  /** ACH debits: originate through the configured provider, settlement job, onUpdate subscribers. */
+  ach: AchService;
 }

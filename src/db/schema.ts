@@ -5,6 +5,8 @@ import type { AuthTables } from '../modules/auth/tables.ts';
 import type { SandboxInboxTables } from '../sandbox/inbox/tables.ts';
 import type { SandboxChainTables } from '../sandbox/chains/tables.ts';
 import type { LedgerTables } from '../modules/ledger/tables.ts';
+import type { AchTables } from '../modules/ach/tables.ts';
+import type { SandboxClockTables } from '../sandbox/clock/tables.ts';
 import type { ActivityTables } from '../modules/activity/tables.ts';
 import type { WalletTables } from '../modules/wallets/tables.ts';
 import type { KycTables } from '../modules/kyc/tables.ts';
@@ -122,7 +124,7 @@ export interface FoundationTables {
 }
 
 // Modules add their table interfaces to this intersection.
-export type Database = FoundationTables & AuthTables & SandboxInboxTables & SandboxChainTables & LedgerTables & ActivityTables & WalletTables & KycTables & FlagTables & EmailTables & DeliveryTables & SandboxPlaidTables & PurchaseTables & BankTables;
+export type Database = FoundationTables & AuthTables & SandboxInboxTables & SandboxChainTables & LedgerTables & ActivityTables & WalletTables & KycTables & FlagTables & EmailTables & DeliveryTables & SandboxPlaidTables & PurchaseTables & BankTables & AchTables & SandboxClockTables;
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;
 export type NewRow<T extends keyof Database> = Insertable<Database[T]>;

@@ -28,6 +28,7 @@ export class Jobs {
   private readonly queues = new Map<string, QueueDefinition<never>>();
   private started = false;
   private workersStarted = false;
+  private readonly repeats: Array<{ queue: string; seconds: number; timer?: NodeJS.Timeout }> = [];
 
   constructor(
     private readonly handle: DbHandle,
@@ -44,6 +45,16 @@ export class Jobs {
   define<T>(definition: QueueDefinition<T>): void {
     if (this.queues.has(definition.name)) throw new Error(`queue ${definition.name} defined twice`);
     this.queues.set(definition.name, definition as QueueDefinition<never>);
+  }
+
+  /**
+   * Sends `queue` an empty job every `seconds` while this process runs workers: a poller for work that
+   * becomes due with time (ACH settlement). Several processes may each send one; handlers must be
+   * idempotent, as every handler here is.
+   */
+  repeat(queue: string, seconds: number): void {
+    if (!this.queues.has(queue)) throw new Error(`unknown queue ${queue}`);
+    this.repeats.push({ queue, seconds });
   }
 
   async start(options: { workers: boolean }): Promise<void> {
@@ -70,6 +81,12 @@ export class Jobs {
           },
         );
       }
+      for (const r of this.repeats) {
+        r.timer = setInterval(() => {
+          this.boss.send(r.queue, {}).catch((error: unknown) => this.opts.log.warn({ err: error, queue: r.queue }, 'could not enqueue a repeated job'));
+        }, r.seconds * 1000);
+        r.timer.unref();
+      }
     }
   }
 
@@ -81,6 +98,7 @@ export class Jobs {
   }
 
   async stop(): Promise<void> {
+    for (const r of this.repeats) clearInterval(r.timer);
     if (!this.started) return;
     this.started = false;
     await this.boss.stop({ graceful: true, timeout: 10_000, close: true });

@@ -1,6 +1,11 @@
 // Time as a dependency, so tests can move it and expiry logic never reads Date.now() directly.
 export interface Clock {
   now(): Date;
+  /**
+   * Clocks backed by shared state (the sandbox clock, moved by another process) refresh it. Jobs that
+   * act on time (ACH settlement) call it first; plain clocks leave it out.
+   */
+  sync?(): Promise<void>;
 }
 
 export const systemClock: Clock = { now: () => new Date() };

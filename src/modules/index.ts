@@ -18,6 +18,8 @@ import { registerPlaidSandbox } from '../sandbox/plaid/index.ts';
 import { estimateSchemas, registerEstimateRoutes } from './estimates/routes.ts';
 import { defineKycJobs, registerKycRoutes } from './kyc/routes.ts';
 import { banksModule } from './banks/index.ts';
+import { defineAchJobs } from './ach/index.ts';
+import { registerSandboxClockRoutes, sandboxClockSchemas } from '../sandbox/clock/routes.ts';
 
 export interface Module {
   name: string;
@@ -46,4 +48,6 @@ export const MODULES: Module[] = [
   { name: 'sandbox-plaid', routes: registerPlaidSandbox },
   { name: 'estimates', schemas: estimateSchemas, routes: registerEstimateRoutes },
   banksModule,
+  { name: 'ach', jobs: defineAchJobs },
+  { name: 'sandbox-clock', schemas: sandboxClockSchemas, routes: registerSandboxClockRoutes },
 ];

@@ -11,6 +11,7 @@ import { ledgerCommands } from '../modules/ledger/commands.ts';
 import { kycCommands } from '../modules/kyc/commands.ts';
 import { flagCommands } from '../modules/flags/commands.ts';
 import { deliveryCommands } from '../modules/delivery/commands.ts';
+import { sandboxClockCommands } from '../sandbox/clock/commands.ts';
 
 export interface CommandArgs {
   positionals: string[];
@@ -117,7 +118,7 @@ const clientCommands: OperatorCommand[] = [
 ];
 
 /** Every operator command. Modules append theirs here. */
-export const COMMANDS: OperatorCommand[] = [...clientCommands, ...ledgerCommands, ...kycCommands, ...flagCommands, ...deliveryCommands];
+export const COMMANDS: OperatorCommand[] = [...clientCommands, ...ledgerCommands, ...kycCommands, ...flagCommands, ...deliveryCommands, ...sandboxClockCommands];
 
 export function findCommand(words: string[]): { command: OperatorCommand; rest: string[] } | undefined {
   for (const command of COMMANDS) {
