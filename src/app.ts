@@ -34,6 +34,7 @@ import { metricsPlugin } from './plugins/metrics.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
 import { rateLimitPlugin } from './plugins/rate-limit.ts';
 import { userSessionPlugin } from './plugins/user-session.ts';
+import { idempotencyPlugin } from './plugins/idempotency.ts';
 import { validatorCompiler } from './plugins/validation.ts';
 import { resolveRuntimeSecrets, type RuntimeSecrets } from './runtime-secrets.ts';
 import './plugins/types.ts';
@@ -186,6 +187,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   await app.register(rateLimitPlugin, { config: config.rateLimit });
   await app.register(clientAuthPlugin, { authenticator: ctx.clientAuth });
   await app.register(userSessionPlugin, { sessions: ctx.sessions });
+  await app.register(idempotencyPlugin, { db: dbHandle.db, clock });
   await app.register(fingerprintPlugin);
   await app.register(openapiPlugin, { config });
   for (const module of MODULES) for (const schema of module.schemas ?? []) app.addSchema(schema);

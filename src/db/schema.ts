@@ -7,6 +7,7 @@ import type { SandboxChainTables } from '../sandbox/chains/tables.ts';
 import type { LedgerTables } from '../modules/ledger/tables.ts';
 import type { AchTables } from '../modules/ach/tables.ts';
 import type { SandboxClockTables } from '../sandbox/clock/tables.ts';
+import type { IdempotencyTables } from '../plugins/idempotency-tables.ts';
 import type { ActivityTables } from '../modules/activity/tables.ts';
 import type { WalletTables } from '../modules/wallets/tables.ts';
 import type { KycTables } from '../modules/kyc/tables.ts';
@@ -124,7 +125,7 @@ export interface FoundationTables {
 }
 
 // Modules add their table interfaces to this intersection.
-export type Database = FoundationTables & AuthTables & SandboxInboxTables & SandboxChainTables & LedgerTables & ActivityTables & WalletTables & KycTables & FlagTables & EmailTables & DeliveryTables & SandboxPlaidTables & PurchaseTables & BankTables & AchTables & SandboxClockTables;
+export type Database = FoundationTables & AuthTables & SandboxInboxTables & SandboxChainTables & LedgerTables & ActivityTables & WalletTables & KycTables & FlagTables & EmailTables & DeliveryTables & SandboxPlaidTables & PurchaseTables & BankTables & AchTables & SandboxClockTables & IdempotencyTables;
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;
 export type NewRow<T extends keyof Database> = Insertable<Database[T]>;

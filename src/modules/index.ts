@@ -19,6 +19,7 @@ import { estimateSchemas, registerEstimateRoutes } from './estimates/routes.ts';
 import { defineKycJobs, registerKycRoutes } from './kyc/routes.ts';
 import { banksModule } from './banks/index.ts';
 import { defineAchJobs } from './ach/index.ts';
+import { defineIdempotencyJobs } from '../plugins/idempotency.ts';
 import { registerSandboxClockRoutes, sandboxClockSchemas } from '../sandbox/clock/routes.ts';
 
 export interface Module {
@@ -49,5 +50,6 @@ export const MODULES: Module[] = [
   { name: 'estimates', schemas: estimateSchemas, routes: registerEstimateRoutes },
   banksModule,
   { name: 'ach', jobs: defineAchJobs },
+  { name: 'idempotency', jobs: defineIdempotencyJobs },
   { name: 'sandbox-clock', schemas: sandboxClockSchemas, routes: registerSandboxClockRoutes },
 ];
