@@ -21,8 +21,12 @@ export class CoinbasePriceProvider implements PriceProvider {
   constructor(private readonly opts: CoinbaseOptions) {}
 
   async getPrices(): Promise<PriceSnapshot> {
-    const entries = await Promise.all(PRICED_ASSETS.map(async (asset) => [asset, await this.spot(asset)] as const));
-    return { cents: Object.fromEntries(entries) as Record<PricedAsset, bigint>, at: (this.opts.now ?? (() => new Date()))(), source: this.name };
+    // allSettled: a failure is reported only once every request has ended, so none is left running.
+    const results = await Promise.allSettled(PRICED_ASSETS.map((asset) => this.spot(asset)));
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const cents = Object.fromEntries(PRICED_ASSETS.map((asset, i) => [asset, (results[i] as PromiseFulfilledResult<bigint>).value]));
+    return { cents: cents as Record<PricedAsset, bigint>, at: (this.opts.now ?? (() => new Date()))(), source: this.name };
   }
 
   private async spot(asset: PricedAsset): Promise<bigint> {
