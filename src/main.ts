@@ -21,6 +21,9 @@ function banner(config: Config, address: string, demo: DemoCredentials | undefin
       `  Chains       ${address}/sandbox/rpc/ethereum (chain id ${chains.chainId('ETHEREUM')}), ${address}/sandbox/rpc/polygon (chain id ${chains.chainId('POLYGON')})`,
       `               USDC ${chains.usdcAddress('ETHEREUM')} on both (docs/chains.md)`,
     );
+    if (config.plaid.baseUrl === undefined) {
+      lines.push(`  Plaid        ${address}/sandbox/plaid (Plaid-compatible sandbox), Link page ${address}/sandbox/link?token=… (docs/plaid-sandbox.md)`);
+    }
   }
   if (demo) {
     lines.push(

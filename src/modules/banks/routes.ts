@@ -9,6 +9,7 @@ import { assertFlagsAllow } from '../flags/index.ts';
 import { UserParams } from '../users/schemas.ts';
 import { activateBankLink } from './activate-bank-link.ts';
 import { deleteBank } from './delete-bank.ts';
+import { applyPlaidWebhook, verifyPlaidWebhook } from './plaid-webhooks.ts';
 import { findBank, toBankAccount } from './repository.ts';
 import { requestBankLink, requestUpdateLink } from './request-bank-link.ts';
 import {
@@ -112,5 +113,33 @@ export function registerBankRoutes(app: App, ctx: AppContext): void {
       assertUserAccess(request, userId);
       return requestUpdateLink(ctx, request.client!, userId, bankId, request.body);
     },
+  });
+
+  // Plaid item webhooks. The raw body is kept: the JWT signs its SHA-256.
+  void app.register(async (scope) => {
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => done(null, body));
+    scope.post('/webhooks/plaid', {
+      config: { auth: 'public', tag },
+      schema: {
+        hide: true,
+        summary: 'Plaid item webhooks',
+        description: 'Receives Plaid ITEM webhooks (ERROR ITEM_LOGIN_REQUIRED, PENDING_EXPIRATION, PENDING_DISCONNECT, LOGIN_REPAIRED), verified with the Plaid-Verification JWT.',
+      },
+      handler: async (request, reply) => {
+        const raw = typeof request.body === 'string' ? request.body : '';
+        const header = request.headers['plaid-verification'];
+        await verifyPlaidWebhook(ctx, raw, typeof header === 'string' ? header : undefined);
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(raw);
+        } catch {
+          throw new AppError('INVALID_BODY', { message: 'The webhook body is not valid JSON', data: { field: 'body', rule: 'json' } });
+        }
+        const outcome = await applyPlaidWebhook(ctx, (parsed ?? {}) as Record<string, unknown>);
+        request.log.info({ outcome }, 'Plaid webhook');
+        return reply.code(200).type('application/json').send(JSON.stringify({ received: true }));
+      },
+    });
   });
 }

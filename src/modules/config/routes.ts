@@ -84,7 +84,7 @@ export function registerConfigRoutes(app: App, ctx: AppContext): void {
       transactionsPerDay: p.limits.transactionsPerDay,
     },
     termsOfUseUrl: p.termsOfUseUrl,
-    plaid: { environment: ctx.config.mode === 'production' ? 'production' : 'sandbox' },
+    plaid: { environment: ctx.plaid.environment === 'builtin' || !(ctx.config.plaid.baseUrl ?? '').includes('production') ? 'sandbox' : 'production' },
   };
 
   app.get('/v1/config', {

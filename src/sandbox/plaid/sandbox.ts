@@ -49,6 +49,14 @@ export interface LinkTokenInput {
   itemId: string | null;
 }
 
+export interface LinkLoginInput {
+  linkToken: string;
+  institutionId: string;
+  username: string;
+  password: string;
+  mfaCode?: string | undefined;
+}
+
 export interface WebhookJob {
   itemId: string;
   code: 'ERROR' | 'PENDING_EXPIRATION' | 'PENDING_DISCONNECT' | 'LOGIN_REPAIRED';
@@ -121,11 +129,10 @@ export class PlaidSandbox {
   }
 
   /**
-   * What Plaid Link does when the user finishes: checks the institution, the credentials and (OAuth)
-   * the one-time code, then creates the item with the chosen accounts — or, in update mode, repairs
-   * the item — and returns a public token.
+   * The Link login step: the link token, the institution (fixed in update mode), the credentials and,
+   * for OAuth institutions, the one-time code (any number). Throws Plaid's error for each failure.
    */
-  async completeLink(input: { linkToken: string; institutionId: string; username: string; password: string; mfaCode?: string | undefined; accountSubtype?: string | undefined }): Promise<{ publicToken: string; itemId: string; institution: SandboxInstitution; accounts: AccountRow[] }> {
+  async checkLinkLogin(input: LinkLoginInput): Promise<{ token: LinkTokenRow; existing: ItemRow | undefined; institution: SandboxInstitution; user: TestUser }> {
     const token = await this.linkToken(input.linkToken);
     const existing = await this.linkTokenItem(token);
     if (token.item_id && !existing) throw plaidErrors.itemNotFound();
@@ -135,52 +142,53 @@ export class PlaidSandbox {
     const result = login(institution, input.username, input.password);
     if (!result.ok) throw result.error;
     if (institution.oauth && !/^\d{1,12}$/.test(input.mfaCode ?? '')) throw plaidErrors.invalidMfa();
-    if (existing) {
-      if (existing.username !== input.username) throw plaidErrors.invalidCredentials();
-      await this.repairItem(existing.item_id);
-      const publicToken = await this.issuePublicToken(existing.item_id);
-      return { publicToken, itemId: existing.item_id, institution, accounts: await this.accounts(existing.item_id) };
-    }
-    const templates = input.accountSubtype ? ACCOUNT_TEMPLATES.filter((t) => t.subtype === input.accountSubtype) : ACCOUNT_TEMPLATES;
-    if (templates.length === 0) throw plaidErrors.invalidField('account_subtype must be checking or savings');
-    const ownerName = result.user.owner.kind === 'LINK_USER' ? (token.legal_name ?? PLAID_DEFAULT_OWNER) : result.user.owner.name;
-    const created = await this.createItem({
-      plaidClientId: token.plaid_client_id,
-      institution,
-      user: result.user,
-      ownerName,
-      products: token.products,
-      webhook: token.webhook,
-      templates,
-    });
-    return { publicToken: created.publicToken, itemId: created.itemId, institution, accounts: await this.accounts(created.itemId) };
+    if (existing && existing.username !== input.username) throw plaidErrors.invalidCredentials();
+    return { token, existing, institution, user: result.user };
   }
 
   /**
-   * /sandbox/public_token/create: an item without Link. A `custom_ratio_good` item is owned by the
-   * legal name of the newest link token this Plaid client created for `clientUserId` (Plaid's
-   * `user_id` field), so scripts reach the same outcome as the Link page.
+   * What Plaid Link does when the user finishes: the login again (the page is not trusted), then a
+   * new item with the chosen account — or, in update mode, the repaired item — and a public token.
+   */
+  async completeLink(input: LinkLoginInput & { accountSubtype?: string | undefined }): Promise<{ publicToken: string; itemId: string; institution: SandboxInstitution; accounts: AccountRow[]; redirectUri: string | null; updateMode: boolean }> {
+    const { token, existing, institution, user } = await this.checkLinkLogin(input);
+    if (existing) {
+      await this.repairItem(existing.item_id);
+      const publicToken = await this.issuePublicToken(existing.item_id);
+      return { publicToken, itemId: existing.item_id, institution, accounts: await this.accounts(existing.item_id), redirectUri: token.redirect_uri, updateMode: true };
+    }
+    const templates = input.accountSubtype ? ACCOUNT_TEMPLATES.filter((t) => t.subtype === input.accountSubtype) : ACCOUNT_TEMPLATES;
+    if (templates.length === 0) throw plaidErrors.invalidField('account_subtype must be checking or savings');
+    const ownerName = user.owner.kind === 'LINK_USER' ? (token.legal_name ?? PLAID_DEFAULT_OWNER) : user.owner.name;
+    const created = await this.createItem({ plaidClientId: token.plaid_client_id, institution, user, ownerName, products: token.products, webhook: token.webhook, templates });
+    return { publicToken: created.publicToken, itemId: created.itemId, institution, accounts: await this.accounts(created.itemId), redirectUri: token.redirect_uri, updateMode: false };
+  }
+
+  /**
+   * /sandbox/public_token/create: an item without Link. With `clientUserId` (Plaid's `user_id`
+   * field), the newest link token this Plaid client created for that user stands in for the Link
+   * session: a `custom_ratio_good` item is owned by its legal name and gets its webhook, so scripts
+   * reach the same outcome as the Link page.
    */
   async createPublicTokenDirect(input: { plaidClientId: string; institutionId: string; products: string[]; username: string; password: string; webhook: string | null; clientUserId: string | null }): Promise<{ publicToken: string; itemId: string }> {
     const institution = findInstitution(input.institutionId);
     if (!institution) throw plaidErrors.invalidInstitution(input.institutionId);
     const result = login(institution, input.username, input.password);
     if (!result.ok) throw result.error;
-    let ownerName = PLAID_DEFAULT_OWNER;
-    if (result.user.owner.kind === 'FIXED') ownerName = result.user.owner.name;
-    else if (input.clientUserId) {
-      const latest = await this.db
-        .selectFrom('sandbox_plaid_link_tokens')
-        .select('legal_name')
-        .where('plaid_client_id', '=', input.plaidClientId)
-        .where('client_user_id', '=', input.clientUserId)
-        .where('legal_name', 'is not', null)
-        .orderBy('created_at', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      if (latest?.legal_name) ownerName = latest.legal_name;
-    }
-    return this.createItem({ plaidClientId: input.plaidClientId, institution, user: result.user, ownerName, products: input.products, webhook: input.webhook, templates: ACCOUNT_TEMPLATES });
+    // The user's latest link token stands in for the Link session: its legal name and webhook.
+    const latest = input.clientUserId
+      ? await this.db
+          .selectFrom('sandbox_plaid_link_tokens')
+          .select(['legal_name', 'webhook'])
+          .where('plaid_client_id', '=', input.plaidClientId)
+          .where('client_user_id', '=', input.clientUserId)
+          .orderBy('created_at', 'desc')
+          .limit(1)
+          .executeTakeFirst()
+      : undefined;
+    const ownerName = result.user.owner.kind === 'FIXED' ? result.user.owner.name : (latest?.legal_name ?? PLAID_DEFAULT_OWNER);
+    const webhook = input.webhook ?? latest?.webhook ?? null;
+    return this.createItem({ plaidClientId: input.plaidClientId, institution, user: result.user, ownerName, products: input.products, webhook, templates: ACCOUNT_TEMPLATES });
   }
 
   private async createItem(input: {
@@ -357,26 +365,6 @@ export class PlaidSandbox {
 
   // ---- webhooks ----
 
-  /** The signing key: the oldest unexpired one, created on first use. */
-  private async signingKey(): Promise<{ kid: string; privateJwk: JWK }> {
-    const find = () =>
-      this.db.selectFrom('sandbox_plaid_webhook_keys').selectAll().where('expired_at', 'is', null).orderBy('created_at').orderBy('kid').limit(1).executeTakeFirst();
-    let row = await find();
-    if (!row) {
-      const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
-      const kid = randomUUID();
-      const publicJwk = { ...(await exportJWK(publicKey)), alg: 'ES256', use: 'sig', kid };
-      const encrypted = this.keyring.encrypt(JSON.stringify(await exportJWK(privateKey)), `sandbox-plaid-webhook-key:${kid}`);
-      await this.db
-        .insertInto('sandbox_plaid_webhook_keys')
-        .values({ kid, public_jwk: JSON.stringify(publicJwk), private_key_id: encrypted.keyId, private_key_ciphertext: encrypted.ciphertext, created_at: this.clock.now() })
-        .execute();
-      row = await find();
-    }
-    const privateJwk = JSON.parse(this.keyring.decrypt({ keyId: row!.private_key_id, ciphertext: row!.private_key_ciphertext }, `sandbox-plaid-webhook-key:${row!.kid}`)) as JWK;
-    return { kid: row!.kid, privateJwk };
-  }
-
   /** The public key for /webhook_verification_key/get, in Plaid's JWK shape. */
   async verificationKey(kid: string): Promise<Record<string, unknown> | undefined> {
     const row = await this.db.selectFrom('sandbox_plaid_webhook_keys').selectAll().where('kid', '=', kid).executeTakeFirst();
@@ -396,15 +384,8 @@ export class PlaidSandbox {
   }
 
   /** Body (as sent, pretty-printed like Plaid's) and its Plaid-Verification JWT. */
-  async signedWebhook(payload: Record<string, unknown>): Promise<{ body: string; jwt: string }> {
-    const body = JSON.stringify(payload, null, 2);
-    const { kid, privateJwk } = await this.signingKey();
-    const key = await importJWK(privateJwk, 'ES256');
-    const jwt = await new SignJWT({ request_body_sha256: sha256(body).toString('hex') })
-      .setProtectedHeader({ alg: 'ES256', kid, typ: 'JWT' })
-      .setIssuedAt(Math.floor(this.clock.now().getTime() / 1000))
-      .sign(key);
-    return { body, jwt };
+  signedWebhook(payload: Record<string, unknown>): Promise<{ body: string; jwt: string }> {
+    return signWebhook({ db: this.db, keyring: this.keyring, clock: this.clock }, payload);
   }
 
   webhookPayload(item: ItemRow, code: WebhookJob['code']): Record<string, unknown> {
@@ -435,4 +416,42 @@ export class PlaidSandbox {
       throw new Error(`webhook receiver answered ${response.status}`);
     }
   }
+}
+
+export interface SigningDeps {
+  db: Db;
+  keyring: KeyRing;
+  clock: Clock;
+}
+
+/** The signing key: the oldest unexpired one, created on first use (private JWK encrypted at rest). */
+async function signingKey(deps: SigningDeps): Promise<{ kid: string; privateJwk: JWK }> {
+  const find = () =>
+    deps.db.selectFrom('sandbox_plaid_webhook_keys').selectAll().where('expired_at', 'is', null).orderBy('created_at').orderBy('kid').limit(1).executeTakeFirst();
+  let row = await find();
+  if (!row) {
+    const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const kid = randomUUID();
+    const publicJwk = { ...(await exportJWK(publicKey)), alg: 'ES256', use: 'sig', kid };
+    const encrypted = deps.keyring.encrypt(JSON.stringify(await exportJWK(privateKey)), `sandbox-plaid-webhook-key:${kid}`);
+    await deps.db
+      .insertInto('sandbox_plaid_webhook_keys')
+      .values({ kid, public_jwk: JSON.stringify(publicJwk), private_key_id: encrypted.keyId, private_key_ciphertext: encrypted.ciphertext, created_at: deps.clock.now() })
+      .execute();
+    row = await find();
+  }
+  const privateJwk = JSON.parse(deps.keyring.decrypt({ keyId: row!.private_key_id, ciphertext: row!.private_key_ciphertext }, `sandbox-plaid-webhook-key:${row!.kid}`)) as JWK;
+  return { kid: row!.kid, privateJwk };
+}
+
+/** A webhook body (pretty-printed like Plaid's) and its Plaid-Verification JWT (ES256, iat, request_body_sha256). */
+export async function signWebhook(deps: SigningDeps, payload: Record<string, unknown>): Promise<{ body: string; jwt: string }> {
+  const body = JSON.stringify(payload, null, 2);
+  const { kid, privateJwk } = await signingKey(deps);
+  const key = await importJWK(privateJwk, 'ES256');
+  const jwt = await new SignJWT({ request_body_sha256: sha256(body).toString('hex') })
+    .setProtectedHeader({ alg: 'ES256', kid, typ: 'JWT' })
+    .setIssuedAt(Math.floor(deps.clock.now().getTime() / 1000))
+    .sign(key);
+  return { body, jwt };
 }
