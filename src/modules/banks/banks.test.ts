@@ -138,6 +138,24 @@ describe('banks', () => {
     assert.deepEqual(events.map((e) => (e.data as { verificationStatus: string }).verificationStatus), ['IN_REVIEW', 'APPROVED']);
   });
 
+  it('verifies a bank linked before KYC once KYC is submitted through the API and approved by the sandbox provider', async () => {
+    const user = await newUser('NONE');
+    const bankId = (await linkBank(t, base, user)).json().bankAccount.id;
+    const ssn = `5${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+    const kyc = await post(
+      t,
+      `/v1/users/${user.id}/kyc`,
+      { dateOfBirth: '1990-04-21', idType: 'SSN', idNumber: `${ssn.slice(0, 3)}-${ssn.slice(3, 5)}-${ssn.slice(5)}`, line1: '1 Main St', city: 'Springfield', state: 'IL', postalCode: '62701' },
+      user.headers,
+    );
+    assert.equal(kyc.statusCode, 200, kyc.body);
+    const bank = await until('verification after KYC', async () => {
+      const b = (await getBank(user, bankId)).json();
+      return b.verificationStatus === 'APPROVED' ? b : undefined;
+    });
+    assert.equal(bank.linkStatus, 'ACTIVE');
+  });
+
   it('declines the bank when KYC is declined', async () => {
     const user = await newUser('NONE');
     const bankId = (await linkBank(t, base, user)).json().bankAccount.id;
