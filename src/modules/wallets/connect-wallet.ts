@@ -6,6 +6,7 @@ import { normalizeAddress } from '../../lib/addresses.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { newId } from '../../lib/crypto.ts';
 import { assertFlagsAllow } from '../flags/index.ts';
+import { auditUserAction, type RequestActor } from '../users/audit.ts';
 import { countUserWallets, findWalletByAddress, insertWallet, insertWalletIfAbsent, type WalletRow } from './repository.ts';
 import { toWallet, walletName, type Wallet } from './view.ts';
 
@@ -55,7 +56,7 @@ async function lockUser(trx: Executor, userId: string): Promise<void> {
   await trx.selectFrom('users').select('id').where('id', '=', userId).forUpdate().executeTakeFirstOrThrow();
 }
 
-export async function connectWallet(deps: WalletDeps, userId: string, input: ConnectWalletInput): Promise<Wallet> {
+export async function connectWallet(deps: WalletDeps, userId: string, input: ConnectWalletInput, actor: RequestActor): Promise<Wallet> {
   const type = resolveWalletType(input);
   const address = parseDepositAddress(input.address);
   const name = walletName(input.name, true);
@@ -74,7 +75,9 @@ export async function connectWallet(deps: WalletDeps, userId: string, input: Con
       });
     }
     const now = deps.clock.now();
-    return insertWallet(trx, { id: newId(), user_id: userId, type, address, name, created_at: now, updated_at: now });
+    const wallet = await insertWallet(trx, { id: newId(), user_id: userId, type, address, name, created_at: now, updated_at: now });
+    await auditUserAction(trx, actor, { action: 'wallet.connect', userId, subjectType: 'WALLET', subjectId: wallet.id, at: now, details: { address, legacyNetwork: input.network ?? null } });
+    return wallet;
   });
   return toWallet(row);
 }

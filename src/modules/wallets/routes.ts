@@ -4,6 +4,7 @@ import type { AppContext } from '../../context.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { assertUserAccess } from '../auth/access.ts';
 import { assertFlagsAllow } from '../flags/index.ts';
+import { requestActor } from '../users/audit.ts';
 import { UserParams } from '../users/schemas.ts';
 import { connectWallet } from './connect-wallet.ts';
 import { listWallets } from './list-wallets.ts';
@@ -47,7 +48,7 @@ export function registerWalletRoutes(app: App, ctx: AppContext): void {
     handler: async (request, reply) => {
       const { userId } = request.params;
       assertUserAccess(request, userId);
-      return reply.code(201).send(await connectWallet(deps, userId, request.body));
+      return reply.code(201).send(await connectWallet(deps, userId, request.body, requestActor(request)));
     },
   });
 
@@ -73,7 +74,7 @@ export function registerWalletRoutes(app: App, ctx: AppContext): void {
     handler: async (request) => {
       const { userId, walletId } = request.params;
       assertUserAccess(request, userId);
-      return updateWallet(deps, userId, walletId, request.body);
+      return updateWallet(deps, userId, walletId, request.body, requestActor(request));
     },
   });
   app.post('/v1/users/:userId/wallets/:walletId', {
@@ -82,7 +83,7 @@ export function registerWalletRoutes(app: App, ctx: AppContext): void {
     handler: async (request) => {
       const { userId, walletId } = request.params;
       assertUserAccess(request, userId);
-      return updateWallet(deps, userId, walletId, request.body);
+      return updateWallet(deps, userId, walletId, request.body, requestActor(request));
     },
   });
 }

@@ -39,6 +39,12 @@ describe('deposit wallets (assign-a-deposit-address.md)', () => {
     const row = await findUserWallet(t.db.db, user.id, wallet.id);
     assert.equal(row?.address, a);
     assert.equal(await findUserWallet(t.db.db, '00000000-0000-4000-8000-000000000000', wallet.id), undefined);
+    // Audited with the request that did it.
+    const audit = await t.db.db.selectFrom('audit_log').selectAll().where('subject_id', '=', wallet.id).executeTakeFirstOrThrow();
+    assert.equal(audit.action, 'wallet.connect');
+    assert.equal(audit.actor_id, user.id);
+    assert.equal(audit.client_id, t.client.id);
+    assert.ok(audit.request_id);
   });
 
   it('an address appears once per user whatever its case (409 ALREADY_EXISTS_WALLET_ADDRESS); another user may add it', async () => {
