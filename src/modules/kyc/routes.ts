@@ -10,7 +10,7 @@ import { KYC_CHECK_QUEUE, submitKyc } from './submit-kyc.ts';
 
 export function registerKycRoutes(app: App, ctx: AppContext): void {
   app.post('/v1/users/:userId/kyc', {
-    config: { auth: 'client', user: 'two', tag: 'Users' },
+    config: { auth: 'client', user: 'two', tag: 'Users', idempotency: true },
     schema: {
       summary: 'Submit KYC',
       description:

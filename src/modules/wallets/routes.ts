@@ -37,7 +37,7 @@ export function registerWalletRoutes(app: App, ctx: AppContext): void {
   });
 
   app.post('/v1/users/:userId/wallets', {
-    config: { auth: 'client', user: 'two', tag },
+    config: { auth: 'client', user: 'two', tag, idempotency: true },
     schema: {
       summary: 'Connect a wallet',
       description: `Adds a deposit address (assign-a-deposit-address.md): \`type\` EVM (one address receives on Ethereum and Polygon; the legacy \`network\` ETHEREUM or POLYGON means EVM). Stored checksummed; an address appears once per user (409 ALREADY_EXISTS_WALLET_ADDRESS); at most ${ctx.config.onboarding.walletsPerUser} wallets per user (422 EXCEEDS_LIMIT_WALLETS).`,

@@ -151,6 +151,20 @@ describe('deposit wallets (assign-a-deposit-address.md)', () => {
     assert.equal((await req('GET', `/v1/users/${user.id}/wallets/nope`, user.headers)).json().code, 'INVALID_WALLET_ID');
   });
 
+  it('honours Idempotency-Key: a retried connect replays the first 201 instead of 409', async () => {
+    const user = await createApiUser(t);
+    const headers = { ...user.headers, 'idempotency-key': `connect-${user.id}` };
+    const body = { address: address(), type: 'EVM' };
+    const first = await req('POST', `/v1/users/${user.id}/wallets`, headers, body);
+    assert.equal(first.statusCode, 201, first.body);
+    const retry = await req('POST', `/v1/users/${user.id}/wallets`, headers, body);
+    assert.equal(retry.statusCode, 201, retry.body);
+    assert.equal(retry.headers['idempotent-replayed'], 'true');
+    assert.equal(retry.json().id, first.json().id);
+    const other = await req('POST', `/v1/users/${user.id}/wallets`, headers, { address: address(), type: 'EVM' });
+    assert.equal(other.json().code, 'IDEMPOTENCY_KEY_REUSED');
+  });
+
   it('one factor reads and renames; connecting a wallet needs two (MFA_REQUIRED)', async () => {
     const user = await createApiUser(t);
     const oneFactor = (await walletSignIn(t, user.account)).json().sessionJwt as string;
