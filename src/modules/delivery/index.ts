@@ -51,7 +51,8 @@ function defineQueues(ctx: AppContext): void {
  */
 async function reconcileAtStart(ctx: AppContext): Promise<void> {
   for (const network of NETWORKS) await ctx.jobs.send(SEND_QUEUE, { network });
-  for (const id of await submittedIds(ctx.db, 100_000)) await ctx.jobs.send(CONFIRM_QUEUE, { id });
+  // Bounded so start-up stays quick; the rest still have their (persistent) confirmation jobs.
+  for (const id of await submittedIds(ctx.db, 1000)) await ctx.jobs.send(CONFIRM_QUEUE, { id });
 }
 
 export const deliveryModule: Module = {
