@@ -20,7 +20,6 @@ import { SessionTokens } from './modules/auth/tokens.ts';
 import { createMessaging } from './providers/messaging.ts';
 import { createPlaidProvider } from './providers/plaid/index.ts';
 import { createPrices } from './providers/prices/index.ts';
-import { createRiskProvider } from './providers/risk/index.ts';
 import { createAch } from './modules/ach/index.ts';
 import { SandboxClock } from './sandbox/clock/clock.ts';
 import { SandboxInbox } from './sandbox/inbox/store.ts';
@@ -150,7 +149,6 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
     chains,
     plaid: createPlaidProvider(config, secrets.keyring, () => listeningUrl(app)),
     prices: createPrices(config.prices, clock),
-    risk: createRiskProvider(config.risk),
     ach: createAch({ db: dbHandle.db, clock, config: config.ach, log }),
   };
   const state = { shuttingDown: false };

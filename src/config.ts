@@ -59,7 +59,6 @@ export interface Config {
   plaid: PlaidConfig;
   prices: PricesConfig;
   ach: AchConfig;
-  risk: RiskConfig;
 }
 
 /**
@@ -215,11 +214,6 @@ export interface ChainsConfig {
   rpcRetryCount: number;
   /** Sandbox: where compiled sandbox contracts are cached, keyed by a hash of their source. */
   sandboxCacheDir: string;
-}
-
-/** Purchase risk screening (flag F1004). `sandbox`: the documented test rule ($123.45 is rejected); `none`: no screening. */
-export interface RiskConfig {
-  provider: 'sandbox' | 'none';
 }
 
 /** What a partner's front end needs to present purchases; exposed at GET /v1/config. */
@@ -385,7 +379,6 @@ export function loadConfig(env: Env = process.env): Config {
     plaid: readPlaidConfig(r, mode),
     prices: readPricesConfig(r, mode),
     ach: readAchConfig(r, mode),
-    risk: { provider: r.oneOf('ONRAMP_RISK_PROVIDER', mode === 'sandbox' ? 'sandbox' : 'none', ['sandbox', 'none'] as const) },
   };
 
   if (config.demoClient.id !== undefined && !UUID_RE.test(config.demoClient.id)) {
@@ -404,7 +397,6 @@ export function loadConfig(env: Env = process.env): Config {
     r.require('DATABASE_URL', config.db.url, 'in production mode (the embedded database is for sandbox use)');
     if (config.demoClient.id !== undefined) r.problems.push('ONRAMP_DEMO_CLIENT_ID: the demo client exists only in sandbox mode');
     if (!publicUrl.startsWith('https://')) r.problems.push('ONRAMP_PUBLIC_URL: must be an https:// URL in production mode');
-    if (config.risk.provider === 'sandbox') r.problems.push('ONRAMP_RISK_PROVIDER: sandbox is not allowed in production mode (use none)');
   }
 
   if (r.problems.length > 0) throw new ConfigError(r.problems);

@@ -12,7 +12,6 @@ import type { EvmVerifier } from './modules/auth/signatures.ts';
 import type { Messaging } from './providers/messaging.ts';
 import type { PlaidProvider } from './providers/plaid/index.ts';
 import type { Prices } from './providers/prices/index.ts';
-import type { RiskProvider } from './providers/risk/index.ts';
 import type { AchService } from './modules/ach/index.ts';
 import type { SandboxInbox } from './sandbox/inbox/store.ts';
 import type { RuntimeSecrets } from './runtime-secrets.ts';
@@ -42,8 +41,6 @@ export interface AppContext {
   plaid: PlaidProvider;
   /** Asset prices in USD cents from the configured provider (sandbox or an exchange ticker). */
   prices: Prices;
-  /** Purchase risk screening (F1004): the sandbox rule, or none (purchases module). */
-  risk: RiskProvider;
   /** ACH debits: originate through the configured provider, settlement job, onUpdate subscribers. */
   ach: AchService;
 }

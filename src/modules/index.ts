@@ -10,6 +10,7 @@ import { inboxSchemas, registerInboxRoutes } from '../sandbox/inbox/routes.ts';
 import { registerSandboxChainRoutes } from '../sandbox/chains/routes.ts';
 import { activitySchemas, registerActivityRoutes } from './activity/routes.ts';
 import { purchaseSchemas, registerPurchaseRoutes } from './purchases/routes.ts';
+import { definePurchaseJobs } from './purchases/jobs.ts';
 import { registerUserRoutes, userSchemas } from './users/routes.ts';
 import { registerWalletRoutes, walletSchemas } from './wallets/routes.ts';
 import { defineEmailJobs } from './emails/index.ts';
@@ -40,7 +41,6 @@ export const MODULES: Module[] = [
   { name: 'sandbox-inbox', schemas: inboxSchemas, routes: registerInboxRoutes },
   { name: 'sandbox-chains', routes: registerSandboxChainRoutes },
   { name: 'activity', schemas: activitySchemas, routes: registerActivityRoutes },
-  { name: 'purchases', schemas: purchaseSchemas, routes: registerPurchaseRoutes },
   { name: 'users', schemas: userSchemas, routes: registerUserRoutes },
   { name: 'wallets', schemas: walletSchemas, routes: registerWalletRoutes },
   { name: 'kyc', routes: registerKycRoutes, jobs: defineKycJobs },
@@ -52,4 +52,6 @@ export const MODULES: Module[] = [
   { name: 'ach', jobs: defineAchJobs },
   { name: 'idempotency', jobs: defineIdempotencyJobs },
   { name: 'sandbox-clock', schemas: sandboxClockSchemas, routes: registerSandboxClockRoutes },
+  // After ach and delivery: it subscribes to both.
+  { name: 'purchases', schemas: purchaseSchemas, routes: registerPurchaseRoutes, jobs: definePurchaseJobs },
 ];

@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { insertUser, walletSignIn, withJwt, type TestUser } from '../../../test/auth.ts';
 import { startTestApp, type TestApp } from '../../../test/helpers.ts';
 import type { NewRow } from '../../db/schema.ts';
+import { setFlag } from '../flags/index.ts';
 
 let t: TestApp;
 let user: TestUser;
@@ -111,6 +112,23 @@ describe('GET /v1/users/{userId}/activity/{activityId}', () => {
     const theirs = await t.app.inject({ method: 'GET', url: `/v1/users/${other.id}/activity/${row.id}`, headers: withJwt(t.clientHeaders, jwt) });
     assert.equal(theirs.statusCode, 404);
     assert.equal(theirs.json().code, 'NOT_FOUND_USER');
+    await t.db.db.deleteFrom('activity_items').execute();
+  });
+
+  test('a flagged user keeps their history; a suspended one (F0000) does not', async () => {
+    const flagged = await insertUser(t);
+    const flaggedJwt = await signIn(flagged);
+    const row = activityRow(flagged.id);
+    await t.db.db.insertInto('activity_items').values(row).execute();
+    const read = () => t.app.inject({ method: 'GET', url: `/v1/users/${flagged.id}/activity/${row.id}`, headers: withJwt(t.clientHeaders, flaggedJwt) });
+    await setFlag(t.db.db, { userId: flagged.id, code: 'F1001', reason: 'test', actor: 'OPERATOR:test' });
+    assert.equal((await read()).statusCode, 200);
+    await setFlag(t.db.db, { userId: flagged.id, code: 'F0000', reason: 'test', actor: 'OPERATOR:test' });
+    const blocked = await read();
+    assert.equal(blocked.statusCode, 403);
+    assert.equal(blocked.json().code, 'USER_BLOCKED');
+    const listed = await list('', flaggedJwt, flagged.id);
+    assert.equal(listed.statusCode, 403);
     await t.db.db.deleteFrom('activity_items').execute();
   });
 

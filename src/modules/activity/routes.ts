@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { App } from '../../app-types.ts';
 import type { AppContext } from '../../context.ts';
 import { assertUserAccess } from '../auth/access.ts';
+import { assertFlagsAllow } from '../flags/index.ts';
 import { getUserActivity } from './get-activity.ts';
 import { listUserActivity } from './list-activity.ts';
 import { ActivityItemSchema, ActivityItemsSchema, ActivityParams, ListActivityQuery, UserIdParams } from './schemas.ts';
@@ -25,7 +26,10 @@ export function registerActivityRoutes(app: App, ctx: AppContext): void {
     },
     handler: async (request) => {
       assertUserAccess(request, request.params.userId);
-      return listUserActivity(ctx.db, request.params.userId.toLowerCase(), request.query);
+      const userId = request.params.userId.toLowerCase();
+      // Flagged users keep their history (user-account-flags README); only a suspension (F0000) hides it.
+      await assertFlagsAllow(ctx.db, userId, 'READ');
+      return listUserActivity(ctx.db, userId, request.query);
     },
   });
 
@@ -38,7 +42,9 @@ export function registerActivityRoutes(app: App, ctx: AppContext): void {
     },
     handler: async (request) => {
       assertUserAccess(request, request.params.userId);
-      return getUserActivity(ctx.db, request.params.userId.toLowerCase(), request.params.activityId);
+      const userId = request.params.userId.toLowerCase();
+      await assertFlagsAllow(ctx.db, userId, 'READ');
+      return getUserActivity(ctx.db, userId, request.params.activityId);
     },
   });
 }

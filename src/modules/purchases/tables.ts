@@ -33,13 +33,6 @@ export interface PurchasesTable {
   device_fingerprint: Json<Record<string, unknown>> | null;
 }
 
-export interface PurchaseNotificationsTable {
-  purchase_id: string;
-  template: string;
-  created_at: Timestamp;
-}
-
 export interface PurchaseTables {
   purchases: PurchasesTable;
-  purchase_notifications: PurchaseNotificationsTable;
 }
