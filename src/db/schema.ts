@@ -17,6 +17,7 @@ import type { DeliveryTables } from '../modules/delivery/tables.ts';
 import type { SandboxPlaidTables } from '../sandbox/plaid/tables.ts';
 import type { PurchaseTables } from '../modules/purchases/tables.ts';
 import type { BankTables } from '../modules/banks/tables.ts';
+import type { WebhookTables } from '../modules/webhooks/tables.ts';
 
 /** A timestamptz column: Date when read, Date or ISO string when written, defaulted by the database. */
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -125,7 +126,7 @@ export interface FoundationTables {
 }
 
 // Modules add their table interfaces to this intersection.
-export type Database = FoundationTables & AuthTables & SandboxInboxTables & SandboxChainTables & LedgerTables & ActivityTables & WalletTables & KycTables & FlagTables & EmailTables & DeliveryTables & SandboxPlaidTables & PurchaseTables & BankTables & AchTables & SandboxClockTables & IdempotencyTables;
+export type Database = FoundationTables & AuthTables & SandboxInboxTables & SandboxChainTables & LedgerTables & ActivityTables & WalletTables & KycTables & FlagTables & EmailTables & DeliveryTables & SandboxPlaidTables & PurchaseTables & BankTables & AchTables & SandboxClockTables & IdempotencyTables & WebhookTables;
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;
 export type NewRow<T extends keyof Database> = Insertable<Database[T]>;

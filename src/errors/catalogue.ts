@@ -58,6 +58,10 @@ export const ONRAMP_CODES = {
   IDEMPOTENCY_KEY_IN_USE: { status: 409, message: 'A request with this Idempotency-Key is still being processed' },
   OTP_LOCKED: { status: 429, message: 'Too many wrong one-time codes for this phone number or email; retry after the time given in Retry-After' },
   WALLET_NOT_PROVEN: { status: 422, message: 'The wallet has not signed in to this client recently: sign in with it (cryptoWallet:start and :authenticate) before adding it to the user' },
+  NOT_FOUND_WEBHOOK: { status: 404, message: 'Webhook not found' },
+  NOT_FOUND_WEBHOOK_DELIVERY: { status: 404, message: 'Webhook delivery not found' },
+  EXCEEDS_LIMIT_WEBHOOKS: { status: 422, message: 'The client has reached the number of webhooks allowed' },
+  WEBHOOK_DISABLED: { status: 409, message: 'The webhook is disabled: re-enable it with PATCH { "active": true } first' },
 } as const;
 
 export type RatioCode = (typeof RATIO_CODES)[number];

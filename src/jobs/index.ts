@@ -16,6 +16,29 @@ export interface QueueDefinition<T> {
   retryDelaySeconds?: number;
   retryBackoff?: boolean;
   expireInSeconds?: number;
+  /**
+   * Run the handlers of one fetched batch concurrently (default: one after another). If any fails,
+   * the batch fails and pg-boss retries all of it, so handlers must be idempotent.
+   */
+  parallel?: boolean;
+  /** Fetch again at once while fetches come back full (batchSize > 1), instead of waiting a poll. */
+  burst?: boolean;
+  /** No pg-boss work() loop: a module service fetches and completes this queue's jobs itself. */
+  manual?: boolean;
+}
+
+/** Something a worker process runs while its workers run (e.g. a custom consumer of a manual queue). */
+export interface WorkerService {
+  name: string;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/** A task a worker process runs every `intervalMs` (never in processes without workers). */
+export interface PeriodicTask {
+  name: string;
+  intervalMs: number;
+  run: () => Promise<void>;
 }
 
 export interface JobsOptions {
@@ -26,6 +49,10 @@ export interface JobsOptions {
 export class Jobs {
   readonly boss: PgBoss;
   private readonly queues = new Map<string, QueueDefinition<never>>();
+  private readonly periodic: PeriodicTask[] = [];
+  private readonly services: WorkerService[] = [];
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly running = new Set<Promise<void>>();
   private started = false;
   private workersStarted = false;
   private readonly repeats: Array<{ queue: string; seconds: number; timer?: NodeJS.Timeout }> = [];
@@ -57,6 +84,16 @@ export class Jobs {
     this.repeats.push({ queue, seconds });
   }
 
+  /** Declares a periodic task; it starts with the workers and stops with stop(). */
+  every(task: PeriodicTask): void {
+    this.periodic.push(task);
+  }
+
+  /** Declares a service started with the workers and stopped (awaited) before the queue closes. */
+  service(service: WorkerService): void {
+    this.services.push(service);
+  }
+
   async start(options: { workers: boolean }): Promise<void> {
     if (!this.started) {
       await this.boss.start();
@@ -73,11 +110,23 @@ export class Jobs {
     if (options.workers && !this.workersStarted) {
       this.workersStarted = true;
       for (const q of this.queues.values()) {
+        if (q.manual) continue;
         await this.boss.work<never>(
           q.name,
-          { batchSize: q.batchSize ?? 1, localConcurrency: q.localConcurrency ?? 1, pollingIntervalSeconds: this.opts.pollingIntervalSeconds },
+          {
+            batchSize: q.batchSize ?? 1,
+            localConcurrency: q.localConcurrency ?? 1,
+            pollingIntervalSeconds: this.opts.pollingIntervalSeconds,
+            ...(q.burst ? { burstWhenBatchFull: true } : {}),
+          },
           async (jobs) => {
-            for (const job of jobs) await q.handler(job);
+            if (!q.parallel) {
+              for (const job of jobs) await q.handler(job);
+              return;
+            }
+            const results = await Promise.allSettled(jobs.map((job) => q.handler(job)));
+            const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+            if (failed.length > 0) throw failed.length === 1 ? failed[0]!.reason : new AggregateError(failed.map((f) => f.reason), `${failed.length} jobs failed`);
           },
         );
       }
@@ -87,6 +136,8 @@ export class Jobs {
         }, r.seconds * 1000);
         r.timer.unref();
       }
+      for (const task of this.periodic) this.schedule(task);
+      for (const service of this.services) service.start();
     }
   }
 
@@ -97,8 +148,43 @@ export class Jobs {
     return this.boss.send(queue, data, { ...rest, ...(trx ? { db: fromKysely(trx) } : {}) });
   }
 
+  /** Enqueues several jobs of one queue in one statement; pass `trx` to enqueue atomically. */
+  async sendMany<T extends object>(queue: string, jobs: Array<{ data: T; group?: string }>, options: { trx?: Executor } = {}): Promise<void> {
+    if (!this.queues.has(queue)) throw new Error(`unknown queue ${queue}`);
+    if (jobs.length === 0) return;
+    const rows = jobs.map((j) => ({ data: j.data, ...(j.group ? { group: { id: j.group } } : {}) }));
+    await this.boss.insert(queue, rows, options.trx ? { db: fromKysely(options.trx) } : {});
+  }
+
+  /** How often workers poll an empty queue. */
+  get pollingIntervalMs(): number {
+    return this.opts.pollingIntervalSeconds * 1000;
+  }
+
+  private schedule(task: PeriodicTask): void {
+    // Runs never overlap: the next one is scheduled when the previous one has finished.
+    const tick = () => {
+      if (!this.workersStarted) return;
+      const run = task
+        .run()
+        .catch((error: unknown) => this.opts.log.error({ err: error, task: task.name }, 'periodic task failed'))
+        .finally(() => {
+          this.running.delete(run);
+          if (this.workersStarted) this.timers.set(task.name, setTimeout(tick, task.intervalMs).unref());
+        });
+      this.running.add(run);
+    };
+    this.timers.set(task.name, setTimeout(tick, task.intervalMs).unref());
+  }
+
   async stop(): Promise<void> {
     for (const r of this.repeats) clearInterval(r.timer);
+    const wasRunning = this.workersStarted;
+    this.workersStarted = false;
+    if (wasRunning) await Promise.all(this.services.map((s) => s.stop()));
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    await Promise.all(this.running);
     if (!this.started) return;
     this.started = false;
     await this.boss.stop({ graceful: true, timeout: 10_000, close: true });

@@ -22,6 +22,8 @@ import { banksModule } from './banks/index.ts';
 import { defineAchJobs } from './ach/index.ts';
 import { defineIdempotencyJobs } from '../plugins/idempotency.ts';
 import { registerSandboxClockRoutes, sandboxClockSchemas } from '../sandbox/clock/routes.ts';
+import { registerWebhookJobs } from './webhooks/index.ts';
+import { registerWebhookRoutes, webhookSchemas } from './webhooks/routes.ts';
 
 export interface Module {
   name: string;
@@ -54,4 +56,5 @@ export const MODULES: Module[] = [
   { name: 'sandbox-clock', schemas: sandboxClockSchemas, routes: registerSandboxClockRoutes },
   // After ach and delivery: it subscribes to both.
   { name: 'purchases', schemas: purchaseSchemas, routes: registerPurchaseRoutes, jobs: definePurchaseJobs },
+  { name: 'webhooks', schemas: webhookSchemas, routes: registerWebhookRoutes, jobs: registerWebhookJobs },
 ];

@@ -8,6 +8,7 @@ import { createClient } from '../modules/clients/create-client.ts';
 import { listClients, setClientStatus } from '../modules/clients/repository.ts';
 import { rotateClientSecret } from '../modules/clients/rotate-client-secret.ts';
 import { ledgerCommands } from '../modules/ledger/commands.ts';
+import { webhookCommands } from '../modules/webhooks/commands.ts';
 import { kycCommands } from '../modules/kyc/commands.ts';
 import { flagCommands } from '../modules/flags/commands.ts';
 import { deliveryCommands } from '../modules/delivery/commands.ts';
@@ -118,7 +119,7 @@ const clientCommands: OperatorCommand[] = [
 ];
 
 /** Every operator command. Modules append theirs here. */
-export const COMMANDS: OperatorCommand[] = [...clientCommands, ...ledgerCommands, ...kycCommands, ...flagCommands, ...deliveryCommands, ...sandboxClockCommands];
+export const COMMANDS: OperatorCommand[] = [...clientCommands, ...ledgerCommands, ...kycCommands, ...flagCommands, ...deliveryCommands, ...sandboxClockCommands, ...webhookCommands];
 
 export function findCommand(words: string[]): { command: OperatorCommand; rest: string[] } | undefined {
   for (const command of COMMANDS) {

@@ -4,7 +4,6 @@
 import type { Tx } from '../../db/index.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { newId } from '../../lib/crypto.ts';
-import { flagBlock } from '../flags/index.ts';
 import { decide, hasTwoFactors, merge, type Proof, type SessionState } from './factors.ts';
 import { addUserClient, insertSession, insertSigningWallet, lockSession, setClientSessionUser, updateSession, type AuthSessionRow } from './repository.ts';
 import { stateOf, type UserSessions } from './sessions.ts';
@@ -30,11 +29,6 @@ export async function applyProof(trx: Tx, sessions: UserSessions, ctx: ProofCont
   if (decision.kind === 'reject') {
     if (row && decision.pendingLinkUserId) await updateSession(trx, row.id, { link_user_id: decision.pendingLinkUserId, last_seen_at: ctx.now });
     return { ok: false, error: decision.error };
-  }
-  // A suspended account (F0000) cannot sign in: "any GET call that can identify a user (/auth, /user)" is 403.
-  if (decision.userId) {
-    const blocked = await flagBlock(trx, decision.userId, 'READ');
-    if (blocked) return { ok: false, error: blocked };
   }
   if (decision.linkWallet && proof.factor === 'WALLET') {
     const owner = await insertSigningWallet(trx, {

@@ -30,6 +30,11 @@ export class EventBus {
     jobs.define<{ eventId: string }>({
       name: DISPATCH_QUEUE,
       retryLimit: 10,
+      // Dispatch is short database work (webhook fan-out): take events in batches, concurrently,
+      // and keep fetching while there is a backlog instead of one event per poll.
+      batchSize: 20,
+      parallel: true,
+      burst: true,
       handler: async (job) => this.dispatch(job.data.eventId),
     });
   }

@@ -98,23 +98,17 @@ export async function flagHistory(db: Executor, userId: string) {
 }
 
 /**
- * The documented 403 (USER_BLOCKED or USER_UNDER_REVIEW, with the flag in `data`) when an active
- * flag blocks `action` for the user; undefined when nothing does.
+ * Throws the documented 403 (USER_BLOCKED or USER_UNDER_REVIEW, with the flag in `data`) when an
+ * active flag blocks `action` for the user.
  */
-export async function flagBlock(db: Executor, userId: string, action: FlagAction): Promise<AppError | undefined> {
+export async function assertFlagsAllow(db: Executor, userId: string, action: FlagAction): Promise<void> {
   const active = new Set((await activeFlags(db, userId)).map((f) => f.code));
-  if (active.size === 0) return undefined;
+  if (active.size === 0) return;
   const blocking = blockingFlags(action).find((c) => active.has(c));
-  if (blocking === undefined) return undefined;
+  if (blocking === undefined) return;
   const flag = FLAGS[blocking];
-  return new AppError(flag.errorCode, {
-    message: `The user's account is flagged ${flag.code} (${flag.description}); ${action === 'READ' ? 'the account cannot be used' : 'no changes or purchases are allowed'} until it is resolved`,
+  throw new AppError(flag.errorCode, {
+    message: `The user's account is flagged ${flag.code} (${flag.description}); ${action === 'READ' ? 'the account cannot be read' : 'no changes or purchases are allowed'} until it is resolved`,
     data: { flag: flag.code, flags: [...active].sort(), action },
   });
-}
-
-/** Throws flagBlock()'s error when an active flag blocks `action`. */
-export async function assertFlagsAllow(db: Executor, userId: string, action: FlagAction): Promise<void> {
-  const error = await flagBlock(db, userId, action);
-  if (error) throw error;
 }

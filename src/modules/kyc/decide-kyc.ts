@@ -72,12 +72,12 @@ export interface OperatorDecision {
 
 /** `onramp kyc approve|decline USER_ID`: only a submission IN_REVIEW can be decided. */
 export async function decideKycReview(ctx: AppContext, userId: string, input: OperatorDecision): Promise<KycRow> {
-  return ctx.db.transaction().execute(async (trx) => {
+  const result = await ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock.now();
     const current = await findKycRow(trx, userId, { forUpdate: true });
     if (!current) throw new AppError('NOT_FOUND_USER', { message: `User ${userId} has not submitted KYC` });
     if (current.status !== 'IN_REVIEW') {
-      throw new AppError('ALREADY_EXISTS_USER_KYC', { message: `KYC of user ${userId} is ${current.status}; only a KYC IN_REVIEW can be decided by an operator`, data: { status: current.status } });
+      return { error: new AppError('ALREADY_EXISTS_USER_KYC', { message: `KYC of user ${userId} is ${current.status}; only a KYC IN_REVIEW can be decided by an operator`, data: { status: current.status } }) };
     }
     const pick = (r: KycSubmissionStatus | string) => (r === 'IN_REVIEW' || r === 'SUBMITTED' ? input.decision : r) as KycOutcome['addressResult'];
     const outcome: KycOutcome = {
@@ -95,6 +95,8 @@ export async function decideKycReview(ctx: AppContext, userId: string, input: Op
     }
     await audit(trx, updated, { type: 'OPERATOR', id: input.operator }, `kyc.review_${input.decision.toLowerCase()}`, { reason: input.reason }, now);
     await afterTransition(ctx, trx, updated);
-    return updated;
+    return { row: updated };
   });
+  if ('error' in result) throw result.error;
+  return result.row;
 }

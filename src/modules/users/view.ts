@@ -30,10 +30,7 @@ export function maskUserPhone(e164: string): string {
 }
 
 export async function toUser(db: Executor, row: UserRow): Promise<User> {
-  // One after the other: on PGlite the queries share one connection anyway.
-  const kyc = await getKyc(db, row.id);
-  const banks = await readUserBankAccounts(db, row.id);
-  const flags = await activeFlags(db, row.id);
+  const [kyc, banks, flags] = [await getKyc(db, row.id), await readUserBankAccounts(db, row.id), await activeFlags(db, row.id)];
   return {
     id: row.id,
     createTime: row.created_at.toISOString(),
