@@ -39,7 +39,9 @@ function defineQueues(ctx: AppContext): void {
     retryLimit: 10,
     retryDelaySeconds: 2,
     retryBackoff: true,
-    localConcurrency: 2,
+    // One worker, jobs in creation order: subscribers hear SUBMITTED before CONFIRMED (a retried
+    // failure can still reorder them; statuses only move forward, so a late SUBMITTED is ignorable).
+    localConcurrency: 1,
     batchSize: 10,
     handler: async (job) => dispatchUpdate(ctx, job.data),
   });
