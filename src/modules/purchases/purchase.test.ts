@@ -174,11 +174,27 @@ describe('buying crypto by ACH (buy-crypto-ach.md, sandbox-testing.md)', () => {
     assert.equal(await t.db.db.selectFrom('deliveries').select('id').where('id', '=', id).executeTakeFirst(), undefined, 'nothing sent');
   });
 
-  test('limits hold under concurrent purchases: 6 at once, exactly 4 pass (4 per rolling 24 hours)', async () => {
+  test('limits hold under concurrent purchases: 20 at once, exactly 4 pass (4 per rolling 24 hours)', async () => {
     const buyer = await readyBuyer(t, base);
-    const results = await Promise.all(Array.from({ length: 6 }, () => buy(t, buyer, { fiatAmount: '20', cryptoCurrency: 'USDC_POLYGON', type: 'INSTANT' })));
+    const results = await Promise.all(Array.from({ length: 20 }, () => buy(t, buyer, { fiatAmount: '20', cryptoCurrency: 'USDC_POLYGON', type: 'INSTANT' })));
     const codes = results.map((r) => (r.statusCode === 201 ? 'OK' : r.json().code)).sort();
-    assert.deepEqual(codes, ['EXCEEDS_LIMIT_TRANSACTIONS', 'EXCEEDS_LIMIT_TRANSACTIONS', 'OK', 'OK', 'OK', 'OK']);
+    assert.deepEqual(codes, [...Array(16).fill('EXCEEDS_LIMIT_TRANSACTIONS'), 'OK', 'OK', 'OK', 'OK']);
+    const purchases = await t.db.db.selectFrom('purchases').select('id').where('user_id', '=', buyer.id).execute();
+    assert.equal(purchases.length, 4);
+  });
+
+  test('the instant dollar limit holds under 20 concurrent purchases: exactly the 3 that fit pass', async () => {
+    const buyer = await readyBuyer(t, base);
+    const before = (await post(t, `/v1/users/${buyer.id}:calculateAchLimits`, undefined, buyer.headers)).json().instant;
+    assert.equal(before.limit, '3000.00');
+    const results = await Promise.all(Array.from({ length: 20 }, () => buy(t, buyer, { fiatAmount: '1000', cryptoCurrency: 'USDC_POLYGON', type: 'INSTANT' })));
+    const codes = results.map((r) => (r.statusCode === 201 ? 'OK' : r.json().code)).sort();
+    assert.deepEqual(codes, [...Array(17).fill('EXCEEDS_LIMIT_ACH'), 'OK', 'OK', 'OK']);
+    assert.ok(results.filter((r) => r.statusCode !== 201).every((r) => r.json().data.limit === 'instant'));
+    const limits = (await post(t, `/v1/users/${buyer.id}:calculateAchLimits`, undefined, buyer.headers)).json();
+    assert.deepEqual(limits.instant, { currency: 'USD', limit: '3000.00', used: '3000.00', remaining: '0.00' });
+    const purchases = await t.db.db.selectFrom('purchases').select('id').where('user_id', '=', buyer.id).execute();
+    assert.equal(purchases.length, 3);
   });
 
   test('the daily dollar limit holds under concurrent purchases', async () => {
@@ -212,6 +228,31 @@ describe('buying crypto by ACH (buy-crypto-ach.md, sandbox-testing.md)', () => {
     await waitForActivity(t, buyer, id, (a) => a.crypto.status === 'COMPLETED');
     const limits = await post(t, `/v1/users/${buyer.id}:calculateAchLimits`, undefined, buyer.headers);
     assert.equal(limits.json().instant.used, '21.00', 'counted once');
+  });
+
+  test('Idempotency-Key under concurrency: 10 parallel requests with one key buy exactly once', async () => {
+    const buyer = await readyBuyer(t, base);
+    const key = { ...buyer.headers, 'idempotency-key': `parallel-${buyer.id}` };
+    const body = { fiatAmount: '23', cryptoCurrency: 'USDC_POLYGON', type: 'INSTANT' };
+    const results = await Promise.all(Array.from({ length: 10 }, () => buy(t, buyer, body, key)));
+    const created = results.filter((r) => r.statusCode === 201);
+    const busy = results.filter((r) => r.statusCode === 409);
+    assert.equal(created.length + busy.length, 10, results.map((r) => `${r.statusCode} ${r.body}`).join('\n'));
+    assert.ok(busy.every((r) => r.json().code === 'IDEMPOTENCY_KEY_IN_USE'));
+    assert.ok(created.length >= 1);
+    const ids = new Set(created.map((r) => r.json().activityItem.id));
+    assert.equal(ids.size, 1, 'every success is the same purchase');
+    assert.ok(created.every((r) => r.body === created[0]!.body));
+    const purchases = await t.db.db.selectFrom('purchases').select('id').where('user_id', '=', buyer.id).execute();
+    assert.deepEqual(purchases.map((p) => p.id), [...ids]);
+    const activity = await t.app.inject({ method: 'GET', url: `/v1/users/${buyer.id}/activity`, headers: buyer.headers });
+    assert.equal(activity.statusCode, 200, activity.body);
+    assert.deepEqual(activity.json().items.map((a: { id: string }) => a.id), [...ids]);
+    const again = await buy(t, buyer, body, key);
+    assert.equal(again.statusCode, 201);
+    assert.equal(again.json().activityItem.id, [...ids][0]);
+    const limits = await post(t, `/v1/users/${buyer.id}:calculateAchLimits`, undefined, buyer.headers);
+    assert.equal(limits.json().instant.used, '23.00', 'counted once');
   });
 
   test('checks before buying: two factors, KYC, bank, wallet, amounts', async () => {
