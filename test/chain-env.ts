@@ -1,3 +1,6 @@
+import assert from 'node:assert/strict';
+import { ConfigError, loadConfig } from '../src/config.ts';
+
 // Valid production chain (and Plaid) settings, for tests that build a whole production config (mode production
 // refuses to start without them). The key is a throwaway test key; the URLs are never contacted.
 export const PRODUCTION_CHAIN_ENV = {
@@ -14,3 +17,14 @@ export const PRODUCTION_CHAIN_ENV = {
   ONRAMP_PLAID_CLIENT_ID: 'test-plaid-client-id',
   ONRAMP_PLAID_SECRET: 'test-plaid-secret',
 };
+
+/** The problems a ConfigError lists for `env`; fails the test if the config loads. */
+export function configProblems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError);
+    return error.problems;
+  }
+  assert.fail('expected a ConfigError');
+}

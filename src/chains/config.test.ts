@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PRODUCTION_CHAIN_ENV } from '../../test/chain-env.ts';
-import { ConfigError, loadConfig } from '../config.ts';
+import { PRODUCTION_CHAIN_ENV, configProblems } from '../../test/chain-env.ts';
+import { loadConfig } from '../config.ts';
 
 const PRODUCTION_BASE = {
   ONRAMP_MODE: 'production',
@@ -17,15 +17,7 @@ const PRODUCTION_BASE = {
   ONRAMP_SMTP_URL: 'smtps://user:pass@smtp.example.com',
 };
 
-function problems(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    assert.ok(error instanceof ConfigError);
-    return error.problems;
-  }
-  assert.fail('expected a ConfigError');
-}
+const problems = configProblems;
 
 describe('chain configuration', () => {
   it('refuses production without every network setting and the hot wallet key, naming each', () => {

@@ -1,17 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig } from '../../config.ts';
-import { PRODUCTION_CHAIN_ENV } from '../../../test/chain-env.ts';
+import { loadConfig } from '../../config.ts';
+import { PRODUCTION_CHAIN_ENV, configProblems } from '../../../test/chain-env.ts';
 
-function problems(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    assert.ok(error instanceof ConfigError);
-    return error.problems;
-  }
-  assert.fail('expected a ConfigError');
-}
+const problems = configProblems;
 
 const PRODUCTION = {
   ONRAMP_MODE: 'production',

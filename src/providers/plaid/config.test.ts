@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PRODUCTION_CHAIN_ENV } from '../../../test/chain-env.ts';
-import { ConfigError, loadConfig, PLAID_PRODUCTION_URL } from '../../config.ts';
+import { PRODUCTION_CHAIN_ENV, configProblems } from '../../../test/chain-env.ts';
+import { loadConfig, PLAID_PRODUCTION_URL } from '../../config.ts';
 import { KeyRing } from '../../lib/crypto.ts';
 import { createPlaidProvider } from './index.ts';
 
-function problems(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    assert.ok(error instanceof ConfigError);
-    return error.problems;
-  }
-  assert.fail('expected a ConfigError');
-}
+const problems = configProblems;
 
 const PRODUCTION_BASE = {
   ONRAMP_MODE: 'production',
