@@ -1,0 +1,306 @@
+// npm run crash-test — kills the server with SIGKILL in the middle of purchases and checks that no
+// purchase is delivered twice, none is lost in PENDING, and the ledger balances.
+//
+// It starts `node --import tsx src/main.ts` as a child with a temporary ONRAMP_STATE_DIR, makes users
+// ready to buy over HTTP (wallet + SMS sign-in, POST /v1/users, KYC, Plaid sandbox bank), then for
+// CRASH_ROUNDS rounds (default 5): fires small INSTANT ETH purchases (distinct Idempotency-Keys), SIGKILLs
+// the server 0–1500 ms later, restarts it on the same state dir, retries the purchases whose answer was
+// lost (same Idempotency-Key), and moves the sandbox clock one day (4 purchases per 24 hours).
+// At the end it waits until no crypto leg is PENDING, reads every user wallet through
+// /sandbox/rpc/ethereum (balance = sum of COMPLETED crypto amounts; distinct transaction hashes, each
+// with a receipt), stops the server and runs `ledger check` on the state dir. Exit 1 on any violation.
+//
+//   npm run crash-test                   CRASH_ROUNDS=10 CRASH_USERS=3 npm run crash-test
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomInt, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createPublicClient, formatEther, http as viemHttp, parseEther } from 'viem';
+import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
+
+const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 5);
+const USERS = Number(process.env.CRASH_USERS ?? 3);
+const PER_USER = 2; // purchases per user per round (≤ 4 per 24 hours; the retries reuse their key)
+const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onramp-crash-'));
+const client = { id: randomUUID(), secret: `crash-${randomUUID()}-${randomUUID()}` };
+const port = await freePort();
+const BASE = `http://127.0.0.1:${port}`;
+const env = {
+  ...process.env,
+  ONRAMP_STATE_DIR: stateDir,
+  PORT: String(port),
+  HOST: '127.0.0.1',
+  ONRAMP_DEMO_CLIENT_ID: client.id,
+  ONRAMP_DEMO_CLIENT_SECRET: client.secret,
+  ONRAMP_RATE_LIMIT_ENABLED: 'false',
+  LOG_LEVEL: 'warn',
+};
+const problems: string[] = [];
+function log(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const p = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(p));
+    });
+    srv.on('error', reject);
+  });
+}
+
+// ---- the server child ----
+let server: ChildProcess | undefined;
+let serverLog = '';
+async function startServer(): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  server = child;
+  const keep = (d: Buffer) => (serverLog = (serverLog + d.toString()).slice(-20_000));
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}) while starting:\n${serverLog}`);
+    try {
+      const res = await fetch(`${BASE}/readyz`, { signal: AbortSignal.timeout(2_000) });
+      if (res.ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) throw new Error(`the server did not become ready:\n${serverLog}`);
+    await sleep(200);
+  }
+}
+function exited(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
+}
+async function killServer(signal: NodeJS.Signals): Promise<void> {
+  if (!server) return;
+  const child = server;
+  server = undefined;
+  child.kill(signal);
+  await exited(child);
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// ---- HTTP as a partner ----
+interface Answer {
+  status: number;
+  json: Record<string, any>;
+}
+async function request(method: string, url: string, body?: unknown, extra: Record<string, string> = {}, jwt?: string): Promise<Answer> {
+  const headers: Record<string, string> = { 'ratio-client-id': client.id, 'ratio-client-secret': client.secret, ...extra };
+  if (jwt) headers.authorization = `Bearer ${jwt}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(BASE + url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : {} };
+}
+
+interface Buyer {
+  account: PrivateKeyAccount;
+  phone: string;
+  jwt: string;
+  id: string;
+  bankId: string;
+  walletId: string;
+  address: `0x${string}`;
+}
+async function call(u: Pick<Buyer, 'jwt'> | undefined, method: string, url: string, body?: unknown, extra: Record<string, string> = {}): Promise<Record<string, any>> {
+  const res = await request(method, url, body, extra, u?.jwt);
+  if (res.status >= 300) throw new Error(`${method} ${url} → ${res.status} ${res.json.code ?? ''}: ${res.json.message ?? ''}`);
+  return res.json;
+}
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(300);
+  }
+}
+
+/** Wallet sign-in + SMS code from the sandbox inbox (the calls of scripts/journey.ts). */
+async function signIn(account: PrivateKeyAccount, phone: string): Promise<string> {
+  const wallet = { walletAddress: account.address, walletType: 'EVM' };
+  const { challenge } = await call(undefined, 'POST', '/v1/auth/cryptoWallet:start', wallet);
+  const signature = await account.signMessage({ message: challenge });
+  const s = { jwt: (await call(undefined, 'POST', '/v1/auth/cryptoWallet:authenticate', { ...wallet, signature })).sessionJwt as string };
+  const { phoneId } = await call(s, 'POST', '/v1/auth/otp/sms:send', { phoneNumber: phone });
+  const inbox = await call(s, 'GET', `/sandbox/inbox?to=${encodeURIComponent(phone)}`);
+  const otp = /\b(\d{6})\b/.exec(inbox.items[0]?.text ?? '')?.[1];
+  if (!otp) throw new Error(`no code in the sandbox inbox for ${phone}`);
+  return (await call(s, 'POST', '/v1/auth/otp/sms:authenticate', { phoneId, otp })).sessionJwt as string;
+}
+
+async function readyBuyer(n: number): Promise<Buyer> {
+  const account = privateKeyToAccount(generatePrivateKey());
+  const phone = `+1201555${String(randomInt(0, 10_000)).padStart(4, '0')}`;
+  const s = { jwt: await signIn(account, phone) };
+  const user = await call(s, 'POST', '/v1/users', { firstName: 'Crash', lastName: `Tester${n}`, email: `crash.${Date.now()}.${n}@gmail.com`, country: 'US', phone, acceptedTerms: true });
+  const wallet = (await call(s, 'GET', `/v1/users/${user.id}/wallets`)).items[0];
+  const ssn = `2${String(randomInt(10, 99))}-${String(randomInt(10, 99))}-${String(randomInt(1000, 9999))}`;
+  await call(s, 'POST', `/v1/users/${user.id}/kyc`, { dateOfBirth: '1990-04-12', idType: 'SSN', idNumber: ssn, line1: '123 Main St', city: 'Austin', state: 'TX', postalCode: '78701', nationality: 'US', occupation: 'Engineer' });
+  const kyc = await until('KYC', async () => {
+    const u = await call(s, 'GET', `/v1/users/${user.id}`);
+    return ['APPROVED', 'DECLINED', 'IN_REVIEW'].includes(u.kyc.status) ? u.kyc.status : undefined;
+  });
+  if (kyc !== 'APPROVED') throw new Error(`KYC ended ${kyc}`);
+  const link = await call(s, 'POST', `/v1/users/${user.id}/banks:requestLink`, {});
+  const { publicToken } = await call(s, 'POST', '/sandbox/link/complete', { token: link.linkToken, institutionId: 'ins_109511', username: 'custom_ratio_good', password: 'pass_good' });
+  const bankId = (await call(s, 'POST', `/v1/users/${user.id}/banks:activateLink`, { publicToken })).bankAccount.id as string;
+  const verified = await until('bank verification', async () => {
+    const b = await call(s, 'GET', `/v1/users/${user.id}/banks/${bankId}`);
+    return b.verificationStatus && b.verificationStatus !== 'IN_REVIEW' ? b.verificationStatus : undefined;
+  });
+  if (verified !== 'APPROVED') throw new Error(`bank ended ${verified}`);
+  return { account, phone, jwt: s.jwt, id: user.id, bankId, walletId: wallet.id, address: wallet.address };
+}
+
+// ---- the run ----
+interface Order {
+  buyer: Buyer;
+  key: string;
+  amount: string;
+  outcome?: 'created' | 'refused' | 'lost';
+  detail?: string;
+  activityId?: string;
+}
+const orders: Order[] = [];
+const stats = { fired: 0, answeredBeforeKill: 0, lostInKill: 0, retried: 0, refused: 0, kills: 0 };
+
+async function fire(order: Order): Promise<void> {
+  try {
+    const res = await request('POST', `/v1/users/${order.buyer.id}/banks/${order.buyer.bankId}/ach`, { fiatAmount: order.amount, cryptoCurrency: 'ETH', walletId: order.buyer.walletId, type: 'INSTANT' }, { 'idempotency-key': order.key }, order.buyer.jwt);
+    if (res.status === 201 || res.status === 200) {
+      order.outcome = 'created';
+      order.activityId = res.json.activityItem.id;
+    } else if (res.status === 409 && res.json.code === 'IDEMPOTENCY_KEY_IN_USE') {
+      order.outcome = 'lost';
+      order.detail = 'IDEMPOTENCY_KEY_IN_USE';
+    } else {
+      order.outcome = 'refused';
+      order.detail = `${res.status} ${res.json.code}: ${res.json.message}`;
+    }
+  } catch (error) {
+    order.outcome = 'lost';
+    order.detail = (error as Error).message;
+  }
+}
+
+let exitCode = 0;
+try {
+  await startServer();
+  log(`server on ${BASE}, state ${stateDir}`);
+  const buyers: Buyer[] = [];
+  for (let i = 0; i < USERS; i++) buyers.push(await readyBuyer(i));
+  log(`${USERS} users ready (KYC approved, bank verified)`);
+
+  for (let round = 1; round <= ROUNDS; round++) {
+    const batch: Order[] = [];
+    for (const buyer of buyers) for (let k = 0; k < PER_USER; k++) batch.push({ buyer, key: `crash-${round}-${randomUUID()}`, amount: `${randomInt(20, 49)}.${String(randomInt(0, 100)).padStart(2, '0')}` });
+    orders.push(...batch);
+    stats.fired += batch.length;
+    const inFlight = Promise.all(batch.map(fire));
+    const delay = randomInt(0, 1501);
+    await sleep(delay);
+    await killServer('SIGKILL');
+    stats.kills++;
+    await inFlight;
+    const lost = batch.filter((o) => o.outcome === 'lost');
+    stats.answeredBeforeKill += batch.length - lost.length;
+    stats.lostInKill += lost.length;
+    await startServer();
+    // Retry what lost its answer, with the same Idempotency-Key (a partner's retry).
+    for (const order of lost) {
+      stats.retried++;
+      for (let attempt = 0; attempt < 20 && order.outcome === 'lost'; attempt++) {
+        await fire(order);
+        if (order.outcome === 'lost') await sleep(1_000);
+      }
+      if (order.outcome === 'lost') problems.push(`order ${order.key}: no answer after 20 retries (${order.detail})`);
+    }
+    const refused = batch.filter((o) => o.outcome === 'refused');
+    stats.refused += refused.length;
+    for (const o of refused) log(`  refused ${o.key}: ${o.detail}`);
+    log(`round ${round}: fired ${batch.length}, SIGKILL after ${delay} ms, ${lost.length} answers lost and retried, ${batch.filter((o) => o.outcome === 'created').length} created`);
+    // Next day: the 4-per-24-hours limit starts again; sessions are renewed.
+    await call(undefined, 'POST', '/sandbox/clock:advance', { days: 1 });
+    for (const b of buyers) b.jwt = await signIn(b.account, b.phone);
+  }
+
+  // ---- settle and check ----
+  const activities = new Map<string, Record<string, any>[]>();
+  await until('no crypto leg PENDING', async () => {
+    let pending = 0;
+    for (const b of buyers) {
+      const items = (await call(b, 'GET', `/v1/users/${b.id}/activity?pageSize=100`)).items as Record<string, any>[];
+      activities.set(b.id, items);
+      pending += items.filter((i) => i.crypto?.status !== 'COMPLETED' && i.crypto?.status !== 'FAILED').length;
+    }
+    return pending === 0 ? true : undefined;
+  }, 120_000).catch((error: Error) => problems.push(`${error.message}: ${[...activities.values()].flat().filter((i) => i.crypto?.status !== 'COMPLETED' && i.crypto?.status !== 'FAILED').map((i) => `${i.id} ${i.fiat?.status}/${i.crypto?.status}`).join(', ')}`));
+
+  const chain = createPublicClient({ transport: viemHttp(`${BASE}/sandbox/rpc/ethereum`) });
+  let completed = 0;
+  let failed = 0;
+  let totalEth = 0n;
+  const created = new Set(orders.filter((o) => o.activityId).map((o) => o.activityId!));
+  for (const b of buyers) {
+    const items = activities.get(b.id) ?? [];
+    const ours = orders.filter((o) => o.buyer === b && o.outcome === 'created');
+    if (items.length !== ours.length) problems.push(`user ${b.id}: ${items.length} activity items for ${ours.length} purchases created`);
+    for (const item of items) if (!created.has(item.id)) problems.push(`activity ${item.id} is none of the purchases answered`);
+    const hashes = new Set<string>();
+    let expected = 0n;
+    for (const item of items) {
+      if (item.crypto?.status === 'FAILED') failed++;
+      if (item.crypto?.status !== 'COMPLETED') continue;
+      completed++;
+      expected += parseEther(item.crypto.amount);
+      const hash = item.crypto.transactionHash as `0x${string}` | undefined;
+      if (!hash) {
+        problems.push(`activity ${item.id} COMPLETED without a transactionHash`);
+        continue;
+      }
+      if (hashes.has(hash)) problems.push(`activity ${item.id}: transaction ${hash} shared with another item`);
+      hashes.add(hash);
+      const receipt = await chain.getTransactionReceipt({ hash }).catch(() => undefined);
+      if (!receipt || receipt.status !== 'success') problems.push(`activity ${item.id}: no successful receipt for ${hash}`);
+    }
+    const balance = await chain.getBalance({ address: b.address });
+    totalEth += balance;
+    if (balance !== expected) problems.push(`wallet ${b.address}: balance ${formatEther(balance)} ETH, COMPLETED items sum to ${formatEther(expected)} ETH (${balance > expected ? 'sent more than once' : 'missing'})`);
+  }
+  await killServer('SIGTERM');
+
+  const ledger = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'ledger', 'check'], { env, encoding: 'utf8', timeout: 120_000 });
+  const ledgerOut = `${ledger.stdout}${ledger.stderr}`.trim();
+  if (ledger.status !== 0) problems.push(`ledger check exited ${ledger.status}: ${ledgerOut}`);
+
+  log('\n── crash test summary ──');
+  log(`rounds ${ROUNDS}, users ${USERS}, SIGKILLs ${stats.kills}`);
+  log(`purchases fired ${stats.fired}: answered before the kill ${stats.answeredBeforeKill}, answer lost ${stats.lostInKill} (retried with the same key ${stats.retried}), refused ${stats.refused}`);
+  log(`activity items ${[...activities.values()].flat().length}: crypto COMPLETED ${completed}, FAILED ${failed}; ETH on chain ${formatEther(totalEth)}`);
+  log(`ledger check: exit ${ledger.status} ${ledgerOut.slice(0, 300)}`);
+  if (problems.length) {
+    exitCode = 1;
+    log(`\n✘ ${problems.length} violation(s):`);
+    for (const p of problems) log(`  - ${p}`);
+  } else {
+    log('\n✔ every purchase delivered exactly once, nothing stuck, ledger balanced');
+  }
+} catch (error) {
+  exitCode = 1;
+  log(`✘ crash test aborted: ${(error as Error).stack ?? error}\n--- server log tail ---\n${serverLog.slice(-4_000)}`);
+} finally {
+  await killServer('SIGKILL');
+  if (exitCode === 0) fs.rmSync(stateDir, { recursive: true, force: true });
+  else log(`state kept in ${stateDir}`);
+}
+process.exit(exitCode);
