@@ -172,7 +172,7 @@ interface Order {
   activityId?: string;
 }
 const orders: Order[] = [];
-const stats = { fired: 0, answeredBeforeKill: 0, lostInKill: 0, retried: 0, refused: 0, kills: 0 };
+const stats = { fired: 0, answeredBeforeKill: 0, lostInKill: 0, retried: 0, refused: 0, kills: 0, inUseAnswers: 0 };
 
 async function fire(order: Order): Promise<void> {
   try {
@@ -216,15 +216,22 @@ try {
     stats.answeredBeforeKill += batch.length - lost.length;
     stats.lostInKill += lost.length;
     await startServer();
-    // Retry what lost its answer, with the same Idempotency-Key (a partner's retry).
-    for (const order of lost) {
-      stats.retried++;
-      for (let attempt = 0; attempt < 20 && order.outcome === 'lost'; attempt++) {
-        await fire(order);
-        if (order.outcome === 'lost') await sleep(1_000);
-      }
-      if (order.outcome === 'lost') problems.push(`order ${order.key}: no answer after 20 retries (${order.detail})`);
-    }
+    // Retry what lost its answer, with the same Idempotency-Key and session (a partner's retry). A key
+    // whose request died with the server stays IN_FLIGHT until its lease ends (LEASE_MS, 2 minutes),
+    // then the retry takes it over and must find the first run's purchase, if any, instead of buying again.
+    await Promise.all(
+      lost.map(async (order) => {
+        stats.retried++;
+        const deadline = Date.now() + 150_000;
+        while (Date.now() < deadline) {
+          await fire(order);
+          if (order.outcome !== 'lost') return;
+          if (order.detail === 'IDEMPOTENCY_KEY_IN_USE') stats.inUseAnswers++;
+          await sleep(2_000);
+        }
+        problems.push(`order ${order.key}: no answer within 150 s of the restart (${order.detail})`);
+      }),
+    );
     const refused = batch.filter((o) => o.outcome === 'refused');
     stats.refused += refused.length;
     for (const o of refused) log(`  refused ${o.key}: ${o.detail}`);
@@ -285,7 +292,7 @@ try {
 
   log('\n── crash test summary ──');
   log(`rounds ${ROUNDS}, users ${USERS}, SIGKILLs ${stats.kills}`);
-  log(`purchases fired ${stats.fired}: answered before the kill ${stats.answeredBeforeKill}, answer lost ${stats.lostInKill} (retried with the same key ${stats.retried}), refused ${stats.refused}`);
+  log(`purchases fired ${stats.fired}: answered before the kill ${stats.answeredBeforeKill}, answer lost ${stats.lostInKill} (retried with the same key ${stats.retried}, 409 IDEMPOTENCY_KEY_IN_USE answers while a dead request's lease ran ${stats.inUseAnswers}), refused ${stats.refused}`);
   log(`activity items ${[...activities.values()].flat().length}: crypto COMPLETED ${completed}, FAILED ${failed}; ETH on chain ${formatEther(totalEth)}`);
   log(`ledger check: exit ${ledger.status} ${ledgerOut.slice(0, 300)}`);
   if (problems.length) {
