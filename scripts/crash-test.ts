@@ -22,6 +22,9 @@ import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 
 
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 5);
 const USERS = Number(process.env.CRASH_USERS ?? 3);
+// A job a killed process had started stays `active` in pg-boss until its expiry (purchase-process: 300 s)
+// and is then retried, so a purchase caught by the kill can wait that long: the bounded wait covers it.
+const SETTLE_MS = Number(process.env.CRASH_SETTLE_SECONDS ?? 420) * 1000;
 const PER_USER = 2; // purchases per user per round (≤ 4 per 24 hours; the retries reuse their key)
 const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onramp-crash-'));
 const client = { id: randomUUID(), secret: `crash-${randomUUID()}-${randomUUID()}` };
@@ -243,6 +246,7 @@ try {
 
   // ---- settle and check ----
   const activities = new Map<string, Record<string, any>[]>();
+  const settleStart = Date.now();
   await until('no crypto leg PENDING', async () => {
     let pending = 0;
     for (const b of buyers) {
@@ -251,8 +255,9 @@ try {
       pending += items.filter((i) => i.crypto?.status !== 'COMPLETED' && i.crypto?.status !== 'FAILED').length;
     }
     return pending === 0 ? true : undefined;
-  }, 120_000).catch((error: Error) => problems.push(`${error.message}: ${[...activities.values()].flat().filter((i) => i.crypto?.status !== 'COMPLETED' && i.crypto?.status !== 'FAILED').map((i) => `${i.id} ${i.fiat?.status}/${i.crypto?.status}`).join(', ')}`));
+  }, SETTLE_MS).catch((error: Error) => problems.push(`${error.message}: ${[...activities.values()].flat().filter((i) => i.crypto?.status !== 'COMPLETED' && i.crypto?.status !== 'FAILED').map((i) => `${i.id} ${i.fiat?.status}/${i.crypto?.status}`).join(', ')}`));
 
+  log(`all crypto legs final ${((Date.now() - settleStart) / 1000).toFixed(0)} s after the last round`);
   const chain = createPublicClient({ transport: viemHttp(`${BASE}/sandbox/rpc/ethereum`) });
   let completed = 0;
   let failed = 0;
