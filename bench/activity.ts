@@ -30,11 +30,11 @@ const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port
 const client = await createClient(ctx.db, config.mode, { name: 'bench' });
 const clientHeaders = { 'ratio-client-id': client.clientId, 'ratio-client-secret': client.clientSecret, 'content-type': 'application/json' };
 
-async function signedInUser() {
+async function signedInUser(n: number) {
   // A user with a signing wallet, signed in with it (one factor is enough to read).
   const account = privateKeyToAccount(generatePrivateKey());
   const userId = randomUUID();
-  await ctx.db.insertInto('users').values({ id: userId, client_id: client.clientId, first_name: 'Bench', last_name: 'User', email: `${userId}@example.com`, email_normalized: `${userId}@example.com`, phone: '+12025550100', country: 'US' }).execute();
+  await ctx.db.insertInto('users').values({ id: userId, client_id: client.clientId, first_name: 'Bench', last_name: 'User', email: `${userId}@example.com`, email_normalized: `${userId}@example.com`, phone: `+1202555${String(n + 100).padStart(4, '0')}`, country: 'US' }).execute();
   await ctx.db.insertInto('user_clients').values({ user_id: userId, client_id: client.clientId }).execute();
   await ctx.db.insertInto('signing_wallets').values({ id: randomUUID(), user_id: userId, wallet_type: 'EVM', address: account.address, added_by_client_id: client.clientId }).execute();
   const start = await postJson('/v1/auth/cryptoWallet:start', { walletAddress: account.address, walletType: 'EVM' });
@@ -94,7 +94,7 @@ const print = (line: string) => {
 
 let baseline: Result | undefined;
 for (const rows of sizes) {
-  const { account, userId, headers } = await signedInUser();
+  const { account, userId, headers } = await signedInUser(sizes.indexOf(rows));
   const insertMs = await insertHistory(userId, account.address, rows);
   // A PostgreSQL server's autovacuum keeps planner statistics fresh; do what it would have done by now.
   await sql`analyze activity_items`.execute(ctx.db);

@@ -152,37 +152,36 @@ const pct = (xs: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 };
 
-
 // The older figure: INSTANT purchases/s for one buyer made ready through the API.
 let purchasesPerSecond = 0;
 const postLatencies: number[] = [];
 if (purchases > 0) {
-const buyer = await readyBuyer(t, baseUrl(t));
-started = performance.now();
-const ids: string[] = [];
-let next = 0;
-await Promise.all(
-  Array.from({ length: concurrency }, async () => {
-    while (next < purchases) {
-      next++;
-      const t0 = performance.now();
-      const res = await buy(t, buyer, { fiatAmount: '25', cryptoCurrency: 'ETH', type: 'INSTANT' });
-      postLatencies.push(ms(t0));
-      if (res.statusCode !== 201) throw new Error(`purchase failed: ${res.body}`);
-      ids.push(res.json().activityItem.id);
-    }
-  }),
-);
-// Done when every crypto leg is COMPLETED (read from the database the API reads, to keep polling cheap).
-for (;;) {
-  const done = await t.db.db.selectFrom('activity_items').select('id').where('id', 'in', ids).where('crypto_status', '=', 'COMPLETED').execute();
-  const failed = await t.db.db.selectFrom('activity_items').select('id').where('id', 'in', ids).where('crypto_status', '=', 'FAILED').execute();
-  if (failed.length > 0) throw new Error(`${failed.length} purchases failed`);
-  if (done.length === ids.length) break;
-  if (ms(started) > 600_000) throw new Error(`only ${done.length}/${ids.length} purchases completed in 10 minutes`);
-  await new Promise((r) => setTimeout(r, 50));
-}
-purchasesPerSecond = purchases / (ms(started) / 1000);
+  const buyer = await readyBuyer(t, baseUrl(t));
+  started = performance.now();
+  const ids: string[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < purchases) {
+        next++;
+        const t0 = performance.now();
+        const res = await buy(t, buyer, { fiatAmount: '25', cryptoCurrency: 'ETH', type: 'INSTANT' });
+        postLatencies.push(ms(t0));
+        if (res.statusCode !== 201) throw new Error(`purchase failed: ${res.body}`);
+        ids.push(res.json().activityItem.id);
+      }
+    }),
+  );
+  // Done when every crypto leg is COMPLETED (read from the database the API reads, to keep polling cheap).
+  for (;;) {
+    const done = await t.db.db.selectFrom('activity_items').select('id').where('id', 'in', ids).where('crypto_status', '=', 'COMPLETED').execute();
+    const failed = await t.db.db.selectFrom('activity_items').select('id').where('id', 'in', ids).where('crypto_status', '=', 'FAILED').execute();
+    if (failed.length > 0) throw new Error(`${failed.length} purchases failed`);
+    if (done.length === ids.length) break;
+    if (ms(started) > 600_000) throw new Error(`only ${done.length}/${ids.length} purchases completed in 10 minutes`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  purchasesPerSecond = purchases / (ms(started) / 1000);
 }
 
 const f = (x: number) => x.toFixed(0).padStart(6);
