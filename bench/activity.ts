@@ -57,7 +57,10 @@ async function insertHistory(userId: string, address: string, rows: number): Pro
   const bankId = randomUUID();
   const bank = JSON.stringify({ id: bankId, name: 'Plaid Checking', mask: '0000', linkStatus: 'ACTIVE', verificationStatus: 'APPROVED' });
   const t0 = performance.now();
-  await sql`
+  // One statement may outlast the pool's statement_timeout at 1M rows on a server: lift it for this one.
+  await ctx.db.transaction().execute(async (trx) => {
+    await sql`set local statement_timeout = 0`.execute(trx);
+    await sql`
     insert into activity_items (id, user_id, client_id, kind, created_at, updated_at, fiat_status, fiat_currency, fiat_amount_cents,
       fiat_direction, funding_method, bank_id, bank_account, crypto_status, crypto_currency, crypto_direction, wallet_id, wallet,
       crypto_amount_minor, crypto_amount_estimated, price_cents, fee_cents, network_fee_cents, transaction_hash, metadata)
@@ -69,7 +72,8 @@ async function insertHistory(userId: string, address: string, rows: number): Pro
       '0x' || lpad(to_hex(i), 64, '0'),
       jsonb_build_object('achType', case when i % 2 = 1 then 'INSTANT' else 'STANDARD' end, 'network', case when i % 3 <> 0 then 'ETHEREUM' else 'POLYGON' end)
     from generate_series(0, ${rows - 1}::int) as i, lateral (select now() - i * interval '1 minute' as ts) as t
-  `.execute(ctx.db);
+  `.execute(trx);
+  });
   return performance.now() - t0;
 }
 
