@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createPublicClient, formatEther, http as viemHttp, parseEther } from 'viem';
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
+import { expectOk, partnerRequest, until as waitUntil, type Answer } from './partner-api.ts';
 
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 5);
 const USERS = Number(process.env.CRASH_USERS ?? 3);
@@ -91,17 +92,8 @@ async function killServer(signal: NodeJS.Signals): Promise<void> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // ---- HTTP as a partner ----
-interface Answer {
-  status: number;
-  json: Record<string, any>;
-}
-async function request(method: string, url: string, body?: unknown, extra: Record<string, string> = {}, jwt?: string): Promise<Answer> {
-  const headers: Record<string, string> = { 'ratio-client-id': client.id, 'ratio-client-secret': client.secret, ...extra };
-  if (jwt) headers.authorization = `Bearer ${jwt}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(BASE + url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : {} };
+function request(method: string, url: string, body?: unknown, extra: Record<string, string> = {}, jwt?: string): Promise<Answer> {
+  return partnerRequest({ base: BASE, ...client }, method, url, body, extra, jwt);
 }
 
 interface Buyer {
@@ -114,19 +106,9 @@ interface Buyer {
   address: `0x${string}`;
 }
 async function call(u: Pick<Buyer, 'jwt'> | undefined, method: string, url: string, body?: unknown, extra: Record<string, string> = {}): Promise<Record<string, any>> {
-  const res = await request(method, url, body, extra, u?.jwt);
-  if (res.status >= 300) throw new Error(`${method} ${url} → ${res.status} ${res.json.code ?? ''}: ${res.json.message ?? ''}`);
-  return res.json;
+  return expectOk(method, url, await request(method, url, body, extra, u?.jwt));
 }
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(300);
-  }
-}
+const until = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000) => waitUntil(what, probe, timeoutMs, 300);
 
 /** Wallet sign-in + SMS code from the sandbox inbox (the calls of scripts/journey.ts). */
 async function signIn(account: PrivateKeyAccount, phone: string): Promise<string> {

@@ -13,6 +13,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { createPublicClient, formatEther, http as viemHttp } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { expectOk, partnerRequest, until } from './partner-api.ts';
 
 const BASE = (process.env.BASE ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
 const AMOUNT = process.env.AMOUNT ?? '25.00';
@@ -36,26 +37,9 @@ function show(label: string, value: unknown): void {
 }
 
 async function call<T = Record<string, any>>(method: string, url: string, body?: unknown, extra: Record<string, string> = {}): Promise<T> {
-  const headers: Record<string, string> = { 'ratio-client-id': client.id, 'ratio-client-secret': client.secret, ...extra };
-  if (jwt) headers.authorization = `Bearer ${jwt}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(BASE + url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
-  const refreshed = res.headers.get('ratio-authentication-refresh');
-  if (refreshed) jwt = refreshed;
-  const text = await res.text();
-  const json = text ? JSON.parse(text) : {};
-  if (!res.ok) throw new Error(`${method} ${url} → ${res.status} ${json.code ?? ''}: ${json.message ?? text}`);
-  return json as T;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  const answer = await partnerRequest({ base: BASE, ...client }, method, url, body, extra, jwt);
+  if (answer.refreshedJwt) jwt = answer.refreshedJwt;
+  return expectOk(method, url, answer) as T;
 }
 
 // ---- a webhook receiver that checks both signature schemes over the raw body ----
