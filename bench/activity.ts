@@ -17,30 +17,73 @@ import { loadConfig } from '../src/config.ts';
 import { createClient } from '../src/modules/clients/create-client.ts';
 import { scratchDatabase } from './scratch.ts';
 
-const sizes = (process.env.BENCH_SIZES ?? '1000,100000,1000000').split(',').map((x) => Number(x.trim())).filter((n) => n > 0);
+const sizes = (process.env.BENCH_SIZES ?? '1000,100000,1000000')
+  .split(',')
+  .map((x) => Number(x.trim()))
+  .filter((n) => n > 0);
 const duration = Number(process.env.BENCH_DURATION ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
 
 const scratch = await scratchDatabase();
 const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onramp-bench-'));
-const config = loadConfig({ ...process.env, ...(scratch.url ? { DATABASE_URL: scratch.url } : {}), ONRAMP_STATE_DIR: stateDir, LOG_LEVEL: 'warn', ONRAMP_RATE_LIMIT_ENABLED: 'false', PORT: '0' });
+const config = loadConfig({
+  ...process.env,
+  ...(scratch.url ? { DATABASE_URL: scratch.url } : {}),
+  ONRAMP_STATE_DIR: stateDir,
+  LOG_LEVEL: 'warn',
+  ONRAMP_RATE_LIMIT_ENABLED: 'false',
+  PORT: '0',
+});
 const { app, ctx } = await buildApp({ config, workers: false });
 await app.listen({ host: '127.0.0.1', port: 0 });
 const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
 const client = await createClient(ctx.db, config.mode, { name: 'bench' });
-const clientHeaders = { 'ratio-client-id': client.clientId, 'ratio-client-secret': client.clientSecret, 'content-type': 'application/json' };
+const clientHeaders = {
+  'ratio-client-id': client.clientId,
+  'ratio-client-secret': client.clientSecret,
+  'content-type': 'application/json',
+};
 
 async function signedInUser(n: number) {
   // A user with a signing wallet, signed in with it (one factor is enough to read).
   const account = privateKeyToAccount(generatePrivateKey());
   const userId = randomUUID();
-  await ctx.db.insertInto('users').values({ id: userId, client_id: client.clientId, first_name: 'Bench', last_name: 'User', email: `${userId}@example.com`, email_normalized: `${userId}@example.com`, phone: `+1202555${String(n + 100).padStart(4, '0')}`, country: 'US' }).execute();
+  await ctx.db
+    .insertInto('users')
+    .values({
+      id: userId,
+      client_id: client.clientId,
+      first_name: 'Bench',
+      last_name: 'User',
+      email: `${userId}@example.com`,
+      email_normalized: `${userId}@example.com`,
+      phone: `+1202555${String(n + 100).padStart(4, '0')}`,
+      country: 'US',
+    })
+    .execute();
   await ctx.db.insertInto('user_clients').values({ user_id: userId, client_id: client.clientId }).execute();
-  await ctx.db.insertInto('signing_wallets').values({ id: randomUUID(), user_id: userId, wallet_type: 'EVM', address: account.address, added_by_client_id: client.clientId }).execute();
+  await ctx.db
+    .insertInto('signing_wallets')
+    .values({
+      id: randomUUID(),
+      user_id: userId,
+      wallet_type: 'EVM',
+      address: account.address,
+      added_by_client_id: client.clientId,
+    })
+    .execute();
   const start = await postJson('/v1/auth/cryptoWallet:start', { walletAddress: account.address, walletType: 'EVM' });
   const signature = await account.signMessage({ message: String(start.challenge) });
-  const auth = await postJson('/v1/auth/cryptoWallet:authenticate', { walletAddress: account.address, walletType: 'EVM', signature });
-  const headers = { 'ratio-client-id': client.clientId, 'ratio-client-secret': client.clientSecret, authorization: `Bearer ${String(auth.sessionJwt)}` };
+  const auth = await postJson('/v1/auth/cryptoWallet:authenticate', {
+    walletAddress: account.address,
+    walletType: 'EVM',
+    signature,
+  });
+  const headers = {
+    'ratio-client-id': client.clientId,
+    'ratio-client-secret': client.clientSecret,
+    authorization: `Bearer ${String(auth.sessionJwt)}`,
+  };
   return { account, userId, headers };
 }
 const postJson = async (url: string, body: unknown, h: Record<string, string> = clientHeaders) => {
@@ -55,7 +98,13 @@ async function insertHistory(userId: string, address: string, rows: number): Pro
   const now = new Date().toISOString();
   const wallet = JSON.stringify({ id: walletId, createTime: now, updateTime: now, address, type: 'EVM', name: 'Main' });
   const bankId = randomUUID();
-  const bank = JSON.stringify({ id: bankId, name: 'Plaid Checking', mask: '0000', linkStatus: 'ACTIVE', verificationStatus: 'APPROVED' });
+  const bank = JSON.stringify({
+    id: bankId,
+    name: 'Plaid Checking',
+    mask: '0000',
+    linkStatus: 'ACTIVE',
+    verificationStatus: 'APPROVED',
+  });
   const t0 = performance.now();
   // One statement may outlast the pool's statement_timeout at 1M rows on a server: lift it for this one.
   await ctx.db.transaction().execute(async (trx) => {
@@ -90,7 +139,9 @@ async function run(name: string, url: string, h: Record<string, string>) {
   return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99 };
 }
 type Result = Awaited<ReturnType<typeof run>>;
-const out: string[] = [`bench:activity — sizes ${sizes.join(', ')}, ${connections} connections, ${duration} s each, Node ${process.version}, ${os.cpus().length} CPUs, database ${ctx.dbHandle.kind}`];
+const out: string[] = [
+  `bench:activity — sizes ${sizes.join(', ')}, ${connections} connections, ${duration} s each, Node ${process.version}, ${os.cpus().length} CPUs, database ${ctx.dbHandle.kind}`,
+];
 const print = (line: string) => {
   out.push(line);
   process.stderr.write(`${line}\n`);
@@ -112,13 +163,22 @@ for (const rows of sizes) {
   const firstPage = await get(listUrl);
   // A page halfway through the history: the token the API would hand out after the item at rows/2
   // (same shape as list-activity.ts's nextPageToken; walking to it page by page costs minutes at 1M).
-  const mid = await sql<{ t: string; id: string }>`select created_at::text as t, id from activity_items where user_id = ${userId}::uuid order by created_at desc, id desc offset ${Math.floor(rows / 2)} limit 1`.execute(ctx.db);
-  const token = Buffer.from(JSON.stringify({ v: 1, u: userId, f: {}, c: { createdAt: mid.rows[0]!.t, id: mid.rows[0]!.id } }), 'utf8').toString('base64url');
+  const mid = await sql<{
+    t: string;
+    id: string;
+  }>`select created_at::text as t, id from activity_items where user_id = ${userId}::uuid order by created_at desc, id desc offset ${Math.floor(rows / 2)} limit 1`.execute(
+    ctx.db,
+  );
+  const token = Buffer.from(
+    JSON.stringify({ v: 1, u: userId, f: {}, c: { createdAt: mid.rows[0]!.t, id: mid.rows[0]!.id } }),
+    'utf8',
+  ).toString('base64url');
   const deepUrl = `/v1/users/${userId}/activity?pageSize=20&pageToken=${token}`;
   const deep = await get(deepUrl);
   const filteredUrl = `/v1/users/${userId}/activity?pageSize=20&cryptoStatus=FAILED&cryptoCurrency=USDC_POLYGON`;
   const filtered = await get(filteredUrl);
-  if (firstPage.items.length !== 20 || deep.items.length !== 20 || filtered.items.length !== 20) throw new Error('unexpected page sizes');
+  if (firstPage.items.length !== 20 || deep.items.length !== 20 || filtered.items.length !== 20)
+    throw new Error('unexpected page sizes');
 
   if (!baseline) {
     bareBody = firstPage;
@@ -135,11 +195,23 @@ for (const rows of sizes) {
   }
   if (process.env.BENCH_EXPLAIN !== '0') {
     for (const [what, q] of [
-      ['first page', sql`explain (analyze, buffers) select *, created_at::text as created_at_text from activity_items where user_id = ${userId}::uuid order by created_at desc, id desc limit 21`],
-      ['filtered', sql`explain (analyze, buffers) select *, created_at::text as created_at_text from activity_items where user_id = ${userId}::uuid and crypto_currency = 'USDC_POLYGON' and crypto_status in ('FAILED') order by created_at desc, id desc limit 21`],
+      [
+        'first page',
+        sql`explain (analyze, buffers) select *, created_at::text as created_at_text from activity_items where user_id = ${userId}::uuid order by created_at desc, id desc limit 21`,
+      ],
+      [
+        'filtered',
+        sql`explain (analyze, buffers) select *, created_at::text as created_at_text from activity_items where user_id = ${userId}::uuid and crypto_currency = 'USDC_POLYGON' and crypto_status in ('FAILED') order by created_at desc, id desc limit 21`,
+      ],
     ] as const) {
       const plan = await q.execute(ctx.db);
-      print(`  EXPLAIN ANALYZE ${what}: ${(plan.rows as Array<Record<string, string>>).map((r) => String(Object.values(r)[0])).filter((l) => /Scan|Limit|Execution|Planning/.test(l)).map((l) => l.trim()).join(' | ')}`);
+      print(
+        `  EXPLAIN ANALYZE ${what}: ${(plan.rows as Array<Record<string, string>>)
+          .map((r) => String(Object.values(r)[0]))
+          .filter((l) => /Scan|Limit|Execution|Planning/.test(l))
+          .map((l) => l.trim())
+          .join(' | ')}`,
+      );
     }
   }
 }

@@ -30,7 +30,11 @@ async function rate(count: number, task: (i: number) => Promise<void>): Promise<
 }
 
 async function postJson(url: string, body: unknown, headers: Record<string, string>): Promise<Record<string, unknown>> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   const json = (await res.json()) as Record<string, unknown>;
   if (!res.ok) throw new Error(`${url}: ${res.status} ${JSON.stringify(json)}`);
   return json;
@@ -50,7 +54,9 @@ const config = loadConfig({
 });
 const { app, ctx } = await buildApp({ config, workers: false });
 // What every user-scoped read pays: client auth + session JWT + session row (as GET /v1/users/:id will).
-app.get('/v1/bench/session', { config: { auth: 'client', user: 'one' }, schema: { hide: true } }, async (request) => ({ factors: request.session!.factors }));
+app.get('/v1/bench/session', { config: { auth: 'client', user: 'one' }, schema: { hide: true } }, async (request) => ({
+  factors: request.session!.factors,
+}));
 await app.listen({ host: '127.0.0.1', port: 0 });
 const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
 const client = await createClient(ctx.db, config.mode, { name: 'bench' });
@@ -58,7 +64,10 @@ const headers = { 'ratio-client-id': client.clientId, 'ratio-client-secret': cli
 
 // Baseline 1: a bare Fastify route echoing a body of the same size as an authenticate call.
 const bare = Fastify();
-bare.post('/bare', async (request) => ({ sessionJwt: 'x'.repeat(400), echo: (request.body as { signature: string }).signature.length }));
+bare.post('/bare', async (request) => ({
+  sessionJwt: 'x'.repeat(400),
+  echo: (request.body as { signature: string }).signature.length,
+}));
 bare.get('/bare-get', async () => ({ factors: ['WALLET'] }));
 await bare.listen({ host: '127.0.0.1', port: 0 });
 const bareUrl = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}/bare`;
@@ -72,25 +81,49 @@ const sampleMessage = 'example.com wants you to sign in with your Ethereum accou
 const sampleSignature = await accounts[0]!.signMessage({ message: sampleMessage });
 let verified = 0;
 const verifyStart = performance.now();
-for (let i = 0; i < n; i++) if (await verifyMessage({ address: accounts[0]!.address, message: sampleMessage, signature: sampleSignature })) verified++;
+for (let i = 0; i < n; i++)
+  if (await verifyMessage({ address: accounts[0]!.address, message: sampleMessage, signature: sampleSignature }))
+    verified++;
 const verifyRps = n / ((performance.now() - verifyStart) / 1000);
 if (verified !== n) throw new Error('verifyMessage baseline failed');
 
 // Wallet sign-in: :start for every wallet (timed), sign (untimed, client side), :authenticate (timed).
 const challenges: string[] = new Array(n);
 const startRps = await rate(n, async (i) => {
-  challenges[i] = (await postJson(`${base}/v1/auth/cryptoWallet:start`, { walletAddress: accounts[i]!.address, walletType: 'EVM' }, headers)).challenge as string;
+  challenges[i] = (
+    await postJson(
+      `${base}/v1/auth/cryptoWallet:start`,
+      { walletAddress: accounts[i]!.address, walletType: 'EVM' },
+      headers,
+    )
+  ).challenge as string;
 });
 const signatures = await Promise.all(accounts.map((a, i) => a.signMessage({ message: challenges[i]! })));
 const authRps = await rate(n, async (i) => {
-  await postJson(`${base}/v1/auth/cryptoWallet:authenticate`, { walletAddress: accounts[i]!.address, walletType: 'EVM', signature: signatures[i] }, headers);
+  await postJson(
+    `${base}/v1/auth/cryptoWallet:authenticate`,
+    { walletAddress: accounts[i]!.address, walletType: 'EVM', signature: signatures[i] },
+    headers,
+  );
 });
 const signInRps = 1 / (1 / startRps + 1 / authRps);
 
 // Reads with a session JWT (what GET /v1/users/:id and friends pay) against a bare GET route.
-const challenge = (await postJson(`${base}/v1/auth/cryptoWallet:start`, { walletAddress: accounts[0]!.address, walletType: 'EVM' }, headers)).challenge as string;
+const challenge = (
+  await postJson(
+    `${base}/v1/auth/cryptoWallet:start`,
+    { walletAddress: accounts[0]!.address, walletType: 'EVM' },
+    headers,
+  )
+).challenge as string;
 const signature = await accounts[0]!.signMessage({ message: challenge });
-const sessionJwt = (await postJson(`${base}/v1/auth/cryptoWallet:authenticate`, { walletAddress: accounts[0]!.address, walletType: 'EVM', signature }, headers)).sessionJwt as string;
+const sessionJwt = (
+  await postJson(
+    `${base}/v1/auth/cryptoWallet:authenticate`,
+    { walletAddress: accounts[0]!.address, walletType: 'EVM', signature },
+    headers,
+  )
+).sessionJwt as string;
 const getJson = async (url: string, h: Record<string, string>) => {
   const res = await fetch(url, { headers: h });
   if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
@@ -99,11 +132,16 @@ const getJson = async (url: string, h: Record<string, string>) => {
 const bareUrlGet = bareUrl.replace(/\/bare$/, '/bare-get');
 const bareGetRps = await rate(n, () => getJson(bareUrlGet, {}));
 const clientReadRps = await rate(n, () => getJson(`${base}/v1/config`, headers));
-const sessionReadRps = await rate(n, () => getJson(`${base}/v1/bench/session`, { ...headers, authorization: `Bearer ${sessionJwt}` }));
+const sessionReadRps = await rate(n, () =>
+  getJson(`${base}/v1/bench/session`, { ...headers, authorization: `Bearer ${sessionJwt}` }),
+);
 
 // OTP: sms:send to distinct numbers (timed), read the codes from the sandbox inbox (untimed), authenticate (timed).
 const areas = [201, 202, 203, 205, 206, 207, 208, 209, 210, 212, 213, 214, 215, 216, 217, 218, 219, 224, 225, 228];
-const phones = Array.from({ length: n }, (_, i) => `+1${areas[Math.floor(i / 100) % areas.length]}55501${String(i % 100).padStart(2, '0')}`);
+const phones = Array.from(
+  { length: n },
+  (_, i) => `+1${areas[Math.floor(i / 100) % areas.length]}55501${String(i % 100).padStart(2, '0')}`,
+);
 const phoneIds: string[] = new Array(n);
 const sendRps = await rate(n, async (i) => {
   phoneIds[i] = (await postJson(`${base}/v1/auth/otp/sms:send`, { phoneNumber: phones[i] }, headers)).phoneId as string;
@@ -118,19 +156,36 @@ const otpRps = await rate(n, async (i) => {
   await postJson(`${base}/v1/auth/otp/sms:authenticate`, { phoneId: phoneIds[i], otp: codes[i] }, headers);
 });
 
-const line = (name: string, value: number, ratio?: string) => `${name.padEnd(58)} ${value.toFixed(0).padStart(7)} /s${ratio ? `   ${ratio}` : ''}`;
+const line = (name: string, value: number, ratio?: string) =>
+  `${name.padEnd(58)} ${value.toFixed(0).padStart(7)} /s${ratio ? `   ${ratio}` : ''}`;
 process.stdout.write(
   [
     `bench:auth — ${n} operations each, ${concurrency} in flight, Node ${process.version}, ${os.cpus().length} CPUs, database ${ctx.dbHandle.kind}`,
     line('baseline: bare Fastify POST route (HTTP + JSON)', bareRps),
     line('baseline: raw viem verifyMessage (EOA, no HTTP)', verifyRps),
     line('baseline: bare Fastify GET route', bareGetRps),
-    line('GET /v1/config with client secret (no user session)', clientReadRps, `${(clientReadRps / bareGetRps).toFixed(2)} × bare GET`),
-    line('GET with client secret + session JWT (user: one)', sessionReadRps, `${(sessionReadRps / bareGetRps).toFixed(2)} × bare GET`),
+    line(
+      'GET /v1/config with client secret (no user session)',
+      clientReadRps,
+      `${(clientReadRps / bareGetRps).toFixed(2)} × bare GET`,
+    ),
+    line(
+      'GET with client secret + session JWT (user: one)',
+      sessionReadRps,
+      `${(sessionReadRps / bareGetRps).toFixed(2)} × bare GET`,
+    ),
     line('cryptoWallet:start', startRps, `${(startRps / bareRps).toFixed(2)} × bare route`),
-    line('cryptoWallet:authenticate (verify, session, JWT)', authRps, `${(authRps / bareRps).toFixed(2)} × bare route, ${(authRps / verifyRps).toFixed(2)} × raw verify`),
+    line(
+      'cryptoWallet:authenticate (verify, session, JWT)',
+      authRps,
+      `${(authRps / bareRps).toFixed(2)} × bare route, ${(authRps / verifyRps).toFixed(2)} × raw verify`,
+    ),
     line('wallet sign-ins (start + authenticate)', signInRps),
-    line('otp/sms:send (throttle check, store, sandbox delivery)', sendRps, `${(sendRps / bareRps).toFixed(2)} × bare route`),
+    line(
+      'otp/sms:send (throttle check, store, sandbox delivery)',
+      sendRps,
+      `${(sendRps / bareRps).toFixed(2)} × bare route`,
+    ),
     line('otp/sms:authenticate (OTP verifications)', otpRps, `${(otpRps / bareRps).toFixed(2)} × bare route`),
     '',
   ].join('\n'),

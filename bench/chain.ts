@@ -17,7 +17,13 @@ import { openTestDatabase } from '../test/helpers.ts';
 
 const transfers = Number(process.env.BENCH_TRANSFERS ?? 500);
 const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onramp-bench-chain-'));
-const config = loadConfig({ ...process.env, ONRAMP_STATE_DIR: stateDir, LOG_LEVEL: 'warn', ONRAMP_RATE_LIMIT_ENABLED: 'false', PORT: '0' });
+const config = loadConfig({
+  ...process.env,
+  ONRAMP_STATE_DIR: stateDir,
+  LOG_LEVEL: 'warn',
+  ONRAMP_RATE_LIMIT_ENABLED: 'false',
+  PORT: '0',
+});
 const secrets = resolveRuntimeSecrets(config, generateSecrets());
 // A fresh database (in-memory PGlite, or a new database on the DATABASE_URL server), dropped at the end.
 const db: DbHandle = await openTestDatabase();
@@ -60,12 +66,18 @@ const sender = privateKeyToAccount(generatePrivateKey());
 await chains.fund('ETHEREUM', sender.address, { wei: parseEther('10') });
 const fees = { gas: 21_000n, maxFeePerGas: 10n ** 11n, maxPriorityFeePerGas: 10n ** 9n };
 const signed: Hex[] = [];
-for (let nonce = 0; nonce < 2 * (transfers + 20); nonce++) signed.push(await sender.signTransaction({ chainId: 31337, to: recipient, value: 1n, nonce, ...fees }));
+for (let nonce = 0; nonce < 2 * (transfers + 20); nonce++)
+  signed.push(await sender.signTransaction({ chainId: 31337, to: recipient, value: 1n, nonce, ...fees }));
 let next = 0;
 const rawInProcess = await rate(transfers, () => client.sendRawTransaction({ serializedTransaction: signed[next++]! }));
 const rawHttp = await rate(transfers, () => overHttp.sendRawTransaction({ serializedTransaction: signed[next++]! }));
 
-const recorded = (await db.db.selectFrom('sandbox_chain_transactions').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n;
+const recorded = (
+  await db.db
+    .selectFrom('sandbox_chain_transactions')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow()
+).n;
 await built.app.close();
 started = performance.now();
 built = await open();

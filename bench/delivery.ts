@@ -28,7 +28,14 @@ const config = loadConfig({
   ONRAMP_SANDBOX_CACHE_DIR: process.env.ONRAMP_SANDBOX_CACHE_DIR ?? path.resolve('.onramp/test-cache'),
 });
 const db: DbHandle = await openTestDatabase();
-const built = await buildApp({ config, dbHandle: db, migrate: false, secrets: resolveRuntimeSecrets(config, generateSecrets()), workers: true, jobsPollingIntervalSeconds: 0.5 });
+const built = await buildApp({
+  config,
+  dbHandle: db,
+  migrate: false,
+  secrets: resolveRuntimeSecrets(config, generateSecrets()),
+  workers: true,
+  jobsPollingIntervalSeconds: 0.5,
+});
 await built.app.ready();
 const { ctx } = built;
 await ctx.chains.start();
@@ -48,9 +55,19 @@ const viemPerS = count / (ms(started) / 1000);
 
 async function confirmed(ids: string[]): Promise<void> {
   for (;;) {
-    const row = await ctx.db.selectFrom('deliveries').select((eb) => eb.fn.countAll<string>().as('n')).where('id', 'in', ids).where('status', '=', 'CONFIRMED').executeTakeFirstOrThrow();
+    const row = await ctx.db
+      .selectFrom('deliveries')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('id', 'in', ids)
+      .where('status', '=', 'CONFIRMED')
+      .executeTakeFirstOrThrow();
     if (Number(row.n) === ids.length) return;
-    const failed = await ctx.db.selectFrom('deliveries').select(['id', 'status', 'last_error']).where('id', 'in', ids).where('status', 'in', ['FAILED', 'FAILED_RETRYABLE']).execute();
+    const failed = await ctx.db
+      .selectFrom('deliveries')
+      .select(['id', 'status', 'last_error'])
+      .where('id', 'in', ids)
+      .where('status', 'in', ['FAILED', 'FAILED_RETRYABLE'])
+      .execute();
     if (failed.length > 0) throw new Error(`deliveries failed: ${JSON.stringify(failed.slice(0, 3))}`);
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -61,7 +78,11 @@ const single: number[] = [];
 for (let i = 0; i < 12; i++) {
   const id = randomUUID();
   const t0 = performance.now();
-  await ctx.db.transaction().execute((trx) => requestDelivery(ctx, trx, { id, network: 'ETHEREUM', asset: 'ETH', toAddress: recipient(), amountMinor: 1n }));
+  await ctx.db
+    .transaction()
+    .execute((trx) =>
+      requestDelivery(ctx, trx, { id, network: 'ETHEREUM', asset: 'ETH', toAddress: recipient(), amountMinor: 1n }),
+    );
   await confirmed([id]);
   if (i >= 2) single.push(ms(t0));
 }
@@ -71,7 +92,15 @@ single.sort((a, b) => a - b);
 async function burst(asset: 'ETH' | 'USDC'): Promise<number> {
   const ids = Array.from({ length: count }, () => randomUUID());
   const t0 = performance.now();
-  await Promise.all(ids.map((id) => ctx.db.transaction().execute((trx) => requestDelivery(ctx, trx, { id, network: 'ETHEREUM', asset, toAddress: recipient(), amountMinor: 1n }))));
+  await Promise.all(
+    ids.map((id) =>
+      ctx.db
+        .transaction()
+        .execute((trx) =>
+          requestDelivery(ctx, trx, { id, network: 'ETHEREUM', asset, toAddress: recipient(), amountMinor: 1n }),
+        ),
+    ),
+  );
   await confirmed(ids);
   return count / (ms(t0) / 1000);
 }
@@ -91,7 +120,10 @@ process.stdout.write(
     line('baseline: viem sendTransaction, funded account, sequential', perS(viemPerS)),
     line(`deliveries confirmed, ${count} ETH requested at once`, perS(ethPerS)),
     line(`deliveries confirmed, ${count} USDC requested at once`, perS(usdcPerS)),
-    line('one delivery at a time, request → CONFIRMED, p50 / max', `${single[Math.floor(single.length / 2)]!.toFixed(0)} / ${single.at(-1)!.toFixed(0)} ms`),
+    line(
+      'one delivery at a time, request → CONFIRMED, p50 / max',
+      `${single[Math.floor(single.length / 2)]!.toFixed(0)} / ${single.at(-1)!.toFixed(0)} ms`,
+    ),
     `  ratio deliveries/s ÷ viem sendTransaction/s: ETH ${(ethPerS / viemPerS).toFixed(3)}, USDC ${(usdcPerS / viemPerS).toFixed(3)}`,
     '',
   ].join('\n'),

@@ -40,7 +40,11 @@ const sender = privateKeyToAccount(generatePrivateKey());
 await chains.fund('ETHEREUM', sender.address, { wei: parseEther('10') });
 const { createWalletClient, custom } = await import('viem');
 const publicClient = t.ctx.chains.publicClient('ETHEREUM');
-const wallet = createWalletClient({ account: sender, chain: t.ctx.chains.chain('ETHEREUM'), transport: custom({ request: (args) => publicClient.request(args as never) }) });
+const wallet = createWalletClient({
+  account: sender,
+  chain: t.ctx.chains.chain('ETHEREUM'),
+  transport: custom({ request: (args) => publicClient.request(args as never) }),
+});
 const recipient = privateKeyToAccount(generatePrivateKey()).address;
 let started = performance.now();
 for (let i = 0; i < transfers; i++) {
@@ -63,11 +67,22 @@ await bare.close();
 // ---- N full journeys at once ----
 const base = baseUrl(t);
 type Json = Record<string, any>;
-async function call(jwt: string | undefined, method: string, url: string, body?: unknown, extra: Record<string, string> = {}): Promise<Json> {
+async function call(
+  jwt: string | undefined,
+  method: string,
+  url: string,
+  body?: unknown,
+  extra: Record<string, string> = {},
+): Promise<Json> {
   const headers: Record<string, string> = { ...t.clientHeaders, ...extra };
   if (jwt) headers.authorization = `Bearer ${jwt}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(base + url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
+  const res = await fetch(base + url, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(30_000),
+  });
   const text = await res.text();
   const json = text ? (JSON.parse(text) as Json) : {};
   if (!res.ok) throw new Error(`${method} ${url} → ${res.status} ${json.code ?? ''}: ${json.message ?? text}`);
@@ -82,7 +97,16 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
     await new Promise((r) => setTimeout(r, 100));
   }
 }
-const STEPS = ['wallet sign-in', 'SMS code', 'POST /v1/users', 'KYC → APPROVED', 'bank → verified', 'POST …/ach (INSTANT)', 'crypto → COMPLETED', 'whole journey'] as const;
+const STEPS = [
+  'wallet sign-in',
+  'SMS code',
+  'POST /v1/users',
+  'KYC → APPROVED',
+  'bank → verified',
+  'POST …/ach (INSTANT)',
+  'crypto → COMPLETED',
+  'whole journey',
+] as const;
 type Step = (typeof STEPS)[number];
 const timings = new Map<Step, number[]>(STEPS.map((s) => [s, []]));
 
@@ -98,7 +122,8 @@ async function journey(n: number): Promise<void> {
   const wallet = { walletAddress: account.address, walletType: 'EVM' };
   const { challenge } = await call(undefined, 'POST', '/v1/auth/cryptoWallet:start', wallet);
   const signature = await account.signMessage({ message: challenge });
-  let jwt: string = (await call(undefined, 'POST', '/v1/auth/cryptoWallet:authenticate', { ...wallet, signature })).sessionJwt;
+  let jwt: string = (await call(undefined, 'POST', '/v1/auth/cryptoWallet:authenticate', { ...wallet, signature }))
+    .sessionJwt;
   lap('wallet sign-in');
 
   const phone = `+1201${String(5550000 + ((process.pid * 100 + n) % 10_000)).padStart(7, '0')}`;
@@ -109,12 +134,29 @@ async function journey(n: number): Promise<void> {
   jwt = (await call(jwt, 'POST', '/v1/auth/otp/sms:authenticate', { phoneId, otp })).sessionJwt;
   lap('SMS code');
 
-  const user = await call(jwt, 'POST', '/v1/users', { firstName: 'Dylan', lastName: 'Smith', email: `bench.${n}.${Date.now()}@gmail.com`, country: 'US', phone, acceptedTerms: true });
+  const user = await call(jwt, 'POST', '/v1/users', {
+    firstName: 'Dylan',
+    lastName: 'Smith',
+    email: `bench.${n}.${Date.now()}@gmail.com`,
+    country: 'US',
+    phone,
+    acceptedTerms: true,
+  });
   const depositWallet = (await call(jwt, 'GET', `/v1/users/${user.id}/wallets`)).items[0];
   lap('POST /v1/users');
 
   const ssn = `2${String(randomInt(10, 99))}-${String(randomInt(10, 99))}-${String(randomInt(1000, 9999))}`;
-  await call(jwt, 'POST', `/v1/users/${user.id}/kyc`, { dateOfBirth: '1990-04-12', idType: 'SSN', idNumber: ssn, line1: '123 Main St', city: 'Austin', state: 'TX', postalCode: '78701', nationality: 'US', occupation: 'Engineer' });
+  await call(jwt, 'POST', `/v1/users/${user.id}/kyc`, {
+    dateOfBirth: '1990-04-12',
+    idType: 'SSN',
+    idNumber: ssn,
+    line1: '123 Main St',
+    city: 'Austin',
+    state: 'TX',
+    postalCode: '78701',
+    nationality: 'US',
+    occupation: 'Engineer',
+  });
   const kyc = await until('KYC', async () => {
     const u = await call(jwt, 'GET', `/v1/users/${user.id}`);
     return ['APPROVED', 'DECLINED', 'IN_REVIEW'].includes(u.kyc.status) ? u.kyc : undefined;
@@ -123,8 +165,14 @@ async function journey(n: number): Promise<void> {
   lap('KYC → APPROVED');
 
   const link = await call(jwt, 'POST', `/v1/users/${user.id}/banks:requestLink`, {});
-  const { publicToken } = await call(jwt, 'POST', '/sandbox/link/complete', { token: link.linkToken, institutionId: 'ins_109511', username: 'custom_ratio_good', password: 'pass_good' });
-  const bankId: string = (await call(jwt, 'POST', `/v1/users/${user.id}/banks:activateLink`, { publicToken })).bankAccount.id;
+  const { publicToken } = await call(jwt, 'POST', '/sandbox/link/complete', {
+    token: link.linkToken,
+    institutionId: 'ins_109511',
+    username: 'custom_ratio_good',
+    password: 'pass_good',
+  });
+  const bankId: string = (await call(jwt, 'POST', `/v1/users/${user.id}/banks:activateLink`, { publicToken }))
+    .bankAccount.id;
   const bank = await until('bank verification', async () => {
     const b = await call(jwt, 'GET', `/v1/users/${user.id}/banks/${bankId}`);
     return b.verificationStatus && b.verificationStatus !== 'IN_REVIEW' ? b : undefined;
@@ -132,7 +180,13 @@ async function journey(n: number): Promise<void> {
   if (bank.verificationStatus !== 'APPROVED') throw new Error(`bank ended ${bank.verificationStatus}`);
   lap('bank → verified');
 
-  const purchase = await call(jwt, 'POST', `/v1/users/${user.id}/banks/${bankId}/ach`, { fiatAmount: '25.00', cryptoCurrency: 'ETH', walletId: depositWallet.id, type: 'INSTANT' }, { 'idempotency-key': `bench-${n}-${Date.now()}` });
+  const purchase = await call(
+    jwt,
+    'POST',
+    `/v1/users/${user.id}/banks/${bankId}/ach`,
+    { fiatAmount: '25.00', cryptoCurrency: 'ETH', walletId: depositWallet.id, type: 'INSTANT' },
+    { 'idempotency-key': `bench-${n}-${Date.now()}` },
+  );
   const activityId: string = purchase.activityItem.id;
   lap('POST …/ach (INSTANT)');
   const done = await until('the crypto leg', async () => {
@@ -174,8 +228,18 @@ if (purchases > 0) {
   );
   // Done when every crypto leg is COMPLETED (read from the database the API reads, to keep polling cheap).
   for (;;) {
-    const done = await t.db.db.selectFrom('activity_items').select('id').where('id', 'in', ids).where('crypto_status', '=', 'COMPLETED').execute();
-    const failed = await t.db.db.selectFrom('activity_items').select('id').where('id', 'in', ids).where('crypto_status', '=', 'FAILED').execute();
+    const done = await t.db.db
+      .selectFrom('activity_items')
+      .select('id')
+      .where('id', 'in', ids)
+      .where('crypto_status', '=', 'COMPLETED')
+      .execute();
+    const failed = await t.db.db
+      .selectFrom('activity_items')
+      .select('id')
+      .where('id', 'in', ids)
+      .where('crypto_status', '=', 'FAILED')
+      .execute();
     if (failed.length > 0) throw new Error(`${failed.length} purchases failed`);
     if (done.length === ids.length) break;
     if (ms(started) > 600_000) throw new Error(`only ${done.length}/${ids.length} purchases completed in 10 minutes`);

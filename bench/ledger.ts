@@ -17,9 +17,13 @@ const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const users = 200;
 
 const scratch = await scratchDatabase();
-const handle = await openDatabase(scratch.url ? { url: scratch.url, poolMax: concurrency + 2 } : { dataDir: 'memory://' });
+const handle = await openDatabase(
+  scratch.url ? { url: scratch.url, poolMax: concurrency + 2 } : { dataDir: 'memory://' },
+);
 await migrate(handle.db);
-await sql`create table bench_rows (id bigint generated always as identity primary key, account text not null, amount_minor bigint not null, created_at timestamptz not null)`.execute(handle.db);
+await sql`create table bench_rows (id bigint generated always as identity primary key, account text not null, amount_minor bigint not null, created_at timestamptz not null)`.execute(
+  handle.db,
+);
 const db = handle.db;
 
 async function timed(n: number, parallel: number, one: (i: number) => Promise<unknown>): Promise<number> {
@@ -34,7 +38,12 @@ async function timed(n: number, parallel: number, one: (i: number) => Promise<un
 }
 
 const baselineRow = (i: number) =>
-  db.transaction().execute((trx) => trx.insertInto('bench_rows' as never).values({ account: `user:${i % users}:ach_receivable`, amount_minor: 1000n, created_at: new Date() } as never).execute());
+  db.transaction().execute((trx) =>
+    trx
+      .insertInto('bench_rows' as never)
+      .values({ account: `user:${i % users}:ach_receivable`, amount_minor: 1000n, created_at: new Date() } as never)
+      .execute(),
+  );
 
 const journal = (i: number) =>
   db.transaction().execute((trx) =>

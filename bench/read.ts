@@ -24,12 +24,21 @@ async function run(name: string, url: string, headers: Record<string, string>) {
 
 const scratch = await scratchDatabase();
 const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onramp-bench-'));
-const config = loadConfig({ ...process.env, ...(scratch.url ? { DATABASE_URL: scratch.url } : {}), ONRAMP_STATE_DIR: stateDir, LOG_LEVEL: 'warn', ONRAMP_RATE_LIMIT_ENABLED: 'false', PORT: '0' });
+const config = loadConfig({
+  ...process.env,
+  ...(scratch.url ? { DATABASE_URL: scratch.url } : {}),
+  ONRAMP_STATE_DIR: stateDir,
+  LOG_LEVEL: 'warn',
+  ONRAMP_RATE_LIMIT_ENABLED: 'false',
+  PORT: '0',
+});
 const { app, ctx } = await buildApp({ config, workers: false });
 await app.listen({ host: '127.0.0.1', port: 0 });
 const client = await createClient(ctx.db, config.mode, { name: 'bench' });
 const appUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}/v1/config`;
-const configBody = await (await fetch(appUrl, { headers: { 'ratio-client-id': client.clientId, 'ratio-client-secret': client.clientSecret } })).json();
+const configBody = await (
+  await fetch(appUrl, { headers: { 'ratio-client-id': client.clientId, 'ratio-client-secret': client.clientSecret } })
+).json();
 
 const bare = Fastify();
 bare.get('/bare', async () => configBody);
@@ -37,9 +46,13 @@ await bare.listen({ host: '127.0.0.1', port: 0 });
 const bareUrl = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}/bare`;
 
 const baseline = await run('bare Fastify route (same JSON body)', bareUrl, {});
-const ours = await run('GET /v1/config with client id + secret', appUrl, { 'ratio-client-id': client.clientId, 'ratio-client-secret': client.clientSecret });
+const ours = await run('GET /v1/config with client id + secret', appUrl, {
+  'ratio-client-id': client.clientId,
+  'ratio-client-secret': client.clientSecret,
+});
 
-const line = (r: typeof ours) => `${r.name.padEnd(42)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${r.p50} ms   p99 ${r.p99} ms`;
+const line = (r: typeof ours) =>
+  `${r.name.padEnd(42)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${r.p50} ms   p99 ${r.p99} ms`;
 process.stdout.write(
   [
     `bench:read — ${connections} connections, ${duration} s each, Node ${process.version}, ${os.cpus().length} CPUs, database ${ctx.dbHandle.kind}`,

@@ -16,28 +16,64 @@ import { WebhookReceiver } from '../test/webhook-receiver.ts';
 
 const events = Number(process.env.BENCH_EVENTS ?? 2000);
 const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onramp-bench-webhooks-'));
-const config = loadConfig({ ...process.env, ONRAMP_STATE_DIR: stateDir, LOG_LEVEL: 'warn', ONRAMP_RATE_LIMIT_ENABLED: 'false', PORT: '0' });
+const config = loadConfig({
+  ...process.env,
+  ONRAMP_STATE_DIR: stateDir,
+  LOG_LEVEL: 'warn',
+  ONRAMP_RATE_LIMIT_ENABLED: 'false',
+  PORT: '0',
+});
 const secrets = resolveRuntimeSecrets(config, generateSecrets());
 const db: DbHandle = await openTestDatabase();
-const built = await buildApp({ config, dbHandle: db, migrate: false, secrets, workers: true, jobsPollingIntervalSeconds: 0.5 });
+const built = await buildApp({
+  config,
+  dbHandle: db,
+  migrate: false,
+  secrets,
+  workers: true,
+  jobsPollingIntervalSeconds: 0.5,
+});
 await built.app.ready();
 const { ctx } = built;
 
 const receiver = await new WebhookReceiver().start();
 const client = await createClient(db.db, config.mode, { name: 'Bench partner' });
 const headers = { 'ratio-client-id': client.clientId, 'ratio-client-secret': client.clientSecret };
-const created = await built.app.inject({ method: 'POST', url: '/v1/webhooks', headers, payload: { url: receiver.url, events: ['ACTIVITY_UPDATED'] } });
+const created = await built.app.inject({
+  method: 'POST',
+  url: '/v1/webhooks',
+  headers,
+  payload: { url: receiver.url, events: ['ACTIVITY_UPDATED'] },
+});
 if (created.statusCode !== 201) throw new Error(created.body);
 const userId = crypto.randomUUID();
-await db.db.insertInto('users').values({ id: userId, client_id: client.clientId, first_name: 'Bench', last_name: 'User', email: 'bench@example.com', email_normalized: 'bench@example.com', phone: '+12025550123', country: 'US' }).execute();
+await db.db
+  .insertInto('users')
+  .values({
+    id: userId,
+    client_id: client.clientId,
+    first_name: 'Bench',
+    last_name: 'User',
+    email: 'bench@example.com',
+    email_normalized: 'bench@example.com',
+    phone: '+12025550123',
+    country: 'US',
+  })
+  .execute();
 await db.db.insertInto('user_clients').values({ user_id: userId, client_id: client.clientId }).execute();
 
-const data = (n: number) => ({ id: `activity-${n}`, createTime: '2026-01-01T00:00:00.000Z', updateTime: new Date(Date.UTC(2026, 0, 1, 0, 0, 0, n)).toISOString(), fiat: { status: 'PENDING', currency: 'USD', amount: '25.00' } });
+const data = (n: number) => ({
+  id: `activity-${n}`,
+  createTime: '2026-01-01T00:00:00.000Z',
+  updateTime: new Date(Date.UTC(2026, 0, 1, 0, 0, 0, n)).toISOString(),
+  fiat: { status: 'PENDING', currency: 'USD', amount: '25.00' },
+});
 
 async function publishAll(count: number, offset: number): Promise<void> {
   for (let start = 0; start < count; start += 100) {
     await db.db.transaction().execute(async (trx) => {
-      for (let i = start; i < Math.min(count, start + 100); i++) await ctx.events.publish(trx, { userId, type: 'ACTIVITY_UPDATED', data: data(offset + i) });
+      for (let i = start; i < Math.min(count, start + 100); i++)
+        await ctx.events.publish(trx, { userId, type: 'ACTIVITY_UPDATED', data: data(offset + i) });
     });
   }
 }
@@ -62,19 +98,31 @@ const body = receiver.requests.at(-1)!.raw;
 const url = new URL(receiver.url);
 async function post(): Promise<void> {
   await new Promise<void>((resolve, reject) => {
-    const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', resolve);
-    });
+    const req = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', resolve);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
 }
 started = performance.now();
 let next = 0;
-await Promise.all(Array.from({ length: config.webhooks.perWebhookConcurrency }, async () => {
-  while (next++ < events) await post();
-}));
+await Promise.all(
+  Array.from({ length: config.webhooks.perWebhookConcurrency }, async () => {
+    while (next++ < events) await post();
+  }),
+);
 const raw = events / seconds(started);
 
 const database = config.db.url || process.env.DATABASE_URL ? 'PostgreSQL server' : 'PGlite (embedded)';

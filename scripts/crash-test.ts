@@ -80,7 +80,9 @@ async function startServer(): Promise<void> {
   }
 }
 function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((r) => child.once('exit', () => r()));
 }
 async function killServer(signal: NodeJS.Signals): Promise<void> {
   if (!server) return;
@@ -92,7 +94,13 @@ async function killServer(signal: NodeJS.Signals): Promise<void> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // ---- HTTP as a partner ----
-function request(method: string, url: string, body?: unknown, extra: Record<string, string> = {}, jwt?: string): Promise<Answer> {
+function request(
+  method: string,
+  url: string,
+  body?: unknown,
+  extra: Record<string, string> = {},
+  jwt?: string,
+): Promise<Answer> {
   return partnerRequest({ base: BASE, ...client }, method, url, body, extra, jwt);
 }
 
@@ -105,17 +113,27 @@ interface Buyer {
   walletId: string;
   address: `0x${string}`;
 }
-async function call(u: Pick<Buyer, 'jwt'> | undefined, method: string, url: string, body?: unknown, extra: Record<string, string> = {}): Promise<Record<string, any>> {
+async function call(
+  u: Pick<Buyer, 'jwt'> | undefined,
+  method: string,
+  url: string,
+  body?: unknown,
+  extra: Record<string, string> = {},
+): Promise<Record<string, any>> {
   return expectOk(method, url, await request(method, url, body, extra, u?.jwt));
 }
-const until = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000) => waitUntil(what, probe, timeoutMs, 300);
+const until = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000) =>
+  waitUntil(what, probe, timeoutMs, 300);
 
 /** Wallet sign-in + SMS code from the sandbox inbox (the calls of scripts/journey.ts). */
 async function signIn(account: PrivateKeyAccount, phone: string): Promise<string> {
   const wallet = { walletAddress: account.address, walletType: 'EVM' };
   const { challenge } = await call(undefined, 'POST', '/v1/auth/cryptoWallet:start', wallet);
   const signature = await account.signMessage({ message: challenge });
-  const s = { jwt: (await call(undefined, 'POST', '/v1/auth/cryptoWallet:authenticate', { ...wallet, signature })).sessionJwt as string };
+  const s = {
+    jwt: (await call(undefined, 'POST', '/v1/auth/cryptoWallet:authenticate', { ...wallet, signature }))
+      .sessionJwt as string,
+  };
   const { phoneId } = await call(s, 'POST', '/v1/auth/otp/sms:send', { phoneNumber: phone });
   const inbox = await call(s, 'GET', `/sandbox/inbox?to=${encodeURIComponent(phone)}`);
   const otp = /\b(\d{6})\b/.exec(inbox.items[0]?.text ?? '')?.[1];
@@ -127,18 +145,41 @@ async function readyBuyer(n: number): Promise<Buyer> {
   const account = privateKeyToAccount(generatePrivateKey());
   const phone = `+1201555${String(randomInt(0, 10_000)).padStart(4, '0')}`;
   const s = { jwt: await signIn(account, phone) };
-  const user = await call(s, 'POST', '/v1/users', { firstName: 'Crash', lastName: `Tester${n}`, email: `crash.${Date.now()}.${n}@gmail.com`, country: 'US', phone, acceptedTerms: true });
+  const user = await call(s, 'POST', '/v1/users', {
+    firstName: 'Crash',
+    lastName: `Tester${n}`,
+    email: `crash.${Date.now()}.${n}@gmail.com`,
+    country: 'US',
+    phone,
+    acceptedTerms: true,
+  });
   const wallet = (await call(s, 'GET', `/v1/users/${user.id}/wallets`)).items[0];
   const ssn = `2${String(randomInt(10, 99))}-${String(randomInt(10, 99))}-${String(randomInt(1000, 9999))}`;
-  await call(s, 'POST', `/v1/users/${user.id}/kyc`, { dateOfBirth: '1990-04-12', idType: 'SSN', idNumber: ssn, line1: '123 Main St', city: 'Austin', state: 'TX', postalCode: '78701', nationality: 'US', occupation: 'Engineer' });
+  await call(s, 'POST', `/v1/users/${user.id}/kyc`, {
+    dateOfBirth: '1990-04-12',
+    idType: 'SSN',
+    idNumber: ssn,
+    line1: '123 Main St',
+    city: 'Austin',
+    state: 'TX',
+    postalCode: '78701',
+    nationality: 'US',
+    occupation: 'Engineer',
+  });
   const kyc = await until('KYC', async () => {
     const u = await call(s, 'GET', `/v1/users/${user.id}`);
     return ['APPROVED', 'DECLINED', 'IN_REVIEW'].includes(u.kyc.status) ? u.kyc.status : undefined;
   });
   if (kyc !== 'APPROVED') throw new Error(`KYC ended ${kyc}`);
   const link = await call(s, 'POST', `/v1/users/${user.id}/banks:requestLink`, {});
-  const { publicToken } = await call(s, 'POST', '/sandbox/link/complete', { token: link.linkToken, institutionId: 'ins_109511', username: 'custom_ratio_good', password: 'pass_good' });
-  const bankId = (await call(s, 'POST', `/v1/users/${user.id}/banks:activateLink`, { publicToken })).bankAccount.id as string;
+  const { publicToken } = await call(s, 'POST', '/sandbox/link/complete', {
+    token: link.linkToken,
+    institutionId: 'ins_109511',
+    username: 'custom_ratio_good',
+    password: 'pass_good',
+  });
+  const bankId = (await call(s, 'POST', `/v1/users/${user.id}/banks:activateLink`, { publicToken })).bankAccount
+    .id as string;
   const verified = await until('bank verification', async () => {
     const b = await call(s, 'GET', `/v1/users/${user.id}/banks/${bankId}`);
     return b.verificationStatus && b.verificationStatus !== 'IN_REVIEW' ? b.verificationStatus : undefined;
@@ -161,7 +202,13 @@ const stats = { fired: 0, answeredBeforeKill: 0, lostInKill: 0, retried: 0, refu
 
 async function fire(order: Order): Promise<void> {
   try {
-    const res = await request('POST', `/v1/users/${order.buyer.id}/banks/${order.buyer.bankId}/ach`, { fiatAmount: order.amount, cryptoCurrency: 'ETH', walletId: order.buyer.walletId, type: 'INSTANT' }, { 'idempotency-key': order.key }, order.buyer.jwt);
+    const res = await request(
+      'POST',
+      `/v1/users/${order.buyer.id}/banks/${order.buyer.bankId}/ach`,
+      { fiatAmount: order.amount, cryptoCurrency: 'ETH', walletId: order.buyer.walletId, type: 'INSTANT' },
+      { 'idempotency-key': order.key },
+      order.buyer.jwt,
+    );
     if (res.status === 201 || res.status === 200) {
       order.outcome = 'created';
       order.activityId = res.json.activityItem.id;
@@ -188,7 +235,13 @@ try {
 
   for (let round = 1; round <= ROUNDS; round++) {
     const batch: Order[] = [];
-    for (const buyer of buyers) for (let k = 0; k < PER_USER; k++) batch.push({ buyer, key: `crash-${round}-${randomUUID()}`, amount: `${randomInt(20, 49)}.${String(randomInt(0, 100)).padStart(2, '0')}` });
+    for (const buyer of buyers)
+      for (let k = 0; k < PER_USER; k++)
+        batch.push({
+          buyer,
+          key: `crash-${round}-${randomUUID()}`,
+          amount: `${randomInt(20, 49)}.${String(randomInt(0, 100)).padStart(2, '0')}`,
+        });
     orders.push(...batch);
     stats.fired += batch.length;
     const inFlight = Promise.all(batch.map(fire));
@@ -220,7 +273,9 @@ try {
     const refused = batch.filter((o) => o.outcome === 'refused');
     stats.refused += refused.length;
     for (const o of refused) log(`  refused ${o.key}: ${o.detail}`);
-    log(`round ${round}: fired ${batch.length}, SIGKILL after ${delay} ms, ${lost.length} answers lost and retried, ${batch.filter((o) => o.outcome === 'created').length} created`);
+    log(
+      `round ${round}: fired ${batch.length}, SIGKILL after ${delay} ms, ${lost.length} answers lost and retried, ${batch.filter((o) => o.outcome === 'created').length} created`,
+    );
     // Next day: the 4-per-24-hours limit starts again; sessions are renewed.
     await call(undefined, 'POST', '/sandbox/clock:advance', { days: 1 });
     for (const b of buyers) b.jwt = await signIn(b.account, b.phone);
@@ -229,15 +284,27 @@ try {
   // ---- settle and check ----
   const activities = new Map<string, Record<string, any>[]>();
   const settleStart = Date.now();
-  await until('no crypto leg PENDING', async () => {
-    let pending = 0;
-    for (const b of buyers) {
-      const items = (await call(b, 'GET', `/v1/users/${b.id}/activity?pageSize=100`)).items as Record<string, any>[];
-      activities.set(b.id, items);
-      pending += items.filter((i) => i.crypto?.status !== 'COMPLETED' && i.crypto?.status !== 'FAILED').length;
-    }
-    return pending === 0 ? true : undefined;
-  }, SETTLE_MS).catch((error: Error) => problems.push(`${error.message}: ${[...activities.values()].flat().filter((i) => i.crypto?.status !== 'COMPLETED' && i.crypto?.status !== 'FAILED').map((i) => `${i.id} ${i.fiat?.status}/${i.crypto?.status}`).join(', ')}`));
+  await until(
+    'no crypto leg PENDING',
+    async () => {
+      let pending = 0;
+      for (const b of buyers) {
+        const items = (await call(b, 'GET', `/v1/users/${b.id}/activity?pageSize=100`)).items as Record<string, any>[];
+        activities.set(b.id, items);
+        pending += items.filter((i) => i.crypto?.status !== 'COMPLETED' && i.crypto?.status !== 'FAILED').length;
+      }
+      return pending === 0 ? true : undefined;
+    },
+    SETTLE_MS,
+  ).catch((error: Error) =>
+    problems.push(
+      `${error.message}: ${[...activities.values()]
+        .flat()
+        .filter((i) => i.crypto?.status !== 'COMPLETED' && i.crypto?.status !== 'FAILED')
+        .map((i) => `${i.id} ${i.fiat?.status}/${i.crypto?.status}`)
+        .join(', ')}`,
+    ),
+  );
 
   log(`all crypto legs final ${((Date.now() - settleStart) / 1000).toFixed(0)} s after the last round`);
   const chain = createPublicClient({ transport: viemHttp(`${BASE}/sandbox/rpc/ethereum`) });
@@ -248,8 +315,10 @@ try {
   for (const b of buyers) {
     const items = activities.get(b.id) ?? [];
     const ours = orders.filter((o) => o.buyer === b && o.outcome === 'created');
-    if (items.length !== ours.length) problems.push(`user ${b.id}: ${items.length} activity items for ${ours.length} purchases created`);
-    for (const item of items) if (!created.has(item.id)) problems.push(`activity ${item.id} is none of the purchases answered`);
+    if (items.length !== ours.length)
+      problems.push(`user ${b.id}: ${items.length} activity items for ${ours.length} purchases created`);
+    for (const item of items)
+      if (!created.has(item.id)) problems.push(`activity ${item.id} is none of the purchases answered`);
     const hashes = new Set<string>();
     let expected = 0n;
     for (const item of items) {
@@ -265,22 +334,33 @@ try {
       if (hashes.has(hash)) problems.push(`activity ${item.id}: transaction ${hash} shared with another item`);
       hashes.add(hash);
       const receipt = await chain.getTransactionReceipt({ hash }).catch(() => undefined);
-      if (!receipt || receipt.status !== 'success') problems.push(`activity ${item.id}: no successful receipt for ${hash}`);
+      if (receipt?.status !== 'success') problems.push(`activity ${item.id}: no successful receipt for ${hash}`);
     }
     const balance = await chain.getBalance({ address: b.address });
     totalEth += balance;
-    if (balance !== expected) problems.push(`wallet ${b.address}: balance ${formatEther(balance)} ETH, COMPLETED items sum to ${formatEther(expected)} ETH (${balance > expected ? 'sent more than once' : 'missing'})`);
+    if (balance !== expected)
+      problems.push(
+        `wallet ${b.address}: balance ${formatEther(balance)} ETH, COMPLETED items sum to ${formatEther(expected)} ETH (${balance > expected ? 'sent more than once' : 'missing'})`,
+      );
   }
   await killServer('SIGTERM');
 
-  const ledger = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'ledger', 'check'], { env, encoding: 'utf8', timeout: 120_000 });
+  const ledger = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'ledger', 'check'], {
+    env,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   const ledgerOut = `${ledger.stdout}${ledger.stderr}`.trim();
   if (ledger.status !== 0) problems.push(`ledger check exited ${ledger.status}: ${ledgerOut}`);
 
   log('\n── crash test summary ──');
   log(`rounds ${ROUNDS}, users ${USERS}, SIGKILLs ${stats.kills}`);
-  log(`purchases fired ${stats.fired}: answered before the kill ${stats.answeredBeforeKill}, answer lost ${stats.lostInKill} (retried with the same key ${stats.retried}, 409 IDEMPOTENCY_KEY_IN_USE answers while a dead request's lease ran ${stats.inUseAnswers}), refused ${stats.refused}`);
-  log(`activity items ${[...activities.values()].flat().length}: crypto COMPLETED ${completed}, FAILED ${failed}; ETH on chain ${formatEther(totalEth)}`);
+  log(
+    `purchases fired ${stats.fired}: answered before the kill ${stats.answeredBeforeKill}, answer lost ${stats.lostInKill} (retried with the same key ${stats.retried}, 409 IDEMPOTENCY_KEY_IN_USE answers while a dead request's lease ran ${stats.inUseAnswers}), refused ${stats.refused}`,
+  );
+  log(
+    `activity items ${[...activities.values()].flat().length}: crypto COMPLETED ${completed}, FAILED ${failed}; ETH on chain ${formatEther(totalEth)}`,
+  );
   log(`ledger check: exit ${ledger.status} ${ledgerOut.slice(0, 300)}`);
   if (problems.length) {
     exitCode = 1;

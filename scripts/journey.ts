@@ -19,9 +19,11 @@ const BASE = (process.env.BASE ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
 const AMOUNT = process.env.AMOUNT ?? '25.00';
 
 function demoClient(): { id: string; secret: string } {
-  if (process.env.CLIENT_ID && process.env.CLIENT_SECRET) return { id: process.env.CLIENT_ID, secret: process.env.CLIENT_SECRET };
+  if (process.env.CLIENT_ID && process.env.CLIENT_SECRET)
+    return { id: process.env.CLIENT_ID, secret: process.env.CLIENT_SECRET };
   const file = path.join(process.env.ONRAMP_STATE_DIR ?? '.onramp', 'demo-client.json');
-  if (!fs.existsSync(file)) throw new Error(`set CLIENT_ID and CLIENT_SECRET (the demo client printed by npm start); ${file} does not exist`);
+  if (!fs.existsSync(file))
+    throw new Error(`set CLIENT_ID and CLIENT_SECRET (the demo client printed by npm start); ${file} does not exist`);
   const kept = JSON.parse(fs.readFileSync(file, 'utf8')) as { clientId: string; clientSecret: string };
   return { id: kept.clientId, secret: kept.clientSecret };
 }
@@ -36,7 +38,12 @@ function show(label: string, value: unknown): void {
   process.stdout.write(`  ${label}: ${typeof value === 'string' ? value : JSON.stringify(value)}\n`);
 }
 
-async function call<T = Record<string, any>>(method: string, url: string, body?: unknown, extra: Record<string, string> = {}): Promise<T> {
+async function call<T = Record<string, any>>(
+  method: string,
+  url: string,
+  body?: unknown,
+  extra: Record<string, string> = {},
+): Promise<T> {
   const answer = await partnerRequest({ base: BASE, ...client }, method, url, body, extra, jwt);
   if (answer.refreshedJwt) jwt = answer.refreshedJwt;
   return expectOk(method, url, answer) as T;
@@ -61,7 +68,9 @@ function verify(headers: http.IncomingHttpHeaders, raw: string): boolean {
     .some((given) => given.length === ratio.length && timingSafeEqual(Buffer.from(given), Buffer.from(ratio)));
   // Standard Webhooks: base64 HMAC-SHA256 keyed with the base64-decoded secret, over `id.timestamp.body`.
   const key = Buffer.from(webhookSecret.replace(/^whsec_/, ''), 'base64');
-  const std = createHmac('sha256', key).update(`${headers['webhook-id']}.${headers['webhook-timestamp']}.${raw}`).digest('base64');
+  const std = createHmac('sha256', key)
+    .update(`${headers['webhook-id']}.${headers['webhook-timestamp']}.${raw}`)
+    .digest('base64');
   const stdOk = String(headers['webhook-signature'] ?? '')
     .split(' ')
     .some((s) => s === `v1,${std}`);
@@ -86,9 +95,16 @@ const receiverUrl = `http://127.0.0.1:${(receiver.address() as { port: number })
 
 try {
   step(`Register a webhook for ${receiverUrl}`);
-  const hook = await call('POST', '/v1/webhooks', { url: receiverUrl, events: ['ACTIVITY_UPDATED', 'BANK_UPDATED', 'KYC_UPDATED'] });
+  const hook = await call('POST', '/v1/webhooks', {
+    url: receiverUrl,
+    events: ['ACTIVITY_UPDATED', 'BANK_UPDATED', 'KYC_UPDATED'],
+  });
   webhookSecret = hook.secret ?? hook.signingSecret ?? '';
-  show('webhook', { id: hook.id, events: hook.events, secret: webhookSecret ? `${webhookSecret.slice(0, 10)}…` : '(none returned)' });
+  show('webhook', {
+    id: hook.id,
+    events: hook.events,
+    secret: webhookSecret ? `${webhookSecret.slice(0, 10)}…` : '(none returned)',
+  });
 
   step('Sign in with a new wallet: cryptoWallet:start, sign the EIP-4361 challenge, cryptoWallet:authenticate');
   const account = privateKeyToAccount(generatePrivateKey());
@@ -109,7 +125,14 @@ try {
 
   step('Create the user (POST /v1/users)');
   const email = `journey.${Date.now()}@gmail.com`;
-  const user = await call('POST', '/v1/users', { firstName: 'Dylan', lastName: 'Smith', email, country: 'US', phone, acceptedTerms: true });
+  const user = await call('POST', '/v1/users', {
+    firstName: 'Dylan',
+    lastName: 'Smith',
+    email,
+    country: 'US',
+    phone,
+    acceptedTerms: true,
+  });
   show('user', { id: user.id, kyc: user.kyc.status });
   const wallets = await call('GET', `/v1/users/${user.id}/wallets`);
   const depositWallet = wallets.items[0];
@@ -145,12 +168,21 @@ try {
     const b = await call('GET', `/v1/users/${user.id}/banks/${bankId}`);
     return b.verificationStatus && b.verificationStatus !== 'IN_REVIEW' ? b : undefined;
   });
-  show('bank', { id: bank.id, linkStatus: bank.linkStatus, verificationStatus: bank.verificationStatus, mask: bank.mask });
+  show('bank', {
+    id: bank.id,
+    linkStatus: bank.linkStatus,
+    verificationStatus: bank.verificationStatus,
+    mask: bank.mask,
+  });
 
   step('Limits and an estimate');
   const limits = await call('POST', `/v1/users/${user.id}:calculateAchLimits`);
   show('limits', limits);
-  const estimate = await call('POST', '/v1/crypto/estimates:ach', { cryptoCurrency: 'ETH', fiatAmount: AMOUNT, type: 'INSTANT' });
+  const estimate = await call('POST', '/v1/crypto/estimates:ach', {
+    cryptoCurrency: 'ETH',
+    fiatAmount: AMOUNT,
+    type: 'INSTANT',
+  });
   show('estimate', estimate);
 
   step(`Buy $${AMOUNT} of ETH, INSTANT, delivered to ${depositWallet.address}`);
@@ -161,14 +193,25 @@ try {
     { 'idempotency-key': `journey-${Date.now()}` },
   );
   const activityId: string = purchase.activityItem.id;
-  show('activity item', { id: activityId, fiat: purchase.activityItem.fiat?.status, crypto: purchase.activityItem.crypto?.status });
-  const done = await until('the crypto leg', async () => {
-    const a = await call('GET', `/v1/users/${user.id}/activity/${activityId}`);
-    return a.crypto?.status === 'COMPLETED' || a.crypto?.status === 'FAILED' ? a : undefined;
-  }, 120_000);
+  show('activity item', {
+    id: activityId,
+    fiat: purchase.activityItem.fiat?.status,
+    crypto: purchase.activityItem.crypto?.status,
+  });
+  const done = await until(
+    'the crypto leg',
+    async () => {
+      const a = await call('GET', `/v1/users/${user.id}/activity/${activityId}`);
+      return a.crypto?.status === 'COMPLETED' || a.crypto?.status === 'FAILED' ? a : undefined;
+    },
+    120_000,
+  );
   show('activity item', done);
   const list = await call('GET', `/v1/users/${user.id}/activity`);
-  show('activity list', list.items.map((i: Record<string, any>) => `${i.id} fiat ${i.fiat?.status} crypto ${i.crypto?.status}`));
+  show(
+    'activity list',
+    list.items.map((i: Record<string, any>) => `${i.id} fiat ${i.fiat?.status} crypto ${i.crypto?.status}`),
+  );
 
   step('Read the balance on chain through the sandbox JSON-RPC');
   const chain = createPublicClient({ transport: viemHttp(`${BASE}/sandbox/rpc/ethereum`) });
@@ -177,7 +220,11 @@ try {
   if (balance === 0n) throw new Error('the wallet received nothing');
 
   step('Webhooks received');
-  await until('ACTIVITY_UPDATED webhooks', async () => (received.some((r) => r.event === 'ACTIVITY_UPDATED') ? true : undefined), 30_000);
+  await until(
+    'ACTIVITY_UPDATED webhooks',
+    async () => (received.some((r) => r.event === 'ACTIVITY_UPDATED') ? true : undefined),
+    30_000,
+  );
   for (const r of received) show(r.event, `${r.id} signature ${r.verified ? 'verified' : 'NOT VERIFIED'}`);
   if (received.some((r) => !r.verified)) throw new Error('a webhook signature did not verify');
   process.stdout.write('\n✔ journey complete\n');
@@ -187,6 +234,11 @@ try {
 
 /** The Plaid Link flow without a browser: the same calls the sandbox Link page makes. */
 async function sandboxPublicToken(linkToken: string): Promise<string> {
-  const res = await call('POST', '/sandbox/link/complete', { token: linkToken, institutionId: 'ins_109511', username: 'custom_ratio_good', password: 'pass_good' });
+  const res = await call('POST', '/sandbox/link/complete', {
+    token: linkToken,
+    institutionId: 'ins_109511',
+    username: 'custom_ratio_good',
+    password: 'pass_good',
+  });
   return res.publicToken;
 }

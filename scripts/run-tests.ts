@@ -40,7 +40,11 @@ if (files.length === 0) {
 
 if (!flags.has('--no-typecheck')) {
   const started = Date.now();
-  const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit' });
+  const tsc = spawnSync(
+    process.execPath,
+    [path.join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', path.join(root, 'tsconfig.json')],
+    { stdio: 'inherit' },
+  );
   if (tsc.status !== 0) {
     process.stderr.write('type check failed\n');
     process.exit(tsc.status ?? 1);
@@ -54,7 +58,15 @@ process.stdout.write(`database template: ${templates.description}\n`);
 const concurrency = Number(process.env.ONRAMP_TEST_CONCURRENCY ?? Math.max(1, Math.min(os.availableParallelism(), 4)));
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, '--test-timeout=300000', ...files],
+  [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-reporter=spec',
+    `--test-concurrency=${concurrency}`,
+    '--test-timeout=300000',
+    ...files,
+  ],
   {
     stdio: 'inherit',
     cwd: root,

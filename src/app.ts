@@ -111,7 +111,9 @@ function listeningUrl(app: App | undefined): string | undefined {
   let host = address.address;
   if (host === '0.0.0.0') host = '127.0.0.1';
   else if (host === '::') host = '::1';
-  return address.family === 'IPv6' || host.includes(':') ? `http://[${host}]:${address.port}` : `http://${host}:${address.port}`;
+  return address.family === 'IPv6' || host.includes(':')
+    ? `http://[${host}]:${address.port}`
+    : `http://${host}:${address.port}`;
 }
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -123,13 +125,22 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   const secrets = options.secrets ?? resolveRuntimeSecrets(config);
   const dbHandle =
     options.dbHandle ??
-    (await openDatabase({ url: config.db.url, dataDir: config.db.dataDir, poolMax: config.db.poolMax, statementTimeoutMs: config.db.statementTimeoutMs }));
+    (await openDatabase({
+      url: config.db.url,
+      dataDir: config.db.dataDir,
+      poolMax: config.db.poolMax,
+      statementTimeoutMs: config.db.statementTimeoutMs,
+    }));
   if (options.migrate !== false) await migrate(dbHandle.db);
   // Sandbox time runs ahead of real time by the offset partners add with POST /sandbox/clock:advance.
   const clock: Clock = config.mode === 'sandbox' ? await SandboxClock.open(dbHandle.db, baseClock) : baseClock;
 
   const jobs = new Jobs(dbHandle, { pollingIntervalSeconds: options.jobsPollingIntervalSeconds ?? 1, log });
-  const tokens = await SessionTokens.create(secrets.jwtSigningKeyPem, config.auth.jwt.issuer, config.auth.jwt.ttlSeconds);
+  const tokens = await SessionTokens.create(
+    secrets.jwtSigningKeyPem,
+    config.auth.jwt.issuer,
+    config.auth.jwt.ttlSeconds,
+  );
   const inbox = new SandboxInbox(dbHandle.db, clock);
   const chains = await createChains({ config, db: dbHandle.db, keyring: secrets.keyring, clock, log });
   const ctx: AppContext = {

@@ -34,8 +34,16 @@ describe('configuration', () => {
   });
 
   it('requires both demo credentials or neither, and a UUID id', () => {
-    assert.ok(problems({ ONRAMP_DEMO_CLIENT_ID: '00000000-0000-4000-8000-000000000001' }).some((p) => p.includes('set both or neither')));
-    assert.ok(problems({ ONRAMP_DEMO_CLIENT_ID: 'demo', ONRAMP_DEMO_CLIENT_SECRET: 'x'.repeat(40) }).some((p) => p.startsWith('ONRAMP_DEMO_CLIENT_ID: must be a UUID')));
+    assert.ok(
+      problems({ ONRAMP_DEMO_CLIENT_ID: '00000000-0000-4000-8000-000000000001' }).some((p) =>
+        p.includes('set both or neither'),
+      ),
+    );
+    assert.ok(
+      problems({ ONRAMP_DEMO_CLIENT_ID: 'demo', ONRAMP_DEMO_CLIENT_SECRET: 'x'.repeat(40) }).some((p) =>
+        p.startsWith('ONRAMP_DEMO_CLIENT_ID: must be a UUID'),
+      ),
+    );
   });
 
   it('refuses production without its secrets, database and an https URL', () => {

@@ -335,7 +335,9 @@ export class EnvReader {
       if (!protocols.includes(parsed.protocol)) throw new Error('protocol');
       return value.replace(/\/+$/, '');
     } catch {
-      this.problems.push(`${name}: must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')} (got "${redactUrl(value)}")`);
+      this.problems.push(
+        `${name}: must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')} (got "${redactUrl(value)}")`,
+      );
       return fallback;
     }
   }
@@ -418,8 +420,10 @@ export function loadConfig(env: Env = process.env): Config {
     r.require('ONRAMP_ENCRYPTION_KEYS', config.secrets.encryptionKeys, why);
     r.require('ONRAMP_JWT_SIGNING_KEY', config.secrets.jwtSigningKey, why);
     r.require('DATABASE_URL', config.db.url, 'in production mode (the embedded database is for sandbox use)');
-    if (config.demoClient.id !== undefined) r.problems.push('ONRAMP_DEMO_CLIENT_ID: the demo client exists only in sandbox mode');
-    if (!publicUrl.startsWith('https://')) r.problems.push('ONRAMP_PUBLIC_URL: must be an https:// URL in production mode');
+    if (config.demoClient.id !== undefined)
+      r.problems.push('ONRAMP_DEMO_CLIENT_ID: the demo client exists only in sandbox mode');
+    if (!publicUrl.startsWith('https://'))
+      r.problems.push('ONRAMP_PUBLIC_URL: must be an https:// URL in production mode');
   }
 
   if (r.problems.length > 0) throw new ConfigError(r.problems);
@@ -443,9 +447,14 @@ function readWebhooksConfig(r: EnvReader, mode: Mode): WebhooksConfig {
 }
 
 function readOnboardingConfig(r: EnvReader, mode: Mode): OnboardingConfig {
-  const kycProvider = r.oneOf<KycProviderName>('ONRAMP_KYC_PROVIDER', mode === 'sandbox' ? 'sandbox' : 'manual', ['sandbox', 'manual']);
+  const kycProvider = r.oneOf<KycProviderName>('ONRAMP_KYC_PROVIDER', mode === 'sandbox' ? 'sandbox' : 'manual', [
+    'sandbox',
+    'manual',
+  ]);
   if (mode === 'production' && kycProvider === 'sandbox') {
-    r.problems.push('ONRAMP_KYC_PROVIDER: sandbox is not allowed in production mode (it approves by the first digit of the SSN); use manual');
+    r.problems.push(
+      'ONRAMP_KYC_PROVIDER: sandbox is not allowed in production mode (it approves by the first digit of the SSN); use manual',
+    );
   }
   return { walletsPerUser: r.int('ONRAMP_WALLETS_PER_USER', 10, 1, 1000), kycProvider };
 }
@@ -453,7 +462,11 @@ function readOnboardingConfig(r: EnvReader, mode: Mode): OnboardingConfig {
 function readAuthConfig(r: EnvReader, publicUrl: string): AuthConfig {
   const ttlSeconds = r.int('ONRAMP_JWT_TTL_SECONDS', 300, 30, 3600);
   const config: AuthConfig = {
-    jwt: { issuer: publicUrl, ttlSeconds, refreshWithinSeconds: r.int('ONRAMP_JWT_REFRESH_WITHIN_SECONDS', 120, 0, 3600) },
+    jwt: {
+      issuer: publicUrl,
+      ttlSeconds,
+      refreshWithinSeconds: r.int('ONRAMP_JWT_REFRESH_WITHIN_SECONDS', 120, 0, 3600),
+    },
     session: {
       idleSeconds: r.int('ONRAMP_SESSION_IDLE_SECONDS', 600, 60, 24 * 3600),
       maxSeconds: r.int('ONRAMP_SESSION_MAX_SECONDS', 12 * 3600, 300, 7 * 24 * 3600),
@@ -461,8 +474,13 @@ function readAuthConfig(r: EnvReader, publicUrl: string): AuthConfig {
     challenge: {
       domain: r.string('ONRAMP_SIWE_DOMAIN', new URL(publicUrl).host, { maxLength: 253 }),
       uri: r.url('ONRAMP_SIWE_URI', publicUrl, ['http:', 'https:'])!,
-      statement: r.string('ONRAMP_SIWE_STATEMENT', 'Sign in to buy crypto with your bank account. This request costs nothing.', { maxLength: 300 }),
-      evmChainId: r.raw('ONRAMP_SIWE_CHAIN_ID') === undefined ? undefined : r.int('ONRAMP_SIWE_CHAIN_ID', 1, 1, 2 ** 31 - 1),
+      statement: r.string(
+        'ONRAMP_SIWE_STATEMENT',
+        'Sign in to buy crypto with your bank account. This request costs nothing.',
+        { maxLength: 300 },
+      ),
+      evmChainId:
+        r.raw('ONRAMP_SIWE_CHAIN_ID') === undefined ? undefined : r.int('ONRAMP_SIWE_CHAIN_ID', 1, 1, 2 ** 31 - 1),
       solanaChainId: r.oneOf('ONRAMP_SIWS_CHAIN_ID', 'mainnet', ['mainnet', 'devnet', 'testnet', 'localnet']),
       // EIP-4361 challenges live at most five minutes (issue 4).
       ttlSeconds: r.int('ONRAMP_WALLET_CHALLENGE_TTL_SECONDS', 300, 30, 300),
@@ -477,7 +495,8 @@ function readAuthConfig(r: EnvReader, publicUrl: string): AuthConfig {
       sendsPerIpPerHour: r.int('ONRAMP_OTP_SENDS_PER_IP_PER_HOUR', 30, 1, 1_000_000),
     },
   };
-  if (config.jwt.refreshWithinSeconds >= ttlSeconds) r.problems.push('ONRAMP_JWT_REFRESH_WITHIN_SECONDS: must be less than ONRAMP_JWT_TTL_SECONDS');
+  if (config.jwt.refreshWithinSeconds >= ttlSeconds)
+    r.problems.push('ONRAMP_JWT_REFRESH_WITHIN_SECONDS: must be less than ONRAMP_JWT_TTL_SECONDS');
   if (/[\r\n]/.test(config.challenge.statement)) r.problems.push('ONRAMP_SIWE_STATEMENT: must be one line (EIP-4361)');
   return config;
 }
@@ -509,14 +528,20 @@ function readMessagingConfig(r: EnvReader, mode: Mode, publicUrl: string): Messa
   const production = 'in production mode (choose a real provider; sandbox providers only write to the sandbox inbox)';
   if (sms === 'unset') r.problems.push(`ONRAMP_SMS_PROVIDER: is required ${production}`);
   if (email === 'unset') r.problems.push(`ONRAMP_EMAIL_PROVIDER: is required ${production}`);
-  if (mode === 'production' && sms === 'sandbox') r.problems.push(`ONRAMP_SMS_PROVIDER: sandbox is not allowed ${production}`);
-  if (mode === 'production' && email === 'sandbox') r.problems.push(`ONRAMP_EMAIL_PROVIDER: sandbox is not allowed ${production}`);
+  if (mode === 'production' && sms === 'sandbox')
+    r.problems.push(`ONRAMP_SMS_PROVIDER: sandbox is not allowed ${production}`);
+  if (mode === 'production' && email === 'sandbox')
+    r.problems.push(`ONRAMP_EMAIL_PROVIDER: sandbox is not allowed ${production}`);
   if (sms === 'twilio') {
     const t = config.sms.twilio;
     r.require('ONRAMP_TWILIO_ACCOUNT_SID', t.accountSid, 'with ONRAMP_SMS_PROVIDER=twilio');
     r.require('ONRAMP_TWILIO_AUTH_TOKEN', t.authToken, 'with ONRAMP_SMS_PROVIDER=twilio');
-    if (!t.from && !t.messagingServiceSid) r.problems.push('ONRAMP_TWILIO_FROM or ONRAMP_TWILIO_MESSAGING_SERVICE_SID: one is required with ONRAMP_SMS_PROVIDER=twilio');
-    if (mode === 'production' && !t.baseUrl.startsWith('https://')) r.problems.push('ONRAMP_TWILIO_BASE_URL: must be an https:// URL in production mode');
+    if (!t.from && !t.messagingServiceSid)
+      r.problems.push(
+        'ONRAMP_TWILIO_FROM or ONRAMP_TWILIO_MESSAGING_SERVICE_SID: one is required with ONRAMP_SMS_PROVIDER=twilio',
+      );
+    if (mode === 'production' && !t.baseUrl.startsWith('https://'))
+      r.problems.push('ONRAMP_TWILIO_BASE_URL: must be an https:// URL in production mode');
   }
   if (email === 'smtp') r.require('ONRAMP_SMTP_URL', config.email.smtpUrl, 'with ONRAMP_EMAIL_PROVIDER=smtp');
   return config;
@@ -535,12 +560,23 @@ function readProductConfig(r: EnvReader): ProductConfig {
     weeklyCents: usdCents(r, 'ONRAMP_LIMIT_WEEKLY_USD', '15000'),
     transactionsPerDay: r.int('ONRAMP_LIMIT_TRANSACTIONS_PER_DAY', 4, 1, 1000),
   };
-  if (limits.instantDailyCents > limits.dailyCents) r.problems.push('ONRAMP_LIMIT_INSTANT_DAILY_USD: must not exceed ONRAMP_LIMIT_DAILY_USD');
-  if (limits.dailyCents > limits.weeklyCents) r.problems.push('ONRAMP_LIMIT_DAILY_USD: must not exceed ONRAMP_LIMIT_WEEKLY_USD');
+  if (limits.instantDailyCents > limits.dailyCents)
+    r.problems.push('ONRAMP_LIMIT_INSTANT_DAILY_USD: must not exceed ONRAMP_LIMIT_DAILY_USD');
+  if (limits.dailyCents > limits.weeklyCents)
+    r.problems.push('ONRAMP_LIMIT_DAILY_USD: must not exceed ONRAMP_LIMIT_WEEKLY_USD');
   return {
-    termsOfUseUrl: r.url('ONRAMP_TERMS_OF_USE_URL', 'https://ratio.me/legal/ratio-labs-usa-inc-terms-of-service', ['https:', 'http:'])!,
-    feeBps: { INSTANT: r.int('ONRAMP_FEE_INSTANT_BPS', 300, 0, 5000), STANDARD: r.int('ONRAMP_FEE_STANDARD_BPS', 0, 0, 5000) },
-    minimumCents: { ETHEREUM: usdCents(r, 'ONRAMP_MINIMUM_ETHEREUM_USD', '20'), POLYGON: usdCents(r, 'ONRAMP_MINIMUM_POLYGON_USD', '1') },
+    termsOfUseUrl: r.url('ONRAMP_TERMS_OF_USE_URL', 'https://ratio.me/legal/ratio-labs-usa-inc-terms-of-service', [
+      'https:',
+      'http:',
+    ])!,
+    feeBps: {
+      INSTANT: r.int('ONRAMP_FEE_INSTANT_BPS', 300, 0, 5000),
+      STANDARD: r.int('ONRAMP_FEE_STANDARD_BPS', 0, 0, 5000),
+    },
+    minimumCents: {
+      ETHEREUM: usdCents(r, 'ONRAMP_MINIMUM_ETHEREUM_USD', '20'),
+      POLYGON: usdCents(r, 'ONRAMP_MINIMUM_POLYGON_USD', '1'),
+    },
     limits,
   };
 }
@@ -548,7 +584,10 @@ function readProductConfig(r: EnvReader): ProductConfig {
 export const PLAID_PRODUCTION_URL = 'https://production.plaid.com';
 
 function readPlaidConfig(r: EnvReader, mode: Mode): PlaidConfig {
-  const baseUrl = r.url('ONRAMP_PLAID_BASE_URL', mode === 'production' ? PLAID_PRODUCTION_URL : undefined, ['https:', 'http:']);
+  const baseUrl = r.url('ONRAMP_PLAID_BASE_URL', mode === 'production' ? PLAID_PRODUCTION_URL : undefined, [
+    'https:',
+    'http:',
+  ]);
   const config: PlaidConfig = {
     baseUrl,
     clientId: r.optional('ONRAMP_PLAID_CLIENT_ID'),
@@ -567,19 +606,27 @@ function readPlaidConfig(r: EnvReader, mode: Mode): PlaidConfig {
     r.require('ONRAMP_PLAID_SECRET', config.secret, why);
   }
   if (mode === 'production') {
-    if (baseUrl !== undefined && !baseUrl.startsWith('https://')) r.problems.push('ONRAMP_PLAID_BASE_URL: must be an https:// URL in production mode');
-    if (config.webhookUrl !== undefined && !config.webhookUrl.startsWith('https://')) r.problems.push('ONRAMP_PLAID_WEBHOOK_URL: must be an https:// URL in production mode');
+    if (baseUrl !== undefined && !baseUrl.startsWith('https://'))
+      r.problems.push('ONRAMP_PLAID_BASE_URL: must be an https:// URL in production mode');
+    if (config.webhookUrl !== undefined && !config.webhookUrl.startsWith('https://'))
+      r.problems.push('ONRAMP_PLAID_WEBHOOK_URL: must be an https:// URL in production mode');
   }
   return config;
 }
 
 function readPricesConfig(r: EnvReader, mode: Mode): PricesConfig {
-  const provider = r.oneOf<PriceProviderName>('ONRAMP_PRICE_PROVIDER', mode === 'sandbox' ? 'sandbox' : 'coinbase', ['sandbox', 'coinbase']);
+  const provider = r.oneOf<PriceProviderName>('ONRAMP_PRICE_PROVIDER', mode === 'sandbox' ? 'sandbox' : 'coinbase', [
+    'sandbox',
+    'coinbase',
+  ]);
   if (mode === 'production' && provider === 'sandbox') {
-    r.problems.push('ONRAMP_PRICE_PROVIDER: sandbox is not allowed in production mode (its prices are made up); use coinbase');
+    r.problems.push(
+      'ONRAMP_PRICE_PROVIDER: sandbox is not allowed in production mode (its prices are made up); use coinbase',
+    );
   }
   const baseUrl = r.url('ONRAMP_COINBASE_BASE_URL', 'https://api.coinbase.com', ['https:', 'http:'])!;
-  if (mode === 'production' && provider === 'coinbase' && !baseUrl.startsWith('https://')) r.problems.push('ONRAMP_COINBASE_BASE_URL: must be an https:// URL in production mode');
+  if (mode === 'production' && provider === 'coinbase' && !baseUrl.startsWith('https://'))
+    r.problems.push('ONRAMP_COINBASE_BASE_URL: must be an https:// URL in production mode');
   const price = (name: string, fallback: string) => {
     const cents = usdCents(r, name, fallback);
     if (cents === 0n) r.problems.push(`${name}: must be greater than 0`);
@@ -607,7 +654,10 @@ function readPricesConfig(r: EnvReader, mode: Mode): PricesConfig {
 }
 
 function readAchConfig(r: EnvReader, mode: Mode): AchConfig {
-  const provider = r.oneOf<AchProviderName>('ONRAMP_ACH_PROVIDER', mode === 'sandbox' ? 'sandbox' : 'none', ['sandbox', 'none']);
+  const provider = r.oneOf<AchProviderName>('ONRAMP_ACH_PROVIDER', mode === 'sandbox' ? 'sandbox' : 'none', [
+    'sandbox',
+    'none',
+  ]);
   if (mode === 'production' && provider === 'sandbox') {
     r.problems.push('ONRAMP_ACH_PROVIDER: sandbox is not allowed in production mode (it moves no money)');
   }
@@ -666,7 +716,8 @@ function readChainNetwork(r: EnvReader, network: Network): ChainNetworkConfig | 
     else r.problems.push(`${names.usdcAddress}: must be a 0x-prefixed 20-byte hex address (got "${usdcText}")`);
   }
   const confirmations = requiredInt(r, names.confirmations, 1, 10_000, why);
-  if (rpcUrl === undefined || chainId === undefined || usdcAddress === undefined || confirmations === undefined) return undefined;
+  if (rpcUrl === undefined || chainId === undefined || usdcAddress === undefined || confirmations === undefined)
+    return undefined;
   return { rpcUrl, chainId, usdcAddress, confirmations };
 }
 
@@ -693,7 +744,10 @@ function readChainsConfig(r: EnvReader, mode: Mode, stateDir: string): ChainsCon
   if (mode === 'sandbox') {
     // Production chain settings in sandbox mode would silently do nothing: say so instead.
     for (const name of [...NETWORKS.flatMap((n) => Object.values(chainEnvNames(n))), 'ONRAMP_HOT_WALLET_PRIVATE_KEY']) {
-      if (r.raw(name) !== undefined) r.problems.push(`${name}: is used only in production mode; the sandbox runs its own chains (unset it or set ONRAMP_MODE=production)`);
+      if (r.raw(name) !== undefined)
+        r.problems.push(
+          `${name}: is used only in production mode; the sandbox runs its own chains (unset it or set ONRAMP_MODE=production)`,
+        );
     }
     return { ...common, networks: undefined, hotWallet: undefined };
   }

@@ -22,7 +22,9 @@ function banner(config: Config, address: string, demo: DemoCredentials | undefin
       `               USDC ${chains.usdcAddress('ETHEREUM')} on both (docs/chains.md)`,
     );
     if (config.plaid.baseUrl === undefined) {
-      lines.push(`  Plaid        ${address}/sandbox/plaid (Plaid-compatible sandbox), Link page ${address}/sandbox/link?token=… (docs/plaid-sandbox.md)`);
+      lines.push(
+        `  Plaid        ${address}/sandbox/plaid (Plaid-compatible sandbox), Link page ${address}/sandbox/link?token=… (docs/plaid-sandbox.md)`,
+      );
     }
   }
   if (demo) {
@@ -64,8 +66,17 @@ async function main(): Promise<void> {
   const demo = config.mode === 'sandbox' ? await ensureDemoClient(ctx.db, config, ctx.clock) : undefined;
   await app.listen({ host: config.http.host, port: config.http.port });
   const port = (app.server.address() as { port: number }).port;
-  writeInstance(config, { pid: process.pid, url: `http://127.0.0.1:${port}`, operatorToken, dataDir: config.db.dataDir, startedAt: new Date().toISOString() });
-  const address = config.http.publicUrl.replace(/:\d+$/, '') === config.http.publicUrl ? config.http.publicUrl : config.http.publicUrl.replace(/:\d+$/, `:${port}`);
+  writeInstance(config, {
+    pid: process.pid,
+    url: `http://127.0.0.1:${port}`,
+    operatorToken,
+    dataDir: config.db.dataDir,
+    startedAt: new Date().toISOString(),
+  });
+  const address =
+    config.http.publicUrl.replace(/:\d+$/, '') === config.http.publicUrl
+      ? config.http.publicUrl
+      : config.http.publicUrl.replace(/:\d+$/, `:${port}`);
   process.stdout.write(banner(config, address, demo, ctx.chains));
 
   let stopping = false;
@@ -96,6 +107,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`onramp failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `onramp failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -20,7 +20,10 @@ interface SavedSecrets {
 
 export function generateSecrets(): SavedSecrets {
   const { privateKey } = generateKeyPairSync('ed25519');
-  return { encryptionKeys: KeyRing.generateSpec('sandbox1'), jwtSigningKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
+  return {
+    encryptionKeys: KeyRing.generateSpec('sandbox1'),
+    jwtSigningKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  };
 }
 
 function loadOrCreateSandboxSecrets(stateDir: string): SavedSecrets {
@@ -28,7 +31,8 @@ function loadOrCreateSandboxSecrets(stateDir: string): SavedSecrets {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as SavedSecrets;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read ${file}: ${(error as Error).message}`);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new Error(`cannot read ${file}: ${(error as Error).message}`);
   }
   const secrets = generateSecrets();
   fs.mkdirSync(stateDir, { recursive: true });

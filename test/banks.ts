@@ -47,17 +47,34 @@ export async function setKycStatus(t: TestApp, userId: string, status: KycDecisi
         created_at: now,
         updated_at: now,
       })
-      .onConflict((oc) => oc.column('user_id').doUpdateSet({ status, address_result: result, dob_result: result, fraud_result: result, idv_result: result, updated_at: now }))
+      .onConflict((oc) =>
+        oc.column('user_id').doUpdateSet({
+          status,
+          address_result: result,
+          dob_result: result,
+          fraud_result: result,
+          idv_result: result,
+          updated_at: now,
+        }),
+      )
       .execute();
     await t.ctx.events.publish(trx, { userId, type: 'KYC_UPDATED', data: { status } });
   });
 }
 
 /** POSTs JSON to the built-in Plaid sandbox (no Plaid keys: /sandbox/public_token/create accepts that). */
-export async function sandboxPlaid(base: string, path: string, body: Record<string, unknown>, keys?: { clientId: string; secret: string }) {
+export async function sandboxPlaid(
+  base: string,
+  path: string,
+  body: Record<string, unknown>,
+  keys?: { clientId: string; secret: string },
+) {
   const res = await fetch(`${base}/sandbox/plaid${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(keys ? { 'plaid-client-id': keys.clientId, 'plaid-secret': keys.secret } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(keys ? { 'plaid-client-id': keys.clientId, 'plaid-secret': keys.secret } : {}),
+    },
     body: JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
@@ -74,7 +91,10 @@ export async function sandboxPublicToken(base: string, userId: string, opts: Lin
   const res = await sandboxPlaid(base, '/sandbox/public_token/create', {
     institution_id: opts.institutionId ?? 'ins_109511',
     initial_products: ['auth', 'identity'],
-    options: { override_username: opts.username ?? 'custom_ratio_good', override_password: opts.password ?? 'pass_good' },
+    options: {
+      override_username: opts.username ?? 'custom_ratio_good',
+      override_password: opts.password ?? 'pass_good',
+    },
     user_id: userId,
   });
   if (res.status !== 200) throw new Error(`sandbox public_token/create failed: ${JSON.stringify(res.body)}`);

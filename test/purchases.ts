@@ -35,9 +35,20 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
 export async function readyBuyer(t: TestApp, base: string, opts: { kyc?: 'api' | 'direct' } = {}): Promise<BuyerUser> {
   const user = await createApiUser(t);
   if (opts.kyc === 'api') {
-    const kyc = await post(t, `/v1/users/${user.id}/kyc`, {
-      dateOfBirth: '1990-04-21', idType: 'SSN', idNumber: approvedSsn(), line1: '1 Main St', city: 'Springfield', state: 'IL', postalCode: '62701',
-    }, user.headers);
+    const kyc = await post(
+      t,
+      `/v1/users/${user.id}/kyc`,
+      {
+        dateOfBirth: '1990-04-21',
+        idType: 'SSN',
+        idNumber: approvedSsn(),
+        line1: '1 Main St',
+        city: 'Springfield',
+        state: 'IL',
+        postalCode: '62701',
+      },
+      user.headers,
+    );
     if (kyc.statusCode !== 200) throw new Error(`KYC failed: ${kyc.body}`);
     await until('KYC APPROVED', async () => {
       const res = await t.app.inject({ method: 'GET', url: `/v1/users/${user.id}`, headers: user.headers });
@@ -50,7 +61,11 @@ export async function readyBuyer(t: TestApp, base: string, opts: { kyc?: 'api' |
   if (linked.statusCode !== 200) throw new Error(`activateLink failed: ${linked.body}`);
   const bankId = linked.json().bankAccount.id as string;
   await until('bank APPROVED', async () => {
-    const res = await t.app.inject({ method: 'GET', url: `/v1/users/${user.id}/banks/${bankId}`, headers: user.headers });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/v1/users/${user.id}/banks/${bankId}`,
+      headers: user.headers,
+    });
     return res.json().verificationStatus === 'APPROVED' ? true : undefined;
   });
   const wallets = await t.app.inject({ method: 'GET', url: `/v1/users/${user.id}/wallets`, headers: user.headers });
@@ -81,15 +96,29 @@ export interface ActivityView {
 }
 
 /** Polls GET …/activity/{id} until `pred` holds. */
-export async function waitForActivity(t: TestApp, user: ApiUser, id: string, pred: (a: ActivityView) => boolean, timeoutMs = 60_000): Promise<ActivityView> {
+export async function waitForActivity(
+  t: TestApp,
+  user: ApiUser,
+  id: string,
+  pred: (a: ActivityView) => boolean,
+  timeoutMs = 60_000,
+): Promise<ActivityView> {
   let last: unknown;
   try {
-    return await until(`activity ${id}`, async () => {
-      const res = await t.app.inject({ method: 'GET', url: `/v1/users/${user.id}/activity/${id}`, headers: user.headers });
-      last = res.json();
-      if (res.statusCode === 401) await signInAgain(t, user);
-      return res.statusCode === 200 && pred(res.json()) ? (res.json() as ActivityView) : undefined;
-    }, timeoutMs);
+    return await until(
+      `activity ${id}`,
+      async () => {
+        const res = await t.app.inject({
+          method: 'GET',
+          url: `/v1/users/${user.id}/activity/${id}`,
+          headers: user.headers,
+        });
+        last = res.json();
+        if (res.statusCode === 401) await signInAgain(t, user);
+        return res.statusCode === 200 && pred(res.json()) ? (res.json() as ActivityView) : undefined;
+      },
+      timeoutMs,
+    );
   } catch (error) {
     throw new Error(`${(error as Error).message}; last seen ${JSON.stringify(last)}`);
   }

@@ -37,7 +37,9 @@ describe('graceful shutdown', () => {
     await t.db.close();
   });
 
-  it('exits 0 on SIGTERM after closing the database, and removes its instance record', { timeout: 120_000 }, async () => {
+  it('exits 0 on SIGTERM after closing the database, and removes its instance record', {
+    timeout: 120_000,
+  }, async () => {
     const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onramp-shutdown-'));
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       env: { ...process.env, ONRAMP_STATE_DIR: stateDir, PORT: '0', LOG_LEVEL: 'info', DATABASE_URL: '' },

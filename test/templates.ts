@@ -15,7 +15,8 @@ export interface Templates {
 }
 
 function fingerprint(root: string): string {
-  const bossVersion = JSON.parse(fs.readFileSync(path.join(root, 'node_modules/pg-boss/package.json'), 'utf8')).version as string;
+  const bossVersion = JSON.parse(fs.readFileSync(path.join(root, 'node_modules/pg-boss/package.json'), 'utf8'))
+    .version as string;
   return createHash('sha256').update(`${migrationsFingerprint()}:${bossVersion}`).digest('hex').slice(0, 12);
 }
 
@@ -80,7 +81,8 @@ async function postgresTemplate(url: string, fp: string): Promise<string> {
       const dayAgo = Date.now() - 24 * 3600 * 1000;
       for (const row of stale.rows) {
         const built = row.built ? Date.parse(row.built) : Number.NaN;
-        if (Number.isNaN(built) || built < dayAgo) await admin.query(`drop database if exists "${row.datname}" with (force)`);
+        if (Number.isNaN(built) || built < dayAgo)
+          await admin.query(`drop database if exists "${row.datname}" with (force)`);
       }
     }
     await admin.query('select pg_advisory_unlock(7402119002)');

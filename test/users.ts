@@ -18,7 +18,10 @@ export interface ApiUser {
 }
 
 /** A session with WALLET + SMS proven and no user yet: what POST /v1/users needs. */
-export async function newUserSession(t: TestApp, opts: { account?: PrivateKeyAccount; phone?: string; headers?: Headers } = {}) {
+export async function newUserSession(
+  t: TestApp,
+  opts: { account?: PrivateKeyAccount; phone?: string; headers?: Headers } = {},
+) {
   const account = opts.account ?? newAccount();
   const phone = opts.phone ?? testPhone();
   const headers = opts.headers ?? t.clientHeaders;
@@ -30,24 +33,53 @@ export async function newUserSession(t: TestApp, opts: { account?: PrivateKeyAcc
 }
 
 export function userBody(phone: string, overrides: Record<string, unknown> = {}) {
-  return { firstName: 'Dylan', lastName: 'Smith', email: testEmail(), country: 'US', phone, acceptedTerms: true, ...overrides };
+  return {
+    firstName: 'Dylan',
+    lastName: 'Smith',
+    email: testEmail(),
+    country: 'US',
+    phone,
+    acceptedTerms: true,
+    ...overrides,
+  };
 }
 
 /** Creates a user through the API; throws unless the API answers 201. */
-export async function createApiUser(t: TestApp, opts: { account?: PrivateKeyAccount; phone?: string; headers?: Headers; body?: Record<string, unknown> } = {}): Promise<ApiUser> {
+export async function createApiUser(
+  t: TestApp,
+  opts: { account?: PrivateKeyAccount; phone?: string; headers?: Headers; body?: Record<string, unknown> } = {},
+): Promise<ApiUser> {
   const headers = opts.headers ?? t.clientHeaders;
   const session = await newUserSession(t, { ...opts, headers });
   const body = userBody(session.phone, opts.body);
   const res = await post(t, '/v1/users', body, withJwt(headers, session.jwt));
   if (res.statusCode !== 201) throw new Error(`POST /v1/users failed: ${res.body}`);
-  return { id: res.json().id, phone: session.phone, email: String(body.email), account: session.account, jwt: session.jwt, headers: withJwt(headers, session.jwt), body: res.json() };
+  return {
+    id: res.json().id,
+    phone: session.phone,
+    email: String(body.email),
+    account: session.account,
+    jwt: session.jwt,
+    headers: withJwt(headers, session.jwt),
+    body: res.json(),
+  };
 }
 
 /** Polls the sandbox inbox table until a message to `to` matching `subject` arrives (jobs run in the background). */
-export async function waitForEmail(t: TestApp, to: string, subject: RegExp, timeoutMs = 15_000): Promise<{ subject: string | null; text_body: string; html_body: string | null }> {
+export async function waitForEmail(
+  t: TestApp,
+  to: string,
+  subject: RegExp,
+  timeoutMs = 15_000,
+): Promise<{ subject: string | null; text_body: string; html_body: string | null }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const rows = await t.db.db.selectFrom('sandbox_messages').selectAll().where('recipient', '=', to.toLowerCase()).orderBy('created_at', 'desc').execute();
+    const rows = await t.db.db
+      .selectFrom('sandbox_messages')
+      .selectAll()
+      .where('recipient', '=', to.toLowerCase())
+      .orderBy('created_at', 'desc')
+      .execute();
     const hit = rows.find((r) => r.subject !== null && subject.test(r.subject));
     if (hit) return hit as never;
     if (Date.now() > deadline) throw new Error(`no email "${subject}" to ${to} within ${timeoutMs} ms`);

@@ -12,7 +12,9 @@ export interface ReceivedRequest {
   at: number;
 }
 
-export type Responder = (req: ReceivedRequest) => { status: number; body?: string; headers?: Record<string, string> } | 'hang';
+export type Responder = (
+  req: ReceivedRequest,
+) => { status: number; body?: string; headers?: Record<string, string> } | 'hang';
 
 export class WebhookReceiver {
   readonly requests: ReceivedRequest[] = [];
@@ -36,7 +38,13 @@ export class WebhookReceiver {
       });
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const received: ReceivedRequest = { method: req.method!, path: req.url!, headers: req.headers, raw: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
+        const received: ReceivedRequest = {
+          method: req.method!,
+          path: req.url!,
+          headers: req.headers,
+          raw: Buffer.concat(chunks).toString('utf8'),
+          at: Date.now(),
+        };
         this.requests.push(received);
         for (const w of this.waiters.splice(0)) w();
         const answer = this.respond(received);

@@ -19,7 +19,11 @@ export async function newPartner(t: TestApp, name = 'Webhook partner'): Promise<
   return { clientId: c.clientId, headers: { 'ratio-client-id': c.clientId, 'ratio-client-secret': c.clientSecret } };
 }
 
-export async function register(t: TestApp, partner: Partner, body: { url: string; events: string[]; name?: string }): Promise<{ id: string; secret: string }> {
+export async function register(
+  t: TestApp,
+  partner: Partner,
+  body: { url: string; events: string[]; name?: string },
+): Promise<{ id: string; secret: string }> {
   const res = await t.app.inject({ method: 'POST', url: '/v1/webhooks', headers: partner.headers, payload: body });
   if (res.statusCode !== 201) throw new Error(`create webhook: ${res.statusCode} ${res.body}`);
   return res.json();
@@ -30,7 +34,12 @@ export async function userOf(t: TestApp, partner: Partner): Promise<TestUser> {
 }
 
 /** Publishes through the outbox, as a domain change would (in its own transaction). */
-export async function publish(t: TestApp, userId: string, type: EventType, data: Record<string, unknown>): Promise<string> {
+export async function publish(
+  t: TestApp,
+  userId: string,
+  type: EventType,
+  data: Record<string, unknown>,
+): Promise<string> {
   return t.db.db.transaction().execute((trx) => t.ctx.events.publish(trx, { userId, type, data }));
 }
 
@@ -46,7 +55,9 @@ function header(r: ReceivedRequest, name: string): string {
  */
 export function verifyRatio(r: ReceivedRequest, secret: string): boolean {
   const timestamp = header(r, 'ratio-webhook-signature-timestamp');
-  const expected = createHmac('sha512', secret).update(timestamp + '.' + r.raw).digest();
+  const expected = createHmac('sha512', secret)
+    .update(timestamp + '.' + r.raw)
+    .digest();
   return header(r, 'ratio-webhook-signature')
     .split(',')
     .some((sig) => {

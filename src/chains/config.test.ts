@@ -23,12 +23,20 @@ describe('chain configuration', () => {
   it('refuses production without every network setting and the hot wallet key, naming each', () => {
     const found = problems(PRODUCTION_BASE);
     for (const name of Object.keys(PRODUCTION_CHAIN_ENV)) {
-      assert.ok(found.some((p) => p.startsWith(`${name}: is required in production mode`)), name);
+      assert.ok(
+        found.some((p) => p.startsWith(`${name}: is required in production mode`)),
+        name,
+      );
     }
   });
 
   it('reads a production chain section', () => {
-    const config = loadConfig({ ...PRODUCTION_BASE, ...PRODUCTION_CHAIN_ENV, ONRAMP_CHAIN_RPC_TIMEOUT_MS: '4000', ONRAMP_CHAIN_RPC_RETRY_COUNT: '3' });
+    const config = loadConfig({
+      ...PRODUCTION_BASE,
+      ...PRODUCTION_CHAIN_ENV,
+      ONRAMP_CHAIN_RPC_TIMEOUT_MS: '4000',
+      ONRAMP_CHAIN_RPC_RETRY_COUNT: '3',
+    });
     assert.deepEqual(config.chains.networks?.ETHEREUM, {
       rpcUrl: 'https://eth.rpc.example.com/v2/test-api-key',
       chainId: 1,
@@ -40,7 +48,11 @@ describe('chain configuration', () => {
     assert.equal(config.chains.rpcTimeoutMs, 4000);
     assert.equal(config.chains.rpcRetryCount, 3);
     // Without the 0x prefix too.
-    const bare = loadConfig({ ...PRODUCTION_BASE, ...PRODUCTION_CHAIN_ENV, ONRAMP_HOT_WALLET_PRIVATE_KEY: PRODUCTION_CHAIN_ENV.ONRAMP_HOT_WALLET_PRIVATE_KEY.slice(2) });
+    const bare = loadConfig({
+      ...PRODUCTION_BASE,
+      ...PRODUCTION_CHAIN_ENV,
+      ONRAMP_HOT_WALLET_PRIVATE_KEY: PRODUCTION_CHAIN_ENV.ONRAMP_HOT_WALLET_PRIVATE_KEY.slice(2),
+    });
     assert.equal(bare.chains.hotWallet?.privateKey, PRODUCTION_CHAIN_ENV.ONRAMP_HOT_WALLET_PRIVATE_KEY);
   });
 
@@ -61,7 +73,9 @@ describe('chain configuration', () => {
       'ONRAMP_ETHEREUM_CONFIRMATIONS: must be an integer from 1 to 10000 (got "0")',
       'ONRAMP_HOT_WALLET_PRIVATE_KEY: must be a secp256k1 private key, 32 bytes of hex (value not shown)',
     ]);
-    assert.deepEqual(problems({ ...PRODUCTION_BASE, ...PRODUCTION_CHAIN_ENV, ONRAMP_POLYGON_CHAIN_ID: '1' }), ['ONRAMP_POLYGON_CHAIN_ID: must differ from ONRAMP_ETHEREUM_CHAIN_ID']);
+    assert.deepEqual(problems({ ...PRODUCTION_BASE, ...PRODUCTION_CHAIN_ENV, ONRAMP_POLYGON_CHAIN_ID: '1' }), [
+      'ONRAMP_POLYGON_CHAIN_ID: must differ from ONRAMP_ETHEREUM_CHAIN_ID',
+    ]);
   });
 
   it('refuses production chain settings in sandbox mode, where they would do nothing', () => {

@@ -23,7 +23,10 @@ export class ProductionChains implements Chains {
     config: ChainsConfig,
     private readonly log: Logger,
   ) {
-    if (!config.networks || !config.hotWallet) throw new Error('production chains need config.chains.networks and config.chains.hotWallet (loadConfig requires them)');
+    if (!config.networks || !config.hotWallet)
+      throw new Error(
+        'production chains need config.chains.networks and config.chains.hotWallet (loadConfig requires them)',
+      );
     const account = privateKeyToAccount(config.hotWallet.privateKey);
     const entry = (network: Network): Entry => {
       const net = config.networks![network];
@@ -78,7 +81,17 @@ export class ProductionChains implements Chains {
     this.log.info(
       {
         hotWallet: this.entries.ETHEREUM.hotWallet.address,
-        networks: Object.fromEntries(NETWORKS.map((n) => [n, { chainId: this.chainId(n), rpc: displayRpcUrl(this.entries[n].config.rpcUrl), usdc: this.usdcAddress(n), confirmations: this.confirmations(n) }])),
+        networks: Object.fromEntries(
+          NETWORKS.map((n) => [
+            n,
+            {
+              chainId: this.chainId(n),
+              rpc: displayRpcUrl(this.entries[n].config.rpcUrl),
+              usdc: this.usdcAddress(n),
+              confirmations: this.confirmations(n),
+            },
+          ]),
+        ),
       },
       'production chains',
     );
@@ -89,11 +102,16 @@ export class ProductionChains implements Chains {
         try {
           served = await publicClient.getChainId();
         } catch (error) {
-          this.log.warn({ network, rpc: displayRpcUrl(config.rpcUrl), err: error }, 'chain RPC endpoint did not answer at start');
+          this.log.warn(
+            { network, rpc: displayRpcUrl(config.rpcUrl), err: error },
+            'chain RPC endpoint did not answer at start',
+          );
           return;
         }
         if (served !== config.chainId) {
-          throw new Error(`ONRAMP_${network}_CHAIN_ID is ${config.chainId} but ${displayRpcUrl(config.rpcUrl)} serves chain ${served}`);
+          throw new Error(
+            `ONRAMP_${network}_CHAIN_ID is ${config.chainId} but ${displayRpcUrl(config.rpcUrl)} serves chain ${served}`,
+          );
         }
       }),
     );

@@ -48,7 +48,8 @@ function scrub(error: unknown, pattern: RegExp, shown: string, depth: number): u
     if (typeof value === 'string') fields[key] = value.replace(pattern, shown);
   }
   const meta = fields.metaMessages;
-  if (Array.isArray(meta)) fields.metaMessages = meta.map((m: unknown) => (typeof m === 'string' ? m.replace(pattern, shown) : m));
+  if (Array.isArray(meta))
+    fields.metaMessages = meta.map((m: unknown) => (typeof m === 'string' ? m.replace(pattern, shown) : m));
   scrub(fields.cause, pattern, shown, depth + 1);
   return error;
 }

@@ -48,7 +48,11 @@ async function main(argv: string[]): Promise<void> {
     throw error;
   }
   const live = config.db.url ? undefined : readLiveInstance(config);
-  if (live && argv[0] === 'migrate') print({ exitCode: 0, output: { applied: [], note: `the running server (pid ${live.pid}) applied migrations at start` } });
+  if (live && argv[0] === 'migrate')
+    print({
+      exitCode: 0,
+      output: { applied: [], note: `the running server (pid ${live.pid}) applied migrations at start` },
+    });
   if (live) print(await viaServer(live.url, live.operatorToken, argv));
   if (argv[0] === 'migrate') print(await runMigrate(config));
 

@@ -102,4 +102,3 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<DbHandle> {
     },
   };
 }
-

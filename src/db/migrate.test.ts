@@ -29,7 +29,9 @@ function copyMigrations(): string {
 }
 
 async function tables(db: Parameters<typeof migrate>[0]): Promise<string[]> {
-  const r = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = 'public' order by 1`.execute(db);
+  const r = await sql<{
+    table_name: string;
+  }>`select table_name from information_schema.tables where table_schema = 'public' order by 1`.execute(db);
   return r.rows.map((x) => x.table_name);
 }
 
@@ -47,7 +49,10 @@ describe('migrations on PGlite', () => {
       fs.writeFileSync(path.join(dir, '9999_more.sql'), 'create table later_added (id int primary key);');
       assert.deepEqual((await migrate(handle.db, dir)).applied, ['9999_more']);
       fs.appendFileSync(path.join(dir, '9999_more.sql'), '\n-- edited');
-      await assert.rejects(migrate(handle.db, dir), /9999_more changed after it was applied; migrations are forward-only/);
+      await assert.rejects(
+        migrate(handle.db, dir),
+        /9999_more changed after it was applied; migrations are forward-only/,
+      );
     } finally {
       await handle.close();
       fs.rmSync(dir, { recursive: true, force: true });
@@ -58,7 +63,10 @@ describe('migrations on PGlite', () => {
     const handle = await openDatabase({ dataDir: 'memory://' });
     const dir = copyMigrations();
     try {
-      fs.writeFileSync(path.join(dir, '9998_broken.sql'), 'create table half_done (id int); select no_such_function();');
+      fs.writeFileSync(
+        path.join(dir, '9998_broken.sql'),
+        'create table half_done (id int); select no_such_function();',
+      );
       await assert.rejects(migrate(handle.db, dir), /no_such_function/);
       assert.ok(!(await tables(handle.db)).includes('half_done'));
       assert.ok((await tables(handle.db)).includes('clients'), 'earlier migrations stay applied');
@@ -71,7 +79,9 @@ describe('migrations on PGlite', () => {
 
 describe('migrations on a PostgreSQL server', async () => {
   const reachable = await serverReachable();
-  it('two processes starting together apply each migration exactly once', { skip: !reachable && `no PostgreSQL server at ${SERVER}` }, async () => {
+  it('two processes starting together apply each migration exactly once', {
+    skip: !reachable && `no PostgreSQL server at ${SERVER}`,
+  }, async () => {
     const name = `onramp_mig_${Date.now()}_${process.pid}`;
     const admin = new pg.Client({ connectionString: SERVER });
     await admin.connect();
@@ -84,7 +94,10 @@ describe('migrations on a PostgreSQL server', async () => {
       const applied = [...ra.applied, ...rb.applied].sort();
       assert.deepEqual(applied, [...new Set(applied)], 'no migration applied twice');
       assert.ok(applied.includes('0001_foundation'));
-      assert.ok(ra.applied.length === 0 || rb.applied.length === 0, 'one process applied them all, the other waited for the lock');
+      assert.ok(
+        ra.applied.length === 0 || rb.applied.length === 0,
+        'one process applied them all, the other waited for the lock',
+      );
       assert.ok(await migrationsApplied(a.db));
     } finally {
       await a.close();

@@ -20,7 +20,10 @@ export interface MigrationFile {
 }
 
 export function readMigrations(dir = MIGRATIONS_DIR): MigrationFile[] {
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
   const seen = new Set<number>();
   return files.map((file) => {
     const match = /^(\d{4})_([a-z0-9_]+)\.sql$/.exec(file);
@@ -71,10 +74,16 @@ export async function migrate(db: Db, dir = MIGRATIONS_DIR): Promise<MigrateResu
       for (const m of pending) {
         await conn.transaction().execute(async (trx) => {
           await sql.raw(m.sql).execute(trx);
-          await trx.insertInto('schema_migrations').values({ version: m.version, name: m.name, checksum: m.checksum }).execute();
+          await trx
+            .insertInto('schema_migrations')
+            .values({ version: m.version, name: m.name, checksum: m.checksum })
+            .execute();
         });
       }
-      return { applied: pending.map((m) => `${String(m.version).padStart(4, '0')}_${m.name}`), total: migrations.length };
+      return {
+        applied: pending.map((m) => `${String(m.version).padStart(4, '0')}_${m.name}`),
+        total: migrations.length,
+      };
     } finally {
       await sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.execute(conn);
     }

@@ -107,7 +107,8 @@ export class PGliteDialect implements Dialect {
   createQueryCompiler() {
     return new PostgresQueryCompiler();
   }
-  createIntrospector(db: Kysely<any>) { // eslint-disable-line @typescript-eslint/no-explicit-any -- Kysely's own signature
+  // biome-ignore lint/suspicious/noExplicitAny: Kysely's own Dialect signature
+  createIntrospector(db: Kysely<any>) {
     return new PostgresIntrospector(db);
   }
 }

@@ -126,7 +126,24 @@ export interface FoundationTables {
 }
 
 // Modules add their table interfaces to this intersection.
-export type Database = FoundationTables & AuthTables & SandboxInboxTables & SandboxChainTables & LedgerTables & ActivityTables & WalletTables & KycTables & FlagTables & EmailTables & DeliveryTables & SandboxPlaidTables & PurchaseTables & BankTables & AchTables & SandboxClockTables & IdempotencyTables & WebhookTables;
+export type Database = FoundationTables &
+  AuthTables &
+  SandboxInboxTables &
+  SandboxChainTables &
+  LedgerTables &
+  ActivityTables &
+  WalletTables &
+  KycTables &
+  FlagTables &
+  EmailTables &
+  DeliveryTables &
+  SandboxPlaidTables &
+  PurchaseTables &
+  BankTables &
+  AchTables &
+  SandboxClockTables &
+  IdempotencyTables &
+  WebhookTables;
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;
 export type NewRow<T extends keyof Database> = Insertable<Database[T]>;

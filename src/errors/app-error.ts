@@ -36,6 +36,11 @@ export interface ErrorBody {
   data: Record<string, unknown>;
 }
 
-export function errorBody(code: string, message: string, data: Record<string, unknown> = {}, now = new Date()): ErrorBody {
+export function errorBody(
+  code: string,
+  message: string,
+  data: Record<string, unknown> = {},
+  now = new Date(),
+): ErrorBody {
   return { createTime: now.toISOString(), message, code, data };
 }

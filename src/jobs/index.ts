@@ -58,12 +58,18 @@ export class Jobs {
   private readonly repeats: Array<{ queue: string; seconds: number; timer?: NodeJS.Timeout }> = [];
 
   constructor(
-    private readonly handle: DbHandle,
+    readonly handle: DbHandle,
     private readonly opts: JobsOptions,
   ) {
     this.boss =
       handle.kind === 'pglite'
-        ? new PgBoss({ db: fromKysely(handle.db), backend: 'pglite', schema: 'pgboss', supervise: true, schedule: false })
+        ? new PgBoss({
+            db: fromKysely(handle.db),
+            backend: 'pglite',
+            schema: 'pgboss',
+            supervise: true,
+            schedule: false,
+          })
         : new PgBoss({ connectionString: handle.url!, schema: 'pgboss', max: 5, supervise: true, schedule: false });
     this.boss.on('error', (error: Error) => opts.log.error({ err: error }, 'job queue error'));
   }
@@ -126,13 +132,23 @@ export class Jobs {
             }
             const results = await Promise.allSettled(jobs.map((job) => q.handler(job)));
             const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-            if (failed.length > 0) throw failed.length === 1 ? failed[0]!.reason : new AggregateError(failed.map((f) => f.reason), `${failed.length} jobs failed`);
+            if (failed.length > 0)
+              throw failed.length === 1
+                ? failed[0]!.reason
+                : new AggregateError(
+                    failed.map((f) => f.reason),
+                    `${failed.length} jobs failed`,
+                  );
           },
         );
       }
       for (const r of this.repeats) {
         r.timer = setInterval(() => {
-          this.boss.send(r.queue, {}).catch((error: unknown) => this.opts.log.warn({ err: error, queue: r.queue }, 'could not enqueue a repeated job'));
+          this.boss
+            .send(r.queue, {})
+            .catch((error: unknown) =>
+              this.opts.log.warn({ err: error, queue: r.queue }, 'could not enqueue a repeated job'),
+            );
         }, r.seconds * 1000);
         r.timer.unref();
       }
@@ -142,14 +158,22 @@ export class Jobs {
   }
 
   /** Enqueues a job; pass `trx` to enqueue atomically with the domain change. */
-  async send<T extends object>(queue: string, data: T, options: Omit<SendOptions, 'db'> & { trx?: Executor } = {}): Promise<string | null> {
+  async send<T extends object>(
+    queue: string,
+    data: T,
+    options: Omit<SendOptions, 'db'> & { trx?: Executor } = {},
+  ): Promise<string | null> {
     if (!this.queues.has(queue)) throw new Error(`unknown queue ${queue}`);
     const { trx, ...rest } = options;
     return this.boss.send(queue, data, { ...rest, ...(trx ? { db: fromKysely(trx) } : {}) });
   }
 
   /** Enqueues several jobs of one queue in one statement; pass `trx` to enqueue atomically. */
-  async sendMany<T extends object>(queue: string, jobs: Array<{ data: T; group?: string }>, options: { trx?: Executor } = {}): Promise<void> {
+  async sendMany<T extends object>(
+    queue: string,
+    jobs: Array<{ data: T; group?: string }>,
+    options: { trx?: Executor } = {},
+  ): Promise<void> {
     if (!this.queues.has(queue)) throw new Error(`unknown queue ${queue}`);
     if (jobs.length === 0) return;
     const rows = jobs.map((j) => ({ data: j.data, ...(j.group ? { group: { id: j.group } } : {}) }));

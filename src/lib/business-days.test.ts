@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { addBusinessDays, businessDayOnOrAfter, isBusinessDay, newYorkInstant, newYorkTime, nextBusinessDay } from './business-days.ts';
+import {
+  addBusinessDays,
+  businessDayOnOrAfter,
+  isBusinessDay,
+  newYorkInstant,
+  newYorkTime,
+  nextBusinessDay,
+} from './business-days.ts';
 
 describe('Federal Reserve business days', () => {
   it('skips weekends and Fed holidays, observing Sunday holidays on Monday but not Saturday ones on Friday', () => {

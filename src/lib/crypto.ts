@@ -1,6 +1,14 @@
 // Small, audited building blocks over node:crypto. Secrets are random 256-bit values, so a plain
 // SHA-256 is the right at-rest form (no password stretching needed); comparisons are constant-time.
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  randomBytes,
+  randomUUID,
+  timingSafeEqual,
+} from 'node:crypto';
 
 export function newId(): string {
   return randomUUID();
@@ -47,13 +55,18 @@ export class KeyRing {
 
   constructor(spec: string) {
     this.keys = new Map();
-    for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+    for (const part of spec
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
       const idx = part.indexOf(':');
       if (idx <= 0) throw new Error('ONRAMP_ENCRYPTION_KEYS: each key must be written kid:base64key');
       const kid = part.slice(0, idx);
       const key = Buffer.from(part.slice(idx + 1), 'base64');
-      if (!/^[A-Za-z0-9_-]{1,32}$/.test(kid)) throw new Error(`ONRAMP_ENCRYPTION_KEYS: key id "${kid}" must be 1-32 letters, digits, _ or -`);
-      if (key.length !== 32) throw new Error(`ONRAMP_ENCRYPTION_KEYS: key "${kid}" must be 32 bytes of base64 (got ${key.length})`);
+      if (!/^[A-Za-z0-9_-]{1,32}$/.test(kid))
+        throw new Error(`ONRAMP_ENCRYPTION_KEYS: key id "${kid}" must be 1-32 letters, digits, _ or -`);
+      if (key.length !== 32)
+        throw new Error(`ONRAMP_ENCRYPTION_KEYS: key "${kid}" must be 32 bytes of base64 (got ${key.length})`);
       if (this.keys.has(kid)) throw new Error(`ONRAMP_ENCRYPTION_KEYS: key id "${kid}" appears twice`);
       this.keys.set(kid, key);
     }
@@ -72,7 +85,10 @@ export class KeyRing {
     const cipher = createCipheriv('aes-256-gcm', key, iv);
     cipher.setAAD(Buffer.from(aad));
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return { keyId: this.activeKeyId, ciphertext: Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url') };
+    return {
+      keyId: this.activeKeyId,
+      ciphertext: Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url'),
+    };
   }
 
   decrypt(value: EncryptedValue, aad: string): string {

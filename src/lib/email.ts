@@ -28,7 +28,10 @@ export function normalizeEmail(email: string): string {
 export function parseEmail(input: string, field = 'email'): string {
   const email = input.trim();
   if (!isValidEmail(email)) {
-    throw new AppError('INVALID_EMAIL', { message: `\`${field}\` must be an email address such as name@example.com`, data: { field, rule: 'email' } });
+    throw new AppError('INVALID_EMAIL', {
+      message: `\`${field}\` must be an email address such as name@example.com`,
+      data: { field, rule: 'email' },
+    });
   }
   return normalizeEmail(email);
 }

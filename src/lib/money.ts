@@ -34,7 +34,7 @@ export function formatUsd(cents: bigint): string {
 /** Rounds a rational amount num/den to an integer, half away from zero. */
 export function divRound(num: bigint, den: bigint): bigint {
   if (den === 0n) throw new Error('division by zero');
-  const negative = (num < 0n) !== (den < 0n);
+  const negative = num < 0n !== den < 0n;
   const n = num < 0n ? -num : num;
   const d = den < 0n ? -den : den;
   const q = (n + d / 2n) / d;

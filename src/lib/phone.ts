@@ -16,21 +16,36 @@ const SMS_CAPABLE: ReadonlySet<NumberType> = new Set<NumberType>(['MOBILE', 'FIX
  */
 export function parseUsMobile(input: string, field = 'phoneNumber'): string {
   if (!E164_RE.test(input)) {
-    throw new AppError('INVALID_PHONE', { message: `\`${field}\` must be an E.164 phone number such as +12015550123 (a plus sign and digits only)`, data: { field, rule: 'e164' } });
+    throw new AppError('INVALID_PHONE', {
+      message: `\`${field}\` must be an E.164 phone number such as +12015550123 (a plus sign and digits only)`,
+      data: { field, rule: 'e164' },
+    });
   }
   const parsed = parsePhoneNumberFromString(input);
-  if (!parsed || !parsed.isPossible()) {
-    throw new AppError('INVALID_PHONE', { message: `\`${field}\` is not a possible phone number`, data: { field, rule: 'possible' } });
+  if (!parsed?.isPossible()) {
+    throw new AppError('INVALID_PHONE', {
+      message: `\`${field}\` is not a possible phone number`,
+      data: { field, rule: 'possible' },
+    });
   }
   if (!parsed.isValid()) {
-    throw new AppError('INVALID_PHONE', { message: `\`${field}\` is not a valid phone number`, data: { field, rule: 'valid' } });
+    throw new AppError('INVALID_PHONE', {
+      message: `\`${field}\` is not a valid phone number`,
+      data: { field, rule: 'valid' },
+    });
   }
   if (parsed.country !== 'US') {
-    throw new AppError('INVALID_PHONE_COUNTRY_CODE', { message: `\`${field}\` must be a US number; this one is from ${parsed.country ?? `+${parsed.countryCallingCode}`}`, data: { field, rule: 'country', allowed: ['US'] } });
+    throw new AppError('INVALID_PHONE_COUNTRY_CODE', {
+      message: `\`${field}\` must be a US number; this one is from ${parsed.country ?? `+${parsed.countryCallingCode}`}`,
+      data: { field, rule: 'country', allowed: ['US'] },
+    });
   }
   const type = parsed.getType();
   if (type !== undefined && !SMS_CAPABLE.has(type)) {
-    throw new AppError('INVALID_PHONE_TYPE', { message: `\`${field}\` must be a mobile number; this one is ${type.toLowerCase().replace(/_/g, ' ')}`, data: { field, rule: 'mobile', type } });
+    throw new AppError('INVALID_PHONE_TYPE', {
+      message: `\`${field}\` must be a mobile number; this one is ${type.toLowerCase().replace(/_/g, ' ')}`,
+      data: { field, rule: 'mobile', type },
+    });
   }
   return parsed.number;
 }

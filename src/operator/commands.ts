@@ -56,7 +56,11 @@ export function positionalId(args: CommandArgs, index: number, what: string): st
 const clientCommands: OperatorCommand[] = [
   {
     path: ['clients', 'create'],
-    options: { name: { type: 'string' }, 'redirect-uri': { type: 'string', multiple: true }, 'android-package': { type: 'string', multiple: true } },
+    options: {
+      name: { type: 'string' },
+      'redirect-uri': { type: 'string', multiple: true },
+      'android-package': { type: 'string', multiple: true },
+    },
     usage: 'clients create --name NAME [--redirect-uri URI]... [--android-package NAME]...',
     description: 'Create a partner client; prints its id and secret once',
     async run(ctx, args) {
@@ -74,12 +78,14 @@ const clientCommands: OperatorCommand[] = [
     path: ['clients', 'rotate-secret'],
     options: { 'overlap-seconds': { type: 'string' } },
     usage: 'clients rotate-secret CLIENT_ID [--overlap-seconds N]',
-    description: 'Issue a new secret; the previous one works for the overlap (default ONRAMP_CLIENT_SECRET_OVERLAP_SECONDS)',
+    description:
+      'Issue a new secret; the previous one works for the overlap (default ONRAMP_CLIENT_SECRET_OVERLAP_SECONDS)',
     async run(ctx, args) {
       const clientId = positionalId(args, 0, 'CLIENT_ID');
       const overlapText = option(args, 'overlap-seconds');
       const overlap = overlapText === undefined ? ctx.config.clients.secretOverlapSeconds : Number(overlapText);
-      if (!Number.isInteger(overlap) || overlap < 0 || overlap > 30 * 86400) throw new UsageError('--overlap-seconds must be an integer from 0 to 2592000');
+      if (!Number.isInteger(overlap) || overlap < 0 || overlap > 30 * 86400)
+        throw new UsageError('--overlap-seconds must be an integer from 0 to 2592000');
       const rotated = await rotateClientSecret(ctx.db, ctx.clock, ctx.config.mode, clientId, overlap);
       ctx.clientAuth.invalidate(clientId);
       return rotated;
@@ -91,7 +97,13 @@ const clientCommands: OperatorCommand[] = [
     description: 'List partner clients (never their secrets)',
     async run(ctx) {
       const rows = await listClients(ctx.db);
-      return rows.map((c) => ({ clientId: c.id, name: c.name, status: c.status, demo: c.is_demo, createTime: c.created_at.toISOString() }));
+      return rows.map((c) => ({
+        clientId: c.id,
+        name: c.name,
+        status: c.status,
+        demo: c.is_demo,
+        createTime: c.created_at.toISOString(),
+      }));
     },
   },
   {
@@ -100,7 +112,8 @@ const clientCommands: OperatorCommand[] = [
     description: 'Disable a client: its secrets and sessions stop working',
     async run(ctx, args) {
       const clientId = positionalId(args, 0, 'CLIENT_ID');
-      if (!(await setClientStatus(ctx.db, clientId, 'DISABLED', ctx.clock.now()))) throw new AppError('NOT_FOUND_CLIENT');
+      if (!(await setClientStatus(ctx.db, clientId, 'DISABLED', ctx.clock.now())))
+        throw new AppError('NOT_FOUND_CLIENT');
       ctx.clientAuth.invalidate(clientId);
       return { clientId, status: 'DISABLED' };
     },
@@ -119,7 +132,15 @@ const clientCommands: OperatorCommand[] = [
 ];
 
 /** Every operator command. Modules append theirs here. */
-export const COMMANDS: OperatorCommand[] = [...clientCommands, ...ledgerCommands, ...kycCommands, ...flagCommands, ...deliveryCommands, ...sandboxClockCommands, ...webhookCommands];
+export const COMMANDS: OperatorCommand[] = [
+  ...clientCommands,
+  ...ledgerCommands,
+  ...kycCommands,
+  ...flagCommands,
+  ...deliveryCommands,
+  ...sandboxClockCommands,
+  ...webhookCommands,
+];
 
 export function findCommand(words: string[]): { command: OperatorCommand; rest: string[] } | undefined {
   for (const command of COMMANDS) {

@@ -11,7 +11,14 @@ describe('operator commands', () => {
   after(() => t.close());
 
   it('creates a client whose credentials work, lists it without secrets, rotates and disables it', async () => {
-    const created = await runCommand(t.ctx, ['clients', 'create', '--name', 'Acme', '--redirect-uri', 'https://acme.example/cb']);
+    const created = await runCommand(t.ctx, [
+      'clients',
+      'create',
+      '--name',
+      'Acme',
+      '--redirect-uri',
+      'https://acme.example/cb',
+    ]);
     assert.equal(created.exitCode, 0, created.error);
     const { clientId, clientSecret } = created.output as { clientId: string; clientSecret: string };
     const headers = { 'ratio-client-id': clientId, 'ratio-client-secret': clientSecret };
@@ -27,8 +34,14 @@ describe('operator commands', () => {
 
     const disabled = await runCommand(t.ctx, ['clients', 'disable', clientId]);
     assert.deepEqual(disabled.output, { clientId, status: 'DISABLED' });
-    const newHeaders = { 'ratio-client-id': clientId, 'ratio-client-secret': (rotated.output as { clientSecret: string }).clientSecret };
-    assert.equal((await t.app.inject({ method: 'GET', url: '/v1/config', headers: newHeaders })).json().code, 'CLIENT_DISABLED');
+    const newHeaders = {
+      'ratio-client-id': clientId,
+      'ratio-client-secret': (rotated.output as { clientSecret: string }).clientSecret,
+    };
+    assert.equal(
+      (await t.app.inject({ method: 'GET', url: '/v1/config', headers: newHeaders })).json().code,
+      'CLIENT_DISABLED',
+    );
   });
 
   it('answers usage errors with exit code 2 and the help text', async () => {

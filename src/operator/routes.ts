@@ -16,7 +16,11 @@ export function registerOperatorRoutes(app: App, ctx: AppContext, operatorToken:
     schema: { hide: true, body: Obj({ argv: Type.Array(Type.String({ maxLength: 1000 }), { maxItems: 50 }) }) },
     handler: async (request, reply) => {
       const token = request.headers['x-onramp-operator-token'];
-      if (!LOOPBACK.has(request.socket.remoteAddress ?? '') || typeof token !== 'string' || !safeEqual(token, operatorToken)) {
+      if (
+        !LOOPBACK.has(request.socket.remoteAddress ?? '') ||
+        typeof token !== 'string' ||
+        !safeEqual(token, operatorToken)
+      ) {
         throw new AppError('NOT_FOUND_ENDPOINT');
       }
       const outcome = await runCommand(ctx, request.body.argv);

@@ -10,7 +10,11 @@ export interface CommandOutcome {
 }
 
 export function helpText(): string {
-  const lines = ['usage: onramp <command> [options]', '', '  migrate                       apply pending database migrations'];
+  const lines = [
+    'usage: onramp <command> [options]',
+    '',
+    '  migrate                       apply pending database migrations',
+  ];
   for (const c of COMMANDS) lines.push(`  ${c.usage.padEnd(30)} ${c.description}`);
   return lines.join('\n');
 }
@@ -18,7 +22,12 @@ export function helpText(): string {
 export function parseCommand(argv: string[]) {
   const found = findCommand(argv);
   if (!found) throw new UsageError(`unknown command: ${argv.join(' ') || '(none)'}`);
-  const parsed = parseArgs({ args: found.rest, options: found.command.options ?? {}, allowPositionals: true, strict: true });
+  const parsed = parseArgs({
+    args: found.rest,
+    options: found.command.options ?? {},
+    allowPositionals: true,
+    strict: true,
+  });
   return { command: found.command, args: { positionals: parsed.positionals, options: parsed.values } };
 }
 

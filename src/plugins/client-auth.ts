@@ -9,7 +9,10 @@ function header(request: FastifyRequest, name: string): string | undefined {
   return text === undefined || text === '' ? undefined : text;
 }
 
-export const clientAuthPlugin = fp(async function clientAuthPlugin(app: FastifyInstance, opts: { authenticator: ClientAuthenticator }) {
+export const clientAuthPlugin = fp(async function clientAuthPlugin(
+  app: FastifyInstance,
+  opts: { authenticator: ClientAuthenticator },
+) {
   app.decorateRequest('client', null);
   app.addHook('onRequest', async (request) => {
     const mode = request.routeOptions.config?.auth;

@@ -49,20 +49,35 @@ describe('error contract', () => {
   });
 
   it('answers a non-JSON content type with 415', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/v1/client/sessions', headers: { ...t.clientHeaders, 'content-type': 'application/xml' }, payload: '<a/>' });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/client/sessions',
+      headers: { ...t.clientHeaders, 'content-type': 'application/xml' },
+      payload: '<a/>',
+    });
     assert.equal(res.statusCode, 415);
     assertErrorShape(res.json(), 'UNSUPPORTED_MEDIA_TYPE');
   });
 
   it('answers malformed JSON with 400 INVALID_BODY', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/v1/client/sessions', headers: { ...t.clientHeaders, 'content-type': 'application/json' }, payload: '{"signingType":' });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/client/sessions',
+      headers: { ...t.clientHeaders, 'content-type': 'application/json' },
+      payload: '{"signingType":',
+    });
     assert.equal(res.statusCode, 400);
     assertErrorShape(res.json(), 'INVALID_BODY');
     assert.equal(res.json().data.field, 'body');
   });
 
   it('names the missing field with its documented code', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/v1/client/sessions', headers: t.clientHeaders, payload: { signingType: 'EVM' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/client/sessions',
+      headers: t.clientHeaders,
+      payload: { signingType: 'EVM' },
+    });
     assert.equal(res.statusCode, 400);
     assertErrorShape(res.json(), 'MISSING_SIGNING_ADDRESS');
     assert.deepEqual(res.json().data, { field: 'signingAddress', rule: 'required' });
@@ -82,18 +97,33 @@ describe('error contract', () => {
   });
 
   it('names the rule for a bad enum value and does not coerce types in bodies', async () => {
-    const bad = await t.app.inject({ method: 'POST', url: '/v1/client/sessions', headers: t.clientHeaders, payload: { signingType: 'BTC', signingAddress: 'x' } });
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/v1/client/sessions',
+      headers: t.clientHeaders,
+      payload: { signingType: 'BTC', signingAddress: 'x' },
+    });
     assert.equal(bad.statusCode, 400);
     assert.equal(bad.json().data.rule, 'enum');
     assert.deepEqual(bad.json().data.allowed, ['EVM', 'SOLANA']);
-    const typed = await t.app.inject({ method: 'POST', url: '/v1/client/sessions', headers: t.clientHeaders, payload: { signingType: 'EVM', signingAddress: 12345 } });
+    const typed = await t.app.inject({
+      method: 'POST',
+      url: '/v1/client/sessions',
+      headers: t.clientHeaders,
+      payload: { signingType: 'EVM', signingAddress: 12345 },
+    });
     assert.equal(typed.statusCode, 400);
     assert.equal(typed.json().code, 'INVALID_SIGNING_ADDRESS');
     assert.equal(typed.json().data.rule, 'type');
   });
 
   it('answers a body that is not an object with 400', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/v1/client/sessions', headers: { ...t.clientHeaders, 'content-type': 'application/json' }, payload: '[1,2]' });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/client/sessions',
+      headers: { ...t.clientHeaders, 'content-type': 'application/json' },
+      payload: '[1,2]',
+    });
     assert.equal(res.statusCode, 400);
     assertErrorShape(res.json(), 'INVALID_BODY');
   });
@@ -110,10 +140,27 @@ describe('error contract', () => {
   });
 
   it('never answers garbage input with a 5xx', async () => {
-    const payloads = ['', 'null', '"text"', '1e999', '{"__proto__":{"x":1}}', '{"signingType":null,"signingAddress":[]}', '\u0000', '{'.repeat(500)];
+    const payloads = [
+      '',
+      'null',
+      '"text"',
+      '1e999',
+      '{"__proto__":{"x":1}}',
+      '{"signingType":null,"signingAddress":[]}',
+      '\u0000',
+      '{'.repeat(500),
+    ];
     for (const payload of payloads) {
-      const res = await t.app.inject({ method: 'POST', url: '/v1/client/sessions', headers: { ...t.clientHeaders, 'content-type': 'application/json' }, payload });
-      assert.ok(res.statusCode >= 400 && res.statusCode < 500, `${JSON.stringify(payload)} → ${res.statusCode} ${res.body}`);
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/v1/client/sessions',
+        headers: { ...t.clientHeaders, 'content-type': 'application/json' },
+        payload,
+      });
+      assert.ok(
+        res.statusCode >= 400 && res.statusCode < 500,
+        `${JSON.stringify(payload)} → ${res.statusCode} ${res.body}`,
+      );
       assert.equal(typeof res.json().code, 'string');
     }
   });

@@ -12,7 +12,10 @@ const METHODS: HTTPMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
   for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
-  return reply.code(error.status).type('application/json').send(errorBody(error.code, error.message, error.data));
+  return reply
+    .code(error.status)
+    .type('application/json')
+    .send(errorBody(error.code, error.message, error.data));
 }
 
 function fromFastifyError(error: FastifyError): AppError | null {
@@ -26,10 +29,16 @@ function fromFastifyError(error: FastifyError): AppError | null {
     return simple('UNSUPPORTED_MEDIA_TYPE', 'The request body must be sent with Content-Type: application/json');
   }
   if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
-    return new AppError('INVALID_BODY', { message: 'The request body is empty but Content-Type is application/json; send {} or omit the header', data: { field: 'body', rule: 'json' } });
+    return new AppError('INVALID_BODY', {
+      message: 'The request body is empty but Content-Type is application/json; send {} or omit the header',
+      data: { field: 'body', rule: 'json' },
+    });
   }
   if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (error instanceof SyntaxError && status === 400)) {
-    return new AppError('INVALID_BODY', { message: 'The request body is not valid JSON', data: { field: 'body', rule: 'json' } });
+    return new AppError('INVALID_BODY', {
+      message: 'The request body is not valid JSON',
+      data: { field: 'body', rule: 'json' },
+    });
   }
   if (status === 429) return new AppError('RATE_LIMITED');
   // Any other client error Fastify raises (bad content-length, malformed URL…) stays a 400.
@@ -59,12 +68,18 @@ export const errorsPlugin = fp(async function errorsPlugin(app: FastifyInstance)
     const allowed = METHODS.filter((m) => m !== request.method && shadow.find(m, path) !== null);
     if (allowed.length > 0) {
       reply.header('allow', allowed.join(', '));
-      return sendError(reply, new AppError('METHOD_NOT_ALLOWED', {
-        message: `${request.method} is not supported on this endpoint; use ${allowed.join(' or ')}`,
-        data: { allowed },
-      }));
+      return sendError(
+        reply,
+        new AppError('METHOD_NOT_ALLOWED', {
+          message: `${request.method} is not supported on this endpoint; use ${allowed.join(' or ')}`,
+          data: { allowed },
+        }),
+      );
     }
-    return sendError(reply, new AppError('NOT_FOUND_ENDPOINT', { message: `No endpoint ${request.method} ${path}`, data: {} }));
+    return sendError(
+      reply,
+      new AppError('NOT_FOUND_ENDPOINT', { message: `No endpoint ${request.method} ${path}`, data: {} }),
+    );
   });
 
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
@@ -75,6 +90,9 @@ export const errorsPlugin = fp(async function errorsPlugin(app: FastifyInstance)
     }
     request.log.error({ err: error }, 'unexpected error');
     const entry = catalogueEntry('INTERNAL');
-    return reply.code(500).type('application/json').send(errorBody('INTERNAL', entry.message, { requestId: request.id }));
+    return reply
+      .code(500)
+      .type('application/json')
+      .send(errorBody('INTERNAL', entry.message, { requestId: request.id }));
   });
 });

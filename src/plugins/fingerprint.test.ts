@@ -7,17 +7,25 @@ import { parseFingerprint } from './fingerprint.ts';
 const b64 = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64');
 
 // The two examples from ratio-docs/api-reference/custom-headers.md, verbatim.
-const BROWSER = 'eyJpcCI6IjE5Mi4xNjguMC4xIiwidXNlckFnZW50IjoiTW96aWxsYS81LjAgKFdpbmRvd3MgTlQgMTAuMDsgV2luNjQ7IHg2NCkgQXBwbGVXZWJLaXQvNTM3LjM2IChLSFRNTCwgbGlrZSBHZWNrbykgQ2hyb21lLzk0LjAuNDYwNi4xMjEgU2FmYXJpLzUzNy4zNiJ9';
-const ANDROID = 'eyJpcCI6IjE5Mi4xNjguMC4yIiwib3MiOiJBbmRyb2lkIiwib3NWZXJzaW9uIjoiMTEiLCJkZXZpY2VNYW51ZmFjdHVyZXIiOiJTYW1zdW5nIiwiZGV2aWNlTW9kZWwiOiJHYWxheHkgUzIxIiwiZGV2aWNlVW5pcXVlSWQiOiJhYmNkMTIzNC1lZmdoLTU2NzgtaWprbC03ODkwIn0=';
+const BROWSER =
+  'eyJpcCI6IjE5Mi4xNjguMC4xIiwidXNlckFnZW50IjoiTW96aWxsYS81LjAgKFdpbmRvd3MgTlQgMTAuMDsgV2luNjQ7IHg2NCkgQXBwbGVXZWJLaXQvNTM3LjM2IChLSFRNTCwgbGlrZSBHZWNrbykgQ2hyb21lLzk0LjAuNDYwNi4xMjEgU2FmYXJpLzUzNy4zNiJ9';
+const ANDROID =
+  'eyJpcCI6IjE5Mi4xNjguMC4yIiwib3MiOiJBbmRyb2lkIiwib3NWZXJzaW9uIjoiMTEiLCJkZXZpY2VNYW51ZmFjdHVyZXIiOiJTYW1zdW5nIiwiZGV2aWNlTW9kZWwiOiJHYWxheHkgUzIxIiwiZGV2aWNlVW5pcXVlSWQiOiJhYmNkMTIzNC1lZmdoLTU2NzgtaWprbC03ODkwIn0=';
 
 describe('ratio-device-fingerprint', () => {
   it('parses the documented browser and Android examples', () => {
     assert.deepEqual(parseFingerprint(BROWSER), {
       ip: '192.168.0.1',
-      userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/94.0.4606.121 Safari/537.36',
+      userAgent:
+        'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/94.0.4606.121 Safari/537.36',
     });
     assert.deepEqual(parseFingerprint(ANDROID), {
-      ip: '192.168.0.2', os: 'Android', osVersion: '11', deviceManufacturer: 'Samsung', deviceModel: 'Galaxy S21', deviceUniqueId: 'abcd1234-efgh-5678-ijkl-7890',
+      ip: '192.168.0.2',
+      os: 'Android',
+      osVersion: '11',
+      deviceManufacturer: 'Samsung',
+      deviceModel: 'Galaxy S21',
+      deviceUniqueId: 'abcd1234-efgh-5678-ijkl-7890',
     });
   });
 
@@ -37,7 +45,11 @@ describe('ratio-device-fingerprint', () => {
       ['A'.repeat(5000), /at most 4096/],
     ];
     for (const [value, message] of cases) {
-      assert.throws(() => parseFingerprint(value), (e: unknown) => e instanceof AppError && e.code === 'INVALID_DEVICE_FINGERPRINT' && message.test(e.message), String(message));
+      assert.throws(
+        () => parseFingerprint(value),
+        (e: unknown) => e instanceof AppError && e.code === 'INVALID_DEVICE_FINGERPRINT' && message.test(e.message),
+        String(message),
+      );
     }
   });
 
@@ -57,10 +69,18 @@ describe('ratio-device-fingerprint', () => {
     after(() => t.close());
 
     it('makes a valid header available to handlers, and answers a bad one with 400', async () => {
-      const ok = await t.app.inject({ method: 'GET', url: '/v1/test/fingerprint', headers: { ...t.clientHeaders, 'ratio-device-fingerprint': BROWSER } });
+      const ok = await t.app.inject({
+        method: 'GET',
+        url: '/v1/test/fingerprint',
+        headers: { ...t.clientHeaders, 'ratio-device-fingerprint': BROWSER },
+      });
       assert.equal(ok.statusCode, 200);
       assert.equal((seen as { ip: string }).ip, '192.168.0.1');
-      const bad = await t.app.inject({ method: 'GET', url: '/v1/test/fingerprint', headers: { ...t.clientHeaders, 'ratio-device-fingerprint': b64('{') } });
+      const bad = await t.app.inject({
+        method: 'GET',
+        url: '/v1/test/fingerprint',
+        headers: { ...t.clientHeaders, 'ratio-device-fingerprint': b64('{') },
+      });
       assert.equal(bad.statusCode, 400);
       assert.equal(bad.json().code, 'INVALID_DEVICE_FINGERPRINT');
       assert.equal(bad.json().data.field, 'ratio-device-fingerprint');

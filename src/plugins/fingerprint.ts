@@ -18,7 +18,14 @@ export interface DeviceFingerprint {
 const HEADER = 'ratio-device-fingerprint';
 const MAX_HEADER_LENGTH = 4096;
 const MAX_FIELD_LENGTH = 512;
-const OPTIONAL_FIELDS = ['userAgent', 'os', 'osVersion', 'deviceManufacturer', 'deviceModel', 'deviceUniqueId'] as const;
+const OPTIONAL_FIELDS = [
+  'userAgent',
+  'os',
+  'osVersion',
+  'deviceManufacturer',
+  'deviceModel',
+  'deviceUniqueId',
+] as const;
 
 function invalid(message: string, field?: string): AppError {
   return new AppError('INVALID_DEVICE_FINGERPRINT', {
@@ -37,9 +44,11 @@ export function parseFingerprint(value: string): DeviceFingerprint {
   } catch {
     throw invalid('does not decode to JSON');
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalid('must decode to a JSON object');
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw invalid('must decode to a JSON object');
   const obj = parsed as Record<string, unknown>;
-  if (typeof obj.ip !== 'string' || isIP(obj.ip) === 0) throw invalid('`ip` is required and must be an IPv4 or IPv6 address', 'ip');
+  if (typeof obj.ip !== 'string' || isIP(obj.ip) === 0)
+    throw invalid('`ip` is required and must be an IPv4 or IPv6 address', 'ip');
   const result: DeviceFingerprint = { ip: obj.ip };
   for (const field of OPTIONAL_FIELDS) {
     const v = obj[field];

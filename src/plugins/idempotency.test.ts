@@ -18,16 +18,27 @@ describe('Idempotency-Key', () => {
       routes: (app) => {
         app.post('/v1/test/transfers', {
           config: { auth: 'client', idempotency: true },
-          schema: { body: Obj({ amount: Type.String(), memo: Type.Optional(Type.String()), fail: Type.Optional(Type.Boolean()) }) },
+          schema: {
+            body: Obj({
+              amount: Type.String(),
+              memo: Type.Optional(Type.String()),
+              fail: Type.Optional(Type.Boolean()),
+            }),
+          },
           handler: async (request, reply) => {
             executions++;
             const id = idempotencyId(request);
             if (id) ids.push(id);
-            if (hold) await hold;
+            if (await hold) await hold;
             const body = request.body as { amount: string; fail?: boolean };
             if (body.fail) throw new Error('boom');
-            if (body.amount === '0') return reply.code(422).send({ code: 'INVALID_FIAT_AMOUNT', message: 'zero', createTime: new Date().toISOString(), data: {} });
-            return reply.code(201).send({ transfer: executions, amount: body.amount, at: process.hrtime.bigint().toString() });
+            if (body.amount === '0')
+              return reply
+                .code(422)
+                .send({ code: 'INVALID_FIAT_AMOUNT', message: 'zero', createTime: new Date().toISOString(), data: {} });
+            return reply
+              .code(201)
+              .send({ transfer: executions, amount: body.amount, at: process.hrtime.bigint().toString() });
           },
         });
         app.post('/v1/test/plain', { config: { auth: 'client' }, handler: async () => ({ n: ++executions }) });
@@ -37,7 +48,12 @@ describe('Idempotency-Key', () => {
   after(() => t.close());
 
   const post = (key: string | undefined, payload: Record<string, unknown>, headers = t.clientHeaders) =>
-    t.app.inject({ method: 'POST', url: '/v1/test/transfers', headers: { ...headers, ...(key !== undefined ? { 'idempotency-key': key } : {}) }, payload });
+    t.app.inject({
+      method: 'POST',
+      url: '/v1/test/transfers',
+      headers: { ...headers, ...(key !== undefined ? { 'idempotency-key': key } : {}) },
+      payload,
+    });
 
   it('replays the first response for the same key and body, byte for byte, without running again', async () => {
     const before = executions;
@@ -94,7 +110,11 @@ describe('Idempotency-Key', () => {
     assert.equal(executions, before + 1);
     const ok = results.filter((r) => r.statusCode === 201);
     assert.ok(ok.length >= 1);
-    assert.ok(results.every((r) => r.statusCode === 201 || (r.statusCode === 409 && r.json().code === 'IDEMPOTENCY_KEY_IN_USE')));
+    assert.ok(
+      results.every(
+        (r) => r.statusCode === 201 || (r.statusCode === 409 && r.json().code === 'IDEMPOTENCY_KEY_IN_USE'),
+      ),
+    );
     assert.ok(ok.every((r) => r.body === ok[0]!.body));
   });
 
@@ -116,9 +136,19 @@ describe('Idempotency-Key', () => {
   it('takes over a key whose request died once its lease has run out', async () => {
     // Another request's record (a different hash) is 422 even while in flight.
     const now = new Date();
-    await t.db.db.insertInto('idempotency_keys').values({
-      client_id: t.client.id, key: 'k-other', request_hash: 'another-request', status: 'IN_FLIGHT', owner: 'someone', locked_until: new Date(now.getTime() + LEASE_MS), created_at: now, expires_at: new Date(now.getTime() + 86_400_000),
-    }).execute();
+    await t.db.db
+      .insertInto('idempotency_keys')
+      .values({
+        client_id: t.client.id,
+        key: 'k-other',
+        request_hash: 'another-request',
+        status: 'IN_FLIGHT',
+        owner: 'someone',
+        locked_until: new Date(now.getTime() + LEASE_MS),
+        created_at: now,
+        expires_at: new Date(now.getTime() + 86_400_000),
+      })
+      .execute();
     assert.equal((await post('k-other', { amount: '9.00' })).json().code, 'IDEMPOTENCY_KEY_REUSED');
 
     let release!: () => void;
@@ -126,10 +156,18 @@ describe('Idempotency-Key', () => {
     const before = executions;
     const dying = post('k-dead', { amount: '9.00' });
     while (executions === before) await new Promise((r) => setTimeout(r, 5));
-    const live = await t.db.db.selectFrom('idempotency_keys').selectAll().where('key', '=', 'k-dead').executeTakeFirstOrThrow();
+    const live = await t.db.db
+      .selectFrom('idempotency_keys')
+      .selectAll()
+      .where('key', '=', 'k-dead')
+      .executeTakeFirstOrThrow();
     assert.equal(live.status, 'IN_FLIGHT');
     // Simulate the process dying: forget the owner and let the lease lapse.
-    await t.db.db.updateTable('idempotency_keys').set({ owner: 'dead', locked_until: new Date(Date.now() - 1) }).where('key', '=', 'k-dead').execute();
+    await t.db.db
+      .updateTable('idempotency_keys')
+      .set({ owner: 'dead', locked_until: new Date(Date.now() - 1) })
+      .where('key', '=', 'k-dead')
+      .execute();
     hold = undefined;
     const takeover = await post('k-dead', { amount: '9.00' });
     assert.equal(takeover.statusCode, 201);
@@ -150,8 +188,16 @@ describe('Idempotency-Key', () => {
       assert.equal(res.json().code, 'INVALID_IDEMPOTENCY_KEY');
     }
     assert.equal((await post('x'.repeat(255), { amount: '1.00' })).statusCode, 201);
-    const a = await t.app.inject({ method: 'POST', url: '/v1/test/plain', headers: { ...t.clientHeaders, 'idempotency-key': 'p' } });
-    const b = await t.app.inject({ method: 'POST', url: '/v1/test/plain', headers: { ...t.clientHeaders, 'idempotency-key': 'p' } });
+    const a = await t.app.inject({
+      method: 'POST',
+      url: '/v1/test/plain',
+      headers: { ...t.clientHeaders, 'idempotency-key': 'p' },
+    });
+    const b = await t.app.inject({
+      method: 'POST',
+      url: '/v1/test/plain',
+      headers: { ...t.clientHeaders, 'idempotency-key': 'p' },
+    });
     assert.notEqual(a.body, b.body);
     // No key: every request runs.
     const before = executions;
@@ -162,12 +208,25 @@ describe('Idempotency-Key', () => {
 
   it('forgets keys after 24 hours', async () => {
     const first = await post('k-expire', { amount: '4.00' });
-    await t.app.inject({ method: 'POST', url: '/sandbox/clock:advance', headers: t.clientHeaders, payload: { hours: 25 } });
+    await t.app.inject({
+      method: 'POST',
+      url: '/sandbox/clock:advance',
+      headers: t.clientHeaders,
+      payload: { hours: 25 },
+    });
     const later = await post('k-expire', { amount: '4.00' });
     assert.equal(later.statusCode, 201);
     assert.notEqual(later.body, first.body);
-    await t.app.inject({ method: 'POST', url: '/sandbox/clock:advance', headers: t.clientHeaders, payload: { hours: 25 } });
+    await t.app.inject({
+      method: 'POST',
+      url: '/sandbox/clock:advance',
+      headers: t.clientHeaders,
+      payload: { hours: 25 },
+    });
     assert.ok((await sweepIdempotencyKeys(t.db.db, t.ctx.clock.now())) >= 1);
-    assert.equal((await t.db.db.selectFrom('idempotency_keys').select('key').where('key', '=', 'k-expire').execute()).length, 0);
+    assert.equal(
+      (await t.db.db.selectFrom('idempotency_keys').select('key').where('key', '=', 'k-expire').execute()).length,
+      0,
+    );
   });
 });

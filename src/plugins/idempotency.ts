@@ -65,7 +65,10 @@ function requestHash(request: FastifyRequest): string {
     .digest('hex');
 }
 
-export const idempotencyPlugin = fp(async function idempotencyPlugin(app: FastifyInstance, opts: { db: Db; clock: Clock }) {
+export const idempotencyPlugin = fp(async function idempotencyPlugin(
+  app: FastifyInstance,
+  opts: { db: Db; clock: Clock },
+) {
   const { db, clock } = opts;
   app.decorateRequest('idempotency', null);
 
@@ -75,7 +78,9 @@ export const idempotencyPlugin = fp(async function idempotencyPlugin(app: Fastif
     if (raw === undefined) return;
     const key = Array.isArray(raw) ? undefined : raw;
     if (key === undefined || !KEY_RE.test(key)) {
-      throw new AppError('INVALID_IDEMPOTENCY_KEY', { data: { field: 'Idempotency-Key', rule: 'printableAscii1to255' } });
+      throw new AppError('INVALID_IDEMPOTENCY_KEY', {
+        data: { field: 'Idempotency-Key', rule: 'printableAscii1to255' },
+      });
     }
     if (!request.client) return; // routes with idempotency always authenticate a client first
     const clientId = request.client.id;
@@ -104,21 +109,35 @@ export const idempotencyPlugin = fp(async function idempotencyPlugin(app: Fastif
         request.idempotency = { clientId, key, owner, recorded: false };
         return;
       }
-      const existing = await db.selectFrom('idempotency_keys').selectAll().where('client_id', '=', clientId).where('key', '=', key).executeTakeFirst();
+      const existing = await db
+        .selectFrom('idempotency_keys')
+        .selectAll()
+        .where('client_id', '=', clientId)
+        .where('key', '=', key)
+        .executeTakeFirst();
       if (!existing) continue; // released meanwhile: try again
       if (existing.expires_at <= now) {
-        await db.deleteFrom('idempotency_keys').where('client_id', '=', clientId).where('key', '=', key).where('expires_at', '<=', now).execute();
+        await db
+          .deleteFrom('idempotency_keys')
+          .where('client_id', '=', clientId)
+          .where('key', '=', key)
+          .where('expires_at', '<=', now)
+          .execute();
         continue;
       }
       if (existing.request_hash !== hash) {
         throw new AppError('IDEMPOTENCY_KEY_REUSED', {
-          message: 'This Idempotency-Key was already used with a different request (method, path, body or user); use a new key for a new request',
+          message:
+            'This Idempotency-Key was already used with a different request (method, path, body or user); use a new key for a new request',
           data: { field: 'Idempotency-Key', rule: 'sameRequest' },
         });
       }
       if (existing.status === 'DONE') return replay(reply, existing);
       if (existing.locked_until > wall) {
-        throw new AppError('IDEMPOTENCY_KEY_IN_USE', { headers: { 'retry-after': '1' }, data: { field: 'Idempotency-Key' } });
+        throw new AppError('IDEMPOTENCY_KEY_IN_USE', {
+          headers: { 'retry-after': '1' },
+          data: { field: 'Idempotency-Key' },
+        });
       }
       // The request holding the key died (its lease ran out): take the key over, once.
       const taken = await db
@@ -130,12 +149,18 @@ export const idempotencyPlugin = fp(async function idempotencyPlugin(app: Fastif
         .where('owner', '=', existing.owner)
         .executeTakeFirst();
       if (taken.numUpdatedRows === 1n) {
-        request.log.warn({ idempotencyKeyHash: hash.slice(0, 12) }, 'took over an Idempotency-Key whose request never finished');
+        request.log.warn(
+          { idempotencyKeyHash: hash.slice(0, 12) },
+          'took over an Idempotency-Key whose request never finished',
+        );
         request.idempotency = { clientId, key, owner, recorded: false };
         return;
       }
     }
-    throw new AppError('IDEMPOTENCY_KEY_IN_USE', { headers: { 'retry-after': '1' }, data: { field: 'Idempotency-Key' } });
+    throw new AppError('IDEMPOTENCY_KEY_IN_USE', {
+      headers: { 'retry-after': '1' },
+      data: { field: 'Idempotency-Key' },
+    });
   });
 
   // Record the response before it is sent: once the client sees it, a retry must replay it.
@@ -143,7 +168,10 @@ export const idempotencyPlugin = fp(async function idempotencyPlugin(app: Fastif
     const i = request.idempotency;
     if (!i || i.recorded) return payload;
     i.recorded = true;
-    if (reply.statusCode >= 500 || (typeof payload !== 'string' && payload !== null && payload !== undefined && !Buffer.isBuffer(payload))) {
+    if (
+      reply.statusCode >= 500 ||
+      (typeof payload !== 'string' && payload !== null && payload !== undefined && !Buffer.isBuffer(payload))
+    ) {
       await release(db, i);
       return payload;
     }
@@ -151,7 +179,12 @@ export const idempotencyPlugin = fp(async function idempotencyPlugin(app: Fastif
     const contentType = reply.getHeader('content-type');
     await db
       .updateTable('idempotency_keys')
-      .set({ status: 'DONE', response_status: reply.statusCode, response_content_type: typeof contentType === 'string' ? contentType : null, response_body: body })
+      .set({
+        status: 'DONE',
+        response_status: reply.statusCode,
+        response_content_type: typeof contentType === 'string' ? contentType : null,
+        response_body: body,
+      })
       .where('client_id', '=', i.clientId)
       .where('key', '=', i.key)
       .where('owner', '=', i.owner)
@@ -165,7 +198,9 @@ export const idempotencyPlugin = fp(async function idempotencyPlugin(app: Fastif
     const i = request.idempotency;
     if (i && !i.recorded) {
       i.recorded = true;
-      await release(db, i).catch((error: unknown) => request.log.error({ err: error }, 'could not release an Idempotency-Key'));
+      await release(db, i).catch((error: unknown) =>
+        request.log.error({ err: error }, 'could not release an Idempotency-Key'),
+      );
     }
   };
   app.addHook('onRequestAbort', releaseUnrecorded);
@@ -173,10 +208,19 @@ export const idempotencyPlugin = fp(async function idempotencyPlugin(app: Fastif
 });
 
 async function release(db: Db, i: { clientId: string; key: string; owner: string }): Promise<void> {
-  await db.deleteFrom('idempotency_keys').where('client_id', '=', i.clientId).where('key', '=', i.key).where('owner', '=', i.owner).where('status', '=', 'IN_FLIGHT').execute();
+  await db
+    .deleteFrom('idempotency_keys')
+    .where('client_id', '=', i.clientId)
+    .where('key', '=', i.key)
+    .where('owner', '=', i.owner)
+    .where('status', '=', 'IN_FLIGHT')
+    .execute();
 }
 
-function replay(reply: FastifyReply, row: { response_status: number | null; response_content_type: string | null; response_body: string | null }): FastifyReply {
+function replay(
+  reply: FastifyReply,
+  row: { response_status: number | null; response_content_type: string | null; response_body: string | null },
+): FastifyReply {
   reply.code(row.response_status ?? 200).header('idempotent-replayed', 'true');
   if (row.response_content_type) reply.header('content-type', row.response_content_type);
   // Already serialized: send the stored bytes as they were.
@@ -187,7 +231,9 @@ function replay(reply: FastifyReply, row: { response_status: number | null; resp
 export async function sweepIdempotencyKeys(db: Db, now: Date, limit = 5000): Promise<number> {
   const result = await db
     .deleteFrom('idempotency_keys')
-    .where(({ eb, selectFrom }) => eb('key', 'in', selectFrom('idempotency_keys').select('key').where('expires_at', '<=', now).limit(limit)))
+    .where(({ eb, selectFrom }) =>
+      eb('key', 'in', selectFrom('idempotency_keys').select('key').where('expires_at', '<=', now).limit(limit)),
+    )
     .where('expires_at', '<=', now)
     .executeTakeFirst();
   return Number(result.numDeletedRows);

@@ -29,10 +29,14 @@ export const metricsPlugin = fp(async function metricsPlugin(app: FastifyInstanc
     duration.observe(labels, reply.elapsedTime / 1000);
   });
 
-  app.get('/metrics', { config: { auth: 'public', tag: 'Operations' }, schema: { hide: true } }, async (_request, reply) => {
-    reply.type(registry.contentType);
-    return registry.metrics();
-  });
+  app.get(
+    '/metrics',
+    { config: { auth: 'public', tag: 'Operations' }, schema: { hide: true } },
+    async (_request, reply) => {
+      reply.type(registry.contentType);
+      return registry.metrics();
+    },
+  );
 });
 
 declare module 'fastify' {

@@ -21,8 +21,10 @@ describe('OpenAPI document', () => {
   });
 
   it('lists every /v1 route with its security, error responses and the Error schema', () => {
-    const ops = Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, methods]) => // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON
-      Object.entries(methods).map(([method, op]) => ({ path, method, op })),
+    const ops = Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(
+      (
+        [path, methods], // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON
+      ) => Object.entries(methods).map(([method, op]) => ({ path, method, op })),
     );
     assert.ok(ops.length >= 3);
     for (const { path, method, op } of ops) {
@@ -31,7 +33,12 @@ describe('OpenAPI document', () => {
       assert.ok(op.responses['500'], `${method} ${path} documents 500`);
       assert.ok(Array.isArray(op.security) && op.security.length > 0, `${method} ${path} declares security`);
     }
-    assert.deepEqual(Object.keys(doc.components.schemas.Error.properties).sort(), ['code', 'createTime', 'data', 'message']);
+    assert.deepEqual(Object.keys(doc.components.schemas.Error.properties).sort(), [
+      'code',
+      'createTime',
+      'data',
+      'message',
+    ]);
     assert.ok(doc.components.securitySchemes.clientSecret);
     assert.match(doc.info.description, /RATE_LIMITED/);
   });

@@ -60,11 +60,13 @@ export const openapiPlugin = fp(async function openapiPlugin(app: FastifyInstanc
     const auth = route.config?.auth;
     if (auth === undefined) throw new Error(`route ${String(route.method)} ${route.url} must declare config.auth`);
     const user: UserAuth = route.config?.user ?? 'none';
-    const schema = (route.schema ??= {}) as Record<string, unknown>;
+    route.schema ??= {};
+    const schema = route.schema as Record<string, unknown>;
     schema.tags ??= [route.config?.tag ?? tagFor(route.url)];
     const security = securityFor(auth, user);
     if (security.length > 0) schema.security = security;
-    const response = (schema.response ??= {}) as Record<string, unknown>;
+    schema.response ??= {};
+    const response = schema.response as Record<string, unknown>;
     for (const status of errorStatuses(route, auth, user)) {
       response[status] ??= { ...ErrorRef, description: ERROR_DESCRIPTIONS[status] };
     }
@@ -83,16 +85,34 @@ export const openapiPlugin = fp(async function openapiPlugin(app: FastifyInstanc
           `This server runs in **${opts.config.mode}** mode.`,
           '',
           'Every error body is `{ createTime, message, code, data }`. Codes are the Ratio error codes plus these onramp',
-          `extensions: ${[...CATALOGUE.values()].filter((e) => e.extension).map((e) => `\`${e.code}\` (${e.status})`).join(', ')}.`,
+          `extensions: ${[...CATALOGUE.values()]
+            .filter((e) => e.extension)
+            .map((e) => `\`${e.code}\` (${e.status})`)
+            .join(', ')}.`,
         ].join('\n'),
       },
       servers: [{ url: opts.config.http.publicUrl }],
       components: {
         securitySchemes: {
           clientId: { type: 'apiKey', in: 'header', name: 'ratio-client-id', description: 'Your client id' },
-          clientSecret: { type: 'apiKey', in: 'header', name: 'ratio-client-secret', description: 'Your client secret (server-to-server only)' },
-          clientSession: { type: 'apiKey', in: 'header', name: 'ratio-client-session-id', description: 'A client session id from POST /v1/client/sessions, for embedded front ends' },
-          userSession: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The sessionJwt from an auth endpoint' },
+          clientSecret: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'ratio-client-secret',
+            description: 'Your client secret (server-to-server only)',
+          },
+          clientSession: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'ratio-client-session-id',
+            description: 'A client session id from POST /v1/client/sessions, for embedded front ends',
+          },
+          userSession: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT',
+            description: 'The sessionJwt from an auth endpoint',
+          },
         },
       },
     },
@@ -103,7 +123,11 @@ export const openapiPlugin = fp(async function openapiPlugin(app: FastifyInstanc
     },
   });
 
-  app.get('/v1/api-docs', { config: { auth: 'public', tag: 'Documentation' }, schema: { summary: 'This OpenAPI 3.1 document', hide: true } }, async () => app.swagger());
+  app.get(
+    '/v1/api-docs',
+    { config: { auth: 'public', tag: 'Documentation' }, schema: { summary: 'This OpenAPI 3.1 document', hide: true } },
+    async () => app.swagger(),
+  );
 
   await app.register(scalar, {
     routePrefix: '/docs',

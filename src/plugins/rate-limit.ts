@@ -59,7 +59,10 @@ function apply(reply: FastifyReply, limiter: FixedWindowLimiter, key: string): v
   }
 }
 
-export const rateLimitPlugin = fp(async function rateLimitPlugin(app: FastifyInstance, opts: { config: Config['rateLimit'] }) {
+export const rateLimitPlugin = fp(async function rateLimitPlugin(
+  app: FastifyInstance,
+  opts: { config: Config['rateLimit'] },
+) {
   if (!opts.config.enabled) return;
   const perIp = new FixedWindowLimiter(opts.config.perIpPerMinute);
   const perClient = new FixedWindowLimiter(opts.config.perClientPerMinute);

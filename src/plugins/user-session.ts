@@ -14,11 +14,15 @@ function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (header === undefined || header === '') return undefined;
   const match = /^Bearer +([A-Za-z0-9_.~+/=-]+) *$/i.exec(header);
-  if (!match) throw new AppError('INVALID_AUTHORIZATION', { message: 'The Authorization header must be "Bearer <sessionJwt>"' });
+  if (!match)
+    throw new AppError('INVALID_AUTHORIZATION', { message: 'The Authorization header must be "Bearer <sessionJwt>"' });
   return match[1];
 }
 
-export const userSessionPlugin = fp(async function userSessionPlugin(app: FastifyInstance, opts: { sessions: UserSessions }) {
+export const userSessionPlugin = fp(async function userSessionPlugin(
+  app: FastifyInstance,
+  opts: { sessions: UserSessions },
+) {
   app.decorateRequest('session', null);
   app.addHook('onRequest', async (request, reply) => {
     const level = request.routeOptions.config?.user;

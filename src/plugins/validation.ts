@@ -102,14 +102,20 @@ function describeRule(e: ErrorObject): string {
 export function validationError(errors: ErrorObject[], part: string): AppError {
   const e = errors[0]!;
   const where = PART_NAMES[part] ?? part;
-  const path = e.instancePath.split('/').filter(Boolean).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const path = e.instancePath
+    .split('/')
+    .filter(Boolean)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   const fallback: ErrorCode = 'INVALID_BODY';
   const params = e.params as Record<string, unknown>;
 
   if (e.keyword === 'required') {
     const field = [...path, String(params.missingProperty)].join('.');
     const code = fieldCode('MISSING', String(params.missingProperty), fallback);
-    return new AppError(code, { message: `\`${field}\` is required in the ${where}`, data: { field, rule: 'required' } });
+    return new AppError(code, {
+      message: `\`${field}\` is required in the ${where}`,
+      data: { field, rule: 'required' },
+    });
   }
   if (e.keyword === 'additionalProperties') {
     const field = [...path, String(params.additionalProperty)].join('.');

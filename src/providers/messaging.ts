@@ -39,7 +39,9 @@ export function createMessaging(config: MessagingConfig, inbox: SandboxInbox, ot
           accountSid: config.sms.twilio.accountSid!,
           authToken: config.sms.twilio.authToken!,
           ...(config.sms.twilio.from ? { from: config.sms.twilio.from } : {}),
-          ...(config.sms.twilio.messagingServiceSid ? { messagingServiceSid: config.sms.twilio.messagingServiceSid } : {}),
+          ...(config.sms.twilio.messagingServiceSid
+            ? { messagingServiceSid: config.sms.twilio.messagingServiceSid }
+            : {}),
           baseUrl: config.sms.twilio.baseUrl,
           timeoutMs: config.sms.timeoutMs,
           validityPeriodSeconds: otpTtlSeconds,
@@ -47,7 +49,11 @@ export function createMessaging(config: MessagingConfig, inbox: SandboxInbox, ot
       : new SandboxSmsProvider(inbox);
   const email: EmailProvider =
     config.email.provider === 'smtp'
-      ? new SmtpEmailProvider({ url: config.email.smtpUrl!, from: config.email.from, timeoutMs: config.email.timeoutMs })
+      ? new SmtpEmailProvider({
+          url: config.email.smtpUrl!,
+          from: config.email.from,
+          timeoutMs: config.email.timeoutMs,
+        })
       : new SandboxEmailProvider(inbox);
   return new Messaging(sms, email, config.brandName);
 }

@@ -38,7 +38,11 @@ describe('ACH debits on the sandbox provider and the sandbox clock', () => {
         reference: update.id,
         at: update.at,
         lines: [
-          { account: update.status === 'SETTLED' ? 'platform:ach_clearing' : 'platform:ach_returns', currency: 'USD', amountMinor: update.amountCents },
+          {
+            account: update.status === 'SETTLED' ? 'platform:ach_clearing' : 'platform:ach_returns',
+            currency: 'USD',
+            amountMinor: update.amountCents,
+          },
           { account: receivable, currency: 'USD', amountMinor: -update.amountCents },
         ],
       });
@@ -46,7 +50,8 @@ describe('ACH debits on the sandbox provider and the sandbox clock', () => {
   });
   after(() => t.close());
 
-  const advance = (body: Record<string, unknown>) => t.app.inject({ method: 'POST', url: '/sandbox/clock:advance', headers: t.clientHeaders, payload: body });
+  const advance = (body: Record<string, unknown>) =>
+    t.app.inject({ method: 'POST', url: '/sandbox/clock:advance', headers: t.clientHeaders, payload: body });
 
   it('runs ctx.clock on a persisted sandbox clock', async () => {
     assert.ok(t.ctx.clock instanceof SandboxClock);
@@ -73,14 +78,21 @@ describe('ACH debits on the sandbox provider and the sandbox clock', () => {
     assert.equal(row?.status, 'PENDING');
     assert.equal(row?.next_check_at.toISOString(), '2026-03-05T14:00:00.000Z'); // 09:00 in New York
     // The sandbox network never sees the full account number.
-    const sandboxRow = await t.db.db.selectFrom('sandbox_ach_transfers').selectAll().where('id', '=', settling.id).executeTakeFirstOrThrow();
+    const sandboxRow = await t.db.db
+      .selectFrom('sandbox_ach_transfers')
+      .selectAll()
+      .where('id', '=', settling.id)
+      .executeTakeFirstOrThrow();
     assert.equal(sandboxRow.account_mask, '0000');
   });
 
   it('rejects $123.45 at origination (risk), records no debit, and answers the same on retry', async () => {
     const risky = debit(12_345n, 'INSTANT');
     for (let i = 0; i < 2; i++) {
-      await assert.rejects(t.ctx.ach.originateDebit(risky), (e: unknown) => e instanceof AchDebitRejectedError && e.reason === 'RISK');
+      await assert.rejects(
+        t.ctx.ach.originateDebit(risky),
+        (e: unknown) => e instanceof AchDebitRejectedError && e.reason === 'RISK',
+      );
     }
     assert.equal(await t.ctx.ach.get(risky.id), undefined);
   });
@@ -103,7 +115,10 @@ describe('ACH debits on the sandbox provider and the sandbox clock', () => {
     assert.equal(byId.get(settling.id)?.status, 'SETTLED');
     assert.equal(byId.get(fifty.id)?.status, 'SETTLED', 'exactly $50 is not "greater than $50"');
     for (const d of [returning, returningStandard]) {
-      assert.deepEqual([byId.get(d.id)?.status, byId.get(d.id)?.returnCode, byId.get(d.id)?.returnReason], ['RETURNED', 'R01', 'Insufficient funds']);
+      assert.deepEqual(
+        [byId.get(d.id)?.status, byId.get(d.id)?.returnCode, byId.get(d.id)?.returnReason],
+        ['RETURNED', 'R01', 'Insufficient funds'],
+      );
     }
     assert.equal(byId.get(settling.id)?.at.toISOString(), '2026-03-05T14:00:00.000Z');
     assert.equal((await t.ctx.ach.get(returning.id))?.status, 'RETURNED');
@@ -165,7 +180,11 @@ describe('ACH debits on the sandbox provider and the sandbox clock', () => {
   });
 
   it('sends the settlement job when the clock moves', async () => {
-    const queued = await t.db.db.selectFrom('pgboss.job' as never).select(['name' as never]).where('name' as never, '=', 'ach-settlement' as never).execute();
+    const queued = await t.db.db
+      .selectFrom('pgboss.job' as never)
+      .select(['name' as never])
+      .where('name' as never, '=', 'ach-settlement' as never)
+      .execute();
     assert.ok(queued.length > 0);
   });
 });
@@ -178,7 +197,10 @@ describe('ACH without a provider', () => {
   after(() => t.close());
 
   it('answers NOT_IMPLEMENTED instead of pretending to debit', async () => {
-    await assert.rejects(t.ctx.ach.originateDebit(debit(1000n)), (e: unknown) => (e as { code?: string }).code === 'NOT_IMPLEMENTED');
+    await assert.rejects(
+      t.ctx.ach.originateDebit(debit(1000n)),
+      (e: unknown) => (e as { code?: string }).code === 'NOT_IMPLEMENTED',
+    );
     assert.deepEqual(await t.ctx.ach.settleDue(), { settled: 0, returned: 0, stillPending: 0 });
   });
 });
@@ -196,7 +218,8 @@ describe('the settlement poller', () => {
     await t.ctx.ach.originateDebit(d);
     base.set('2026-03-05T14:00:01Z');
     const deadline = Date.now() + 30_000;
-    while ((await t.ctx.ach.get(d.id))?.status === 'PENDING' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    while ((await t.ctx.ach.get(d.id))?.status === 'PENDING' && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
     assert.equal((await t.ctx.ach.get(d.id))?.status, 'SETTLED');
   });
 });

@@ -11,7 +11,13 @@ import { AppError } from '../../errors/app-error.ts';
 import type { Jobs } from '../../jobs/index.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { SandboxAchProvider } from '../../providers/ach/sandbox.ts';
-import { RETURN_CODES, type AchDebitRequest, type AchProvider, type AchProviderStatus, type AchRejectReason, type AchSpeed } from '../../providers/ach/types.ts';
+import {
+  RETURN_CODES,
+  type AchDebitRequest,
+  type AchProvider,
+  type AchProviderStatus,
+  type AchRejectReason,
+} from '../../providers/ach/types.ts';
 import type { Row } from '../../db/schema.ts';
 
 export type { AchDebitRequest, AchSpeed } from '../../providers/ach/types.ts';
@@ -85,10 +91,16 @@ export class AchService {
     if (request.amountCents <= 0n) throw new Error('ACH debit amount must be positive');
     const known = await this.get(request.id);
     if (known) {
-      if (known.amount_cents !== request.amountCents || known.speed !== request.speed) throw new Error(`ACH debit ${request.id} was originated with other terms`);
+      if (known.amount_cents !== request.amountCents || known.speed !== request.speed)
+        throw new Error(`ACH debit ${request.id} was originated with other terms`);
       return { providerRef: known.provider_ref, expectedSettlementDate: known.expected_settlement_date };
     }
-    if (!this.provider) throw new AppError('NOT_IMPLEMENTED', { message: 'No ACH provider is configured on this server (ONRAMP_ACH_PROVIDER=none): purchases by ACH are not available', data: { reason: 'ACH_PROVIDER_NONE' } });
+    if (!this.provider)
+      throw new AppError('NOT_IMPLEMENTED', {
+        message:
+          'No ACH provider is configured on this server (ONRAMP_ACH_PROVIDER=none): purchases by ACH are not available',
+        data: { reason: 'ACH_PROVIDER_NONE' },
+      });
     const result = await this.provider.originate(request);
     if (result.status === 'REJECTED') throw new AchDebitRejectedError(result.reason, result.message);
     const now = this.clock.now();
@@ -153,7 +165,10 @@ export class AchService {
       return 'PENDING';
     }
     if (status.status === 'PENDING') {
-      const later = status.checkAt && status.checkAt > now ? status.checkAt : new Date(now.getTime() + this.config.pollSeconds * 1000);
+      const later =
+        status.checkAt && status.checkAt > now
+          ? status.checkAt
+          : new Date(now.getTime() + this.config.pollSeconds * 1000);
       await this.recheckAt(debit.id, later);
       return 'PENDING';
     }
@@ -163,13 +178,20 @@ export class AchService {
       amountCents: debit.amount_cents,
       providerRef: debit.provider_ref,
       at: status.at,
-      ...(status.status === 'RETURNED' ? { returnCode: status.returnCode, returnReason: RETURN_CODES[status.returnCode] ?? 'Returned' } : {}),
+      ...(status.status === 'RETURNED'
+        ? { returnCode: status.returnCode, returnReason: RETURN_CODES[status.returnCode] ?? 'Returned' }
+        : {}),
     };
     try {
       const applied = await this.db.transaction().execute(async (trx) => {
         const moved = await trx
           .updateTable('ach_debits')
-          .set({ status: update.status, return_code: update.returnCode ?? null, resolved_at: update.at, updated_at: now })
+          .set({
+            status: update.status,
+            return_code: update.returnCode ?? null,
+            resolved_at: update.at,
+            updated_at: now,
+          })
           .where('id', '=', debit.id)
           .where('status', '=', 'PENDING')
           .executeTakeFirst();
@@ -179,14 +201,22 @@ export class AchService {
       });
       return applied ? update.status : 'SKIPPED';
     } catch (error) {
-      this.log.error({ err: error, achDebitId: debit.id, status: update.status }, 'ACH update subscriber failed; the outcome is rolled back and retried later');
+      this.log.error(
+        { err: error, achDebitId: debit.id, status: update.status },
+        'ACH update subscriber failed; the outcome is rolled back and retried later',
+      );
       await this.recheckAt(debit.id, new Date(now.getTime() + HANDLER_RETRY_MS));
       return 'PENDING';
     }
   }
 
   private async recheckAt(id: string, at: Date): Promise<void> {
-    await this.db.updateTable('ach_debits').set({ next_check_at: at }).where('id', '=', id).where('status', '=', 'PENDING').execute();
+    await this.db
+      .updateTable('ach_debits')
+      .set({ next_check_at: at })
+      .where('id', '=', id)
+      .where('status', '=', 'PENDING')
+      .execute();
   }
 
   /** Queues a settlement run now (the sandbox clock does after moving time). */
@@ -196,7 +226,10 @@ export class AchService {
 }
 
 export function createAch(deps: { db: Db; clock: Clock; config: AchConfig; log: Logger }): AchService {
-  const provider = deps.config.provider === 'sandbox' ? new SandboxAchProvider(deps.db, deps.clock, deps.config.settlementBusinessDays) : undefined;
+  const provider =
+    deps.config.provider === 'sandbox'
+      ? new SandboxAchProvider(deps.db, deps.clock, deps.config.settlementBusinessDays)
+      : undefined;
   return new AchService(deps.db, deps.clock, provider, deps.config, deps.log);
 }
 

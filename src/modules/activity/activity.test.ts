@@ -37,12 +37,25 @@ function activityRow(userId: string, overrides: Partial<NewRow<'activity_items'>
     fiat_direction: 'CREDIT',
     funding_method: 'ACH_ORIGINATED_INSTANT',
     bank_id: bankId,
-    bank_account: JSON.stringify({ id: bankId, name: 'Plaid Checking', mask: '0000', linkStatus: 'ACTIVE', verificationStatus: 'APPROVED' }),
+    bank_account: JSON.stringify({
+      id: bankId,
+      name: 'Plaid Checking',
+      mask: '0000',
+      linkStatus: 'ACTIVE',
+      verificationStatus: 'APPROVED',
+    }),
     crypto_status: 'PENDING',
     crypto_currency: 'ETH',
     crypto_direction: 'DEBIT',
     wallet_id: walletA,
-    wallet: JSON.stringify({ id: walletA, createTime: createdAt, updateTime: createdAt, address: '0x000000000000000000000000000000000000dEaD', type: 'EVM', name: 'Main' }),
+    wallet: JSON.stringify({
+      id: walletA,
+      createTime: createdAt,
+      updateTime: createdAt,
+      address: '0x000000000000000000000000000000000000dEaD',
+      type: 'EVM',
+      name: 'Main',
+    }),
     crypto_amount_minor: '49561820560000000',
     crypto_amount_estimated: false,
     price_cents: 191_054n,
@@ -53,7 +66,11 @@ function activityRow(userId: string, overrides: Partial<NewRow<'activity_items'>
 }
 
 function list(query: string, token = jwt, userId = user.id) {
-  return t.app.inject({ method: 'GET', url: `/v1/users/${userId}/activity${query}`, headers: withJwt(t.clientHeaders, token) });
+  return t.app.inject({
+    method: 'GET',
+    url: `/v1/users/${userId}/activity${query}`,
+    headers: withJwt(t.clientHeaders, token),
+  });
 }
 
 before(async () => {
@@ -65,9 +82,17 @@ after(async () => t?.close());
 
 describe('GET /v1/users/{userId}/activity/{activityId}', () => {
   test('returns the ActivityItem with both legs, amounts as decimal strings', async () => {
-    const row = activityRow(user.id, { transaction_hash: '0xabc', crypto_status: 'COMPLETED', metadata: JSON.stringify({ achType: 'INSTANT', network: 'ETHEREUM' }) });
+    const row = activityRow(user.id, {
+      transaction_hash: '0xabc',
+      crypto_status: 'COMPLETED',
+      metadata: JSON.stringify({ achType: 'INSTANT', network: 'ETHEREUM' }),
+    });
     await t.db.db.insertInto('activity_items').values(row).execute();
-    const res = await t.app.inject({ method: 'GET', url: `/v1/users/${user.id}/activity/${row.id}`, headers: withJwt(t.clientHeaders, jwt) });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/v1/users/${user.id}/activity/${row.id}`,
+      headers: withJwt(t.clientHeaders, jwt),
+    });
     assert.equal(res.statusCode, 200, res.body);
     assert.deepEqual(res.json(), {
       id: row.id,
@@ -79,12 +104,25 @@ describe('GET /v1/users/{userId}/activity/{activityId}', () => {
         amount: '100.00',
         direction: 'CREDIT',
         fundingMethod: 'ACH_ORIGINATED_INSTANT',
-        bankAccount: { id: bankId, name: 'Plaid Checking', mask: '0000', linkStatus: 'ACTIVE', verificationStatus: 'APPROVED' },
+        bankAccount: {
+          id: bankId,
+          name: 'Plaid Checking',
+          mask: '0000',
+          linkStatus: 'ACTIVE',
+          verificationStatus: 'APPROVED',
+        },
       },
       crypto: {
         status: 'COMPLETED',
         currency: 'ETH',
-        wallet: { id: walletA, createTime: '2026-11-01T12:00:00.000Z', updateTime: '2026-11-01T12:00:00.000Z', address: '0x000000000000000000000000000000000000dEaD', type: 'EVM', name: 'Main' },
+        wallet: {
+          id: walletA,
+          createTime: '2026-11-01T12:00:00.000Z',
+          updateTime: '2026-11-01T12:00:00.000Z',
+          address: '0x000000000000000000000000000000000000dEaD',
+          type: 'EVM',
+          name: 'Main',
+        },
         direction: 'DEBIT',
         amount: '0.04956182056',
         price: '1910.54',
@@ -96,20 +134,32 @@ describe('GET /v1/users/{userId}/activity/{activityId}', () => {
     await t.db.db.deleteFrom('activity_items').execute();
   });
 
-  test('an unknown id, or another user\'s item, is 404 NOT_FOUND_ACTIVITY; a malformed id is INVALID_ACTIVITY_ID', async () => {
+  test("an unknown id, or another user's item, is 404 NOT_FOUND_ACTIVITY; a malformed id is INVALID_ACTIVITY_ID", async () => {
     const other = await insertUser(t);
     const row = activityRow(other.id);
     await t.db.db.insertInto('activity_items').values(row).execute();
     for (const id of [randomUUID(), row.id]) {
-      const res = await t.app.inject({ method: 'GET', url: `/v1/users/${user.id}/activity/${id}`, headers: withJwt(t.clientHeaders, jwt) });
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/v1/users/${user.id}/activity/${id}`,
+        headers: withJwt(t.clientHeaders, jwt),
+      });
       assert.equal(res.statusCode, 404, res.body);
       assert.equal(res.json().code, 'NOT_FOUND_ACTIVITY');
     }
-    const bad = await t.app.inject({ method: 'GET', url: `/v1/users/${user.id}/activity/nope`, headers: withJwt(t.clientHeaders, jwt) });
+    const bad = await t.app.inject({
+      method: 'GET',
+      url: `/v1/users/${user.id}/activity/nope`,
+      headers: withJwt(t.clientHeaders, jwt),
+    });
     assert.equal(bad.statusCode, 400);
     assert.equal(bad.json().code, 'INVALID_ACTIVITY_ID');
     // Another user's path: the session sees no such user.
-    const theirs = await t.app.inject({ method: 'GET', url: `/v1/users/${other.id}/activity/${row.id}`, headers: withJwt(t.clientHeaders, jwt) });
+    const theirs = await t.app.inject({
+      method: 'GET',
+      url: `/v1/users/${other.id}/activity/${row.id}`,
+      headers: withJwt(t.clientHeaders, jwt),
+    });
     assert.equal(theirs.statusCode, 404);
     assert.equal(theirs.json().code, 'NOT_FOUND_USER');
     await t.db.db.deleteFrom('activity_items').execute();
@@ -120,7 +170,12 @@ describe('GET /v1/users/{userId}/activity/{activityId}', () => {
     const flaggedJwt = await signIn(flagged);
     const row = activityRow(flagged.id);
     await t.db.db.insertInto('activity_items').values(row).execute();
-    const read = () => t.app.inject({ method: 'GET', url: `/v1/users/${flagged.id}/activity/${row.id}`, headers: withJwt(t.clientHeaders, flaggedJwt) });
+    const read = () =>
+      t.app.inject({
+        method: 'GET',
+        url: `/v1/users/${flagged.id}/activity/${row.id}`,
+        headers: withJwt(t.clientHeaders, flaggedJwt),
+      });
     await setFlag(t.db.db, { userId: flagged.id, code: 'F1001', reason: 'test', actor: 'OPERATOR:test' });
     assert.equal((await read()).statusCode, 200);
     await setFlag(t.db.db, { userId: flagged.id, code: 'F0000', reason: 'test', actor: 'OPERATOR:test' });
@@ -165,7 +220,13 @@ describe('GET /v1/users/{userId}/activity', () => {
   });
 
   const newestFirst = () =>
-    [...rows].sort((a, b) => (b.created_at as Date).getTime() - (a.created_at as Date).getTime() || (b.id < a.id ? -1 : b.id > a.id ? 1 : 0)).map((r) => r.id);
+    [...rows]
+      .sort(
+        (a, b) =>
+          (b.created_at as Date).getTime() - (a.created_at as Date).getTime() ||
+          (b.id < a.id ? -1 : b.id > a.id ? 1 : 0),
+      )
+      .map((r) => r.id);
 
   async function pages(firstQuery: string, next: (token: string) => string = (tok) => `?pageToken=${tok}`) {
     const ids: string[] = [];
@@ -197,7 +258,8 @@ describe('GET /v1/users/{userId}/activity', () => {
   });
 
   test('filters by wallet, currency, statuses and creation time; later pages keep the filters', async () => {
-    const expect = (pred: (r: NewRow<'activity_items'>) => boolean) => newestFirst().filter((id) => pred(rows.find((r) => r.id === id)!));
+    const expect = (pred: (r: NewRow<'activity_items'>) => boolean) =>
+      newestFirst().filter((id) => pred(rows.find((r) => r.id === id)!));
     const from = '2026-11-01T00:03:00Z';
     const to = '2026-11-01T00:10:00.000Z';
     const cases: Array<[string, string[]]> = [
@@ -206,8 +268,14 @@ describe('GET /v1/users/{userId}/activity', () => {
       ['?cryptoStatus=FAILED&cryptoStatus=PENDING', expect((r) => r.crypto_status !== 'COMPLETED')],
       ['?cryptoStatus=FAILED,PENDING', expect((r) => r.crypto_status !== 'COMPLETED')],
       ['?fiatStatus=COMPLETED', expect((r) => r.fiat_status === 'COMPLETED')],
-      [`?fromCreateTime=${from}&toCreateTime=${to}`, expect((r) => (r.created_at as Date) >= new Date(from) && (r.created_at as Date) <= new Date(to))],
-      [`?walletId=${walletA}&cryptoCurrency=ETH&fiatStatus=PENDING`, expect((r) => r.wallet_id === walletA && r.crypto_currency === 'ETH' && r.fiat_status === 'PENDING')],
+      [
+        `?fromCreateTime=${from}&toCreateTime=${to}`,
+        expect((r) => (r.created_at as Date) >= new Date(from) && (r.created_at as Date) <= new Date(to)),
+      ],
+      [
+        `?walletId=${walletA}&cryptoCurrency=ETH&fiatStatus=PENDING`,
+        expect((r) => r.wallet_id === walletA && r.crypto_currency === 'ETH' && r.fiat_status === 'PENDING'),
+      ],
     ];
     for (const [query, expected] of cases) {
       assert.ok(expected.length > 4, query);
@@ -229,12 +297,19 @@ describe('GET /v1/users/{userId}/activity', () => {
     assert.equal(added.json().code, 'UNSUPPORTED_QUERY_PARAMETERS');
   });
 
-  test('a pageToken that is not this user\'s nextPageToken is INVALID_PAGE_TOKEN', async () => {
+  test("a pageToken that is not this user's nextPageToken is INVALID_PAGE_TOKEN", async () => {
     const other = await insertUser(t);
     const otherJwt = await signIn(other);
     const mine = (await list('?pageSize=1')).json().nextPageToken as string;
-    const forged = Buffer.from(JSON.stringify({ v: 1, u: user.id, f: {}, c: { createdAt: "x'; drop table users; --", id: randomUUID() } })).toString('base64url');
-    for (const [token, who] of [['!!!', user], ['e30', user], [forged, user], [mine, other]] as const) {
+    const forged = Buffer.from(
+      JSON.stringify({ v: 1, u: user.id, f: {}, c: { createdAt: "x'; drop table users; --", id: randomUUID() } }),
+    ).toString('base64url');
+    for (const [token, who] of [
+      ['!!!', user],
+      ['e30', user],
+      [forged, user],
+      [mine, other],
+    ] as const) {
       const res = await list(`?pageToken=${encodeURIComponent(token)}`, who === user ? jwt : otherJwt, who.id);
       assert.equal(res.statusCode, 400, `${token}: ${res.body}`);
       assert.equal(res.json().code, 'INVALID_PAGE_TOKEN');

@@ -5,7 +5,13 @@
 // they are the first page's (UNSUPPORTED_QUERY_PARAMETERS otherwise), so a page never mixes two queries.
 import type { Executor } from '../../db/index.ts';
 import { AppError } from '../../errors/app-error.ts';
-import { listActivity, toActivityItem, type ActivityCursor, type ActivityFilters, type ActivityItem } from './repository.ts';
+import {
+  listActivity,
+  toActivityItem,
+  type ActivityCursor,
+  type ActivityFilters,
+  type ActivityItem,
+} from './repository.ts';
 import { DEFAULT_PAGE_SIZE } from './schemas.ts';
 import { ACTIVITY_STATUSES, CRYPTO_CURRENCIES, type ActivityStatus, type CryptoCurrency } from './tables.ts';
 
@@ -74,7 +80,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function invalidToken(): AppError {
   return new AppError('INVALID_PAGE_TOKEN', {
-    message: '`pageToken` must be the nextPageToken of an earlier page of this user\'s activity',
+    message: "`pageToken` must be the nextPageToken of an earlier page of this user's activity",
     data: { field: 'pageToken', rule: 'nextPageToken' },
   });
 }
@@ -100,13 +106,22 @@ function decodeToken(text: string, userId: string): PageToken {
     f !== null &&
     (f.cryptoCurrency === undefined || (CRYPTO_CURRENCIES as readonly string[]).includes(f.cryptoCurrency)) &&
     (f.walletId === undefined || UUID.test(f.walletId)) &&
-    [f.fromCreateTime, f.toCreateTime].every((t) => t === undefined || (typeof t === 'string' && !Number.isNaN(Date.parse(t)))) &&
-    [f.cryptoStatus, f.fiatStatus].every((s) => s === undefined || (Array.isArray(s) && s.every((v) => (ACTIVITY_STATUSES as readonly string[]).includes(v))));
+    [f.fromCreateTime, f.toCreateTime].every(
+      (t) => t === undefined || (typeof t === 'string' && !Number.isNaN(Date.parse(t))),
+    ) &&
+    [f.cryptoStatus, f.fiatStatus].every(
+      (s) =>
+        s === undefined || (Array.isArray(s) && s.every((v) => (ACTIVITY_STATUSES as readonly string[]).includes(v))),
+    );
   if (!ok) throw invalidToken();
   return token;
 }
 
-export async function listUserActivity(db: Executor, userId: string, input: ListActivityInput): Promise<ListActivityOutput> {
+export async function listUserActivity(
+  db: Executor,
+  userId: string,
+  input: ListActivityInput,
+): Promise<ListActivityOutput> {
   const pageSize = input.pageSize ?? DEFAULT_PAGE_SIZE;
   let filters = filtersOf(input);
   let after: ActivityCursor | undefined;
@@ -115,7 +130,8 @@ export async function listUserActivity(db: Executor, userId: string, input: List
     const sent = Object.keys(filters).length > 0;
     if (sent && canonical(filters) !== canonical(token.f)) {
       throw new AppError('UNSUPPORTED_QUERY_PARAMETERS', {
-        message: 'Filters cannot change while paging: send only `pageToken` (and `pageSize`), or the same filters as the first page',
+        message:
+          'Filters cannot change while paging: send only `pageToken` (and `pageSize`), or the same filters as the first page',
         data: { field: 'pageToken', rule: 'sameFilters' },
       });
     }
@@ -127,7 +143,12 @@ export async function listUserActivity(db: Executor, userId: string, input: List
   const output: ListActivityOutput = { items: page.map(toActivityItem) };
   if (rows.length > pageSize) {
     const last = page[page.length - 1]!;
-    output.nextPageToken = encodeToken({ v: 1, u: userId, f: filters, c: { createdAt: last.created_at_text, id: last.id } });
+    output.nextPageToken = encodeToken({
+      v: 1,
+      u: userId,
+      f: filters,
+      c: { createdAt: last.created_at_text, id: last.id },
+    });
   }
   return output;
 }

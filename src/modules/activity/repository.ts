@@ -94,7 +94,12 @@ export function toActivityItem(row: ActivityRow): ActivityItem {
 }
 
 export async function findActivity(db: Executor, userId: string, activityId: string): Promise<ActivityRow | undefined> {
-  return db.selectFrom('activity_items').selectAll().where('user_id', '=', userId).where('id', '=', activityId).executeTakeFirst();
+  return db
+    .selectFrom('activity_items')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('id', '=', activityId)
+    .executeTakeFirst();
 }
 
 export interface ActivityFilters {
@@ -136,5 +141,9 @@ export async function listActivity(
   if (filters.cryptoStatus?.length) q = q.where('crypto_status', 'in', filters.cryptoStatus);
   if (filters.fiatStatus?.length) q = q.where('fiat_status', 'in', filters.fiatStatus);
   if (after) q = q.where(sql<boolean>`(created_at, id) < (${after.createdAt}::timestamptz, ${after.id}::uuid)`);
-  return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+  return q
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit + 1)
+    .execute();
 }

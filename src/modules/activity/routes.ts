@@ -17,9 +17,9 @@ export function registerActivityRoutes(app: App, ctx: AppContext): void {
     schema: {
       summary: 'List activity',
       description:
-        'The user\'s transaction activity, newest first, whichever client initiated it. Filters: `fromCreateTime`, `toCreateTime`, ' +
+        "The user's transaction activity, newest first, whichever client initiated it. Filters: `fromCreateTime`, `toCreateTime`, " +
         '`walletId`, `cryptoCurrency`, `cryptoStatus`, `fiatStatus` (statuses may be repeated or comma-separated). ' +
-        'Pass `nextPageToken` as `pageToken` for the next page; it keeps the first page\'s filters.',
+        "Pass `nextPageToken` as `pageToken` for the next page; it keeps the first page's filters.",
       params: UserIdParams,
       querystring: ListActivityQuery,
       response: { 200: Type.Ref(ActivityItemsSchema) },

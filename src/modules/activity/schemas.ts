@@ -50,15 +50,28 @@ export const ActivityItemCryptoSchema = named(
   'ActivityItemCrypto',
   Type.Object({
     status: Type.Optional(Status('The status of the crypto activity item')),
-    currency: Type.Optional(StringEnum(CRYPTO_CURRENCIES, { description: 'The crypto currency acquired for the activity item' })),
+    currency: Type.Optional(
+      StringEnum(CRYPTO_CURRENCIES, { description: 'The crypto currency acquired for the activity item' }),
+    ),
     wallet: Type.Optional(ActivityWallet),
     direction: Type.Optional(StringEnum(DIRECTIONS, { description: 'The direction the crypto is moving' })),
     amount: Type.Optional(
-      Type.String({ description: 'The amount of crypto currency acquired (an estimate while metadata.estimated is true)', examples: ['0.04956182056'] }),
+      Type.String({
+        description: 'The amount of crypto currency acquired (an estimate while metadata.estimated is true)',
+        examples: ['0.04956182056'],
+      }),
     ),
-    price: Type.Optional(Type.String({ description: 'The price of a single unit of the crypto currency; specified in the fiat currency', examples: ['1910.54'] })),
+    price: Type.Optional(
+      Type.String({
+        description: 'The price of a single unit of the crypto currency; specified in the fiat currency',
+        examples: ['1910.54'],
+      }),
+    ),
     fee: Type.Optional(
-      Type.String({ description: 'The fee to execute the crypto purchase and withdrawal (Ratio fee + network fee); specified in the fiat currency' }),
+      Type.String({
+        description:
+          'The fee to execute the crypto purchase and withdrawal (Ratio fee + network fee); specified in the fiat currency',
+      }),
     ),
     transactionHash: Type.Optional(Type.String({ description: 'The on-chain transaction hash of the activity item' })),
   }),
@@ -66,15 +79,30 @@ export const ActivityItemCryptoSchema = named(
 
 export const ActivityMetadataSchema = Type.Object(
   {
-    achType: Type.Optional(StringEnum(['INSTANT', 'STANDARD'] as const, { description: 'The AchType of the purchase' })),
-    network: Type.Optional(StringEnum(['ETHEREUM', 'POLYGON'] as const, { description: 'The network the crypto is delivered on' })),
+    achType: Type.Optional(
+      StringEnum(['INSTANT', 'STANDARD'] as const, { description: 'The AchType of the purchase' }),
+    ),
+    network: Type.Optional(
+      StringEnum(['ETHEREUM', 'POLYGON'] as const, { description: 'The network the crypto is delivered on' }),
+    ),
     ratioFee: Type.Optional(Type.String({ description: 'The Ratio fee in USD' })),
     networkFee: Type.Optional(Type.String({ description: 'The network fee in USD' })),
-    estimated: Type.Optional(Type.Boolean({ description: 'true while the crypto amount, price and network fee are estimates (fixed when the transfer is broadcast)' })),
+    estimated: Type.Optional(
+      Type.Boolean({
+        description:
+          'true while the crypto amount, price and network fee are estimates (fixed when the transfer is broadcast)',
+      }),
+    ),
     rateFixedTime: Type.Optional(Type.String({ description: 'When the exchange rate and network fee were fixed' })),
-    expectedSettlementDate: Type.Optional(Type.String({ description: 'The business day the ACH debit is expected to settle (YYYY-MM-DD)' })),
-    failureReason: Type.Optional(Type.String({ description: 'Why the item failed: RISK_REJECTED, ACH_RETURNED or DELIVERY_FAILED' })),
-    achReturnCode: Type.Optional(Type.String({ description: 'The ACH return reason code (R01 …) when the debit was returned' })),
+    expectedSettlementDate: Type.Optional(
+      Type.String({ description: 'The business day the ACH debit is expected to settle (YYYY-MM-DD)' }),
+    ),
+    failureReason: Type.Optional(
+      Type.String({ description: 'Why the item failed: RISK_REJECTED, ACH_RETURNED or DELIVERY_FAILED' }),
+    ),
+    achReturnCode: Type.Optional(
+      Type.String({ description: 'The ACH return reason code (R01 …) when the debit was returned' }),
+    ),
   },
   { additionalProperties: true, description: '(Optional) Additional metadata of the activity item' },
 );
@@ -99,7 +127,12 @@ export const ActivityItemsSchema = named(
   }),
 );
 
-export const activitySchemas = [ActivityItemFiatSchema, ActivityItemCryptoSchema, ActivityItemSchema, ActivityItemsSchema];
+export const activitySchemas = [
+  ActivityItemFiatSchema,
+  ActivityItemCryptoSchema,
+  ActivityItemSchema,
+  ActivityItemsSchema,
+];
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -112,12 +145,22 @@ const StatusList = (field: string) =>
   });
 
 export const ListActivityQuery = Obj({
-  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, description: `Items per page, 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})` })),
-  pageToken: Type.Optional(Type.String({ minLength: 1, maxLength: 1024, description: 'The nextPageToken of the previous page' })),
+  pageSize: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: MAX_PAGE_SIZE,
+      description: `Items per page, 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})`,
+    }),
+  ),
+  pageToken: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 1024, description: 'The nextPageToken of the previous page' }),
+  ),
   fromCreateTime: Type.Optional(DateTime('Only items created on or after this time (RFC 3339)')),
   toCreateTime: Type.Optional(DateTime('Only items created on or before this time (RFC 3339)')),
   walletId: Type.Optional(Uuid('Only items delivering to this wallet')),
-  cryptoCurrency: Type.Optional(StringEnum(CRYPTO_CURRENCIES, { description: 'Only items buying this crypto currency' })),
+  cryptoCurrency: Type.Optional(
+    StringEnum(CRYPTO_CURRENCIES, { description: 'Only items buying this crypto currency' }),
+  ),
   cryptoStatus: Type.Optional(StatusList('crypto')),
   fiatStatus: Type.Optional(StatusList('fiat')),
 });

@@ -37,9 +37,13 @@ function describe(session: UserSession): string {
 export function assertUserAccess(request: FastifyRequest, userId: string): UserSession {
   const session = request.session;
   if (!session) throw new AppError('MISSING_AUTHORIZATION');
-  if (session.clientId !== request.client?.id) throw new AppError('INVALID_AUTHORIZATION', { message: 'The session JWT belongs to another client' });
+  if (session.clientId !== request.client?.id)
+    throw new AppError('INVALID_AUTHORIZATION', { message: 'The session JWT belongs to another client' });
   if (session.userId === null || session.userId !== userId.toLowerCase() || userActiveOnClient.get(session) !== true) {
-    throw new AppError('NOT_FOUND_USER', { message: `No user ${userId} is visible to this session`, data: { field: 'userId' } });
+    throw new AppError('NOT_FOUND_USER', {
+      message: `No user ${userId} is visible to this session`,
+      data: { field: 'userId' },
+    });
   }
   return session;
 }
@@ -59,12 +63,19 @@ export function requireSessionUser(request: FastifyRequest): string {
  * this session, and the phone (and email, when proven) of the new user are the ones proven.
  */
 export function assertCanCreateUser(session: UserSession, user: { phone: string; email: string }): void {
-  if (session.userId !== null) throw new AppError('ALREADY_EXISTS_USER', { message: 'This session is already signed in to a user' });
+  if (session.userId !== null)
+    throw new AppError('ALREADY_EXISTS_USER', { message: 'This session is already signed in to a user' });
   assertFactors(session, 'two');
   if (session.phone !== user.phone) {
-    throw new AppError('MISMATCH_PHONE', { message: '`phone` must be the phone number proven by SMS in this session', data: { field: 'phone' } });
+    throw new AppError('MISMATCH_PHONE', {
+      message: '`phone` must be the phone number proven by SMS in this session',
+      data: { field: 'phone' },
+    });
   }
   if (session.email !== undefined && session.email !== normalizeEmail(user.email)) {
-    throw new AppError('MISMATCH_EMAIL', { message: '`email` must be the email address proven in this session', data: { field: 'email' } });
+    throw new AppError('MISMATCH_EMAIL', {
+      message: '`email` must be the email address proven in this session',
+      data: { field: 'email' },
+    });
   }
 }

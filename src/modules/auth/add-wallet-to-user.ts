@@ -12,17 +12,28 @@ import { resolveWallet, type WalletInput } from './wallet-input.ts';
 
 export type AddWalletToUserInput = WalletInput;
 
-export async function addWalletToUser(deps: AuthDeps, client: ClientPrincipal, session: UserSession, input: AddWalletToUserInput): Promise<Record<string, never>> {
+export async function addWalletToUser(
+  deps: AuthDeps,
+  client: ClientPrincipal,
+  session: UserSession,
+  input: AddWalletToUserInput,
+): Promise<Record<string, never>> {
   const wallet = resolveWallet(input);
   const userId = session.userId;
   if (userId === null) {
-    throw new AppError('NOT_FOUND_USER', { message: 'This session is not signed in to a user: authenticate SMS and email codes of the user first' });
+    throw new AppError('NOT_FOUND_USER', {
+      message: 'This session is not signed in to a user: authenticate SMS and email codes of the user first',
+    });
   }
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (trx) => {
     const owner = await findSigningWallet(trx, wallet.type, wallet.address);
     if (owner?.user_id === userId) return; // already linked: adding again is a no-op
-    if (owner) throw new AppError('ALREADY_EXISTS_WALLET_ADDRESS', { message: 'The wallet is a signing wallet of another user', data: { field: 'walletAddress' } });
+    if (owner)
+      throw new AppError('ALREADY_EXISTS_WALLET_ADDRESS', {
+        message: 'The wallet is a signing wallet of another user',
+        data: { field: 'walletAddress' },
+      });
     const proven = await findLinkableWalletSession(trx, {
       clientId: client.id,
       userId,

@@ -40,7 +40,8 @@ export async function authenticateOtp(
   const otp = parseOtp(input.otp);
   const now = deps.clock.now();
   const known = await findOtpCode(deps.db, id, client.id, channel);
-  if (!known) throw wrong(`No code was sent to this client with this ${channel === 'SMS' ? 'phoneId' : 'emailId'}`, 'unknown');
+  if (!known)
+    throw wrong(`No code was sent to this client with this ${channel === 'SMS' ? 'phoneId' : 'emailId'}`, 'unknown');
   const lockKey = failureKey(deps.keyring, channel, known.destination);
   await assertNotLocked(deps.db, lockKey, destinationLabel(channel), now);
 
@@ -58,13 +59,31 @@ export async function authenticateOtp(
         windowMs: FAILURE_WINDOW_MS,
       });
       const left = deps.config.otp.maxAttempts - code.attempts - 1;
-      return { ok: false, error: lock ?? wrong(`The code is not correct; ${left} ${left === 1 ? 'try' : 'tries'} left for this code`, 'mismatch', { attemptsRemaining: left }) };
+      return {
+        ok: false,
+        error:
+          lock ??
+          wrong(`The code is not correct; ${left} ${left === 1 ? 'try' : 'tries'} left for this code`, 'mismatch', {
+            attemptsRemaining: left,
+          }),
+      };
     }
     await consumeOtpCode(trx, id, now);
     await clearFailures(trx, lockKey);
-    const ownerId = (channel === 'SMS' ? await findUserIdByPhone(trx, code.destination) : await findUserIdByEmail(trx, code.destination)) ?? null;
-    const proofCtx = { now, clientId: client.id, clientSessionHash: client.session?.idHash ?? null, sessionId: session?.id ?? null };
-    const proof = channel === 'SMS' ? { factor: 'SMS' as const, phone: code.destination, ownerId } : { factor: 'EMAIL' as const, email: code.destination, ownerId };
+    const ownerId =
+      (channel === 'SMS'
+        ? await findUserIdByPhone(trx, code.destination)
+        : await findUserIdByEmail(trx, code.destination)) ?? null;
+    const proofCtx = {
+      now,
+      clientId: client.id,
+      clientSessionHash: client.session?.idHash ?? null,
+      sessionId: session?.id ?? null,
+    };
+    const proof =
+      channel === 'SMS'
+        ? { factor: 'SMS' as const, phone: code.destination, ownerId }
+        : { factor: 'EMAIL' as const, email: code.destination, ownerId };
     return applyProof(trx, deps.sessions, proofCtx, proof);
   });
   if (!outcome.ok) throw outcome.error;
@@ -84,7 +103,8 @@ function matches(deps: AuthDeps, channel: OtpChannel, code: OtpCodeRow, otp: str
 function unusableReason(code: OtpCodeRow, now: Date, maxAttempts: number): AppError | undefined {
   if (code.consumed_at) return wrong('The code was already used; send a new one', 'used');
   if (code.expires_at.getTime() <= now.getTime()) return wrong('The code has expired; send a new one', 'expired');
-  if (code.attempts >= maxAttempts) return wrong(`The code was entered wrong ${maxAttempts} times and no longer works; send a new one`, 'attempts');
+  if (code.attempts >= maxAttempts)
+    return wrong(`The code was entered wrong ${maxAttempts} times and no longer works; send a new one`, 'attempts');
   return undefined;
 }
 

@@ -5,7 +5,13 @@ import { userMask, type UserMask } from '../clients/client-sessions.ts';
 import type { ClientPrincipal, UserSession } from '../../plugins/types.ts';
 import type { AuthDeps } from './deps.ts';
 import { applyProof } from './prove-factor.ts';
-import { findSigningWallet, latestChallenge, liveChallenges, useChallenge, type WalletChallengeRow } from './repository.ts';
+import {
+  findSigningWallet,
+  latestChallenge,
+  liveChallenges,
+  useChallenge,
+  type WalletChallengeRow,
+} from './repository.ts';
 import { parseSignature, verifySolana, type Hex } from './signatures.ts';
 import { assertClientSessionWallet, resolveWallet, type Wallet, type WalletInput } from './wallet-input.ts';
 
@@ -33,9 +39,18 @@ export async function authenticateWallet(
   const challenge = await signedChallenge(deps, client.id, wallet, signature);
   const now = deps.clock.now();
   const result = await deps.db.transaction().execute(async (trx) => {
-    if (!(await useChallenge(trx, challenge.id, now))) return { ok: false as const, error: rejected('reused', 'The challenge was already used; call cryptoWallet:start for a new one') };
+    if (!(await useChallenge(trx, challenge.id, now)))
+      return {
+        ok: false as const,
+        error: rejected('reused', 'The challenge was already used; call cryptoWallet:start for a new one'),
+      };
     const owner = await findSigningWallet(trx, wallet.type, wallet.address);
-    const proofCtx = { now, clientId: client.id, clientSessionHash: client.session?.idHash ?? null, sessionId: session?.id ?? null };
+    const proofCtx = {
+      now,
+      clientId: client.id,
+      clientSessionHash: client.session?.idHash ?? null,
+      sessionId: session?.id ?? null,
+    };
     return applyProof(trx, deps.sessions, proofCtx, { factor: 'WALLET', wallet, ownerId: owner?.user_id ?? null });
   });
   if (!result.ok) throw result.error;
@@ -46,7 +61,12 @@ export async function authenticateWallet(
 }
 
 /** The live challenge this signature signs, or 401 INVALID_SIGNATURE saying why not. */
-async function signedChallenge(deps: AuthDeps, clientId: string, wallet: Wallet, signature: Hex | Buffer[]): Promise<WalletChallengeRow> {
+async function signedChallenge(
+  deps: AuthDeps,
+  clientId: string,
+  wallet: Wallet,
+  signature: Hex | Buffer[],
+): Promise<WalletChallengeRow> {
   const key = { clientId, type: wallet.type, address: wallet.address };
   const candidates = await liveChallenges(deps.db, { ...key, now: deps.clock.now(), limit: CANDIDATE_CHALLENGES });
   if (candidates.length === 0) throw await noLiveChallenge(deps, key);
@@ -61,9 +81,17 @@ async function signedChallenge(deps: AuthDeps, clientId: string, wallet: Wallet,
 
 async function noLiveChallenge(deps: AuthDeps, key: Parameters<typeof latestChallenge>[1]): Promise<AppError> {
   const latest = await latestChallenge(deps.db, key);
-  if (!latest) return rejected('noChallenge', 'No challenge was issued to this client for this wallet; call cryptoWallet:start first');
-  if (latest.used_at) return rejected('reused', 'The challenge was already used; call cryptoWallet:start for a new one');
-  return rejected('expired', `The challenge expired at ${latest.expires_at.toISOString()}; call cryptoWallet:start for a new one`);
+  if (!latest)
+    return rejected(
+      'noChallenge',
+      'No challenge was issued to this client for this wallet; call cryptoWallet:start first',
+    );
+  if (latest.used_at)
+    return rejected('reused', 'The challenge was already used; call cryptoWallet:start for a new one');
+  return rejected(
+    'expired',
+    `The challenge expired at ${latest.expires_at.toISOString()}; call cryptoWallet:start for a new one`,
+  );
 }
 
 function rejected(rule: string, message: string): AppError {

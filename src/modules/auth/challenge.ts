@@ -19,12 +19,26 @@ export function newNonce(): string {
   return base58.encode(randomBytes(16));
 }
 
-export function buildChallenge(config: AuthConfig['challenge'], evmChainId: number, type: WalletType, address: string, now: Date): Challenge {
+export function buildChallenge(
+  config: AuthConfig['challenge'],
+  evmChainId: number,
+  type: WalletType,
+  address: string,
+  now: Date,
+): Challenge {
   const nonce = newNonce();
   // Whole seconds: the message shows ISO times, and the stored expiry must match what the user saw.
   const issuedAt = new Date(Math.floor(now.getTime() / 1000) * 1000);
   const expiresAt = new Date(issuedAt.getTime() + config.ttlSeconds * 1000);
-  const fields = { domain: config.domain, address, statement: config.statement, uri: config.uri, nonce, issuedAt, expiresAt };
+  const fields = {
+    domain: config.domain,
+    address,
+    statement: config.statement,
+    uri: config.uri,
+    nonce,
+    issuedAt,
+    expiresAt,
+  };
   const message = type === 'EVM' ? evmMessage(fields, evmChainId) : solanaMessage(fields, config.solanaChainId);
   return { nonce, message, issuedAt, expiresAt };
 }

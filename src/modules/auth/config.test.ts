@@ -39,8 +39,16 @@ describe('auth and messaging configuration', () => {
 
   it('needs Twilio credentials and an SMTP URL for the real providers, and accepts them', () => {
     const found = problems({ ...PRODUCTION, ONRAMP_SMS_PROVIDER: 'twilio', ONRAMP_EMAIL_PROVIDER: 'smtp' });
-    for (const name of ['ONRAMP_TWILIO_ACCOUNT_SID', 'ONRAMP_TWILIO_AUTH_TOKEN', 'ONRAMP_TWILIO_FROM or ONRAMP_TWILIO_MESSAGING_SERVICE_SID', 'ONRAMP_SMTP_URL']) {
-      assert.ok(found.some((p) => p.startsWith(`${name}:`)), name);
+    for (const name of [
+      'ONRAMP_TWILIO_ACCOUNT_SID',
+      'ONRAMP_TWILIO_AUTH_TOKEN',
+      'ONRAMP_TWILIO_FROM or ONRAMP_TWILIO_MESSAGING_SERVICE_SID',
+      'ONRAMP_SMTP_URL',
+    ]) {
+      assert.ok(
+        found.some((p) => p.startsWith(`${name}:`)),
+        name,
+      );
     }
     const config = loadConfig({
       ...PRODUCTION,
@@ -55,9 +63,17 @@ describe('auth and messaging configuration', () => {
   });
 
   it('keeps challenges at 5 minutes or less, codes at 10 minutes or less, and the refresh window inside the JWT lifetime', () => {
-    assert.ok(problems({ ONRAMP_WALLET_CHALLENGE_TTL_SECONDS: '600' }).some((p) => p.startsWith('ONRAMP_WALLET_CHALLENGE_TTL_SECONDS')));
+    assert.ok(
+      problems({ ONRAMP_WALLET_CHALLENGE_TTL_SECONDS: '600' }).some((p) =>
+        p.startsWith('ONRAMP_WALLET_CHALLENGE_TTL_SECONDS'),
+      ),
+    );
     assert.ok(problems({ ONRAMP_OTP_TTL_SECONDS: '900' }).some((p) => p.startsWith('ONRAMP_OTP_TTL_SECONDS')));
     assert.ok(problems({ ONRAMP_OTP_MAX_ATTEMPTS: '6' }).some((p) => p.startsWith('ONRAMP_OTP_MAX_ATTEMPTS')));
-    assert.ok(problems({ ONRAMP_JWT_TTL_SECONDS: '120', ONRAMP_JWT_REFRESH_WITHIN_SECONDS: '120' }).some((p) => p.startsWith('ONRAMP_JWT_REFRESH_WITHIN_SECONDS')));
+    assert.ok(
+      problems({ ONRAMP_JWT_TTL_SECONDS: '120', ONRAMP_JWT_REFRESH_WITHIN_SECONDS: '120' }).some((p) =>
+        p.startsWith('ONRAMP_JWT_REFRESH_WITHIN_SECONDS'),
+      ),
+    );
   });
 });

@@ -44,13 +44,28 @@ export function decide(state: SessionState | null, proof: Proof): Decision {
   }
   if (owner !== null) return { kind: 'reject', error: conflict(proof) };
   // The session is for a user and this factor belongs to nobody.
-  if (proof.factor === 'SMS') return { kind: 'reject', error: new AppError('MISMATCH_PHONE', { message: "The phone number is not the one on record for this session's user", data: { field: 'phoneNumber' } }) };
-  if (proof.factor === 'EMAIL') return { kind: 'reject', error: new AppError('MISMATCH_EMAIL', { message: "The email address is not the one on record for this session's user", data: { field: 'email' } }) };
+  if (proof.factor === 'SMS')
+    return {
+      kind: 'reject',
+      error: new AppError('MISMATCH_PHONE', {
+        message: "The phone number is not the one on record for this session's user",
+        data: { field: 'phoneNumber' },
+      }),
+    };
+  if (proof.factor === 'EMAIL')
+    return {
+      kind: 'reject',
+      error: new AppError('MISMATCH_EMAIL', {
+        message: "The email address is not the one on record for this session's user",
+        data: { field: 'email' },
+      }),
+    };
   if (hasTwoFactors(state.factors)) return { kind: 'apply', userId: state.userId, linkWallet: true };
   return {
     kind: 'reject',
     error: new AppError('MFA_REQUIRED', {
-      message: 'This wallet is not yet a signing wallet of the user. To add it, prove SMS and a second factor (email) in this session first, then sign the challenge again with this JWT',
+      message:
+        'This wallet is not yet a signing wallet of the user. To add it, prove SMS and a second factor (email) in this session first, then sign the challenge again with this JWT',
       data: { factors: state.factors, required: ['SMS', 'EMAIL'] },
     }),
   };
@@ -63,10 +78,16 @@ function apply(userId: string | null): Decision {
 /** A session proves one phone and one email; a second, different one is refused. */
 function sameKindMismatch(state: SessionState, proof: Proof): AppError | undefined {
   if (proof.factor === 'SMS' && state.phone !== undefined && state.phone !== proof.phone) {
-    return new AppError('MISMATCH_PHONE', { message: 'This session already proved another phone number; start a new session (send the code without the JWT)', data: { field: 'phoneNumber' } });
+    return new AppError('MISMATCH_PHONE', {
+      message: 'This session already proved another phone number; start a new session (send the code without the JWT)',
+      data: { field: 'phoneNumber' },
+    });
   }
   if (proof.factor === 'EMAIL' && state.email !== undefined && state.email !== proof.email) {
-    return new AppError('MISMATCH_EMAIL', { message: 'This session already proved another email address; start a new session (send the code without the JWT)', data: { field: 'email' } });
+    return new AppError('MISMATCH_EMAIL', {
+      message: 'This session already proved another email address; start a new session (send the code without the JWT)',
+      data: { field: 'email' },
+    });
   }
   return undefined;
 }
@@ -75,13 +96,20 @@ function conflict(proof: Proof): AppError {
   switch (proof.factor) {
     case 'SMS':
       return new AppError('ALREADY_EXISTS_PHONE', {
-        message: 'The phone number belongs to another user. To link this wallet to that user: send and authenticate an SMS code without this JWT, then an email code with the new JWT, then call cryptoWallet:addToUser',
+        message:
+          'The phone number belongs to another user. To link this wallet to that user: send and authenticate an SMS code without this JWT, then an email code with the new JWT, then call cryptoWallet:addToUser',
         data: { field: 'phoneNumber' },
       });
     case 'EMAIL':
-      return new AppError('ALREADY_EXISTS_EMAIL', { message: 'The email address belongs to another user than the factors already proven in this session', data: { field: 'email' } });
+      return new AppError('ALREADY_EXISTS_EMAIL', {
+        message: 'The email address belongs to another user than the factors already proven in this session',
+        data: { field: 'email' },
+      });
     case 'WALLET':
-      return new AppError('ALREADY_EXISTS_WALLET_ADDRESS', { message: 'The wallet is a signing wallet of another user than the factors already proven in this session', data: { field: 'walletAddress' } });
+      return new AppError('ALREADY_EXISTS_WALLET_ADDRESS', {
+        message: 'The wallet is a signing wallet of another user than the factors already proven in this session',
+        data: { field: 'walletAddress' },
+      });
     default: {
       const never: never = proof;
       throw new Error(`unknown factor ${String(never)}`);
@@ -93,7 +121,11 @@ function conflict(proof: Proof): AppError {
 export function merge(state: SessionState | null, proof: Proof, userId: string | null): SessionState {
   const factors = new Set<Factor>(state?.factors ?? []);
   factors.add(proof.factor);
-  const next: SessionState = { ...(state ?? {}), userId, factors: (['WALLET', 'SMS', 'EMAIL'] as const).filter((f) => factors.has(f)) };
+  const next: SessionState = {
+    ...(state ?? {}),
+    userId,
+    factors: (['WALLET', 'SMS', 'EMAIL'] as const).filter((f) => factors.has(f)),
+  };
   if (proof.factor === 'WALLET') next.wallet = proof.wallet;
   if (proof.factor === 'SMS') next.phone = proof.phone;
   if (proof.factor === 'EMAIL') next.email = proof.email;

@@ -2,7 +2,19 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decodeJwt } from 'jose';
 import { startTestApp, type TestApp } from '../../../test/helpers.ts';
-import { emailSignIn, insertUser, latestCode, newAccount, post, smsSignIn, testEmail, testPhone, walletSignIn, withJwt, type TestUser } from '../../../test/auth.ts';
+import {
+  emailSignIn,
+  insertUser,
+  latestCode,
+  newAccount,
+  post,
+  smsSignIn,
+  testEmail,
+  testPhone,
+  walletSignIn,
+  withJwt,
+  type TestUser,
+} from '../../../test/auth.ts';
 import { ManualClock } from '../../lib/clock.ts';
 import { findUserBySigningWallet } from './signing-wallets.ts';
 
@@ -24,7 +36,12 @@ describe('account linking (link-a-new-signing-wallet-to-an-existing-user.md)', (
     const jwt = wallet.json().sessionJwt as string;
     const sent = await post(t, '/v1/auth/otp/sms:send', { phoneNumber: user.phone }, withJwt(headers, jwt));
     assert.equal(sent.statusCode, 200);
-    const conflict = await post(t, '/v1/auth/otp/sms:authenticate', { phoneId: sent.json().phoneId, otp: await latestCode(t, user.phone) }, withJwt(headers, jwt));
+    const conflict = await post(
+      t,
+      '/v1/auth/otp/sms:authenticate',
+      { phoneId: sent.json().phoneId, otp: await latestCode(t, user.phone) },
+      withJwt(headers, jwt),
+    );
     assert.equal(conflict.statusCode, 409);
     assert.equal(conflict.json().code, 'ALREADY_EXISTS_PHONE');
     return { account, jwt };
@@ -45,7 +62,12 @@ describe('account linking (link-a-new-signing-wallet-to-an-existing-user.md)', (
     const user = await insertUser(t);
     const { account, jwt: walletJwt } = await newWalletMeetsExistingPhone(user);
     const finalJwt = await smsThenEmail(user);
-    const added = await post(t, ADD, { walletAddress: account.address, walletType: 'EVM' }, withJwt(t.clientHeaders, finalJwt));
+    const added = await post(
+      t,
+      ADD,
+      { walletAddress: account.address, walletType: 'EVM' },
+      withJwt(t.clientHeaders, finalJwt),
+    );
     assert.equal(added.statusCode, 200, added.body);
     assert.deepEqual(added.json(), {});
     assert.equal(await findUserBySigningWallet(t.db.db, 'EVM', account.address), user.id);
@@ -53,33 +75,67 @@ describe('account linking (link-a-new-signing-wallet-to-an-existing-user.md)', (
     const again = await walletSignIn(t, account);
     assert.equal(again.json().userMask.id, user.id);
     // The pending wallet session is done with.
-    const old = await post(t, '/v1/auth/cryptoWallet:start', { walletAddress: account.address, walletType: 'EVM' }, withJwt(t.clientHeaders, walletJwt));
+    const old = await post(
+      t,
+      '/v1/auth/cryptoWallet:start',
+      { walletAddress: account.address, walletType: 'EVM' },
+      withJwt(t.clientHeaders, walletJwt),
+    );
     assert.equal(old.statusCode, 401);
     // Adding it again is harmless.
-    assert.equal((await post(t, ADD, { walletAddress: account.address, walletType: 'EVM' }, withJwt(t.clientHeaders, finalJwt))).statusCode, 200);
+    assert.equal(
+      (await post(t, ADD, { walletAddress: account.address, walletType: 'EVM' }, withJwt(t.clientHeaders, finalJwt)))
+        .statusCode,
+      200,
+    );
   });
 
   it('refuses a wallet that has not signed in and hit this user’s phone, or whose proof went idle', async () => {
     const user = await insertUser(t);
     const finalJwt = await smsThenEmail(user);
-    const never = await post(t, ADD, { walletAddress: newAccount().address, walletType: 'EVM' }, withJwt(t.clientHeaders, finalJwt));
+    const never = await post(
+      t,
+      ADD,
+      { walletAddress: newAccount().address, walletType: 'EVM' },
+      withJwt(t.clientHeaders, finalJwt),
+    );
     assert.equal(never.statusCode, 422);
     assert.equal(never.json().code, 'WALLET_NOT_PROVEN');
     // Signed in, but never met this user's phone.
     const account = newAccount();
     await walletSignIn(t, account);
-    assert.equal((await post(t, ADD, { walletAddress: account.address, walletType: 'EVM' }, withJwt(t.clientHeaders, finalJwt))).json().code, 'WALLET_NOT_PROVEN');
+    assert.equal(
+      (
+        await post(t, ADD, { walletAddress: account.address, walletType: 'EVM' }, withJwt(t.clientHeaders, finalJwt))
+      ).json().code,
+      'WALLET_NOT_PROVEN',
+    );
     // Met another user's phone: no use to this one.
     const other = await insertUser(t);
     const { account: otherWallet } = await newWalletMeetsExistingPhone(other);
-    assert.equal((await post(t, ADD, { walletAddress: otherWallet.address, walletType: 'EVM' }, withJwt(t.clientHeaders, finalJwt))).json().code, 'WALLET_NOT_PROVEN');
+    assert.equal(
+      (
+        await post(
+          t,
+          ADD,
+          { walletAddress: otherWallet.address, walletType: 'EVM' },
+          withJwt(t.clientHeaders, finalJwt),
+        )
+      ).json().code,
+      'WALLET_NOT_PROVEN',
+    );
     // Met this user's phone, but that wallet session then sat idle past the 10-minute limit.
     const user2 = await insertUser(t);
     const { account: idle } = await newWalletMeetsExistingPhone(user2);
     clock.advance(540_000);
     const jwt2 = await smsThenEmail(user2);
     clock.advance(60_000);
-    const stale = await post(t, ADD, { walletAddress: idle.address, walletType: 'EVM' }, withJwt(t.clientHeaders, jwt2));
+    const stale = await post(
+      t,
+      ADD,
+      { walletAddress: idle.address, walletType: 'EVM' },
+      withJwt(t.clientHeaders, jwt2),
+    );
     assert.equal(stale.statusCode, 422);
     assert.equal(stale.json().code, 'WALLET_NOT_PROVEN');
   });
@@ -89,16 +145,36 @@ describe('account linking (link-a-new-signing-wallet-to-an-existing-user.md)', (
     const { account } = await newWalletMeetsExistingPhone(user);
     clock.advance(30_000);
     const smsOnly = (await smsSignIn(t, user.phone)).json().sessionJwt;
-    const res = await post(t, ADD, { walletAddress: account.address, walletType: 'EVM' }, withJwt(t.clientHeaders, smsOnly));
+    const res = await post(
+      t,
+      ADD,
+      { walletAddress: account.address, walletType: 'EVM' },
+      withJwt(t.clientHeaders, smsOnly),
+    );
     assert.equal(res.statusCode, 403);
     assert.equal(res.json().code, 'MFA_REQUIRED');
     const emailOnly = (await emailSignIn(t, user.email)).json().sessionJwt;
     const walletAndEmail = (await walletSignIn(t, user.account, { jwt: emailOnly })).json().sessionJwt;
-    assert.equal((await post(t, ADD, { walletAddress: account.address, walletType: 'EVM' }, withJwt(t.clientHeaders, walletAndEmail))).json().code, 'MFA_REQUIRED');
+    assert.equal(
+      (
+        await post(
+          t,
+          ADD,
+          { walletAddress: account.address, walletType: 'EVM' },
+          withJwt(t.clientHeaders, walletAndEmail),
+        )
+      ).json().code,
+      'MFA_REQUIRED',
+    );
     clock.advance(30_000);
     const finalJwt = (await emailSignIn(t, user.email, { jwt: smsOnly })).json().sessionJwt;
     const bob = await insertUser(t);
-    const taken = await post(t, ADD, { walletAddress: bob.account.address, walletType: 'EVM' }, withJwt(t.clientHeaders, finalJwt));
+    const taken = await post(
+      t,
+      ADD,
+      { walletAddress: bob.account.address, walletType: 'EVM' },
+      withJwt(t.clientHeaders, finalJwt),
+    );
     assert.equal(taken.statusCode, 409);
     assert.equal(taken.json().code, 'ALREADY_EXISTS_WALLET_ADDRESS');
   });
@@ -145,13 +221,29 @@ describe('account linking (link-a-new-signing-wallet-to-an-existing-user.md)', (
     const created = await post(t, '/v1/client/sessions', { signingAddress: account.address, signingType: 'EVM' });
     const sessionHeaders = { 'ratio-client-session-id': created.json().id };
     await newWalletMeetsExistingPhone(user, account, sessionHeaders);
-    const before = await t.app.inject({ method: 'GET', url: `/v1/client/sessions/${created.json().id}`, headers: t.clientHeaders });
+    const before = await t.app.inject({
+      method: 'GET',
+      url: `/v1/client/sessions/${created.json().id}`,
+      headers: t.clientHeaders,
+    });
     assert.equal(before.json().userMask, undefined);
     const finalJwt = await smsThenEmail(user, sessionHeaders);
-    const meanwhile = await t.app.inject({ method: 'GET', url: `/v1/client/sessions/${created.json().id}`, headers: t.clientHeaders });
+    const meanwhile = await t.app.inject({
+      method: 'GET',
+      url: `/v1/client/sessions/${created.json().id}`,
+      headers: t.clientHeaders,
+    });
     assert.equal(meanwhile.json().userMask, undefined, 'SMS and email do not say whose the wallet is');
-    assert.equal((await post(t, ADD, { walletAddress: account.address, walletType: 'EVM' }, withJwt(sessionHeaders, finalJwt))).statusCode, 200);
-    const view = await t.app.inject({ method: 'GET', url: `/v1/client/sessions/${created.json().id}`, headers: t.clientHeaders });
+    assert.equal(
+      (await post(t, ADD, { walletAddress: account.address, walletType: 'EVM' }, withJwt(sessionHeaders, finalJwt)))
+        .statusCode,
+      200,
+    );
+    const view = await t.app.inject({
+      method: 'GET',
+      url: `/v1/client/sessions/${created.json().id}`,
+      headers: t.clientHeaders,
+    });
     assert.equal(view.json().userMask.id, user.id);
   });
 });

@@ -14,7 +14,7 @@ export function otpEmail(brand: string, to: string, code: string, ttlMinutes: nu
       `Your ${brand} verification code is ${code}.`,
       '',
       `It expires in ${ttlMinutes} minutes. Never share it: ${brand} will never ask you for it.`,
-      "If you did not try to sign in, you can ignore this email.",
+      'If you did not try to sign in, you can ignore this email.',
     ].join('\n'),
     html: [
       '<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#111">',

@@ -37,7 +37,11 @@ describe('SMS one-time codes', () => {
     assert.ok(!res.json().phoneId.includes(phone.slice(2, 8)));
     const otp = await latestCode(t, phone);
     assert.match(otp, /^\d{6}$/);
-    const row = await t.db.db.selectFrom('otp_codes').selectAll().where('destination', '=', phone).executeTakeFirstOrThrow();
+    const row = await t.db.db
+      .selectFrom('otp_codes')
+      .selectAll()
+      .where('destination', '=', phone)
+      .executeTakeFirstOrThrow();
     assert.ok(!JSON.stringify(row).includes(otp), 'no plaintext code at rest');
     const auth = await check(res.json().phoneId, otp);
     assert.equal(auth.statusCode, 200);
@@ -101,7 +105,8 @@ describe('SMS one-time codes', () => {
     const phone = testPhone();
     for (let round = 0; round < 3; round++) {
       const { phoneId, otp } = await send(phone);
-      for (let i = 0; i < 4; i++) assert.equal((await check(phoneId, otp === '111111' ? '222222' : '111111')).statusCode, 401);
+      for (let i = 0; i < 4; i++)
+        assert.equal((await check(phoneId, otp === '111111' ? '222222' : '111111')).statusCode, 401);
       assert.equal((await check(phoneId, otp)).statusCode, 200, `round ${round}`);
       nextSendWindow();
     }
@@ -126,7 +131,11 @@ describe('SMS one-time codes', () => {
     assert.equal(hourly.json().data.limit, 5);
     // The hour started at the first send, 10 + 4 × 30 + 30 = 160 s ago.
     assert.equal(hourly.headers['retry-after'], String(3600 - 160));
-    assert.equal((await post(t, SMS_SEND, { phoneNumber: testPhone() })).statusCode, 200, 'other numbers are not affected');
+    assert.equal(
+      (await post(t, SMS_SEND, { phoneNumber: testPhone() })).statusCode,
+      200,
+      'other numbers are not affected',
+    );
   });
 
   it('accepts 000000 for sandbox test numbers (+1 NXX 555-01XX) only', async () => {
@@ -175,7 +184,12 @@ describe('SMS one-time codes', () => {
       assert.equal(res.json().code, code, JSON.stringify(body));
     }
     const other = await createClient(t.db.db, 'sandbox', { name: 'Other' });
-    const foreign = await post(t, SMS_AUTH, { phoneId, otp }, { 'ratio-client-id': other.clientId, 'ratio-client-secret': other.clientSecret });
+    const foreign = await post(
+      t,
+      SMS_AUTH,
+      { phoneId, otp },
+      { 'ratio-client-id': other.clientId, 'ratio-client-secret': other.clientSecret },
+    );
     assert.equal(foreign.statusCode, 401);
     assert.equal(foreign.json().code, 'INVALID_OTP');
     assert.equal((await check(phoneId, otp)).statusCode, 200, 'the code still works for its own client');
@@ -229,10 +243,16 @@ describe('email one-time codes', () => {
     const res = await post(t, EMAIL_SEND, { email });
     const otp = await latestCode(t, email);
     const wrong = otp === '111111' ? '222222' : '111111';
-    assert.equal((await post(t, EMAIL_AUTH, { emailId: res.json().emailId, otp: wrong })).json().data.attemptsRemaining, 4);
+    assert.equal(
+      (await post(t, EMAIL_AUTH, { emailId: res.json().emailId, otp: wrong })).json().data.attemptsRemaining,
+      4,
+    );
     assert.equal((await post(t, EMAIL_AUTH, { emailId: res.json().emailId, otp })).statusCode, 200);
     assert.equal((await post(t, EMAIL_AUTH, { emailId: res.json().emailId, otp })).json().data.rule, 'used');
-    assert.equal((await post(t, EMAIL_AUTH, { emailId: 'phone_00000000-0000-4000-8000-000000000000', otp })).json().code, 'INVALID_EMAIL_ID');
+    assert.equal(
+      (await post(t, EMAIL_AUTH, { emailId: 'phone_00000000-0000-4000-8000-000000000000', otp })).json().code,
+      'INVALID_EMAIL_ID',
+    );
   });
 });
 

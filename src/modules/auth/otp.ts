@@ -7,7 +7,10 @@ import type { OtpChannel } from './tables.ts';
 
 const PREFIX: Record<OtpChannel, string> = { SMS: 'phone_', EMAIL: 'email_' };
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
-const ID_RE: Record<OtpChannel, RegExp> = { SMS: new RegExp(`^phone_(${UUID})$`), EMAIL: new RegExp(`^email_(${UUID})$`) };
+const ID_RE: Record<OtpChannel, RegExp> = {
+  SMS: new RegExp(`^phone_(${UUID})$`),
+  EMAIL: new RegExp(`^email_(${UUID})$`),
+};
 
 /** `phoneId` / `emailId`: opaque to the partner (not the number or address). */
 export function publicOtpId(channel: OtpChannel, id: string): string {
@@ -26,7 +29,10 @@ export function parseOtpId(channel: OtpChannel, value: string): string {
 
 export function parseOtp(value: string): string {
   if (/^\d{6}$/.test(value)) return value;
-  throw new AppError('INVALID_OTP', { message: '`otp` must be the six digits of the code', data: { field: 'otp', rule: 'sixDigits' } });
+  throw new AppError('INVALID_OTP', {
+    message: '`otp` must be the six digits of the code',
+    data: { field: 'otp', rule: 'sixDigits' },
+  });
 }
 
 export function codeHash(keyring: KeyRing, id: string, code: string): string {

@@ -5,7 +5,15 @@ import type { Tx } from '../../db/index.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { newId } from '../../lib/crypto.ts';
 import { decide, hasTwoFactors, merge, type Proof, type SessionState } from './factors.ts';
-import { addUserClient, insertSession, insertSigningWallet, lockSession, setClientSessionUser, updateSession, type AuthSessionRow } from './repository.ts';
+import {
+  addUserClient,
+  insertSession,
+  insertSigningWallet,
+  lockSession,
+  setClientSessionUser,
+  updateSession,
+  type AuthSessionRow,
+} from './repository.ts';
 import { stateOf, type UserSessions } from './sessions.ts';
 
 export interface ProofContext {
@@ -19,15 +27,26 @@ export interface ProofContext {
 
 export type ProofResult = { ok: true; sessionId: string; userId: string | null } | { ok: false; error: AppError };
 
-export async function applyProof(trx: Tx, sessions: UserSessions, ctx: ProofContext, proof: Proof): Promise<ProofResult> {
+export async function applyProof(
+  trx: Tx,
+  sessions: UserSessions,
+  ctx: ProofContext,
+  proof: Proof,
+): Promise<ProofResult> {
   const row = ctx.sessionId ? await lockSession(trx, ctx.sessionId) : undefined;
   if (ctx.sessionId && (!row || row.revoked_at)) {
-    return { ok: false, error: new AppError('INVALID_AUTHORIZATION', { message: 'The session of this JWT has been signed out; authenticate again' }) };
+    return {
+      ok: false,
+      error: new AppError('INVALID_AUTHORIZATION', {
+        message: 'The session of this JWT has been signed out; authenticate again',
+      }),
+    };
   }
   const state = row ? stateOf(row) : null;
   const decision = decide(state, proof);
   if (decision.kind === 'reject') {
-    if (row && decision.pendingLinkUserId) await updateSession(trx, row.id, { link_user_id: decision.pendingLinkUserId, last_seen_at: ctx.now });
+    if (row && decision.pendingLinkUserId)
+      await updateSession(trx, row.id, { link_user_id: decision.pendingLinkUserId, last_seen_at: ctx.now });
     return { ok: false, error: decision.error };
   }
   if (decision.linkWallet && proof.factor === 'WALLET') {
@@ -40,7 +59,14 @@ export async function applyProof(trx: Tx, sessions: UserSessions, ctx: ProofCont
       created_at: ctx.now,
     });
     // Another request attached the wallet to someone else in the meantime.
-    if (owner !== decision.userId) return { ok: false, error: new AppError('ALREADY_EXISTS_WALLET_ADDRESS', { message: 'The wallet is a signing wallet of another user', data: { field: 'walletAddress' } }) };
+    if (owner !== decision.userId)
+      return {
+        ok: false,
+        error: new AppError('ALREADY_EXISTS_WALLET_ADDRESS', {
+          message: 'The wallet is a signing wallet of another user',
+          data: { field: 'walletAddress' },
+        }),
+      };
   }
   const next = merge(state, proof, decision.userId);
   // A new session id at every factor (ASVS 5 V7.2.4): JWTs issued before this proof stop working,
@@ -62,14 +88,21 @@ async function insertNew(trx: Tx, sessions: UserSessions, ctx: ProofContext, sta
  * once its signing wallet is proven and known to belong to one (only that wallet can sign in
  * through it).
  */
-async function afterIdentified(trx: Tx, ctx: ProofContext, row: AuthSessionRow | undefined, state: SessionState): Promise<void> {
+async function afterIdentified(
+  trx: Tx,
+  ctx: ProofContext,
+  row: AuthSessionRow | undefined,
+  state: SessionState,
+): Promise<void> {
   if (state.userId === null) return;
   if (hasTwoFactors(state.factors)) await addUserClient(trx, state.userId, ctx.clientId, ctx.now);
   const clientSessionHash = row?.client_session_hash ?? ctx.clientSessionHash;
   if (clientSessionHash && state.wallet) await setClientSessionUser(trx, clientSessionHash, state.userId, ctx.now);
 }
 
-function columns(state: SessionState): Pick<AuthSessionRow, 'user_id' | 'factors' | 'wallet_type' | 'wallet_address' | 'phone' | 'email'> {
+function columns(
+  state: SessionState,
+): Pick<AuthSessionRow, 'user_id' | 'factors' | 'wallet_type' | 'wallet_address' | 'phone' | 'email'> {
   return {
     user_id: state.userId,
     factors: state.factors,

@@ -16,7 +16,11 @@ export async function findSessionWithAccess(db: Executor, id: string): Promise<S
   return db
     .selectFrom('auth_sessions as s')
     .selectAll('s')
-    .select(sql<boolean>`exists (select 1 from user_clients uc where uc.user_id = s.user_id and uc.client_id = s.client_id)`.as('user_active'))
+    .select(
+      sql<boolean>`exists (select 1 from user_clients uc where uc.user_id = s.user_id and uc.client_id = s.client_id)`.as(
+        'user_active',
+      ),
+    )
     .where('s.id', '=', id)
     .executeTakeFirst();
 }
@@ -58,12 +62,22 @@ export async function touchSession(db: Executor, id: string, now: Date, minGapMs
 }
 
 export async function revokeSession(db: Executor, id: string, now: Date): Promise<boolean> {
-  const result = await db.updateTable('auth_sessions').set({ revoked_at: now }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+  const result = await db
+    .updateTable('auth_sessions')
+    .set({ revoked_at: now })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
 
 export async function revokeUserSessions(db: Executor, userId: string, now: Date): Promise<number> {
-  const result = await db.updateTable('auth_sessions').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+  const result = await db
+    .updateTable('auth_sessions')
+    .set({ revoked_at: now })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
 
@@ -75,12 +89,18 @@ export async function deleteStaleAuthRows(db: Executor, before: Date, limit = 50
   await db
     .deleteFrom('auth_sessions')
     .where('id', 'in', (eb) =>
-      eb.selectFrom('auth_sessions').select('id').where((w) => w.or([w('last_seen_at', '<', before), w('expires_at', '<', before)])).limit(limit),
+      eb
+        .selectFrom('auth_sessions')
+        .select('id')
+        .where((w) => w.or([w('last_seen_at', '<', before), w('expires_at', '<', before)]))
+        .limit(limit),
     )
     .execute();
   await db
     .deleteFrom('wallet_challenges')
-    .where('id', 'in', (eb) => eb.selectFrom('wallet_challenges').select('id').where('expires_at', '<', before).limit(limit))
+    .where('id', 'in', (eb) =>
+      eb.selectFrom('wallet_challenges').select('id').where('expires_at', '<', before).limit(limit),
+    )
     .execute();
   await db
     .deleteFrom('otp_codes')
@@ -123,19 +143,37 @@ export async function findLinkableWalletSession(
 
 // ---- signing wallets ----
 
-export async function findSigningWallet(db: Executor, type: WalletType, address: string): Promise<SigningWalletRow | undefined> {
-  return db.selectFrom('signing_wallets').selectAll().where('wallet_type', '=', type).where('address', '=', address).executeTakeFirst();
+export async function findSigningWallet(
+  db: Executor,
+  type: WalletType,
+  address: string,
+): Promise<SigningWalletRow | undefined> {
+  return db
+    .selectFrom('signing_wallets')
+    .selectAll()
+    .where('wallet_type', '=', type)
+    .where('address', '=', address)
+    .executeTakeFirst();
 }
 
 /** Inserts the wallet unless it exists; returns the owner afterwards (this user, or whoever had it). */
 export async function insertSigningWallet(db: Executor, row: SigningWalletRow): Promise<string> {
-  await db.insertInto('signing_wallets').values(row).onConflict((oc) => oc.columns(['wallet_type', 'address']).doNothing()).execute();
+  await db
+    .insertInto('signing_wallets')
+    .values(row)
+    .onConflict((oc) => oc.columns(['wallet_type', 'address']).doNothing())
+    .execute();
   const owner = await findSigningWallet(db, row.wallet_type, row.address);
   return owner!.user_id;
 }
 
 export async function listSigningWallets(db: Executor, userId: string): Promise<SigningWalletRow[]> {
-  return db.selectFrom('signing_wallets').selectAll().where('user_id', '=', userId).orderBy('created_at', 'asc').execute();
+  return db
+    .selectFrom('signing_wallets')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .orderBy('created_at', 'asc')
+    .execute();
 }
 
 // ---- users (read only: the Users module owns the table) ----
@@ -145,15 +183,25 @@ export async function findUserIdByPhone(db: Executor, phone: string): Promise<st
 }
 
 export async function findUserIdByEmail(db: Executor, normalizedEmail: string): Promise<string | undefined> {
-  return (await db.selectFrom('users').select('id').where('email_normalized', '=', normalizedEmail).executeTakeFirst())?.id;
+  return (await db.selectFrom('users').select('id').where('email_normalized', '=', normalizedEmail).executeTakeFirst())
+    ?.id;
 }
 
 export async function addUserClient(db: Executor, userId: string, clientId: string, now: Date): Promise<void> {
-  await db.insertInto('user_clients').values({ user_id: userId, client_id: clientId, created_at: now }).onConflict((oc) => oc.doNothing()).execute();
+  await db
+    .insertInto('user_clients')
+    .values({ user_id: userId, client_id: clientId, created_at: now })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
 }
 
 export async function setClientSessionUser(db: Executor, idHash: Uint8Array, userId: string, now: Date): Promise<void> {
-  await db.updateTable('client_sessions').set({ user_id: userId, updated_at: now }).where('id_hash', '=', idHash).where('user_id', 'is', null).execute();
+  await db
+    .updateTable('client_sessions')
+    .set({ user_id: userId, updated_at: now })
+    .where('id_hash', '=', idHash)
+    .where('user_id', 'is', null)
+    .execute();
 }
 
 // ---- wallet challenges ----
@@ -163,7 +211,10 @@ export async function insertChallenge(db: Executor, row: WalletChallengeRow): Pr
 }
 
 /** Unused, unexpired challenges for the wallet, newest first. */
-export async function liveChallenges(db: Executor, q: { clientId: string; type: WalletType; address: string; now: Date; limit: number }): Promise<WalletChallengeRow[]> {
+export async function liveChallenges(
+  db: Executor,
+  q: { clientId: string; type: WalletType; address: string; now: Date; limit: number },
+): Promise<WalletChallengeRow[]> {
   return db
     .selectFrom('wallet_challenges')
     .selectAll()
@@ -178,7 +229,10 @@ export async function liveChallenges(db: Executor, q: { clientId: string; type: 
 }
 
 /** The most recent challenge for the wallet whatever its state, to explain a failure. */
-export async function latestChallenge(db: Executor, q: { clientId: string; type: WalletType; address: string }): Promise<WalletChallengeRow | undefined> {
+export async function latestChallenge(
+  db: Executor,
+  q: { clientId: string; type: WalletType; address: string },
+): Promise<WalletChallengeRow | undefined> {
   return db
     .selectFrom('wallet_challenges')
     .selectAll()
@@ -191,12 +245,20 @@ export async function latestChallenge(db: Executor, q: { clientId: string; type:
 
 /** Marks the challenge used; false when another request used it first. */
 export async function useChallenge(db: Executor, id: string, now: Date): Promise<boolean> {
-  const result = await db.updateTable('wallet_challenges').set({ used_at: now }).where('id', '=', id).where('used_at', 'is', null).executeTakeFirst();
+  const result = await db
+    .updateTable('wallet_challenges')
+    .set({ used_at: now })
+    .where('id', '=', id)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
 
 /** Expired challenges for this wallet, so the table does not grow without bound. */
-export async function deleteExpiredChallenges(db: Executor, q: { clientId: string; type: WalletType; address: string; now: Date }): Promise<void> {
+export async function deleteExpiredChallenges(
+  db: Executor,
+  q: { clientId: string; type: WalletType; address: string; now: Date },
+): Promise<void> {
   await db
     .deleteFrom('wallet_challenges')
     .where('client_id', '=', q.clientId)

@@ -51,7 +51,8 @@ export function registerAuthRoutes(app: App, ctx: AppContext): void {
     config: { auth: 'client', user: 'optional', tag },
     schema: {
       summary: 'Start wallet sign-in',
-      description: 'Returns an EIP-4361 (Sign-In with Ethereum) challenge for the wallet to sign with personal_sign. It expires after 5 minutes and can be used once. Through a client session, only its signingAddress may sign in.',
+      description:
+        'Returns an EIP-4361 (Sign-In with Ethereum) challenge for the wallet to sign with personal_sign. It expires after 5 minutes and can be used once. Through a client session, only its signingAddress may sign in.',
       body: AuthenticateCryptoWalletStartRequest,
       response: { 200: Type.Ref(AuthenticateCryptoWalletStartResponse) },
     },
@@ -85,7 +86,8 @@ export function registerAuthRoutes(app: App, ctx: AppContext): void {
     config: { auth: 'client', user: 'optional', tag },
     schema: {
       summary: 'Send an SMS code',
-      description: 'Sends a six-digit code to a US mobile number (E.164), valid 10 minutes. Resending is throttled per number and per IP (429 with Retry-After).',
+      description:
+        'Sends a six-digit code to a US mobile number (E.164), valid 10 minutes. Resending is throttled per number and per IP (429 with Retry-After).',
       body: SendSmsOtpRequest,
       response: { 200: Type.Ref(SendSmsOtpResponse) },
     },
@@ -101,7 +103,10 @@ export function registerAuthRoutes(app: App, ctx: AppContext): void {
       response: { 200: Type.Ref(SecondFactorAuthResponse) },
     },
     handler: async (request) => {
-      const result = await authenticateOtp(deps, request.client!, request.session, 'SMS', { id: request.body.phoneId, otp: request.body.otp });
+      const result = await authenticateOtp(deps, request.client!, request.session, 'SMS', {
+        id: request.body.phoneId,
+        otp: request.body.otp,
+      });
       return result.userMask ? { ...result, user: await loadUser(ctx.db, result.userMask.id) } : result;
     },
   });
@@ -110,17 +115,25 @@ export function registerAuthRoutes(app: App, ctx: AppContext): void {
     config: { auth: 'client', user: 'optional', tag },
     schema: {
       summary: 'Send an email code',
-      description: 'Sends a six-digit code by email, valid 10 minutes. Resending is throttled per address and per IP (429 with Retry-After).',
+      description:
+        'Sends a six-digit code by email, valid 10 minutes. Resending is throttled per address and per IP (429 with Retry-After).',
       body: SendEmailOtpRequest,
       response: { 200: Type.Ref(SendEmailOtpResponse) },
     },
     handler: async (request) => {
       const { email, emailAddress } = request.body;
       if (email !== undefined && emailAddress !== undefined && email !== emailAddress) {
-        throw new AppError('INVALID_EMAIL', { message: 'Send `email` or the legacy `emailAddress`, not two different addresses', data: { field: 'emailAddress', rule: 'consistent' } });
+        throw new AppError('INVALID_EMAIL', {
+          message: 'Send `email` or the legacy `emailAddress`, not two different addresses',
+          data: { field: 'emailAddress', rule: 'consistent' },
+        });
       }
       const address = email ?? emailAddress;
-      if (address === undefined) throw new AppError('MISSING_EMAIL', { message: '`email` is required in the request body', data: { field: 'email', rule: 'required' } });
+      if (address === undefined)
+        throw new AppError('MISSING_EMAIL', {
+          message: '`email` is required in the request body',
+          data: { field: 'email', rule: 'required' },
+        });
       return sendEmailOtp(deps, request.client!, request.ip, address, email !== undefined ? 'email' : 'emailAddress');
     },
   });
@@ -133,14 +146,19 @@ export function registerAuthRoutes(app: App, ctx: AppContext): void {
       body: AuthenticateEmailOtpRequest,
       response: { 200: Type.Ref(FirstFactorAuthResponse) },
     },
-    handler: async (request) => authenticateOtp(deps, request.client!, request.session, 'EMAIL', { id: request.body.emailId, otp: request.body.otp }),
+    handler: async (request) =>
+      authenticateOtp(deps, request.client!, request.session, 'EMAIL', {
+        id: request.body.emailId,
+        otp: request.body.otp,
+      }),
   });
 
   app.delete('/v1/auth/session', {
     config: { auth: 'client', user: 'one', tag },
     schema: {
       summary: 'Sign out',
-      description: 'Ends the session of the bearer JWT at once: every JWT of the session stops working. (An onramp addition to the Ratio API.)',
+      description:
+        'Ends the session of the bearer JWT at once: every JWT of the session stops working. (An onramp addition to the Ratio API.)',
       response: { 204: Type.Null({ description: 'Signed out' }) },
     },
     handler: async (request, reply) => {

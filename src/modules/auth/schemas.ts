@@ -7,22 +7,41 @@ import { UserSchema } from '../users/schemas.ts';
 // ---- requests (inline) ----
 
 const walletFields = {
-  walletAddress: Type.String({ minLength: 1, maxLength: 100, description: 'The wallet address: 0x-prefixed hex for EVM, base58 for SOLANA' }),
+  walletAddress: Type.String({
+    minLength: 1,
+    maxLength: 100,
+    description: 'The wallet address: 0x-prefixed hex for EVM, base58 for SOLANA',
+  }),
   walletType: Type.Optional(StringEnum(WALLET_TYPES, { description: 'The type of wallet' })),
-  walletNetwork: Type.Optional(StringEnum(['ETHEREUM', 'POLYGON', 'SOLANA'] as const, { description: 'Legacy: ETHEREUM or POLYGON mean walletType EVM, SOLANA means SOLANA' })),
+  walletNetwork: Type.Optional(
+    StringEnum(['ETHEREUM', 'POLYGON', 'SOLANA'] as const, {
+      description: 'Legacy: ETHEREUM or POLYGON mean walletType EVM, SOLANA means SOLANA',
+    }),
+  ),
 };
 
-export const AuthenticateCryptoWalletStartRequest = Obj(walletFields, { description: 'Send walletType (or the legacy walletNetwork)' });
+export const AuthenticateCryptoWalletStartRequest = Obj(walletFields, {
+  description: 'Send walletType (or the legacy walletNetwork)',
+});
 
 export const AuthenticateCryptoWalletRequest = Obj({
   ...walletFields,
-  signature: Type.String({ minLength: 1, maxLength: 16_384, description: 'EVM: the 0x hex signature from personal_sign of the challenge. SOLANA: the ed25519 signature of the challenge, base58 or base64' }),
+  signature: Type.String({
+    minLength: 1,
+    maxLength: 16_384,
+    description:
+      'EVM: the 0x hex signature from personal_sign of the challenge. SOLANA: the ed25519 signature of the challenge, base58 or base64',
+  }),
 });
 
 export const AddWalletToUserRequest = Obj(walletFields);
 
 export const SendSmsOtpRequest = Obj({
-  phoneNumber: Type.String({ minLength: 1, maxLength: 32, description: 'A US mobile number in E.164 format, e.g. +12015550123' }),
+  phoneNumber: Type.String({
+    minLength: 1,
+    maxLength: 32,
+    description: 'A US mobile number in E.164 format, e.g. +12015550123',
+  }),
 });
 
 export const AuthenticateSmsOtpRequest = Obj({
@@ -32,7 +51,9 @@ export const AuthenticateSmsOtpRequest = Obj({
 
 export const SendEmailOtpRequest = Obj(
   {
-    email: Type.Optional(Type.String({ minLength: 1, maxLength: 320, description: 'The email address to send the code to' })),
+    email: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 320, description: 'The email address to send the code to' }),
+    ),
     emailAddress: Type.Optional(Type.String({ minLength: 1, maxLength: 320, description: 'Legacy name of `email`' })),
   },
   { description: 'Send email (or the legacy emailAddress)' },
@@ -47,14 +68,27 @@ export const AuthenticateEmailOtpRequest = Obj({
 
 export const AuthenticateCryptoWalletStartResponse = named(
   'AuthenticateCryptoWalletStartResponse',
-  Type.Object({ challenge: Type.String({ description: 'The EIP-4361 (Sign-In with Ethereum) message to sign with the wallet (personal_sign); valid for 5 minutes, once' }) }),
+  Type.Object({
+    challenge: Type.String({
+      description:
+        'The EIP-4361 (Sign-In with Ethereum) message to sign with the wallet (personal_sign); valid for 5 minutes, once',
+    }),
+  }),
 );
 
-const sessionJwt = Type.String({ description: 'The session JWT: send it as `Authorization: Bearer <sessionJwt>`. Lives 5 minutes; a fresh one arrives in the ratio-authentication-refresh header' });
+const sessionJwt = Type.String({
+  description:
+    'The session JWT: send it as `Authorization: Bearer <sessionJwt>`. Lives 5 minutes; a fresh one arrives in the ratio-authentication-refresh header',
+});
 
 export const FirstFactorAuthResponse = named(
   'FirstFactorAuthResponse',
-  Type.Object({ sessionJwt, userMask: Type.Optional(Type.Ref(UserMaskSchema, { description: 'Present when the factor belongs to an existing user' })) }),
+  Type.Object({
+    sessionJwt,
+    userMask: Type.Optional(
+      Type.Ref(UserMaskSchema, { description: 'Present when the factor belongs to an existing user' }),
+    ),
+  }),
 );
 
 export const SecondFactorAuthResponse = named(
@@ -62,7 +96,9 @@ export const SecondFactorAuthResponse = named(
   Type.Object({
     sessionJwt,
     user: Type.Optional(Type.Ref(UserSchema, { description: 'The user, when the session is for an existing user' })),
-    userMask: Type.Optional(Type.Ref(UserMaskSchema, { description: 'Present when the session is for an existing user' })),
+    userMask: Type.Optional(
+      Type.Ref(UserMaskSchema, { description: 'Present when the session is for an existing user' }),
+    ),
   }),
 );
 
@@ -82,7 +118,10 @@ export const SendEmailOtpResponse = named(
   }),
 );
 
-export const AddWalletToUserResponse = named('AddWalletToUserResponse', Type.Object({}, { description: 'Empty: the wallet is now a signing wallet of the user' }));
+export const AddWalletToUserResponse = named(
+  'AddWalletToUserResponse',
+  Type.Object({}, { description: 'Empty: the wallet is now a signing wallet of the user' }),
+);
 
 export const authSchemas = [
   AuthenticateCryptoWalletStartResponse,

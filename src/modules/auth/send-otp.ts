@@ -26,26 +26,51 @@ export interface SendEmailOtpOutput {
   emailMask: string;
 }
 
-export async function sendSmsOtp(deps: AuthDeps, client: ClientPrincipal, ip: string, phoneNumber: string): Promise<SendSmsOtpOutput> {
+export async function sendSmsOtp(
+  deps: AuthDeps,
+  client: ClientPrincipal,
+  ip: string,
+  phoneNumber: string,
+): Promise<SendSmsOtpOutput> {
   const phone = parseUsMobile(phoneNumber, 'phoneNumber');
   const ttlMinutes = Math.round(deps.config.otp.ttlSeconds / 60);
   const id = await issueCode(deps, client, ip, 'SMS', phone, async (code) => {
-    await deps.messaging.sendSms({ to: phone, body: smsText(deps.messaging.brandName, code, ttlMinutes), clientId: client.id });
+    await deps.messaging.sendSms({
+      to: phone,
+      body: smsText(deps.messaging.brandName, code, ttlMinutes),
+      clientId: client.id,
+    });
   });
   return { phoneId: publicOtpId('SMS', id), phoneMask: maskPhone(phone) };
 }
 
-export async function sendEmailOtp(deps: AuthDeps, client: ClientPrincipal, ip: string, emailAddress: string, field: string): Promise<SendEmailOtpOutput> {
+export async function sendEmailOtp(
+  deps: AuthDeps,
+  client: ClientPrincipal,
+  ip: string,
+  emailAddress: string,
+  field: string,
+): Promise<SendEmailOtpOutput> {
   const email = parseEmail(emailAddress, field);
   const ttlMinutes = Math.round(deps.config.otp.ttlSeconds / 60);
   const id = await issueCode(deps, client, ip, 'EMAIL', email, async (code) => {
-    await deps.messaging.sendEmail({ ...otpEmail(deps.messaging.brandName, email, code, ttlMinutes), clientId: client.id });
+    await deps.messaging.sendEmail({
+      ...otpEmail(deps.messaging.brandName, email, code, ttlMinutes),
+      clientId: client.id,
+    });
   });
   return { emailId: publicOtpId('EMAIL', id), emailMask: maskEmail(email) };
 }
 
 /** Throttles, stores the code, then sends it (after the commit: no network call inside a transaction). */
-async function issueCode(deps: AuthDeps, client: ClientPrincipal, ip: string, channel: OtpChannel, destination: string, send: (code: string) => Promise<void>): Promise<string> {
+async function issueCode(
+  deps: AuthDeps,
+  client: ClientPrincipal,
+  ip: string,
+  channel: OtpChannel,
+  destination: string,
+  send: (code: string) => Promise<void>,
+): Promise<string> {
   const { otp } = deps.config;
   const now = deps.clock.now();
   const label = destinationLabel(channel);
@@ -54,7 +79,13 @@ async function issueCode(deps: AuthDeps, client: ClientPrincipal, ip: string, ch
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   await deps.db.transaction().execute(async (trx) => {
     await consume(trx, now, [
-      { key: sendKey(deps.keyring, channel, destination), max: otp.sendsPerDestinationPerHour, windowMs: HOUR_MS, minGapMs: otp.resendIntervalSeconds * 1000, label },
+      {
+        key: sendKey(deps.keyring, channel, destination),
+        max: otp.sendsPerDestinationPerHour,
+        windowMs: HOUR_MS,
+        minGapMs: otp.resendIntervalSeconds * 1000,
+        label,
+      },
       { key: ipKey(deps.keyring, ip), max: otp.sendsPerIpPerHour, windowMs: HOUR_MS, label: 'this IP address' },
     ]);
     await deleteOldOtpCodes(trx, channel, destination, new Date(now.getTime() - DAY_MS));

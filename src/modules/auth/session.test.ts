@@ -1,10 +1,28 @@
 import assert from 'node:assert/strict';
 import { createHmac, createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { calculateJwkThumbprint, createLocalJWKSet, decodeJwt, decodeProtectedHeader, exportJWK, jwtVerify, SignJWT } from 'jose';
+import {
+  calculateJwkThumbprint,
+  createLocalJWKSet,
+  decodeJwt,
+  decodeProtectedHeader,
+  exportJWK,
+  jwtVerify,
+  SignJWT,
+} from 'jose';
 import { Type } from '@sinclair/typebox';
 import { startTestApp, type TestApp } from '../../../test/helpers.ts';
-import { emailSignIn, insertUser, newAccount, smsSignIn, testEmail, testPhone, twoFactorJwt, walletSignIn, withJwt } from '../../../test/auth.ts';
+import {
+  emailSignIn,
+  insertUser,
+  newAccount,
+  smsSignIn,
+  testEmail,
+  testPhone,
+  twoFactorJwt,
+  walletSignIn,
+  withJwt,
+} from '../../../test/auth.ts';
 import { ManualClock } from '../../lib/clock.ts';
 import type { App } from '../../app-types.ts';
 import { REFRESH_HEADER } from '../../plugins/user-session.ts';
@@ -13,20 +31,33 @@ import { assertUserAccess } from './access.ts';
 
 /** Test-only routes at each user level, and one that names a user. */
 function testRoutes(app: App) {
-  app.get('/v1/test/one', { config: { auth: 'client', user: 'one' } }, async (request) => ({ factors: request.session!.factors }));
-  app.post('/v1/test/two', { config: { auth: 'client', user: 'two' } }, async (request) => ({ factors: request.session!.factors }));
-  app.get('/v1/test/users/:userId', { config: { auth: 'client', user: 'one' }, schema: { params: Type.Object({ userId: Type.String({ format: 'uuid' }) }) } }, async (request) => {
-    const session = assertUserAccess(request, (request.params as { userId: string }).userId);
-    return { userId: session.userId, secret: 'user data' };
-  });
+  app.get('/v1/test/one', { config: { auth: 'client', user: 'one' } }, async (request) => ({
+    factors: request.session!.factors,
+  }));
+  app.post('/v1/test/two', { config: { auth: 'client', user: 'two' } }, async (request) => ({
+    factors: request.session!.factors,
+  }));
+  app.get(
+    '/v1/test/users/:userId',
+    {
+      config: { auth: 'client', user: 'one' },
+      schema: { params: Type.Object({ userId: Type.String({ format: 'uuid' }) }) },
+    },
+    async (request) => {
+      const session = assertUserAccess(request, (request.params as { userId: string }).userId);
+      return { userId: session.userId, secret: 'user data' };
+    },
+  );
 }
 
-const b64url = (value: object | string) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+const b64url = (value: object | string) =>
+  Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 
 describe('session JWTs', () => {
   let t: TestApp;
   const clock = new ManualClock('2026-03-02T15:00:00Z');
-  const one = (jwt: string | undefined, headers = t.clientHeaders) => t.app.inject({ method: 'GET', url: '/v1/test/one', headers: withJwt(headers, jwt) });
+  const one = (jwt: string | undefined, headers = t.clientHeaders) =>
+    t.app.inject({ method: 'GET', url: '/v1/test/one', headers: withJwt(headers, jwt) });
   const newSessionJwt = async () => (await walletSignIn(t, newAccount())).json().sessionJwt as string;
 
   before(async () => {
@@ -46,7 +77,10 @@ describe('session JWTs', () => {
     assert.equal(jwks.keys.length, 1);
     assert.equal(jwks.keys[0].kid, header.kid);
     assert.equal(jwks.keys[0].d, undefined, 'no private part');
-    const { payload } = await jwtVerify(jwt, createLocalJWKSet(jwks), { algorithms: ['EdDSA'], currentDate: clock.now() });
+    const { payload } = await jwtVerify(jwt, createLocalJWKSet(jwks), {
+      algorithms: ['EdDSA'],
+      currentDate: clock.now(),
+    });
     assert.equal(payload.aud, t.client.id);
     assert.equal((await one(jwt)).statusCode, 200);
   });
@@ -56,7 +90,11 @@ describe('session JWTs', () => {
     assert.equal(missing.statusCode, 401);
     assert.equal(missing.json().code, 'MISSING_AUTHORIZATION');
     for (const authorization of ['Basic abc', 'Bearer', 'Bearer not-a-jwt', `Bearer ${'a'.repeat(5000)}`]) {
-      const res = await t.app.inject({ method: 'GET', url: '/v1/test/one', headers: { ...t.clientHeaders, authorization } });
+      const res = await t.app.inject({
+        method: 'GET',
+        url: '/v1/test/one',
+        headers: { ...t.clientHeaders, authorization },
+      });
       assert.equal(res.statusCode, 401, authorization.slice(0, 20));
       assert.equal(res.json().code, 'INVALID_AUTHORIZATION');
     }
@@ -73,7 +111,8 @@ describe('session JWTs', () => {
     const hs256 = `${hs256Header}.${p}.${createHmac('sha256', publicKeyText).update(`${hs256Header}.${p}`).digest('base64url')}`;
     const foreign = generateKeyPairSync('ed25519').privateKey;
     const foreignKid = await calculateJwkThumbprint(await exportJWK(foreign));
-    const signWith = (kid: string) => new SignJWT(payload).setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid }).sign(foreign);
+    const signWith = (kid: string) =>
+      new SignJWT(payload).setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid }).sign(foreign);
     const tampered = `${h}.${b64url({ ...payload, sid: '00000000-0000-4000-8000-000000000000' })}.${jwt.split('.')[2]}`;
     const cases = {
       none: `${b64url({ alg: 'none', typ: 'JWT', kid: header.kid })}.${p}.`,
@@ -149,23 +188,48 @@ describe('session JWTs', () => {
 
   it('stops working at once when the session is signed out (revoked)', async () => {
     const first = await newSessionJwt();
-    const out = await t.app.inject({ method: 'DELETE', url: '/v1/auth/session', headers: withJwt(t.clientHeaders, first) });
+    const out = await t.app.inject({
+      method: 'DELETE',
+      url: '/v1/auth/session',
+      headers: withJwt(t.clientHeaders, first),
+    });
     assert.equal(out.statusCode, 204);
     const res = await one(first);
     assert.equal(res.statusCode, 401);
     assert.equal(res.json().code, 'INVALID_AUTHORIZATION');
     // A factor cannot be added to a revoked session either.
-    const send = await t.app.inject({ method: 'POST', url: '/v1/auth/otp/sms:send', headers: withJwt(t.clientHeaders, first), payload: { phoneNumber: testPhone() } });
+    const send = await t.app.inject({
+      method: 'POST',
+      url: '/v1/auth/otp/sms:send',
+      headers: withJwt(t.clientHeaders, first),
+      payload: { phoneNumber: testPhone() },
+    });
     assert.equal(send.statusCode, 401);
     assert.equal(send.json().code, 'INVALID_AUTHORIZATION');
   });
 
   it('deletes sessions, challenges, codes and counters two days after they ended', async () => {
     await newSessionJwt();
-    await t.app.inject({ method: 'POST', url: '/v1/auth/cryptoWallet:start', headers: t.clientHeaders, payload: { walletAddress: newAccount().address, walletType: 'EVM' } });
+    await t.app.inject({
+      method: 'POST',
+      url: '/v1/auth/cryptoWallet:start',
+      headers: t.clientHeaders,
+      payload: { walletAddress: newAccount().address, walletType: 'EVM' },
+    });
     await smsSignIn(t, testPhone());
     const count = async () =>
-      Promise.all((['auth_sessions', 'wallet_challenges', 'otp_codes', 'auth_throttles'] as const).map(async (table) => Number((await t.db.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)));
+      Promise.all(
+        (['auth_sessions', 'wallet_challenges', 'otp_codes', 'auth_throttles'] as const).map(async (table) =>
+          Number(
+            (
+              await t.db.db
+                .selectFrom(table)
+                .select((eb) => eb.fn.countAll().as('n'))
+                .executeTakeFirstOrThrow()
+            ).n,
+          ),
+        ),
+      );
     assert.ok((await count()).every((n) => n > 0));
     clock.advance(2 * 24 * 3600_000 + 3600_000);
     await t.ctx.sessions.sweep();
@@ -187,12 +251,18 @@ describe('factor rules', () => {
   });
   after(() => t.close());
 
-  const two = (jwt: string) => t.app.inject({ method: 'POST', url: '/v1/test/two', headers: withJwt(t.clientHeaders, jwt), payload: {} });
+  const two = (jwt: string) =>
+    t.app.inject({ method: 'POST', url: '/v1/test/two', headers: withJwt(t.clientHeaders, jwt), payload: {} });
   type Step = 'WALLET' | 'SMS' | 'EMAIL';
   async function sessionWith(steps: Step[]): Promise<string> {
     let jwt: string | undefined;
     for (const step of steps) {
-      const res = step === 'WALLET' ? await walletSignIn(t, newAccount(), { jwt }) : step === 'SMS' ? await smsSignIn(t, testPhone(), { jwt }) : await emailSignIn(t, testEmail(), { jwt });
+      const res =
+        step === 'WALLET'
+          ? await walletSignIn(t, newAccount(), { jwt })
+          : step === 'SMS'
+            ? await smsSignIn(t, testPhone(), { jwt })
+            : await emailSignIn(t, testEmail(), { jwt });
       assert.equal(res.statusCode, 200, res.body);
       jwt = res.json().sessionJwt;
     }
@@ -202,7 +272,10 @@ describe('factor rules', () => {
   it('lets one factor read and refuses it for writes with MFA_REQUIRED telling the partner to add SMS', async () => {
     for (const factor of ['WALLET', 'EMAIL'] as const) {
       const jwt = await sessionWith([factor]);
-      assert.equal((await t.app.inject({ method: 'GET', url: '/v1/test/one', headers: withJwt(t.clientHeaders, jwt) })).statusCode, 200);
+      assert.equal(
+        (await t.app.inject({ method: 'GET', url: '/v1/test/one', headers: withJwt(t.clientHeaders, jwt) })).statusCode,
+        200,
+      );
       const res = await two(jwt);
       assert.equal(res.statusCode, 403);
       assert.equal(res.json().code, 'MFA_REQUIRED');
@@ -242,7 +315,16 @@ describe('factor rules', () => {
     assert.equal(stale.statusCode, 401, 'the one-factor JWT no longer works');
     assert.equal(stale.json().code, 'INVALID_AUTHORIZATION');
     const fresh = await smsSignIn(t, testPhone());
-    assert.deepEqual((await t.app.inject({ method: 'GET', url: '/v1/test/one', headers: withJwt(t.clientHeaders, fresh.json().sessionJwt) })).json().factors, ['SMS']);
+    assert.deepEqual(
+      (
+        await t.app.inject({
+          method: 'GET',
+          url: '/v1/test/one',
+          headers: withJwt(t.clientHeaders, fresh.json().sessionJwt),
+        })
+      ).json().factors,
+      ['SMS'],
+    );
   });
 });
 
@@ -253,7 +335,8 @@ describe('access to a user', () => {
   });
   after(() => t.close());
 
-  const read = (userId: string, jwt: string, headers = t.clientHeaders) => t.app.inject({ method: 'GET', url: `/v1/test/users/${userId}`, headers: withJwt(headers, jwt) });
+  const read = (userId: string, jwt: string, headers = t.clientHeaders) =>
+    t.app.inject({ method: 'GET', url: `/v1/test/users/${userId}`, headers: withJwt(headers, jwt) });
 
   it("lets a session read its own user and answers 404 NOT_FOUND_USER for anyone else's id", async () => {
     const alice = await insertUser(t);
@@ -270,7 +353,10 @@ describe('access to a user', () => {
       assert.ok(!res.body.includes('user data'));
     }
     // The two 404s are indistinguishable apart from the id in the message.
-    assert.equal(others[0]!.json().message.replace(bob.id, 'ID'), others[1]!.json().message.replace('00000000-0000-4000-8000-000000000000', 'ID'));
+    assert.equal(
+      others[0]!.json().message.replace(bob.id, 'ID'),
+      others[1]!.json().message.replace('00000000-0000-4000-8000-000000000000', 'ID'),
+    );
     const newWallet = (await walletSignIn(t, newAccount())).json().sessionJwt;
     assert.equal((await read(alice.id, newWallet)).statusCode, 404);
   });

@@ -8,7 +8,14 @@ import { AppError } from '../../errors/app-error.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { UserSession } from '../../plugins/types.ts';
 import type { SessionState } from './factors.ts';
-import { deleteStaleAuthRows, findSessionWithAccess, revokeSession, revokeUserSessions, touchSession, type AuthSessionRow } from './repository.ts';
+import {
+  deleteStaleAuthRows,
+  findSessionWithAccess,
+  revokeSession,
+  revokeUserSessions,
+  touchSession,
+  type AuthSessionRow,
+} from './repository.ts';
 import type { SessionTokens } from './tokens.ts';
 
 // Activity is written at most this often per session: enough precision for a 10-minute idle limit.
@@ -30,7 +37,9 @@ export function stateOf(row: AuthSessionRow): SessionState {
   return {
     userId: row.user_id,
     factors: row.factors,
-    ...(row.wallet_address && row.wallet_type ? { wallet: { address: row.wallet_address, type: row.wallet_type } } : {}),
+    ...(row.wallet_address && row.wallet_type
+      ? { wallet: { address: row.wallet_address, type: row.wallet_type } }
+      : {}),
     ...(row.phone ? { phone: row.phone } : {}),
     ...(row.email ? { email: row.email } : {}),
   };
@@ -81,10 +90,18 @@ export class UserSessions {
     const now = this.clock.now();
     const claims = await this.tokens.verify(token, clientId, now);
     const row = await findSessionWithAccess(this.db, claims.sessionId);
-    if (!row || row.client_id !== clientId) throw new AppError('INVALID_AUTHORIZATION', { message: 'This JWT is not current: its session ended, or was renewed when a factor was added (use the latest sessionJwt)' });
-    if (row.revoked_at) throw new AppError('INVALID_AUTHORIZATION', { message: 'The session of this JWT has been signed out; authenticate again' });
+    if (!row || row.client_id !== clientId)
+      throw new AppError('INVALID_AUTHORIZATION', {
+        message:
+          'This JWT is not current: its session ended, or was renewed when a factor was added (use the latest sessionJwt)',
+      });
+    if (row.revoked_at)
+      throw new AppError('INVALID_AUTHORIZATION', {
+        message: 'The session of this JWT has been signed out; authenticate again',
+      });
     this.assertAlive(row, now);
-    if (now.getTime() - row.last_seen_at.getTime() >= TOUCH_GAP_MS) await touchSession(this.db, row.id, now, TOUCH_GAP_MS);
+    if (now.getTime() - row.last_seen_at.getTime() >= TOUCH_GAP_MS)
+      await touchSession(this.db, row.id, now, TOUCH_GAP_MS);
     const result: AuthenticatedSession = { session: toUserSession(row), userActive: row.user_active };
     if (claims.exp * 1000 - now.getTime() <= this.config.jwt.refreshWithinSeconds * 1000) {
       result.refreshJwt = await this.tokens.sign(row.id, clientId, now);
@@ -95,10 +112,14 @@ export class UserSessions {
   /** Idle and absolute expiry. */
   assertAlive(row: AuthSessionRow, now: Date): void {
     if (row.last_seen_at.getTime() + this.config.session.idleSeconds * 1000 <= now.getTime()) {
-      throw new AppError('EXPIRED_AUTHORIZATION', { message: `The session ended after ${Math.round(this.config.session.idleSeconds / 60)} minutes without use; authenticate again` });
+      throw new AppError('EXPIRED_AUTHORIZATION', {
+        message: `The session ended after ${Math.round(this.config.session.idleSeconds / 60)} minutes without use; authenticate again`,
+      });
     }
     if (row.expires_at.getTime() <= now.getTime()) {
-      throw new AppError('EXPIRED_AUTHORIZATION', { message: 'The session reached its maximum lifetime; authenticate again' });
+      throw new AppError('EXPIRED_AUTHORIZATION', {
+        message: 'The session reached its maximum lifetime; authenticate again',
+      });
     }
   }
 

@@ -28,7 +28,8 @@ export interface EvmVerifier {
 export function chainVerifier(client: ChainPublicClient): EvmVerifier {
   const unavailable = () =>
     new AppError('SERVICE_UNAVAILABLE', {
-      message: 'The signature could not be checked: the chain is unreachable (smart-contract wallets are verified on chain); retry later',
+      message:
+        'The signature could not be checked: the chain is unreachable (smart-contract wallets are verified on chain); retry later',
       headers: { 'retry-after': '5' },
     });
   return {
@@ -86,7 +87,10 @@ function solanaSignatureCandidates(signature: string): Buffer[] {
 export function verifySolana(address: string, message: string, signatures: Buffer[]): boolean {
   let key: ReturnType<typeof createPublicKey>;
   try {
-    key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(solanaPublicKey(address)).toString('base64url') }, format: 'jwk' });
+    key = createPublicKey({
+      key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(solanaPublicKey(address)).toString('base64url') },
+      format: 'jwk',
+    });
   } catch {
     return false;
   }

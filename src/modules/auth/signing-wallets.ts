@@ -5,12 +5,25 @@ import type { Executor } from '../../db/index.ts';
 import { AppError } from '../../errors/app-error.ts';
 import type { WalletType } from '../../lib/addresses.ts';
 import { newId } from '../../lib/crypto.ts';
-import { addUserClient, findSigningWallet, insertSigningWallet, listSigningWallets, lockSession, setClientSessionUser, updateSession, type SigningWalletRow } from './repository.ts';
+import {
+  addUserClient,
+  findSigningWallet,
+  insertSigningWallet,
+  listSigningWallets,
+  lockSession,
+  setClientSessionUser,
+  updateSession,
+  type SigningWalletRow,
+} from './repository.ts';
 
 export type { SigningWalletRow };
 
 /** The user who signs in with this wallet, if any. `address` must be canonical (normalizeAddress). */
-export async function findUserBySigningWallet(db: Executor, type: WalletType, address: string): Promise<string | undefined> {
+export async function findUserBySigningWallet(
+  db: Executor,
+  type: WalletType,
+  address: string,
+): Promise<string | undefined> {
   return (await findSigningWallet(db, type, address))?.user_id;
 }
 
@@ -38,7 +51,10 @@ export async function addSigningWallet(
     created_at: opts.now ?? new Date(),
   });
   if (owner !== userId) {
-    throw new AppError('ALREADY_EXISTS_WALLET_ADDRESS', { message: 'The wallet is already a signing wallet of another user', data: { field: 'walletAddress' } });
+    throw new AppError('ALREADY_EXISTS_WALLET_ADDRESS', {
+      message: 'The wallet is already a signing wallet of another user',
+      data: { field: 'walletAddress' },
+    });
   }
 }
 
@@ -51,8 +67,12 @@ export async function addSigningWallet(
  */
 export async function attachSessionToUser(trx: Executor, sessionId: string, userId: string, now: Date): Promise<void> {
   const row = await lockSession(trx, sessionId);
-  if (!row || row.revoked_at) throw new AppError('INVALID_AUTHORIZATION', { message: 'The session of this JWT has been signed out; authenticate again' });
-  if (row.user_id !== null && row.user_id !== userId) throw new AppError('ALREADY_EXISTS_USER', { message: 'This session is already signed in to another user' });
+  if (!row || row.revoked_at)
+    throw new AppError('INVALID_AUTHORIZATION', {
+      message: 'The session of this JWT has been signed out; authenticate again',
+    });
+  if (row.user_id !== null && row.user_id !== userId)
+    throw new AppError('ALREADY_EXISTS_USER', { message: 'This session is already signed in to another user' });
   await updateSession(trx, sessionId, { user_id: userId, last_seen_at: now });
   await addUserClient(trx, userId, row.client_id, now);
   if (row.wallet_address && row.wallet_type) {

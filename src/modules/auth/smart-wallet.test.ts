@@ -7,9 +7,14 @@ import { createPublicClient, http, keccak256, stringToHex } from 'viem';
 import { mainnet } from 'viem/chains';
 import { startTestApp, type TestApp } from '../../../test/helpers.ts';
 import { insertUser, newAccount, post } from '../../../test/auth.ts';
-import { counterfactualSmartWallet, deploySmartWallet, sandboxChainsOf, type SmartWallet } from '../../sandbox/chains/smart-wallets.ts';
+import {
+  counterfactualSmartWallet,
+  deploySmartWallet,
+  sandboxChainsOf,
+  type SmartWallet,
+} from '../../sandbox/chains/smart-wallets.ts';
 import type { ChainPublicClient } from '../../chains/types.ts';
-import { AppError } from '../../errors/app-error.ts';
+import type { AppError } from '../../errors/app-error.ts';
 import { chainVerifier } from './signatures.ts';
 
 describe('smart-contract wallet sign-in', () => {
@@ -23,7 +28,11 @@ describe('smart-contract wallet sign-in', () => {
     const start = await post(t, '/v1/auth/cryptoWallet:start', { walletAddress: wallet.address, walletType: 'EVM' });
     assert.equal(start.statusCode, 200);
     const signature = await signer.signMessage(start.json().challenge);
-    return post(t, '/v1/auth/cryptoWallet:authenticate', { walletAddress: wallet.address, walletType: 'EVM', signature });
+    return post(t, '/v1/auth/cryptoWallet:authenticate', {
+      walletAddress: wallet.address,
+      walletType: 'EVM',
+      signature,
+    });
   }
 
   it('signs in a deployed ERC-1271 wallet with its owner’s signature, and refuses anyone else’s', async () => {
@@ -42,7 +51,12 @@ describe('smart-contract wallet sign-in', () => {
 
   it('signs in a counterfactual wallet with an ERC-6492 signature without deploying it', async () => {
     const chains = sandboxChainsOf(t.ctx);
-    const wallet = await counterfactualSmartWallet(chains, 'ETHEREUM', newAccount(), keccak256(stringToHex(randomUUID())));
+    const wallet = await counterfactualSmartWallet(
+      chains,
+      'ETHEREUM',
+      newAccount(),
+      keccak256(stringToHex(randomUUID())),
+    );
     assert.equal(await wallet.isDeployed(), false);
     const res = await signIn(wallet);
     assert.equal(res.statusCode, 200, res.body);
@@ -53,7 +67,16 @@ describe('smart-contract wallet sign-in', () => {
     const chains = sandboxChainsOf(t.ctx);
     const wallet = await deploySmartWallet(chains, 'ETHEREUM', newAccount(), keccak256(stringToHex('user')));
     const user = await insertUser(t);
-    await t.db.db.insertInto('signing_wallets').values({ id: randomUUID(), user_id: user.id, wallet_type: 'EVM', address: wallet.address, added_by_client_id: t.client.id }).execute();
+    await t.db.db
+      .insertInto('signing_wallets')
+      .values({
+        id: randomUUID(),
+        user_id: user.id,
+        wallet_type: 'EVM',
+        address: wallet.address,
+        added_by_client_id: t.client.id,
+      })
+      .execute();
     const res = await signIn(wallet);
     assert.equal(res.json().userMask.id, user.id);
   });
@@ -61,7 +84,10 @@ describe('smart-contract wallet sign-in', () => {
 
 describe('chain signature verifier', () => {
   // A public client whose RPC endpoint refuses connections.
-  const unreachable = createPublicClient({ chain: mainnet, transport: http('http://127.0.0.1:9/', { retryCount: 0, timeout: 2000 }) }) as ChainPublicClient;
+  const unreachable = createPublicClient({
+    chain: mainnet,
+    transport: http('http://127.0.0.1:9/', { retryCount: 0, timeout: 2000 }),
+  }) as ChainPublicClient;
   const verifier = chainVerifier(unreachable);
 
   it('checks EOA signatures without the chain, and answers 503 when a contract check cannot reach it', async () => {

@@ -12,7 +12,11 @@ export interface StartWalletChallengeOutput {
   challenge: string;
 }
 
-export async function startWalletChallenge(deps: AuthDeps, client: ClientPrincipal, input: StartWalletChallengeInput): Promise<StartWalletChallengeOutput> {
+export async function startWalletChallenge(
+  deps: AuthDeps,
+  client: ClientPrincipal,
+  input: StartWalletChallengeInput,
+): Promise<StartWalletChallengeOutput> {
   const wallet = resolveWallet(input);
   assertClientSessionWallet(client, wallet);
   const now = deps.clock.now();

@@ -19,7 +19,11 @@ export interface Limit {
 type ThrottleRow = Row<'auth_throttles'>;
 
 async function lockRow(trx: Tx, key: string, now: Date): Promise<ThrottleRow> {
-  await trx.insertInto('auth_throttles').values({ key, count: 0, window_started_at: now }).onConflict((oc) => oc.column('key').doNothing()).execute();
+  await trx
+    .insertInto('auth_throttles')
+    .values({ key, count: 0, window_started_at: now })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
   return trx.selectFrom('auth_throttles').selectAll().where('key', '=', key).forUpdate().executeTakeFirstOrThrow();
 }
 
@@ -55,7 +59,11 @@ export async function consume(trx: Tx, now: Date, limits: Limit[]): Promise<void
     });
   }
   for (const u of updates) {
-    await trx.updateTable('auth_throttles').set({ count: u.count, window_started_at: u.windowStart, last_at: now }).where('key', '=', u.key).execute();
+    await trx
+      .updateTable('auth_throttles')
+      .set({ count: u.count, window_started_at: u.windowStart, last_at: now })
+      .where('key', '=', u.key)
+      .execute();
   }
 }
 
@@ -89,11 +97,19 @@ export async function assertNotLocked(db: Executor, key: string, label: string, 
  */
 export async function lockFailures(trx: Tx, key: string, label: string, now: Date): Promise<AppError | undefined> {
   const row = await lockRow(trx, key, now);
-  return row.locked_until && row.locked_until.getTime() > now.getTime() ? lockedError(label, row.locked_until, now) : undefined;
+  return row.locked_until && row.locked_until.getTime() > now.getTime()
+    ? lockedError(label, row.locked_until, now)
+    : undefined;
 }
 
 /** Counts a failure; returns the lock error when this failure locks the key. */
-export async function recordFailure(trx: Tx, key: string, label: string, now: Date, policy: LockoutPolicy): Promise<AppError | undefined> {
+export async function recordFailure(
+  trx: Tx,
+  key: string,
+  label: string,
+  now: Date,
+  policy: LockoutPolicy,
+): Promise<AppError | undefined> {
   const row = await lockRow(trx, key, now);
   const lockOver = row.locked_until !== null && row.locked_until.getTime() <= now.getTime();
   const fresh = lockOver || row.window_started_at.getTime() + policy.windowMs <= now.getTime();

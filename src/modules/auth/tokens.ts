@@ -3,7 +3,17 @@
 // server-side session (`sid`) and client (`aud`); what the session has proven is read from the
 // database on every request, so revoking a session takes effect at once.
 import { createPrivateKey, createPublicKey, randomUUID } from 'node:crypto';
-import { calculateJwkThumbprint, decodeProtectedHeader, errors, exportJWK, importJWK, importPKCS8, jwtVerify, SignJWT, type JWK } from 'jose';
+import {
+  calculateJwkThumbprint,
+  decodeProtectedHeader,
+  errors,
+  exportJWK,
+  importJWK,
+  importPKCS8,
+  jwtVerify,
+  SignJWT,
+  type JWK,
+} from 'jose';
 import { AppError } from '../../errors/app-error.ts';
 
 const ALG = 'EdDSA';
@@ -39,7 +49,8 @@ export class SessionTokens {
 
   static async create(privateKeyPem: string, issuer: string, ttlSeconds: number): Promise<SessionTokens> {
     const privateKeyObject = createPrivateKey(privateKeyPem);
-    if (privateKeyObject.asymmetricKeyType !== 'ed25519') throw new Error('ONRAMP_JWT_SIGNING_KEY: must be an Ed25519 private key');
+    if (privateKeyObject.asymmetricKeyType !== 'ed25519')
+      throw new Error('ONRAMP_JWT_SIGNING_KEY: must be an Ed25519 private key');
     const publicKeyObject = createPublicKey(privateKeyObject);
     const jwk = await exportJWK(publicKeyObject);
     const kid = await calculateJwkThumbprint(jwk);
@@ -99,8 +110,13 @@ export class SessionTokens {
       return { sessionId: payload.sid, clientId, exp: payload.exp! };
     } catch (error) {
       if (error instanceof AppError) throw error;
-      if (error instanceof errors.JWTExpired) throw new AppError('EXPIRED_AUTHORIZATION', { message: 'The session JWT has expired; use the newer one from the ratio-authentication-refresh header or authenticate again' });
-      if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'aud') throw invalid('The session JWT belongs to another client');
+      if (error instanceof errors.JWTExpired)
+        throw new AppError('EXPIRED_AUTHORIZATION', {
+          message:
+            'The session JWT has expired; use the newer one from the ratio-authentication-refresh header or authenticate again',
+        });
+      if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'aud')
+        throw invalid('The session JWT belongs to another client');
       throw invalid('The bearer token is not a valid session JWT');
     }
   }

@@ -15,14 +15,20 @@ const AUTH = '/v1/auth/cryptoWallet:authenticate';
 function solanaWallet() {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url');
-  return { address: base58.encode(raw), sign: (message: string) => edSign(null, Buffer.from(message, 'utf8'), privateKey) };
+  return {
+    address: base58.encode(raw),
+    sign: (message: string) => edSign(null, Buffer.from(message, 'utf8'), privateKey),
+  };
 }
 
 describe('wallet sign-in', () => {
   let t: TestApp;
   const clock = new ManualClock('2026-03-02T15:00:00Z');
   before(async () => {
-    t = await startTestApp({ clock, env: { ONRAMP_SIWE_DOMAIN: 'app.example.com', ONRAMP_SIWE_URI: 'https://app.example.com/sign-in' } });
+    t = await startTestApp({
+      clock,
+      env: { ONRAMP_SIWE_DOMAIN: 'app.example.com', ONRAMP_SIWE_URI: 'https://app.example.com/sign-in' },
+    });
   });
   after(() => t.close());
 
@@ -57,7 +63,13 @@ describe('wallet sign-in', () => {
     const user = await insertUser(t);
     const res = await walletSignIn(t, user.account);
     assert.equal(res.statusCode, 200);
-    assert.deepEqual(Object.keys(res.json().userMask).sort(), ['createTime', 'id', 'phoneMask', 'preferredMfaMethod', 'updateTime']);
+    assert.deepEqual(Object.keys(res.json().userMask).sort(), [
+      'createTime',
+      'id',
+      'phoneMask',
+      'preferredMfaMethod',
+      'updateTime',
+    ]);
     assert.equal(res.json().userMask.id, user.id);
     assert.equal(res.json().userMask.phoneMask, user.phone.slice(-4));
   });
@@ -102,7 +114,9 @@ describe('wallet sign-in', () => {
     const byOther = await newAccount().signMessage({ message: challenge });
     const genuine = await account.signMessage({ message: challenge });
     const flipped = `${genuine.slice(0, 10)}${genuine[10] === 'a' ? 'b' : 'a'}${genuine.slice(11)}`;
-    const otherChallenge = await account.signMessage({ message: challenge.replace(/Nonce: \w+/, 'Nonce: abcdefgh12345678') });
+    const otherChallenge = await account.signMessage({
+      message: challenge.replace(/Nonce: \w+/, 'Nonce: abcdefgh12345678'),
+    });
     for (const signature of [byOther, flipped, otherChallenge]) {
       const res = await post(t, AUTH, { walletAddress: account.address, walletType: 'EVM', signature });
       assert.equal(res.statusCode, 401);
@@ -111,11 +125,19 @@ describe('wallet sign-in', () => {
     }
     const other = await createClient(t.db.db, 'sandbox', { name: 'Other partner' });
     const otherHeaders = { 'ratio-client-id': other.clientId, 'ratio-client-secret': other.clientSecret };
-    const foreign = await post(t, AUTH, { walletAddress: account.address, walletType: 'EVM', signature: genuine }, otherHeaders);
+    const foreign = await post(
+      t,
+      AUTH,
+      { walletAddress: account.address, walletType: 'EVM', signature: genuine },
+      otherHeaders,
+    );
     assert.equal(foreign.statusCode, 401);
     assert.equal(foreign.json().data.rule, 'noChallenge');
     // The genuine signature still works for the client the challenge was issued to.
-    assert.equal((await post(t, AUTH, { walletAddress: account.address, walletType: 'EVM', signature: genuine })).statusCode, 200);
+    assert.equal(
+      (await post(t, AUTH, { walletAddress: account.address, walletType: 'EVM', signature: genuine })).statusCode,
+      200,
+    );
   });
 
   it('accepts a signature of either of two challenges issued back to back', async () => {
@@ -123,7 +145,10 @@ describe('wallet sign-in', () => {
     const first = await post(t, START, { walletAddress: account.address, walletType: 'EVM' });
     await post(t, START, { walletAddress: account.address, walletType: 'EVM' });
     const signature = await account.signMessage({ message: first.json().challenge });
-    assert.equal((await post(t, AUTH, { walletAddress: account.address, walletType: 'EVM', signature })).statusCode, 200);
+    assert.equal(
+      (await post(t, AUTH, { walletAddress: account.address, walletType: 'EVM', signature })).statusCode,
+      200,
+    );
   });
 
   it('answers 400 with the documented code for malformed input', async () => {
@@ -133,10 +158,18 @@ describe('wallet sign-in', () => {
       [START, { walletType: 'EVM' }, 'MISSING_WALLET_ADDRESS'],
       [START, { walletAddress: account.address, walletType: 'BITCOIN' }, 'INVALID_WALLET_TYPE'],
       [START, { walletAddress: account.address, walletNetwork: 'BITCOIN' }, 'INVALID_WALLET_TYPE'],
-      [START, { walletAddress: account.address, walletType: 'SOLANA', walletNetwork: 'ETHEREUM' }, 'INVALID_WALLET_TYPE'],
+      [
+        START,
+        { walletAddress: account.address, walletType: 'SOLANA', walletNetwork: 'ETHEREUM' },
+        'INVALID_WALLET_TYPE',
+      ],
       [START, { walletAddress: '0x1234', walletType: 'EVM' }, 'INVALID_WALLET_ADDRESS'],
       // A mixed-case address with a wrong EIP-55 checksum (the valid one is …551bD432…).
-      [START, { walletAddress: '0x8ba1f109551bd432803012645Ac136ddd64DBA72', walletType: 'EVM' }, 'INVALID_WALLET_ADDRESS'],
+      [
+        START,
+        { walletAddress: '0x8ba1f109551bd432803012645Ac136ddd64DBA72', walletType: 'EVM' },
+        'INVALID_WALLET_ADDRESS',
+      ],
       [START, { walletAddress: solanaWallet().address, walletType: 'EVM' }, 'UNSUPPORTED_WALLET_ADDRESS'],
       [START, { walletAddress: account.address, walletType: 'EVM', extra: 1 }, 'INVALID_BODY'],
       [AUTH, { walletAddress: account.address, walletType: 'EVM' }, 'MISSING_SIGNATURE'],
@@ -158,10 +191,18 @@ describe('wallet sign-in', () => {
       const challenge = start.json().challenge as string;
       assert.match(challenge, /wants you to sign in with your Solana account:\n/);
       assert.ok(challenge.includes(`\n${wallet.address}\n`));
-      const res = await post(t, AUTH, { walletAddress: wallet.address, walletType: 'SOLANA', signature: encode(wallet.sign(challenge)) });
+      const res = await post(t, AUTH, {
+        walletAddress: wallet.address,
+        walletType: 'SOLANA',
+        signature: encode(wallet.sign(challenge)),
+      });
       assert.equal(res.statusCode, 200, res.body);
       const wrong = await post(t, START, { walletAddress: wallet.address, walletType: 'SOLANA' });
-      const forged = await post(t, AUTH, { walletAddress: wallet.address, walletType: 'SOLANA', signature: encode(solanaWallet().sign(wrong.json().challenge)) });
+      const forged = await post(t, AUTH, {
+        walletAddress: wallet.address,
+        walletType: 'SOLANA',
+        signature: encode(solanaWallet().sign(wrong.json().challenge)),
+      });
       assert.equal(forged.statusCode, 401);
     }
   });
@@ -178,10 +219,19 @@ describe('wallet sign-in', () => {
     const res = await walletSignIn(t, user.account, { headers: sessionHeaders });
     assert.equal(res.statusCode, 200);
     assert.equal(res.json().userMask.id, user.id);
-    const view = await t.app.inject({ method: 'GET', url: `/v1/client/sessions/${created.json().id}`, headers: t.clientHeaders });
+    const view = await t.app.inject({
+      method: 'GET',
+      url: `/v1/client/sessions/${created.json().id}`,
+      headers: t.clientHeaders,
+    });
     assert.equal(view.json().userMask.id, user.id);
     // The JWT works with the client's secret too: it is bound to the client, not to the session id.
-    const readBack = await post(t, START, { walletAddress: user.account.address, walletType: 'EVM' }, withJwt(t.clientHeaders, res.json().sessionJwt));
+    const readBack = await post(
+      t,
+      START,
+      { walletAddress: user.account.address, walletType: 'EVM' },
+      withJwt(t.clientHeaders, res.json().sessionJwt),
+    );
     assert.equal(readBack.statusCode, 200);
   });
 });

@@ -13,22 +13,37 @@ import { PlaidCallError, plaidCall } from './plaid-call.ts';
 import { accessTokenAad, accountNumberAad, currentBank, publishBankUpdated, toBankAccount } from './repository.ts';
 import { decideVerification } from './verify-bank.ts';
 
-const cents = (amount: number | null | undefined): bigint | null => (amount === null || amount === undefined ? null : BigInt(Math.round(amount * 100)));
+const cents = (amount: number | null | undefined): bigint | null =>
+  amount === null || amount === undefined ? null : BigInt(Math.round(amount * 100));
 
 /** The account to debit: a checking account with ACH numbers, else a savings account, else none. */
-function chooseAccount(accounts: AccountBase[], ach: NumbersACH[]): { account: AccountBase; numbers: NumbersACH } | undefined {
+function chooseAccount(
+  accounts: AccountBase[],
+  ach: NumbersACH[],
+): { account: AccountBase; numbers: NumbersACH } | undefined {
   const candidates = accounts
     .filter((a) => a.type === 'depository')
     .map((account) => ({ account, numbers: ach.find((n) => n.account_id === account.account_id) }))
     .filter((c): c is { account: AccountBase; numbers: NumbersACH } => c.numbers !== undefined);
-  return candidates.find((c) => c.account.subtype === 'checking') ?? candidates.find((c) => c.account.subtype === 'savings') ?? candidates[0];
+  return (
+    candidates.find((c) => c.account.subtype === 'checking') ??
+    candidates.find((c) => c.account.subtype === 'savings') ??
+    candidates[0]
+  );
 }
 
 async function removeItemQuietly(ctx: AppContext, accessToken: string): Promise<void> {
   try {
-    await plaidCall(ctx.log, 'item/remove', () => ctx.plaid.api().itemRemove({ access_token: accessToken }), ['ITEM_NOT_FOUND', 'INVALID_ACCESS_TOKEN']);
+    await plaidCall(ctx.log, 'item/remove', () => ctx.plaid.api().itemRemove({ access_token: accessToken }), [
+      'ITEM_NOT_FOUND',
+      'INVALID_ACCESS_TOKEN',
+    ]);
   } catch (error) {
-    if (!(error instanceof PlaidCallError)) ctx.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not remove an unused Plaid item');
+    if (!(error instanceof PlaidCallError))
+      ctx.log.warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        'could not remove an unused Plaid item',
+      );
   }
 }
 
@@ -38,14 +53,21 @@ const alreadyLinked = (bankId: string) =>
     data: { bankId },
   });
 
-export async function activateBankLink(ctx: AppContext, client: ClientPrincipal, userId: string, publicToken: string): Promise<{ bankAccount: BankAccount }> {
+export async function activateBankLink(
+  ctx: AppContext,
+  client: ClientPrincipal,
+  userId: string,
+  publicToken: string,
+): Promise<{ bankAccount: BankAccount }> {
   await assertFlagsAllow(ctx.db, userId, 'LINK_BANK');
   const existing = await currentBank(ctx.db, userId);
   // A second bank is refused before the token is spent; a bank waiting for its login may be repaired.
   if (existing && existing.link_status !== 'LOGIN_REQUIRED') throw alreadyLinked(existing.id);
 
   const api = ctx.plaid.api();
-  const exchanged = await plaidCall(ctx.log, 'item/public_token/exchange', () => api.itemPublicTokenExchange({ public_token: publicToken }));
+  const exchanged = await plaidCall(ctx.log, 'item/public_token/exchange', () =>
+    api.itemPublicTokenExchange({ public_token: publicToken }),
+  );
   const accessToken = exchanged.access_token;
 
   if (existing) {
@@ -56,18 +78,9 @@ export async function activateBankLink(ctx: AppContext, client: ClientPrincipal,
     return { bankAccount: await repairLogin(ctx, existing.id, accessToken) };
   }
 
-  let stored;
+  let stored: Awaited<ReturnType<typeof readLinkedAccount>>;
   try {
-    const auth = await plaidCall(ctx.log, 'auth/get', () => api.authGet({ access_token: accessToken }));
-    const chosen = chooseAccount(auth.accounts, auth.numbers.ach);
-    if (!chosen) {
-      throw new AppError('UNSUPPORTED_BANK', { message: 'The linked bank has no checking or savings account with ACH numbers; link another bank', data: { field: 'publicToken' } });
-    }
-    const identity = await plaidCall(ctx.log, 'identity/get', () => api.identityGet({ access_token: accessToken, options: { account_ids: [chosen.account.account_id] } }));
-    const balance = await plaidCall(ctx.log, 'accounts/balance/get', () => api.accountsBalanceGet({ access_token: accessToken, options: { account_ids: [chosen.account.account_id] } }));
-    const owners = identity.accounts.find((a) => a.account_id === chosen.account.account_id)?.owners.flatMap((o) => o.names) ?? [];
-    const balances = balance.accounts[0]?.balances ?? chosen.account.balances;
-    stored = { auth, chosen, owners, balances };
+    stored = await readLinkedAccount(ctx, api, accessToken);
   } catch (error) {
     await removeItemQuietly(ctx, accessToken);
     throw error;
@@ -132,7 +145,12 @@ async function repairLogin(ctx: AppContext, bankId: string, accessToken: string)
   return ctx.db.transaction().execute(async (trx) => {
     const updated = await trx
       .updateTable('banks')
-      .set({ link_status: 'ACTIVE', access_token_key_id: token.keyId, access_token_ciphertext: token.ciphertext, updated_at: ctx.clock.now() })
+      .set({
+        link_status: 'ACTIVE',
+        access_token_key_id: token.keyId,
+        access_token_ciphertext: token.ciphertext,
+        updated_at: ctx.clock.now(),
+      })
       .where('id', '=', bankId)
       .where('deleted_at', 'is', null)
       .returningAll()
@@ -140,4 +158,26 @@ async function repairLogin(ctx: AppContext, bankId: string, accessToken: string)
     await publishBankUpdated(ctx.events, trx, updated);
     return toBankAccount(updated);
   });
+}
+
+/** Reads the linked item's ACH account, its owners and balance from Plaid. */
+async function readLinkedAccount(ctx: AppContext, api: ReturnType<AppContext['plaid']['api']>, accessToken: string) {
+  const auth = await plaidCall(ctx.log, 'auth/get', () => api.authGet({ access_token: accessToken }));
+  const chosen = chooseAccount(auth.accounts, auth.numbers.ach);
+  if (!chosen) {
+    throw new AppError('UNSUPPORTED_BANK', {
+      message: 'The linked bank has no checking or savings account with ACH numbers; link another bank',
+      data: { field: 'publicToken' },
+    });
+  }
+  const identity = await plaidCall(ctx.log, 'identity/get', () =>
+    api.identityGet({ access_token: accessToken, options: { account_ids: [chosen.account.account_id] } }),
+  );
+  const balance = await plaidCall(ctx.log, 'accounts/balance/get', () =>
+    api.accountsBalanceGet({ access_token: accessToken, options: { account_ids: [chosen.account.account_id] } }),
+  );
+  const owners =
+    identity.accounts.find((a) => a.account_id === chosen.account.account_id)?.owners.flatMap((o) => o.names) ?? [];
+  const balances = balance.accounts[0]?.balances ?? chosen.account.balances;
+  return { auth, chosen, owners, balances };
 }

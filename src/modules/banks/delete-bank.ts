@@ -10,9 +10,15 @@ import { decryptAccessToken, findBank, publishBankUpdated } from './repository.t
 export async function deleteBank(ctx: AppContext, userId: string, bankId: string): Promise<void> {
   await assertFlagsAllow(ctx.db, userId, 'LINK_BANK');
   const bank = await findBank(ctx.db, userId, bankId);
-  if (!bank) throw new AppError('NOT_FOUND_BANK', { message: `No bank ${bankId} for this user`, data: { field: 'bankId' } });
+  if (!bank)
+    throw new AppError('NOT_FOUND_BANK', { message: `No bank ${bankId} for this user`, data: { field: 'bankId' } });
   try {
-    await plaidCall(ctx.log, 'item/remove', () => ctx.plaid.api().itemRemove({ access_token: decryptAccessToken(ctx.secrets.keyring, bank) }), ['ITEM_NOT_FOUND', 'INVALID_ACCESS_TOKEN']);
+    await plaidCall(
+      ctx.log,
+      'item/remove',
+      () => ctx.plaid.api().itemRemove({ access_token: decryptAccessToken(ctx.secrets.keyring, bank) }),
+      ['ITEM_NOT_FOUND', 'INVALID_ACCESS_TOKEN'],
+    );
   } catch (error) {
     // Already removed at Plaid (by an earlier, interrupted delete): nothing left to remove there.
     if (!(error instanceof PlaidCallError)) throw error;

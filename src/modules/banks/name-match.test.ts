@@ -16,9 +16,18 @@ describe('account holder name match', () => {
   });
 
   it('tolerates middle names the KYC lacks, initials of the KYC middle name, and compound names', () => {
-    assert.equal(result(['Dylan Thomas Smith'], { firstName: 'Dylan', middleName: null, lastName: 'Smith' }), 'APPROVED');
-    assert.equal(result(['Mary Ann Garcia-Lopez'], { firstName: 'Mary Ann', middleName: null, lastName: 'Garcia-Lopez' }), 'APPROVED');
-    assert.equal(result(['Maria Lopez'], { firstName: 'Maria', middleName: null, lastName: 'Garcia Lopez' }), 'APPROVED');
+    assert.equal(
+      result(['Dylan Thomas Smith'], { firstName: 'Dylan', middleName: null, lastName: 'Smith' }),
+      'APPROVED',
+    );
+    assert.equal(
+      result(['Mary Ann Garcia-Lopez'], { firstName: 'Mary Ann', middleName: null, lastName: 'Garcia-Lopez' }),
+      'APPROVED',
+    );
+    assert.equal(
+      result(['Maria Lopez'], { firstName: 'Maria', middleName: null, lastName: 'Garcia Lopez' }),
+      'APPROVED',
+    );
   });
 
   it('sends partial matches (first initial, short form, other middle name) to review', () => {

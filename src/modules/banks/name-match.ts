@@ -56,7 +56,8 @@ function compareOne(owner: string, legal: LegalName): NameMatch['result'] {
   // The last name may be several words (hyphenated or compound): the owner must end with all of them,
   // or (a bank dropping one half of a compound name) with its final word.
   let lastLen = 0;
-  if (words.length > last.length && last.every((w, i) => words[words.length - last.length + i] === w)) lastLen = last.length;
+  if (words.length > last.length && last.every((w, i) => words[words.length - last.length + i] === w))
+    lastLen = last.length;
   else if (words.at(-1) === last.at(-1)) lastLen = 1;
   else return 'DECLINED';
 
@@ -64,10 +65,15 @@ function compareOne(owner: string, legal: LegalName): NameMatch['result'] {
   // The KYC first name may itself be several words ("Mary Ann").
   const firstExact = first.every((w, i) => given[i] === w);
   const rest = firstExact ? given.slice(first.length) : given.slice(1);
-  const middlesOk = rest.every((w) => (middle.length === 0 ? true : middle.some((m) => m === w || (w.length === 1 && m.startsWith(w)))));
+  const middlesOk = rest.every((w) =>
+    middle.length === 0 ? true : middle.some((m) => m === w || (w.length === 1 && m.startsWith(w))),
+  );
   if (firstExact && middlesOk) return 'APPROVED';
   const head = given[0] ?? '';
-  const firstPartial = head.length > 0 && head !== first[0] && (head.length === 1 ? first[0]!.startsWith(head) : first[0]!.startsWith(head) || head.startsWith(first[0]!));
+  const firstPartial =
+    head.length > 0 &&
+    head !== first[0] &&
+    (head.length === 1 ? first[0]!.startsWith(head) : first[0]!.startsWith(head) || head.startsWith(first[0]!));
   if (firstExact || firstPartial) return 'IN_REVIEW';
   return 'DECLINED';
 }
@@ -76,7 +82,12 @@ export function matchAccountHolder(owners: string[], legal: LegalName): NameMatc
   const names = owners.filter((o) => o.trim() !== '');
   if (names.length === 0) return { result: 'IN_REVIEW', detail: 'the bank reported no account holder name' };
   const results = names.map((o) => compareOne(o, legal));
-  if (results.includes('APPROVED')) return { result: 'APPROVED', detail: 'an account holder name matches the KYC legal name' };
-  if (results.includes('IN_REVIEW')) return { result: 'IN_REVIEW', detail: 'an account holder name matches the KYC legal name only partly (initial or short form)' };
+  if (results.includes('APPROVED'))
+    return { result: 'APPROVED', detail: 'an account holder name matches the KYC legal name' };
+  if (results.includes('IN_REVIEW'))
+    return {
+      result: 'IN_REVIEW',
+      detail: 'an account holder name matches the KYC legal name only partly (initial or short form)',
+    };
   return { result: 'DECLINED', detail: 'no account holder name matches the KYC legal name' };
 }

@@ -22,20 +22,26 @@ export async function plaidCall<T>(
   try {
     return (await call()).data;
   } catch (error) {
-    if (error instanceof PlaidUnavailableError) throw new AppError('SERVICE_UNAVAILABLE', { message: `Bank linking is unavailable: ${error.message}` });
+    if (error instanceof PlaidUnavailableError)
+      throw new AppError('SERVICE_UNAVAILABLE', { message: `Bank linking is unavailable: ${error.message}` });
     const plaid = plaidErrorOf(error);
     if (plaid && passThrough.includes(plaid.error_code)) throw new PlaidCallError(plaid);
     log.warn({ operation, ...describePlaidFailure(error) }, 'Plaid call failed');
-    if (!plaid) throw new AppError('SERVICE_UNAVAILABLE', { message: `Plaid did not answer ${operation} in time or could not be reached; retry later` });
+    if (!plaid)
+      throw new AppError('SERVICE_UNAVAILABLE', {
+        message: `Plaid did not answer ${operation} in time or could not be reached; retry later`,
+      });
     switch (plaid.error_code) {
       case 'INVALID_PUBLIC_TOKEN':
         throw new AppError('INVALID_PUBLIC_TOKEN', {
-          message: '`publicToken` is not a live Plaid public token: it is unknown, expired (30 minutes) or already used',
+          message:
+            '`publicToken` is not a live Plaid public token: it is unknown, expired (30 minutes) or already used',
           data: { field: 'publicToken', rule: 'plaid', plaidErrorCode: plaid.error_code },
         });
       case 'ITEM_LOGIN_REQUIRED':
         throw new AppError('PLAID_LOGIN_ERROR', {
-          message: 'The bank requires the user to log in again: request an update link token (banks/{bankId}:requestLink) and run Plaid Link',
+          message:
+            'The bank requires the user to log in again: request an update link token (banks/{bankId}:requestLink) and run Plaid Link',
           data: { linkStatus: 'LOGIN_REQUIRED', plaidErrorCode: plaid.error_code },
         });
       default:
@@ -47,7 +53,11 @@ export async function plaidCall<T>(
         }
         throw new AppError('SERVICE_UNAVAILABLE', {
           message: `Plaid refused ${operation} (${plaid.error_type} ${plaid.error_code}); retry later`,
-          data: { plaidErrorType: plaid.error_type, plaidErrorCode: plaid.error_code, plaidRequestId: plaid.request_id },
+          data: {
+            plaidErrorType: plaid.error_type,
+            plaidErrorCode: plaid.error_code,
+            plaidRequestId: plaid.request_id,
+          },
         });
     }
   }

@@ -30,27 +30,53 @@ describe('Plaid item webhooks', () => {
     const row = await t.db.db.selectFrom('banks').selectAll().where('id', '=', bankId).executeTakeFirstOrThrow();
     return { user, bankId, accessToken: decryptAccessToken(t.ctx.secrets.keyring, row), itemId: row.plaid_item_id };
   };
-  const linkStatus = async (bankId: string) => (await t.db.db.selectFrom('banks').select('link_status').where('id', '=', bankId).executeTakeFirstOrThrow()).link_status;
+  const linkStatus = async (bankId: string) =>
+    (await t.db.db.selectFrom('banks').select('link_status').where('id', '=', bankId).executeTakeFirstOrThrow())
+      .link_status;
   const waitFor = async (bankId: string, status: string) => {
     const deadline = Date.now() + 20_000;
     while ((await linkStatus(bankId)) !== status) {
-      if (Date.now() > deadline) throw new Error(`bank ${bankId} never became ${status} (is ${await linkStatus(bankId)})`);
+      if (Date.now() > deadline)
+        throw new Error(`bank ${bankId} never became ${status} (is ${await linkStatus(bankId)})`);
       await new Promise((r) => setTimeout(r, 200));
     }
   };
   const deliver = (body: string, jwt?: string) =>
-    fetch(`${base}/webhooks/plaid`, { method: 'POST', headers: { 'content-type': 'application/json', ...(jwt ? { 'plaid-verification': jwt } : {}) }, body });
+    fetch(`${base}/webhooks/plaid`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(jwt ? { 'plaid-verification': jwt } : {}) },
+      body,
+    });
 
   it('reset_login → ERROR ITEM_LOGIN_REQUIRED webhook → LOGIN_REQUIRED with BANK_UPDATED; LOGIN_REPAIRED → ACTIVE', async () => {
     const { user, bankId, accessToken, itemId } = await linked();
-    const reset = await sandboxPlaid(base, '/sandbox/item/reset_login', { access_token: accessToken }, t.ctx.plaid.sandboxCredentials!);
+    const reset = await sandboxPlaid(
+      base,
+      '/sandbox/item/reset_login',
+      { access_token: accessToken },
+      t.ctx.plaid.sandboxCredentials!,
+    );
     assert.equal(reset.status, 200);
     await waitFor(bankId, 'LOGIN_REQUIRED');
-    const events = await t.db.db.selectFrom('events').select('data').where('user_id', '=', user.id).where('type', '=', 'BANK_UPDATED').orderBy('created_at').execute();
-    assert.deepEqual(events.map((e) => (e.data as { linkStatus: string }).linkStatus), ['ACTIVE', 'LOGIN_REQUIRED']);
+    const events = await t.db.db
+      .selectFrom('events')
+      .select('data')
+      .where('user_id', '=', user.id)
+      .where('type', '=', 'BANK_UPDATED')
+      .orderBy('created_at')
+      .execute();
+    assert.deepEqual(
+      events.map((e) => (e.data as { linkStatus: string }).linkStatus),
+      ['ACTIVE', 'LOGIN_REQUIRED'],
+    );
 
     // The user repairs the login in update mode (the sandbox Link API, as the page calls it).
-    const update = await t.app.inject({ method: 'POST', url: `/v1/users/${user.id}/banks/${bankId}:requestLink`, headers: user.headers, payload: {} });
+    const update = await t.app.inject({
+      method: 'POST',
+      url: `/v1/users/${user.id}/banks/${bankId}:requestLink`,
+      headers: user.headers,
+      payload: {},
+    });
     assert.equal(update.statusCode, 200, update.body);
     const done = await fetch(`${base}/sandbox/link/complete`, {
       method: 'POST',
@@ -67,14 +93,25 @@ describe('Plaid item webhooks', () => {
 
   it('PENDING_EXPIRATION moves the bank to LOGIN_REQUIRED', async () => {
     const { bankId, accessToken } = await linked();
-    const fired = await sandboxPlaid(base, '/sandbox/item/fire_webhook', { access_token: accessToken, webhook_code: 'PENDING_EXPIRATION' }, t.ctx.plaid.sandboxCredentials!);
+    const fired = await sandboxPlaid(
+      base,
+      '/sandbox/item/fire_webhook',
+      { access_token: accessToken, webhook_code: 'PENDING_EXPIRATION' },
+      t.ctx.plaid.sandboxCredentials!,
+    );
     assert.equal(fired.status, 200, JSON.stringify(fired.body));
     await waitFor(bankId, 'LOGIN_REQUIRED');
   });
 
   it('refuses unsigned, forged, tampered and stale webhooks with 401 INVALID_SIGNATURE, changing nothing', async () => {
     const { bankId, itemId } = await linked();
-    const payload = { webhook_type: 'ITEM', webhook_code: 'PENDING_EXPIRATION', item_id: itemId, consent_expiration_time: new Date().toISOString(), environment: 'sandbox' };
+    const payload = {
+      webhook_type: 'ITEM',
+      webhook_code: 'PENDING_EXPIRATION',
+      item_id: itemId,
+      consent_expiration_time: new Date().toISOString(),
+      environment: 'sandbox',
+    };
     const deps = { db: t.db.db, keyring: t.ctx.secrets.keyring, clock: t.ctx.clock };
     const genuine = await signWebhook(deps, payload);
 
@@ -86,12 +123,18 @@ describe('Plaid item webhooks', () => {
     assert.match(((await tampered.json()) as { message: string }).message, /request_body_sha256/);
 
     const stale = await signWebhook({ ...deps, clock: new ManualClock(Date.now() - 10 * 60_000) }, payload);
-    assert.match(((await (await deliver(stale.body, stale.jwt)).json()) as { message: string }).message, /does not verify/);
+    assert.match(
+      ((await (await deliver(stale.body, stale.jwt)).json()) as { message: string }).message,
+      /does not verify/,
+    );
 
     // Signed with someone else's key under the sandbox key's id.
     const kid = JSON.parse(Buffer.from(genuine.jwt.split('.')[0]!, 'base64url').toString()).kid as string;
     const { privateKey } = await generateKeyPair('ES256');
-    const forged = await new SignJWT({ request_body_sha256: sha256(genuine.body).toString('hex') }).setProtectedHeader({ alg: 'ES256', kid }).setIssuedAt().sign(privateKey);
+    const forged = await new SignJWT({ request_body_sha256: sha256(genuine.body).toString('hex') })
+      .setProtectedHeader({ alg: 'ES256', kid })
+      .setIssuedAt()
+      .sign(privateKey);
     assert.equal((await deliver(genuine.body, forged)).status, 401);
 
     // alg none / HS256 with the public key as secret are refused before any key is used.

@@ -3,7 +3,7 @@
 // recent and its request_body_sha256 must be the SHA-256 of the raw body), then applied to the bank:
 // ERROR ITEM_LOGIN_REQUIRED, PENDING_EXPIRATION and PENDING_DISCONNECT → LOGIN_REQUIRED;
 // LOGIN_REPAIRED → ACTIVE. Each change is written with its BANK_UPDATED event.
-import { decodeProtectedHeader, importJWK, jwtVerify, type JWK } from 'jose';
+import { decodeProtectedHeader, importJWK, type JWK, type JWTPayload, jwtVerify } from 'jose';
 import type { JWKPublicKey } from 'plaid';
 import type { AppContext } from '../../context.ts';
 import { AppError } from '../../errors/app-error.ts';
@@ -15,33 +15,50 @@ import type { LinkStatus } from './tables.ts';
 // Verification keys by kid. Plaid keys do not change once issued (only expire), so a process cache is safe.
 const keyCache = new Map<string, JWKPublicKey>();
 
-const refuse = (message: string) => new AppError('INVALID_SIGNATURE', { message: `Plaid webhook refused: ${message}`, data: { field: 'plaid-verification' } });
+const refuse = (message: string) =>
+  new AppError('INVALID_SIGNATURE', {
+    message: `Plaid webhook refused: ${message}`,
+    data: { field: 'plaid-verification' },
+  });
 
 export async function verifyPlaidWebhook(ctx: AppContext, rawBody: string, jwt: string | undefined): Promise<void> {
   if (!jwt) throw refuse('the Plaid-Verification header is missing');
-  let header;
+  let header: ReturnType<typeof decodeProtectedHeader>;
   try {
     header = decodeProtectedHeader(jwt);
   } catch {
     throw refuse('the Plaid-Verification header is not a JWT');
   }
   if (header.alg !== 'ES256') throw refuse(`the JWT algorithm must be ES256 (got ${String(header.alg)})`);
-  if (typeof header.kid !== 'string' || header.kid.length === 0 || header.kid.length > 200) throw refuse('the JWT has no key id');
+  if (typeof header.kid !== 'string' || header.kid.length === 0 || header.kid.length > 200)
+    throw refuse('the JWT has no key id');
   let key = keyCache.get(header.kid);
   if (!key) {
     const kid = header.kid;
-    key = (await plaidCall(ctx.log, 'webhook_verification_key/get', () => ctx.plaid.api().webhookVerificationKeyGet({ key_id: kid }))).key;
+    key = (
+      await plaidCall(ctx.log, 'webhook_verification_key/get', () =>
+        ctx.plaid.api().webhookVerificationKeyGet({ key_id: kid }),
+      )
+    ).key;
     keyCache.set(kid, key);
   }
   if (key.expired_at !== null && key.expired_at !== undefined) throw refuse('the verification key has expired');
-  let claims;
+  let claims: JWTPayload;
   try {
     const publicKey = await importJWK({ kty: key.kty, crv: key.crv, x: key.x, y: key.y } as JWK, 'ES256');
-    ({ payload: claims } = await jwtVerify(jwt, publicKey, { algorithms: ['ES256'], maxTokenAge: ctx.plaid.webhookMaxAgeSeconds, currentDate: ctx.clock.now(), clockTolerance: 5 }));
+    ({ payload: claims } = await jwtVerify(jwt, publicKey, {
+      algorithms: ['ES256'],
+      maxTokenAge: ctx.plaid.webhookMaxAgeSeconds,
+      currentDate: ctx.clock.now(),
+      clockTolerance: 5,
+    }));
   } catch (error) {
     throw refuse(`the JWT does not verify (${error instanceof Error ? error.message : 'invalid'})`);
   }
-  const claimed = typeof claims.request_body_sha256 === 'string' && /^[0-9a-f]{64}$/.test(claims.request_body_sha256) ? Buffer.from(claims.request_body_sha256, 'hex') : Buffer.alloc(0);
+  const claimed =
+    typeof claims.request_body_sha256 === 'string' && /^[0-9a-f]{64}$/.test(claims.request_body_sha256)
+      ? Buffer.from(claims.request_body_sha256, 'hex')
+      : Buffer.alloc(0);
   if (!digestsEqual(claimed, sha256(rawBody))) throw refuse('request_body_sha256 does not match the body');
 }
 
@@ -58,7 +75,11 @@ export async function applyPlaidWebhook(ctx: AppContext, body: ItemWebhook): Pro
   const code = String(body.webhook_code);
   let to: LinkStatus;
   let from: LinkStatus[];
-  if ((code === 'ERROR' && body.error?.error_code === 'ITEM_LOGIN_REQUIRED') || code === 'PENDING_EXPIRATION' || code === 'PENDING_DISCONNECT') {
+  if (
+    (code === 'ERROR' && body.error?.error_code === 'ITEM_LOGIN_REQUIRED') ||
+    code === 'PENDING_EXPIRATION' ||
+    code === 'PENDING_DISCONNECT'
+  ) {
     to = 'LOGIN_REQUIRED';
     from = ['ACTIVE'];
   } else if (code === 'LOGIN_REPAIRED') {

@@ -27,18 +27,38 @@ export function toBankAccount(row: BankRow): BankAccount {
 }
 
 /** The user's bank (not deleted), or undefined. */
-export async function findBank(db: Executor, userId: string, bankId: string, opts: { forUpdate?: boolean } = {}): Promise<BankRow | undefined> {
-  let q = db.selectFrom('banks').selectAll().where('id', '=', bankId).where('user_id', '=', userId).where('deleted_at', 'is', null);
+export async function findBank(
+  db: Executor,
+  userId: string,
+  bankId: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<BankRow | undefined> {
+  let q = db
+    .selectFrom('banks')
+    .selectAll()
+    .where('id', '=', bankId)
+    .where('user_id', '=', userId)
+    .where('deleted_at', 'is', null);
   if (opts.forUpdate) q = q.forUpdate();
   return q.executeTakeFirst();
 }
 
 export async function currentBank(db: Executor, userId: string): Promise<BankRow | undefined> {
-  return db.selectFrom('banks').selectAll().where('user_id', '=', userId).where('deleted_at', 'is', null).executeTakeFirst();
+  return db
+    .selectFrom('banks')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
 }
 
 export async function findBankByItem(db: Executor, itemId: string): Promise<BankRow | undefined> {
-  return db.selectFrom('banks').selectAll().where('plaid_item_id', '=', itemId).where('deleted_at', 'is', null).executeTakeFirst();
+  return db
+    .selectFrom('banks')
+    .selectAll()
+    .where('plaid_item_id', '=', itemId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
 }
 
 /** connectedBankAccounts of the User object: the user's current bank, if any. */
@@ -48,7 +68,10 @@ export async function userBankAccounts(db: Executor, userId: string): Promise<Ba
 }
 
 export function decryptAccessToken(keyring: KeyRing, row: BankRow): string {
-  return keyring.decrypt({ keyId: row.access_token_key_id, ciphertext: row.access_token_ciphertext }, accessTokenAad(row.id));
+  return keyring.decrypt(
+    { keyId: row.access_token_key_id, ciphertext: row.access_token_ciphertext },
+    accessTokenAad(row.id),
+  );
 }
 
 export interface BankForDebit {
@@ -67,8 +90,17 @@ export interface BankForDebit {
  * What a purchase needs to originate an ACH debit: the bank's state and its decrypted account
  * number. A deleted bank is still returned (status INACTIVE) so in-flight purchases can settle.
  */
-export async function getBankForDebit(ctx: Pick<AppContext, 'db' | 'secrets'>, userId: string, bankId: string): Promise<BankForDebit | null> {
-  const row = await ctx.db.selectFrom('banks').selectAll().where('id', '=', bankId).where('user_id', '=', userId).executeTakeFirst();
+export async function getBankForDebit(
+  ctx: Pick<AppContext, 'db' | 'secrets'>,
+  userId: string,
+  bankId: string,
+): Promise<BankForDebit | null> {
+  const row = await ctx.db
+    .selectFrom('banks')
+    .selectAll()
+    .where('id', '=', bankId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   if (!row) return null;
   return {
     bankId: row.id,
@@ -77,12 +109,19 @@ export async function getBankForDebit(ctx: Pick<AppContext, 'db' | 'secrets'>, u
     verificationStatus: row.verification_status,
     accountMask: row.mask,
     routingNumber: row.routing_number,
-    accountNumber: ctx.secrets.keyring.decrypt({ keyId: row.account_number_key_id, ciphertext: row.account_number_ciphertext }, accountNumberAad(row.id)),
+    accountNumber: ctx.secrets.keyring.decrypt(
+      { keyId: row.account_number_key_id, ciphertext: row.account_number_ciphertext },
+      accountNumberAad(row.id),
+    ),
     accountName: row.account_name,
   };
 }
 
 /** BANK_UPDATED with the BankAccount as the API shows it now, in the changing transaction. */
 export async function publishBankUpdated(events: EventBus, trx: Executor, row: BankRow): Promise<void> {
-  await events.publish(trx, { userId: row.user_id, type: 'BANK_UPDATED', data: toBankAccount(row) as unknown as Record<string, unknown> });
+  await events.publish(trx, {
+    userId: row.user_id,
+    type: 'BANK_UPDATED',
+    data: toBankAccount(row) as unknown as Record<string, unknown>,
+  });
 }

@@ -15,7 +15,10 @@ export interface RequestLinkInput {
 }
 
 /** Only the redirect URIs and Android package names registered for the client reach Plaid. */
-function platformOptions(client: ClientPrincipal, input: RequestLinkInput): Pick<LinkTokenCreateRequest, 'redirect_uri' | 'android_package_name'> {
+function platformOptions(
+  client: ClientPrincipal,
+  input: RequestLinkInput,
+): Pick<LinkTokenCreateRequest, 'redirect_uri' | 'android_package_name'> {
   if (input.redirectUri !== undefined && !client.redirectUris.includes(input.redirectUri)) {
     throw new AppError('UNSUPPORTED_REDIRECT_URI', {
       message: `\`redirectUri\` ${JSON.stringify(input.redirectUri)} is not registered for this client (registered: ${client.redirectUris.length === 0 ? 'none' : client.redirectUris.join(', ')}); ask the operator to add it`,
@@ -37,15 +40,28 @@ function platformOptions(client: ClientPrincipal, input: RequestLinkInput): Pick
 async function linkUser(ctx: AppContext, userId: string) {
   const identity = await getKycIdentity(ctx.db, userId);
   if (!identity) throw new AppError('NOT_FOUND_USER', { data: { field: 'userId' } });
-  return { client_user_id: userId, legal_name: [identity.firstName, identity.middleName, identity.lastName].filter(Boolean).join(' ') };
+  return {
+    client_user_id: userId,
+    legal_name: [identity.firstName, identity.middleName, identity.lastName].filter(Boolean).join(' '),
+  };
 }
 
 function commonRequest(ctx: AppContext) {
   const webhook = ctx.plaid.webhookUrl();
-  return { client_name: ctx.plaid.clientName, language: 'en', country_codes: [CountryCode.Us], ...(webhook ? { webhook } : {}) };
+  return {
+    client_name: ctx.plaid.clientName,
+    language: 'en',
+    country_codes: [CountryCode.Us],
+    ...(webhook ? { webhook } : {}),
+  };
 }
 
-export async function requestBankLink(ctx: AppContext, client: ClientPrincipal, userId: string, input: RequestLinkInput): Promise<{ linkToken: string }> {
+export async function requestBankLink(
+  ctx: AppContext,
+  client: ClientPrincipal,
+  userId: string,
+  input: RequestLinkInput,
+): Promise<{ linkToken: string }> {
   await assertFlagsAllow(ctx.db, userId, 'LINK_BANK');
   const existing = await currentBank(ctx.db, userId);
   if (existing) {
@@ -57,7 +73,9 @@ export async function requestBankLink(ctx: AppContext, client: ClientPrincipal, 
   const platform = platformOptions(client, input);
   const user = await linkUser(ctx, userId);
   const data = await plaidCall(ctx.log, 'link/token/create', () =>
-    ctx.plaid.api().linkTokenCreate({ ...commonRequest(ctx), user, products: [Products.Auth, Products.Identity], ...platform }),
+    ctx.plaid
+      .api()
+      .linkTokenCreate({ ...commonRequest(ctx), user, products: [Products.Auth, Products.Identity], ...platform }),
   );
   return { linkToken: data.link_token };
 }
@@ -66,15 +84,23 @@ export async function requestBankLink(ctx: AppContext, client: ClientPrincipal, 
  * Update mode: a link token bound to the bank's Plaid item. Only for a bank that needs its login
  * repeated; a bank we hold as ACTIVE is checked with Plaid first (a webhook may have been missed).
  */
-export async function requestUpdateLink(ctx: AppContext, client: ClientPrincipal, userId: string, bankId: string, input: RequestLinkInput): Promise<{ linkToken: string }> {
+export async function requestUpdateLink(
+  ctx: AppContext,
+  client: ClientPrincipal,
+  userId: string,
+  bankId: string,
+  input: RequestLinkInput,
+): Promise<{ linkToken: string }> {
   await assertFlagsAllow(ctx.db, userId, 'LINK_BANK');
   const bank = await findBank(ctx.db, userId, bankId);
-  if (!bank) throw new AppError('NOT_FOUND_BANK', { message: `No bank ${bankId} for this user`, data: { field: 'bankId' } });
+  if (!bank)
+    throw new AppError('NOT_FOUND_BANK', { message: `No bank ${bankId} for this user`, data: { field: 'bankId' } });
   const platform = platformOptions(client, input);
   const accessToken = decryptAccessToken(ctx.secrets.keyring, bank);
   if (bank.link_status !== 'LOGIN_REQUIRED') {
     const item = await plaidCall(ctx.log, 'item/get', () => ctx.plaid.api().itemGet({ access_token: accessToken }));
-    const needsLogin = item.item.error?.error_code === 'ITEM_LOGIN_REQUIRED' || item.item.consent_expiration_time != null;
+    const needsLogin =
+      item.item.error?.error_code === 'ITEM_LOGIN_REQUIRED' || item.item.consent_expiration_time != null;
     if (!needsLogin) {
       throw new AppError('PLAID_LOGIN_ERROR', {
         message: `The bank's linkStatus is ${bank.link_status}: update mode is only for a bank whose linkStatus is LOGIN_REQUIRED`,

@@ -37,7 +37,7 @@ export function registerBankRoutes(app: App, ctx: AppContext): void {
     schema: {
       summary: 'Request bank link',
       description:
-        'A Plaid `link_token` for Plaid Link (products auth + identity, the user\'s legal name, your registered `redirectUri` / `androidPackageName`). ' +
+        "A Plaid `link_token` for Plaid Link (products auth + identity, the user's legal name, your registered `redirectUri` / `androidPackageName`). " +
         'A user has one bank at a time: 409 ALREADY_EXISTS_BANK while one is linked. In sandbox mode the token works with the built-in sandbox and its Link page at /sandbox/link (docs/plaid-sandbox.md).',
       params: UserParams,
       body: RequestBankLinkRequest,
@@ -77,7 +77,8 @@ export function registerBankRoutes(app: App, ctx: AppContext): void {
       assertUserAccess(request, userId);
       await assertFlagsAllow(ctx.db, userId, 'READ');
       const bank = await findBank(ctx.db, userId, bankId);
-      if (!bank) throw new AppError('NOT_FOUND_BANK', { message: `No bank ${bankId} for this user`, data: { field: 'bankId' } });
+      if (!bank)
+        throw new AppError('NOT_FOUND_BANK', { message: `No bank ${bankId} for this user`, data: { field: 'bankId' } });
       return toBankAccount(bank);
     },
   });
@@ -86,7 +87,8 @@ export function registerBankRoutes(app: App, ctx: AppContext): void {
     config: { auth: 'client', user: 'two', tag },
     schema: {
       summary: 'Unlink bank account',
-      description: 'Removes the Plaid item and unlinks the bank (BANK_UPDATED with linkStatus INACTIVE); the user may then link another.',
+      description:
+        'Removes the Plaid item and unlinks the bank (BANK_UPDATED with linkStatus INACTIVE); the user may then link another.',
       params: BankParams,
       response: { 204: Type.Null({ description: 'Bank link deleted' }) },
     },
@@ -103,7 +105,8 @@ export function registerBankRoutes(app: App, ctx: AppContext): void {
     config: { auth: 'client', user: 'two', tag },
     schema: {
       summary: 'Update link token (re-login)',
-      description: 'Plaid Link in update mode for a bank whose `linkStatus` is LOGIN_REQUIRED. 422 PLAID_LOGIN_ERROR when the link is fine.',
+      description:
+        'Plaid Link in update mode for a bank whose `linkStatus` is LOGIN_REQUIRED. 422 PLAID_LOGIN_ERROR when the link is fine.',
       params: BankParams,
       body: RequestBankLinkRequest,
       response: { 200: Type.Ref(RequestBankLinkResponseSchema) },
@@ -116,15 +119,21 @@ export function registerBankRoutes(app: App, ctx: AppContext): void {
   });
 
   // Plaid item webhooks. The raw body is kept: the JWT signs its SHA-256.
+  // biome-ignore lint/nursery/noMisusedPromises: Fastify awaits an async plugin; the rule cannot see its types
   void app.register(async (scope) => {
     scope.removeContentTypeParser('application/json');
-    scope.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => done(null, body));
+    scope.addContentTypeParser(
+      'application/json',
+      { parseAs: 'string', bodyLimit: 64 * 1024 },
+      (_request, body, done) => done(null, body),
+    );
     scope.post('/webhooks/plaid', {
       config: { auth: 'public', tag },
       schema: {
         hide: true,
         summary: 'Plaid item webhooks',
-        description: 'Receives Plaid ITEM webhooks (ERROR ITEM_LOGIN_REQUIRED, PENDING_EXPIRATION, PENDING_DISCONNECT, LOGIN_REPAIRED), verified with the Plaid-Verification JWT.',
+        description:
+          'Receives Plaid ITEM webhooks (ERROR ITEM_LOGIN_REQUIRED, PENDING_EXPIRATION, PENDING_DISCONNECT, LOGIN_REPAIRED), verified with the Plaid-Verification JWT.',
       },
       handler: async (request, reply) => {
         const raw = typeof request.body === 'string' ? request.body : '';
@@ -134,11 +143,17 @@ export function registerBankRoutes(app: App, ctx: AppContext): void {
         try {
           parsed = JSON.parse(raw);
         } catch {
-          throw new AppError('INVALID_BODY', { message: 'The webhook body is not valid JSON', data: { field: 'body', rule: 'json' } });
+          throw new AppError('INVALID_BODY', {
+            message: 'The webhook body is not valid JSON',
+            data: { field: 'body', rule: 'json' },
+          });
         }
         const outcome = await applyPlaidWebhook(ctx, (parsed ?? {}) as Record<string, unknown>);
         request.log.info({ outcome }, 'Plaid webhook');
-        return reply.code(200).type('application/json').send(JSON.stringify({ received: true }));
+        return reply
+          .code(200)
+          .type('application/json')
+          .send(JSON.stringify({ received: true }));
       },
     });
   });

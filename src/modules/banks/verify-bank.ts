@@ -14,10 +14,15 @@ export interface VerificationDecision {
   detail: string;
 }
 
-export async function decideVerification(db: Executor, userId: string, ownerNames: string[]): Promise<VerificationDecision> {
+export async function decideVerification(
+  db: Executor,
+  userId: string,
+  ownerNames: string[],
+): Promise<VerificationDecision> {
   const kyc = await getKycStatus(db, userId);
   if (kyc === 'DECLINED') return { status: 'DECLINED', state: 'DONE', detail: "the user's KYC was declined" };
-  if (kyc !== 'APPROVED') return { status: 'IN_REVIEW', state: 'WAITING_FOR_KYC', detail: `waiting for KYC (now ${kyc})` };
+  if (kyc !== 'APPROVED')
+    return { status: 'IN_REVIEW', state: 'WAITING_FOR_KYC', detail: `waiting for KYC (now ${kyc})` };
   const legal = await getKycIdentity(db, userId);
   if (!legal) return { status: 'IN_REVIEW', state: 'WAITING_FOR_KYC', detail: 'no legal name on record' };
   const match = matchAccountHolder(ownerNames, legal);
@@ -28,7 +33,10 @@ export async function decideVerification(db: Executor, userId: string, ownerName
  * Runs the verification of the user's bank if it waits for KYC. Idempotent (a conditional update):
  * safe to call for every KYC_UPDATED delivery, however often it is repeated.
  */
-export async function verifyWaitingBank(ctx: Pick<AppContext, 'db' | 'clock' | 'events'>, userId: string): Promise<BankRow | undefined> {
+export async function verifyWaitingBank(
+  ctx: Pick<AppContext, 'db' | 'clock' | 'events'>,
+  userId: string,
+): Promise<BankRow | undefined> {
   return ctx.db.transaction().execute(async (trx) => {
     const bank = await trx
       .selectFrom('banks')
@@ -44,7 +52,13 @@ export async function verifyWaitingBank(ctx: Pick<AppContext, 'db' | 'clock' | '
     const now = ctx.clock.now();
     const updated = await trx
       .updateTable('banks')
-      .set({ verification_status: decision.status, verification_state: decision.state, verification_detail: decision.detail, verified_at: decision.state === 'DONE' ? now : null, updated_at: now })
+      .set({
+        verification_status: decision.status,
+        verification_state: decision.state,
+        verification_detail: decision.detail,
+        verified_at: decision.state === 'DONE' ? now : null,
+        updated_at: now,
+      })
       .where('id', '=', bank.id)
       .where('verification_state', '=', 'WAITING_FOR_KYC')
       .returningAll()

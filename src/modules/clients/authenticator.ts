@@ -48,7 +48,8 @@ export class ClientAuthenticator {
 
   async withSecret(clientId: string | undefined, secret: string | undefined): Promise<ClientPrincipal> {
     if (clientId === undefined) throw new AppError('MISSING_CLIENT_ID');
-    if (!UUID_RE.test(clientId)) throw new AppError('INVALID_CLIENT_ID', { message: 'The ratio-client-id header must be a client id (UUID)' });
+    if (!UUID_RE.test(clientId))
+      throw new AppError('INVALID_CLIENT_ID', { message: 'The ratio-client-id header must be a client id (UUID)' });
     if (secret === undefined) throw new AppError('MISSING_CLIENT_SECRET');
     const { client, secrets } = await this.load(clientId.toLowerCase());
     const presented = sha256(secret);
@@ -60,15 +61,26 @@ export class ClientAuthenticator {
       if (digestsEqual(presented, Buffer.from(s.secret_hash))) match = true;
     }
     match = match && candidates.length > 0;
-    if (!client || !match) throw new AppError('INVALID_CLIENT_SECRET', { message: 'The ratio-client-id and ratio-client-secret do not match an active client' });
+    if (!client || !match)
+      throw new AppError('INVALID_CLIENT_SECRET', {
+        message: 'The ratio-client-id and ratio-client-secret do not match an active client',
+      });
     if (client.status !== 'ACTIVE') throw new AppError('CLIENT_DISABLED');
     return principal(client, 'secret');
   }
 
   async withSession(sessionId: string, clientIdHeader: string | undefined): Promise<ClientPrincipal> {
-    if (sessionId.length < 16 || sessionId.length > 128) throw new AppError('INVALID_SESSION_ID', { status: 401, message: 'The ratio-client-session-id header is not a client session id' });
+    if (sessionId.length < 16 || sessionId.length > 128)
+      throw new AppError('INVALID_SESSION_ID', {
+        status: 401,
+        message: 'The ratio-client-session-id header is not a client session id',
+      });
     const session = await findClientSession(this.db, sha256(sessionId));
-    if (!session) throw new AppError('NOT_FOUND_SESSION', { status: 401, message: 'The ratio-client-session-id does not match a client session' });
+    if (!session)
+      throw new AppError('NOT_FOUND_SESSION', {
+        status: 401,
+        message: 'The ratio-client-session-id does not match a client session',
+      });
     if (clientIdHeader !== undefined && clientIdHeader.toLowerCase() !== session.client_id) {
       throw new AppError('INVALID_CLIENT_ID', { message: 'The client session belongs to another client' });
     }

@@ -34,9 +34,19 @@ export interface ClientSessionView {
 }
 
 export async function userMask(db: Executor, userId: string): Promise<UserMask | undefined> {
-  const user = await db.selectFrom('users').select(['id', 'created_at', 'updated_at', 'phone']).where('id', '=', userId).executeTakeFirst();
+  const user = await db
+    .selectFrom('users')
+    .select(['id', 'created_at', 'updated_at', 'phone'])
+    .where('id', '=', userId)
+    .executeTakeFirst();
   if (!user) return undefined;
-  return { id: user.id, createTime: user.created_at.toISOString(), updateTime: user.updated_at.toISOString(), phoneMask: user.phone.slice(-4), preferredMfaMethod: 'OTP_SMS' };
+  return {
+    id: user.id,
+    createTime: user.created_at.toISOString(),
+    updateTime: user.updated_at.toISOString(),
+    phoneMask: user.phone.slice(-4),
+    preferredMfaMethod: 'OTP_SMS',
+  };
 }
 
 async function view(db: Executor, id: string, row: ClientSessionRow): Promise<ClientSessionView> {
@@ -99,10 +109,19 @@ export async function createClientSession(
   return view(db, id, row);
 }
 
-export async function getClientSession(db: Db, clock: Clock, clientId: string, sessionId: string): Promise<ClientSessionView> {
+export async function getClientSession(
+  db: Db,
+  clock: Clock,
+  clientId: string,
+  sessionId: string,
+): Promise<ClientSessionView> {
   const row = await findClientSession(db, sha256(sessionId));
   // Another client's session is reported as not found: its existence is not the caller's business.
   if (!row || row.client_id !== clientId) throw new AppError('NOT_FOUND_SESSION');
-  if (row.expires_at.getTime() <= clock.now().getTime()) throw new AppError('EXPIRED_SESSION_ID', { status: 422, message: 'The client session has expired; create a new one' });
+  if (row.expires_at.getTime() <= clock.now().getTime())
+    throw new AppError('EXPIRED_SESSION_ID', {
+      status: 422,
+      message: 'The client session has expired; create a new one',
+    });
   return view(db, sessionId, row);
 }

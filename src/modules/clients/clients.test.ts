@@ -32,7 +32,10 @@ describe('client authentication', () => {
       [{ 'ratio-client-id': t.client.id }, 'MISSING_CLIENT_SECRET'],
       [{ 'ratio-client-id': 'not-a-uuid', 'ratio-client-secret': t.client.secret }, 'INVALID_CLIENT_ID'],
       [{ 'ratio-client-id': t.client.id, 'ratio-client-secret': `${t.client.secret}x` }, 'INVALID_CLIENT_SECRET'],
-      [{ 'ratio-client-id': '00000000-0000-4000-8000-000000000000', 'ratio-client-secret': t.client.secret }, 'INVALID_CLIENT_SECRET'],
+      [
+        { 'ratio-client-id': '00000000-0000-4000-8000-000000000000', 'ratio-client-secret': t.client.secret },
+        'INVALID_CLIENT_SECRET',
+      ],
     ];
     for (const [headers, code] of cases) {
       const res = await get(headers);
@@ -70,7 +73,12 @@ describe('client authentication', () => {
   it('refuses a disabled client with 403 CLIENT_DISABLED, and its sessions too', async () => {
     const c = await createClient(t.db.db, 'sandbox', { name: 'To disable' });
     const headers = { 'ratio-client-id': c.clientId, 'ratio-client-secret': c.clientSecret };
-    const session = await t.app.inject({ method: 'POST', url: '/v1/client/sessions', headers, payload: { signingAddress: EVM, signingType: 'EVM' } });
+    const session = await t.app.inject({
+      method: 'POST',
+      url: '/v1/client/sessions',
+      headers,
+      payload: { signingAddress: EVM, signingType: 'EVM' },
+    });
     assert.equal(session.statusCode, 201);
     await setClientStatus(t.db.db, c.clientId, 'DISABLED', clock.now());
     const res = await get(headers);
@@ -91,11 +99,15 @@ describe('client sessions', () => {
   let t: TestApp;
   const clock = new ManualClock('2026-01-05T10:00:00Z');
   before(async () => {
-    t = await startTestApp({ clock, env: { ONRAMP_CLIENT_SESSION_TTL_SECONDS: '600', ONRAMP_CLIENT_CACHE_TTL_MS: '0' } });
+    t = await startTestApp({
+      clock,
+      env: { ONRAMP_CLIENT_SESSION_TTL_SECONDS: '600', ONRAMP_CLIENT_CACHE_TTL_MS: '0' },
+    });
   });
   after(() => t.close());
 
-  const create = (payload: object, headers = t.clientHeaders) => t.app.inject({ method: 'POST', url: '/v1/client/sessions', headers, payload });
+  const create = (payload: object, headers = t.clientHeaders) =>
+    t.app.inject({ method: 'POST', url: '/v1/client/sessions', headers, payload });
 
   it('creates a session bound to the signing address, deposit defaulting to it, checksummed', async () => {
     const res = await create({ signingAddress: EVM.toLowerCase(), signingType: 'EVM' });
@@ -112,7 +124,11 @@ describe('client sessions', () => {
   });
 
   it('takes a separate deposit address and a Solana signer', async () => {
-    const res = await create({ signingAddress: '4Nd1mYQzvgV8Vr3Z3nYb7pD1Ww7Wc5yZ6Ejc8Q1sBzgY', signingType: 'SOLANA', depositAddress: EVM });
+    const res = await create({
+      signingAddress: '4Nd1mYQzvgV8Vr3Z3nYb7pD1Ww7Wc5yZ6Ejc8Q1sBzgY',
+      signingType: 'SOLANA',
+      depositAddress: EVM,
+    });
     assert.equal(res.statusCode, 201, res.body);
     assert.equal(res.json().signingType, 'SOLANA');
     assert.equal(res.json().depositType, 'EVM');
@@ -132,10 +148,18 @@ describe('client sessions', () => {
     const s = (await create({ signingAddress: EVM, signingType: 'EVM' })).json();
     const ok = await t.app.inject({ method: 'GET', url: '/v1/config', headers: { 'ratio-client-session-id': s.id } });
     assert.equal(ok.statusCode, 200);
-    const withId = await t.app.inject({ method: 'GET', url: '/v1/config', headers: { 'ratio-client-session-id': s.id, 'ratio-client-id': t.client.id } });
+    const withId = await t.app.inject({
+      method: 'GET',
+      url: '/v1/config',
+      headers: { 'ratio-client-session-id': s.id, 'ratio-client-id': t.client.id },
+    });
     assert.equal(withId.statusCode, 200);
     clock.advance(601_000);
-    const expired = await t.app.inject({ method: 'GET', url: '/v1/config', headers: { 'ratio-client-session-id': s.id } });
+    const expired = await t.app.inject({
+      method: 'GET',
+      url: '/v1/config',
+      headers: { 'ratio-client-session-id': s.id },
+    });
     assert.equal(expired.statusCode, 401);
     assert.equal(expired.json().code, 'EXPIRED_SESSION_ID');
     const lookup = await t.app.inject({ method: 'GET', url: `/v1/client/sessions/${s.id}`, headers: t.clientHeaders });
@@ -146,16 +170,33 @@ describe('client sessions', () => {
   it('does not let a session act for another client or reach secret-only endpoints', async () => {
     const s = (await create({ signingAddress: EVM, signingType: 'EVM' })).json();
     const other = await createClient(t.db.db, 'sandbox', { name: 'Other' });
-    const mixed = await t.app.inject({ method: 'GET', url: '/v1/config', headers: { 'ratio-client-session-id': s.id, 'ratio-client-id': other.clientId } });
+    const mixed = await t.app.inject({
+      method: 'GET',
+      url: '/v1/config',
+      headers: { 'ratio-client-session-id': s.id, 'ratio-client-id': other.clientId },
+    });
     assert.equal(mixed.statusCode, 401);
     assert.equal(mixed.json().code, 'INVALID_CLIENT_ID');
-    const foreign = await t.app.inject({ method: 'GET', url: `/v1/client/sessions/${s.id}`, headers: { 'ratio-client-id': other.clientId, 'ratio-client-secret': other.clientSecret } });
+    const foreign = await t.app.inject({
+      method: 'GET',
+      url: `/v1/client/sessions/${s.id}`,
+      headers: { 'ratio-client-id': other.clientId, 'ratio-client-secret': other.clientSecret },
+    });
     assert.equal(foreign.statusCode, 404);
     assert.equal(foreign.json().code, 'NOT_FOUND_SESSION');
-    const secretOnly = await t.app.inject({ method: 'POST', url: '/v1/client/sessions', headers: { 'ratio-client-session-id': s.id }, payload: { signingAddress: EVM, signingType: 'EVM' } });
+    const secretOnly = await t.app.inject({
+      method: 'POST',
+      url: '/v1/client/sessions',
+      headers: { 'ratio-client-session-id': s.id },
+      payload: { signingAddress: EVM, signingType: 'EVM' },
+    });
     assert.equal(secretOnly.statusCode, 401);
     assert.equal(secretOnly.json().code, 'MISSING_CLIENT_ID');
-    const unknown = await t.app.inject({ method: 'GET', url: '/v1/config', headers: { 'ratio-client-session-id': 'cs_doesnotexist_doesnotexist' } });
+    const unknown = await t.app.inject({
+      method: 'GET',
+      url: '/v1/config',
+      headers: { 'ratio-client-session-id': 'cs_doesnotexist_doesnotexist' },
+    });
     assert.equal(unknown.json().code, 'NOT_FOUND_SESSION');
   });
 });
@@ -168,17 +209,28 @@ describe('demo client', () => {
   after(() => t.close());
 
   it('uses ONRAMP_DEMO_CLIENT_ID/SECRET exactly, and keeps working across restarts', async () => {
-    const config = { ...t.config, demoClient: { id: '11111111-1111-4111-8111-111111111111', secret: 'demo-secret-demo-secret-demo-secret-1' } };
+    const config = {
+      ...t.config,
+      demoClient: { id: '11111111-1111-4111-8111-111111111111', secret: 'demo-secret-demo-secret-demo-secret-1' },
+    };
     const first = await ensureDemoClient(t.db.db, config, t.ctx.clock);
     assert.deepEqual(first, { clientId: config.demoClient.id, clientSecret: config.demoClient.secret });
     const again = await ensureDemoClient(t.db.db, config, t.ctx.clock);
     assert.deepEqual(again, first);
-    const res = await t.app.inject({ method: 'GET', url: '/v1/config', headers: { 'ratio-client-id': first.clientId, 'ratio-client-secret': first.clientSecret } });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/v1/config',
+      headers: { 'ratio-client-id': first.clientId, 'ratio-client-secret': first.clientSecret },
+    });
     assert.equal(res.statusCode, 200);
   });
 
   it('generates credentials once and keeps them in the state directory', async () => {
-    const config = { ...t.config, stateDir: `${t.config.stateDir}/gen`, demoClient: { id: undefined, secret: undefined } };
+    const config = {
+      ...t.config,
+      stateDir: `${t.config.stateDir}/gen`,
+      demoClient: { id: undefined, secret: undefined },
+    };
     const t2 = await startTestApp();
     try {
       const first = await ensureDemoClient(t2.db.db, config, t2.ctx.clock);

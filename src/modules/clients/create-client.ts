@@ -35,7 +35,12 @@ export async function createClient(db: Db, mode: Mode, input: CreateClientInput)
       redirect_uris: input.redirectUris ?? [],
       android_package_names: input.androidPackageNames ?? [],
     });
-    await insertSecret(trx, { id: newId(), client_id: clientId, secret_hash: sha256(clientSecret), hint: lastChars(clientSecret) });
+    await insertSecret(trx, {
+      id: newId(),
+      client_id: clientId,
+      secret_hash: sha256(clientSecret),
+      hint: lastChars(clientSecret),
+    });
   });
   return { clientId, clientSecret, name: input.name };
 }

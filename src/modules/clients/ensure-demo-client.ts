@@ -38,13 +38,19 @@ function save(config: Config, creds: DemoCredentials): void {
 
 export async function ensureDemoClient(db: Db, config: Config, clock: Clock): Promise<DemoCredentials> {
   const wanted: DemoCredentials | undefined =
-    config.demoClient.id && config.demoClient.secret ? { clientId: config.demoClient.id.toLowerCase(), clientSecret: config.demoClient.secret } : undefined;
+    config.demoClient.id && config.demoClient.secret
+      ? { clientId: config.demoClient.id.toLowerCase(), clientSecret: config.demoClient.secret }
+      : undefined;
   const existing = await findDemoClient(db);
 
   if (existing && (!wanted || wanted.clientId === existing.id)) {
     const candidate = wanted ?? readSaved(config);
     const live = await findLiveSecrets(db, existing.id, clock.now());
-    if (candidate && candidate.clientId === existing.id && live.some((s) => digestsEqual(sha256(candidate.clientSecret), Buffer.from(s.secret_hash)))) {
+    if (
+      candidate &&
+      candidate.clientId === existing.id &&
+      live.some((s) => digestsEqual(sha256(candidate.clientSecret), Buffer.from(s.secret_hash)))
+    ) {
       if (existing.status !== 'ACTIVE') await setClientStatus(db, existing.id, 'ACTIVE', clock.now());
       if (!wanted) save(config, candidate);
       return candidate;
@@ -58,9 +64,18 @@ export async function ensureDemoClient(db: Db, config: Config, clock: Clock): Pr
 
   if (existing) {
     // A different demo client id was configured: retire the old demo client.
-    await db.updateTable('clients').set({ is_demo: false, status: 'DISABLED', updated_at: clock.now() }).where('id', '=', existing.id).execute();
+    await db
+      .updateTable('clients')
+      .set({ is_demo: false, status: 'DISABLED', updated_at: clock.now() })
+      .where('id', '=', existing.id)
+      .execute();
   }
-  const created = await createClient(db, config.mode, { name: DEMO_NAME, isDemo: true, id: wanted?.clientId, secret: wanted?.clientSecret });
+  const created = await createClient(db, config.mode, {
+    name: DEMO_NAME,
+    isDemo: true,
+    id: wanted?.clientId,
+    secret: wanted?.clientSecret,
+  });
   const creds = { clientId: created.clientId, clientSecret: created.clientSecret };
   if (!wanted) save(config, creds);
   return creds;

@@ -27,13 +27,21 @@ export async function insertClient(
   await db.insertInto('clients').values(row).execute();
 }
 
-export async function insertSecret(db: Executor, row: { id: string; client_id: string; secret_hash: Buffer; hint: string }): Promise<void> {
+export async function insertSecret(
+  db: Executor,
+  row: { id: string; client_id: string; secret_hash: Buffer; hint: string },
+): Promise<void> {
   await db.insertInto('client_secrets').values(row).execute();
 }
 
 /** Gives every current secret of the client an expiry (the overlap after a rotation). */
 export async function expireCurrentSecrets(db: Executor, clientId: string, expiresAt: Date): Promise<void> {
-  await db.updateTable('client_secrets').set({ expires_at: expiresAt }).where('client_id', '=', clientId).where('expires_at', 'is', null).execute();
+  await db
+    .updateTable('client_secrets')
+    .set({ expires_at: expiresAt })
+    .where('client_id', '=', clientId)
+    .where('expires_at', 'is', null)
+    .execute();
 }
 
 /** Ends every secret of the client at once (used when a secret is replaced without overlap). */
@@ -46,8 +54,17 @@ export async function revokeAllSecrets(db: Executor, clientId: string, now: Date
     .execute();
 }
 
-export async function setClientStatus(db: Executor, id: string, status: 'ACTIVE' | 'DISABLED', now: Date): Promise<boolean> {
-  const result = await db.updateTable('clients').set({ status, updated_at: now }).where('id', '=', id).executeTakeFirst();
+export async function setClientStatus(
+  db: Executor,
+  id: string,
+  status: 'ACTIVE' | 'DISABLED',
+  now: Date,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('clients')
+    .set({ status, updated_at: now })
+    .where('id', '=', id)
+    .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
 
@@ -68,5 +85,9 @@ export async function findClientSession(db: Executor, idHash: Buffer): Promise<C
 }
 
 export async function setClientSessionUser(db: Executor, idHash: Buffer, userId: string, now: Date): Promise<void> {
-  await db.updateTable('client_sessions').set({ user_id: userId, updated_at: now }).where('id_hash', '=', idHash).execute();
+  await db
+    .updateTable('client_sessions')
+    .set({ user_id: userId, updated_at: now })
+    .where('id_hash', '=', idHash)
+    .execute();
 }

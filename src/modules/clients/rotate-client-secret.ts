@@ -32,10 +32,20 @@ export async function rotateClientSecret(
     const client = await findClient(trx, clientId);
     if (!client) throw new AppError('NOT_FOUND_CLIENT');
     // Secrets already in their overlap end now; the current one starts its overlap.
-    await trx.updateTable('client_secrets').set({ expires_at: now }).where('client_id', '=', clientId).where('expires_at', '>', now).execute();
+    await trx
+      .updateTable('client_secrets')
+      .set({ expires_at: now })
+      .where('client_id', '=', clientId)
+      .where('expires_at', '>', now)
+      .execute();
     if (overlapSeconds > 0) await expireCurrentSecrets(trx, clientId, expiresAt);
     else await revokeAllSecrets(trx, clientId, now);
-    await insertSecret(trx, { id: newId(), client_id: clientId, secret_hash: sha256(clientSecret), hint: lastChars(clientSecret) });
+    await insertSecret(trx, {
+      id: newId(),
+      client_id: clientId,
+      secret_hash: sha256(clientSecret),
+      hint: lastChars(clientSecret),
+    });
   });
   return { clientId, clientSecret, previousSecretExpiresAt: (overlapSeconds > 0 ? expiresAt : now).toISOString() };
 }

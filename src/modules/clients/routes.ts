@@ -18,7 +18,13 @@ export function registerClientRoutes(app: App, ctx: AppContext): void {
       response: { 201: Type.Ref(ClientSessionSchema) },
     },
     handler: async (request, reply) => {
-      const session = await createClientSession(ctx.db, ctx.clock, request.client!.id, ctx.config.clients.sessionTtlSeconds, request.body);
+      const session = await createClientSession(
+        ctx.db,
+        ctx.clock,
+        request.client!.id,
+        ctx.config.clients.sessionTtlSeconds,
+        request.body,
+      );
       return reply.code(201).send(session);
     },
   });

@@ -10,17 +10,27 @@ export const UserMaskSchema = Type.Object(
     createTime: DateTime('The time the user was created'),
     updateTime: DateTime('The time the user was last updated'),
     phoneMask: Type.String({ description: "The last 4 digits of the user's phone number" }),
-    preferredMfaMethod: StringEnum(['OTP_SMS'] as const, { description: 'The second factor to ask the user for: an SMS code' }),
+    preferredMfaMethod: StringEnum(['OTP_SMS'] as const, {
+      description: 'The second factor to ask the user for: an SMS code',
+    }),
   },
   { $id: 'UserMask', title: 'UserMask' },
 );
 
 export const CreateClientSessionRequest = Obj(
   {
-    signingAddress: Type.String({ minLength: 1, maxLength: 128, description: 'The wallet address that will be used to authenticate' }),
+    signingAddress: Type.String({
+      minLength: 1,
+      maxLength: 128,
+      description: 'The wallet address that will be used to authenticate',
+    }),
     signingType: WalletTypeSchema,
     depositAddress: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 128, description: 'The wallet address that will be used as the deposit target; defaults to the signing address' }),
+      Type.String({
+        minLength: 1,
+        maxLength: 128,
+        description: 'The wallet address that will be used as the deposit target; defaults to the signing address',
+      }),
     ),
   },
   { title: 'CreateClientSessionRequest' },

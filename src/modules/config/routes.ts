@@ -22,7 +22,9 @@ const Limit = Type.Object({ currency: Type.Literal('USD'), limit: Type.String() 
 export const ConfigSchema = named(
   'Config',
   Type.Object({
-    mode: StringEnum(['sandbox', 'production'] as const, { description: 'sandbox: test providers and in-process chains; production: real providers' }),
+    mode: StringEnum(['sandbox', 'production'] as const, {
+      description: 'sandbox: test providers and in-process chains; production: real providers',
+    }),
     fiatCurrencies: Type.Array(Type.Literal('USD')),
     cryptoCurrencies: Type.Array(
       Type.Object({
@@ -74,8 +76,16 @@ export function registerConfigRoutes(app: App, ctx: AppContext): void {
     networks: [...NETWORKS],
     walletTypes: ['EVM', 'SOLANA'],
     achTypes: [
-      { type: 'INSTANT' as const, feeRate: rate(p.feeBps.INSTANT), settlement: 'Crypto is sent at once; the ACH debit settles later' },
-      { type: 'STANDARD' as const, feeRate: rate(p.feeBps.STANDARD), settlement: 'Crypto is sent when the ACH debit settles (3 business days)' },
+      {
+        type: 'INSTANT' as const,
+        feeRate: rate(p.feeBps.INSTANT),
+        settlement: 'Crypto is sent at once; the ACH debit settles later',
+      },
+      {
+        type: 'STANDARD' as const,
+        feeRate: rate(p.feeBps.STANDARD),
+        settlement: 'Crypto is sent when the ACH debit settles (3 business days)',
+      },
     ],
     limits: {
       instant: { currency: 'USD' as const, limit: formatUsd(p.limits.instantDailyCents) },
@@ -84,14 +94,20 @@ export function registerConfigRoutes(app: App, ctx: AppContext): void {
       transactionsPerDay: p.limits.transactionsPerDay,
     },
     termsOfUseUrl: p.termsOfUseUrl,
-    plaid: { environment: ctx.plaid.environment === 'builtin' || !(ctx.config.plaid.baseUrl ?? '').includes('production') ? 'sandbox' : 'production' },
+    plaid: {
+      environment:
+        ctx.plaid.environment === 'builtin' || !(ctx.config.plaid.baseUrl ?? '').includes('production')
+          ? 'sandbox'
+          : 'production',
+    },
   };
 
   app.get('/v1/config', {
     config: { auth: 'client', tag: 'Config' },
     schema: {
       summary: 'Retrieve configuration',
-      description: 'Supported currencies and networks, minimums, fee rates, default limits, the terms-of-use link and the Plaid environment.',
+      description:
+        'Supported currencies and networks, minimums, fee rates, default limits, the terms-of-use link and the Plaid environment.',
       response: { 200: Type.Ref(ConfigSchema) },
     },
     handler: async () => body,

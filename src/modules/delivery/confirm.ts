@@ -10,7 +10,7 @@ import { enqueueUpdate } from './updates.ts';
 
 export async function confirmDelivery(ctx: AppContext, id: string): Promise<void> {
   const row = await getDelivery(ctx.db, id);
-  if (!row || row.status !== 'SUBMITTED') return;
+  if (row?.status !== 'SUBMITTED') return;
   const client = ctx.chains.publicClient(row.network);
   const hash = row.tx_hash as Hash;
   let receipt: TransactionReceipt | undefined;
@@ -22,7 +22,10 @@ export async function confirmDelivery(ctx: AppContext, id: string): Promise<void
   if (!receipt) {
     if (!(await knownOnChain(ctx, row.network, hash))) {
       const outcome = await broadcastRaw(ctx, row.network, row.raw_tx as Hex);
-      ctx.log.warn({ deliveryId: row.id, network: row.network, txHash: hash, outcome: outcome.kind }, 'delivery transaction unknown to the node; broadcast again');
+      ctx.log.warn(
+        { deliveryId: row.id, network: row.network, txHash: hash, outcome: outcome.kind },
+        'delivery transaction unknown to the node; broadcast again',
+      );
     }
     return pollAgain(ctx, row);
   }
@@ -35,7 +38,9 @@ export async function confirmDelivery(ctx: AppContext, id: string): Promise<void
 async function finish(ctx: AppContext, row: DeliveryRow, receipt: TransactionReceipt): Promise<void> {
   const now = ctx.clock.now();
   const ok = receipt.status === 'success';
-  const failure = ok ? undefined : { code: 'TRANSACTION_REVERTED', message: `transaction ${row.tx_hash} reverted in block ${receipt.blockNumber}` };
+  const failure = ok
+    ? undefined
+    : { code: 'TRANSACTION_REVERTED', message: `transaction ${row.tx_hash} reverted in block ${receipt.blockNumber}` };
   await ctx.db.transaction().execute(async (trx) => {
     const updated = await trx
       .updateTable('deliveries')
@@ -59,7 +64,8 @@ async function finish(ctx: AppContext, row: DeliveryRow, receipt: TransactionRec
       ...(failure ? { failureReason: failure } : {}),
     });
   });
-  if (!ok) ctx.log.error({ deliveryId: row.id, network: row.network, txHash: row.tx_hash }, 'delivery transaction reverted');
+  if (!ok)
+    ctx.log.error({ deliveryId: row.id, network: row.network, txHash: row.tx_hash }, 'delivery transaction reverted');
 }
 
 async function pollAgain(ctx: AppContext, row: DeliveryRow): Promise<void> {
@@ -67,7 +73,12 @@ async function pollAgain(ctx: AppContext, row: DeliveryRow): Promise<void> {
   const waitedSeconds = (ctx.clock.now().getTime() - (row.submitted_at ?? row.created_at).getTime()) / 1000;
   if (waitedSeconds > cfg.confirmTimeoutSeconds) {
     const reason = `no ${ctx.chains.confirmations(row.network)} confirmation(s) after ${Math.round(waitedSeconds)} s; no longer polled (\`onramp deliveries retry ${row.id}\` resumes)`;
-    await ctx.db.updateTable('deliveries').set({ last_error: reason, updated_at: ctx.clock.now() }).where('id', '=', row.id).where('status', '=', 'SUBMITTED').execute();
+    await ctx.db
+      .updateTable('deliveries')
+      .set({ last_error: reason, updated_at: ctx.clock.now() })
+      .where('id', '=', row.id)
+      .where('status', '=', 'SUBMITTED')
+      .execute();
     ctx.log.error({ deliveryId: row.id, network: row.network, txHash: row.tx_hash }, reason);
     return;
   }

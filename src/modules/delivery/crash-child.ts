@@ -14,7 +14,13 @@ import { deliveryFaults } from './sender.ts';
 
 interface Spec {
   crashAt?: 'after-sign' | 'after-broadcast';
-  request?: Array<{ id: string; network: 'ETHEREUM' | 'POLYGON'; asset: 'ETH' | 'USDC'; toAddress: string; amountMinor: string }>;
+  request?: Array<{
+    id: string;
+    network: 'ETHEREUM' | 'POLYGON';
+    asset: 'ETH' | 'USDC';
+    toAddress: string;
+    amountMinor: string;
+  }>;
   waitIds?: string[];
   /** Deliveries whose recipients' balances to report (default: `request`). */
   check?: Spec['request'];
@@ -25,10 +31,16 @@ const crash = (where: string) => {
   process.stdout.write(`${JSON.stringify({ crashing: where })}\n`);
   process.kill(process.pid, 'SIGKILL');
 };
-if (spec.crashAt === 'after-sign') deliveryFaults.afterSign = async (ids) => (ids.length > 0 ? crash('after-sign') : undefined);
+if (spec.crashAt === 'after-sign')
+  deliveryFaults.afterSign = async (ids) => (ids.length > 0 ? crash('after-sign') : undefined);
 if (spec.crashAt === 'after-broadcast') deliveryFaults.afterBroadcast = async () => crash('after-broadcast');
 
-const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', PORT: '0', ONRAMP_RATE_LIMIT_ENABLED: 'false' });
+const config = loadConfig({
+  ...process.env,
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  PORT: '0',
+  ONRAMP_RATE_LIMIT_ENABLED: 'false',
+});
 const { app, ctx } = await buildApp({ config, workers: true, jobsPollingIntervalSeconds: 0.5 });
 await app.ready();
 // Started here rather than in onReady (startChains), whose 10 s limit a loaded machine can exceed.
@@ -75,7 +87,12 @@ for (const network of NETWORKS) {
           r.id,
           (r.asset === 'ETH'
             ? await client.getBalance({ address: r.toAddress as Address })
-            : await client.readContract({ address: ctx.chains.usdcAddress(network), abi: erc20Abi, functionName: 'balanceOf', args: [r.toAddress as Address] })
+            : await client.readContract({
+                address: ctx.chains.usdcAddress(network),
+                abi: erc20Abi,
+                functionName: 'balanceOf',
+                args: [r.toAddress as Address],
+              })
           ).toString(),
         ]),
       ),

@@ -84,7 +84,13 @@ describe('delivery crash safety (child processes killed with SIGKILL)', () => {
 
   it('sends each delivery exactly once across a crash after signing and a crash after broadcasting', async () => {
     const request = [
-      { id: randomUUID(), network: 'ETHEREUM', asset: 'ETH', toAddress: newAddress(), amountMinor: parseEther('1.5').toString() },
+      {
+        id: randomUUID(),
+        network: 'ETHEREUM',
+        asset: 'ETH',
+        toAddress: newAddress(),
+        amountMinor: parseEther('1.5').toString(),
+      },
       { id: randomUUID(), network: 'ETHEREUM', asset: 'USDC', toAddress: newAddress(), amountMinor: '25000000' },
       { id: randomUUID(), network: 'ETHEREUM', asset: 'ETH', toAddress: newAddress(), amountMinor: '12345' },
     ];
@@ -94,22 +100,38 @@ describe('delivery crash safety (child processes killed with SIGKILL)', () => {
     const first = await runChild({ crashAt: 'after-sign', request });
     assert.equal(first.signal, 'SIGKILL', `child 1 should have been killed: ${first.stderr.slice(-2000)}`);
     assert.deepEqual(first.lines.at(-1), { crashing: 'after-sign' });
-    const signed = await withDb((h) => h.db.selectFrom('deliveries').selectAll().where('id', 'in', ids).orderBy('nonce').execute());
+    const signed = await withDb((h) =>
+      h.db.selectFrom('deliveries').selectAll().where('id', 'in', ids).orderBy('nonce').execute(),
+    );
     assert.equal(signed.length, 3);
-    assert.ok(signed.every((r) => r.status === 'SIGNED' && r.raw_tx && r.tx_hash), 'all three signed and stored');
-    assert.deepEqual(signed.map((r) => Number(r.nonce)), [0, 1, 2]);
+    assert.ok(
+      signed.every((r) => r.status === 'SIGNED' && r.raw_tx && r.tx_hash),
+      'all three signed and stored',
+    );
+    assert.deepEqual(
+      signed.map((r) => Number(r.nonce)),
+      [0, 1, 2],
+    );
     const hashes = new Map(signed.map((r) => [r.id, r.tx_hash]));
 
     // 2. Restarted: reconciliation broadcasts the stored bytes; killed right after the first broadcast.
     const second = await runChild({ crashAt: 'after-broadcast' });
     assert.equal(second.signal, 'SIGKILL', `child 2 should have been killed: ${second.stderr.slice(-2000)}`);
-    const afterSecond = await withDb((h) => h.db.selectFrom('deliveries').select(['id', 'status', 'tx_hash']).where('id', 'in', ids).execute());
-    assert.ok(afterSecond.every((r) => r.tx_hash === hashes.get(r.id)), 'nothing was signed again');
+    const afterSecond = await withDb((h) =>
+      h.db.selectFrom('deliveries').select(['id', 'status', 'tx_hash']).where('id', 'in', ids).execute(),
+    );
+    assert.ok(
+      afterSecond.every((r) => r.tx_hash === hashes.get(r.id)),
+      'nothing was signed again',
+    );
 
     // 3. Restarted again: everything finishes.
     const third = await runChild({ waitIds: ids, check: request });
     assert.equal(third.code, 0, third.stderr.slice(-2000));
-    const report = third.lines.at(-1) as { rows: Array<{ id: string; status: string; txHash: string }>; chain: Record<string, { hotWalletNonce: number; balances: Record<string, string> }> };
+    const report = third.lines.at(-1) as {
+      rows: Array<{ id: string; status: string; txHash: string }>;
+      chain: Record<string, { hotWalletNonce: number; balances: Record<string, string> }>;
+    };
     for (const row of report.rows) {
       assert.equal(row.status, 'CONFIRMED', JSON.stringify(row));
       assert.equal(row.txHash, hashes.get(row.id), 'confirmed with the hash signed before the first crash');

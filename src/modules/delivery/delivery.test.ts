@@ -6,7 +6,13 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { parseEther, type Hash } from 'viem';
 import { startTestApp, type TestApp } from '../../../test/helpers.ts';
-import { onDeliveryUpdate, requestDelivery, DeliveryRequestError, type DeliveryRequest, type DeliveryUpdate } from './index.ts';
+import {
+  onDeliveryUpdate,
+  requestDelivery,
+  DeliveryRequestError,
+  type DeliveryRequest,
+  type DeliveryUpdate,
+} from './index.ts';
 import { getDelivery } from './repository.ts';
 import { waitForStatus, ethBalance, usdcBalance, newAddress } from './test-support.ts';
 
@@ -22,12 +28,19 @@ describe('on-chain delivery', () => {
   });
   after(() => t.close());
 
-  const request = (input: DeliveryRequest) => t.ctx.db.transaction().execute((trx) => requestDelivery(t.ctx, trx, input));
+  const request = (input: DeliveryRequest) =>
+    t.ctx.db.transaction().execute((trx) => requestDelivery(t.ctx, trx, input));
 
   it('delivers ETH on ETHEREUM and tells subscribers SUBMITTED then CONFIRMED with the hash', async () => {
     const to = newAddress();
     const id = randomUUID();
-    const requested = await request({ id, network: 'ETHEREUM', asset: 'ETH', toAddress: to, amountMinor: parseEther('0.25') });
+    const requested = await request({
+      id,
+      network: 'ETHEREUM',
+      asset: 'ETH',
+      toAddress: to,
+      amountMinor: parseEther('0.25'),
+    });
     assert.deepEqual(requested, { id, status: 'PENDING', created: true });
     const row = await waitForStatus(t, id, ['CONFIRMED']);
     assert.equal(await ethBalance(t, 'ETHEREUM', to), parseEther('0.25'));
@@ -67,12 +80,26 @@ describe('on-chain delivery', () => {
     const nonceBefore = await client.getTransactionCount({ address: hot });
     const recipients = Array.from({ length: 30 }, () => newAddress());
     const ids = recipients.map(() => randomUUID());
-    await Promise.all(ids.map((id, i) => request({ id, network: 'POLYGON', asset: 'USDC', toAddress: recipients[i]!, amountMinor: BigInt(1_000_000 + i) })));
+    await Promise.all(
+      ids.map((id, i) =>
+        request({
+          id,
+          network: 'POLYGON',
+          asset: 'USDC',
+          toAddress: recipients[i]!,
+          amountMinor: BigInt(1_000_000 + i),
+        }),
+      ),
+    );
     const rows = await Promise.all(ids.map((id) => waitForStatus(t, id, ['CONFIRMED'], 240_000)));
     const nonces = rows.map((r) => Number(r.nonce)).sort((a, b) => a - b);
-    assert.deepEqual(nonces, Array.from({ length: 30 }, (_, i) => nonceBefore + i));
+    assert.deepEqual(
+      nonces,
+      Array.from({ length: 30 }, (_, i) => nonceBefore + i),
+    );
     assert.equal(await client.getTransactionCount({ address: hot }), nonceBefore + 30);
-    for (const [i, to] of recipients.entries()) assert.equal(await usdcBalance(t, 'POLYGON', to), BigInt(1_000_000 + i));
+    for (const [i, to] of recipients.entries())
+      assert.equal(await usdcBalance(t, 'POLYGON', to), BigInt(1_000_000 + i));
   });
 
   it('sends once for the same id, however often and however concurrently it is requested', async () => {
@@ -80,7 +107,13 @@ describe('on-chain delivery', () => {
     const hot = t.ctx.chains.hotWallet('ETHEREUM').address;
     const nonceBefore = await client.getTransactionCount({ address: hot });
     const to = newAddress();
-    const input: DeliveryRequest = { id: randomUUID(), network: 'ETHEREUM', asset: 'ETH', toAddress: to, amountMinor: 777n };
+    const input: DeliveryRequest = {
+      id: randomUUID(),
+      network: 'ETHEREUM',
+      asset: 'ETH',
+      toAddress: to,
+      amountMinor: 777n,
+    };
     const results = await Promise.all(Array.from({ length: 5 }, () => request(input)));
     assert.equal(results.filter((r) => r.created).length, 1);
     await waitForStatus(t, input.id, ['CONFIRMED']);
@@ -94,13 +127,28 @@ describe('on-chain delivery', () => {
 
   it('refuses requests that could never be delivered, and the same id with other details', async () => {
     const to = newAddress();
-    await assert.rejects(request({ id: randomUUID(), network: 'POLYGON', asset: 'ETH', toAddress: to, amountMinor: 1n }), DeliveryRequestError);
-    await assert.rejects(request({ id: randomUUID(), network: 'ETHEREUM', asset: 'ETH', toAddress: '0x1234', amountMinor: 1n }), /toAddress/);
-    await assert.rejects(request({ id: randomUUID(), network: 'ETHEREUM', asset: 'ETH', toAddress: to, amountMinor: 0n }), /amountMinor/);
-    await assert.rejects(request({ id: 'not-a-uuid', network: 'ETHEREUM', asset: 'ETH', toAddress: to, amountMinor: 1n }), /UUID/);
+    await assert.rejects(
+      request({ id: randomUUID(), network: 'POLYGON', asset: 'ETH', toAddress: to, amountMinor: 1n }),
+      DeliveryRequestError,
+    );
+    await assert.rejects(
+      request({ id: randomUUID(), network: 'ETHEREUM', asset: 'ETH', toAddress: '0x1234', amountMinor: 1n }),
+      /toAddress/,
+    );
+    await assert.rejects(
+      request({ id: randomUUID(), network: 'ETHEREUM', asset: 'ETH', toAddress: to, amountMinor: 0n }),
+      /amountMinor/,
+    );
+    await assert.rejects(
+      request({ id: 'not-a-uuid', network: 'ETHEREUM', asset: 'ETH', toAddress: to, amountMinor: 1n }),
+      /UUID/,
+    );
     const id = randomUUID();
     await request({ id, network: 'ETHEREUM', asset: 'USDC', toAddress: to, amountMinor: 5n });
-    await assert.rejects(request({ id, network: 'ETHEREUM', asset: 'USDC', toAddress: to, amountMinor: 6n }), /already exists with other details/);
+    await assert.rejects(
+      request({ id, network: 'ETHEREUM', asset: 'USDC', toAddress: to, amountMinor: 6n }),
+      /already exists with other details/,
+    );
     await waitForStatus(t, id, ['CONFIRMED']);
   });
 
@@ -108,7 +156,13 @@ describe('on-chain delivery', () => {
     const id = randomUUID();
     await assert.rejects(
       t.ctx.db.transaction().execute(async (trx) => {
-        await requestDelivery(t.ctx, trx, { id, network: 'ETHEREUM', asset: 'ETH', toAddress: newAddress(), amountMinor: 1n });
+        await requestDelivery(t.ctx, trx, {
+          id,
+          network: 'ETHEREUM',
+          asset: 'ETH',
+          toAddress: newAddress(),
+          amountMinor: 1n,
+        });
         throw new Error('the purchase failed');
       }),
       /the purchase failed/,
@@ -124,5 +178,3 @@ async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 120_
     await new Promise((r) => setTimeout(r, 50));
   }
 }
-
-

@@ -10,7 +10,12 @@ import { submittedIds } from './repository.ts';
 import { runSender } from './sender.ts';
 import { dispatchUpdate, UPDATE_QUEUE, type DeliveryUpdate } from './updates.ts';
 
-export { requestDelivery, DeliveryRequestError, type DeliveryRequest, type DeliveryRequested } from './request-delivery.ts';
+export {
+  requestDelivery,
+  DeliveryRequestError,
+  type DeliveryRequest,
+  type DeliveryRequested,
+} from './request-delivery.ts';
 export { onDeliveryUpdate, type DeliveryUpdate, type DeliveryUpdateHandler } from './updates.ts';
 export type { DeliveryStatus, DeliveryAsset } from './tables.ts';
 

@@ -31,11 +31,19 @@ export function deliveryView(row: DeliveryRow) {
   };
 }
 
-export async function deliveriesOverview(ctx: AppContext, filter: { status?: DeliveryStatus[]; network?: Network; limit: number }) {
+export async function deliveriesOverview(
+  ctx: AppContext,
+  filter: { status?: DeliveryStatus[]; network?: Network; limit: number },
+) {
   const senders = await listSenders(ctx.db);
   const rows = await listDeliveries(ctx.db, filter);
   return {
-    senders: senders.map((s) => ({ network: s.network, hotWallet: s.address, nextNonce: s.next_nonce?.toString() ?? null, halted: s.halted_reason })),
+    senders: senders.map((s) => ({
+      network: s.network,
+      hotWallet: s.address,
+      nextNonce: s.next_nonce?.toString() ?? null,
+      halted: s.halted_reason,
+    })),
     deliveries: rows.map(deliveryView),
   };
 }
@@ -46,17 +54,35 @@ export async function deliveriesOverview(ctx: AppContext, filter: { status?: Del
  * one case where signing anew (with a new nonce) cannot send twice. A SUBMITTED delivery whose
  * confirmation polling timed out is followed again.
  */
-export async function retryDelivery(ctx: AppContext, id: string): Promise<{ id: string; status: DeliveryStatus; action: string }> {
+export async function retryDelivery(
+  ctx: AppContext,
+  id: string,
+): Promise<{ id: string; status: DeliveryStatus; action: string }> {
   const row = await getDelivery(ctx.db, id);
   if (!row) throw new OperationError(`no delivery ${id}`);
   const now = ctx.clock.now();
   if (row.status === 'SUBMITTED') {
-    await ctx.db.updateTable('deliveries').set({ last_error: null, updated_at: now }).where('id', '=', id).where('status', '=', 'SUBMITTED').execute();
+    await ctx.db
+      .updateTable('deliveries')
+      .set({ last_error: null, updated_at: now })
+      .where('id', '=', id)
+      .where('status', '=', 'SUBMITTED')
+      .execute();
     await ctx.jobs.send(CONFIRM_QUEUE, { id });
     return { id, status: 'SUBMITTED', action: 'following the submitted transaction again' };
   }
-  if (row.status !== 'FAILED_RETRYABLE') throw new OperationError(`delivery ${id} is ${row.status}; only FAILED_RETRYABLE (or SUBMITTED) deliveries can be retried`);
-  const reset = { attempts: 0, next_attempt_at: null, last_error: null, failure_code: null, failure_message: null, updated_at: now };
+  if (row.status !== 'FAILED_RETRYABLE')
+    throw new OperationError(
+      `delivery ${id} is ${row.status}; only FAILED_RETRYABLE (or SUBMITTED) deliveries can be retried`,
+    );
+  const reset = {
+    attempts: 0,
+    next_attempt_at: null,
+    last_error: null,
+    failure_code: null,
+    failure_message: null,
+    updated_at: now,
+  };
   let status: DeliveryStatus;
   let action: string;
   if (!row.tx_hash) {
@@ -66,15 +92,23 @@ export async function retryDelivery(ctx: AppContext, id: string): Promise<{ id: 
     status = 'SIGNED';
     action = 'its transaction is known to the chain; it will be followed to its confirmations';
   } else if (row.failure_code === 'NONCE_CONSUMED') {
-    const chainNonce = BigInt(await ctx.chains.publicClient(row.network).getTransactionCount({ address: row.from_address as Hash, blockTag: 'latest' }));
-    if (chainNonce <= BigInt(row.nonce!)) throw new OperationError(`nonce ${row.nonce} is not used on chain yet (the wallet's nonce is ${chainNonce}); retry later or check the node`);
+    const chainNonce = BigInt(
+      await ctx.chains
+        .publicClient(row.network)
+        .getTransactionCount({ address: row.from_address as Hash, blockTag: 'latest' }),
+    );
+    if (chainNonce <= BigInt(row.nonce!))
+      throw new OperationError(
+        `nonce ${row.nonce} is not used on chain yet (the wallet's nonce is ${chainNonce}); retry later or check the node`,
+      );
     status = 'PENDING';
     action = `nonce ${row.nonce} went to another transaction and this one was never mined: it will be signed again with a new nonce`;
   } else {
     status = 'SIGNED';
     action = 'the same signed transaction will be broadcast again';
   }
-  const clearSigning = status === 'PENDING' ? { from_address: null, nonce: null, tx_hash: null, raw_tx: null, signed_at: null } : {};
+  const clearSigning =
+    status === 'PENDING' ? { from_address: null, nonce: null, tx_hash: null, raw_tx: null, signed_at: null } : {};
   const updated = await ctx.db
     .updateTable('deliveries')
     .set({ status, ...reset, ...clearSigning })
@@ -87,7 +121,9 @@ export async function retryDelivery(ctx: AppContext, id: string): Promise<{ id: 
   return { id, status, action };
 }
 
-export async function retryAllDeliveries(ctx: AppContext): Promise<Array<{ id: string; status?: DeliveryStatus; action?: string; error?: string }>> {
+export async function retryAllDeliveries(
+  ctx: AppContext,
+): Promise<Array<{ id: string; status?: DeliveryStatus; action?: string; error?: string }>> {
   const rows = await listDeliveries(ctx.db, { status: ['FAILED_RETRYABLE'], limit: 1000 });
   const out = [];
   // Oldest first: signed ones must reach the chain in nonce order.
@@ -103,7 +139,8 @@ export async function retryAllDeliveries(ctx: AppContext): Promise<Array<{ id: s
 
 function parseNetwork(text: string | undefined): Network {
   const network = text?.toUpperCase();
-  if (!network || !(NETWORKS as readonly string[]).includes(network)) throw new OperationError(`NETWORK must be one of ${NETWORKS.join(', ')}`);
+  if (!network || !(NETWORKS as readonly string[]).includes(network))
+    throw new OperationError(`NETWORK must be one of ${NETWORKS.join(', ')}`);
   return network as Network;
 }
 
@@ -116,14 +153,35 @@ export async function resyncNonce(ctx: AppContext, networkText: string | undefin
   const hot = ctx.chains.hotWallet(network);
   const sender = await getSender(ctx.db, network, hot.address);
   if (!sender) throw new OperationError(`no deliveries were ever sent on ${network}`);
-  const chainNonce = BigInt(await ctx.chains.publicClient(network).getTransactionCount({ address: hot.address, blockTag: 'pending' }));
-  const maxRow = await ctx.db.selectFrom('deliveries').select((eb) => eb.fn.max('nonce').as('n')).where('network', '=', network).where('from_address', '=', hot.address).executeTakeFirst();
+  const chainNonce = BigInt(
+    await ctx.chains.publicClient(network).getTransactionCount({ address: hot.address, blockTag: 'pending' }),
+  );
+  const maxRow = await ctx.db
+    .selectFrom('deliveries')
+    .select((eb) => eb.fn.max('nonce').as('n'))
+    .where('network', '=', network)
+    .where('from_address', '=', hot.address)
+    .executeTakeFirst();
   const assigned = maxRow?.n === null || maxRow?.n === undefined ? 0n : BigInt(maxRow.n) + 1n;
   const next = chainNonce > assigned ? chainNonce : assigned;
-  await ctx.db.updateTable('delivery_senders').set({ next_nonce: next, halted_reason: null, updated_at: ctx.clock.now() }).where('network', '=', network).where('address', '=', hot.address).execute();
+  await ctx.db
+    .updateTable('delivery_senders')
+    .set({ next_nonce: next, halted_reason: null, updated_at: ctx.clock.now() })
+    .where('network', '=', network)
+    .where('address', '=', hot.address)
+    .execute();
   await ctx.jobs.send(SEND_QUEUE, { network });
-  ctx.log.warn({ network, previous: sender.next_nonce?.toString() ?? null, next: next.toString() }, 'delivery nonce resynchronised by an operator');
-  return { network, hotWallet: hot.address, previousNextNonce: sender.next_nonce?.toString() ?? null, nextNonce: next.toString(), wasHalted: sender.halted_reason };
+  ctx.log.warn(
+    { network, previous: sender.next_nonce?.toString() ?? null, next: next.toString() },
+    'delivery nonce resynchronised by an operator',
+  );
+  return {
+    network,
+    hotWallet: hot.address,
+    previousNextNonce: sender.next_nonce?.toString() ?? null,
+    nextNonce: next.toString(),
+    wasHalted: sender.halted_reason,
+  };
 }
 
 /**
@@ -144,12 +202,27 @@ export async function fillNonceGap(ctx: AppContext, networkText: string | undefi
   const filled: Array<{ nonce: string; transactionHash: Hash; outcome: string }> = [];
   for (let n = chainNonce; n < next; n++) {
     if (held.has(n.toString())) continue;
-    if (filled.length >= 100) throw new OperationError('more than 100 missing nonces: check the database against the chain before filling');
-    const raw = (await hot.account.signTransaction({ type: 'eip1559', chainId: ctx.chains.chainId(network), nonce: Number(n), to: hot.address, value: 0n, gas: 21_000n, maxFeePerGas: fees.maxFeePerGas, maxPriorityFeePerGas: fees.maxPriorityFeePerGas })) as Hex;
+    if (filled.length >= 100)
+      throw new OperationError('more than 100 missing nonces: check the database against the chain before filling');
+    const raw = (await hot.account.signTransaction({
+      type: 'eip1559',
+      chainId: ctx.chains.chainId(network),
+      nonce: Number(n),
+      to: hot.address,
+      value: 0n,
+      gas: 21_000n,
+      maxFeePerGas: fees.maxFeePerGas,
+      maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
+    })) as Hex;
     const outcome = await broadcastRaw(ctx, network, raw);
     filled.push({ nonce: n.toString(), transactionHash: keccak256(raw), outcome: outcome.kind });
   }
-  await ctx.db.updateTable('delivery_senders').set({ halted_reason: null, updated_at: ctx.clock.now() }).where('network', '=', network).where('address', '=', hot.address).execute();
+  await ctx.db
+    .updateTable('delivery_senders')
+    .set({ halted_reason: null, updated_at: ctx.clock.now() })
+    .where('network', '=', network)
+    .where('address', '=', hot.address)
+    .execute();
   await ctx.jobs.send(SEND_QUEUE, { network });
   ctx.log.warn({ network, filled }, 'delivery nonce gap filled by an operator');
   return { network, hotWallet: hot.address, filled };

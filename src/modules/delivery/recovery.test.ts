@@ -15,11 +15,15 @@ import { ethBalance, newAddress, usdcBalance, waitForStatus } from './test-suppo
 describe('delivery recovery', () => {
   let t: TestApp;
   before(async () => {
-    t = await startTestApp({ workers: true, env: { ONRAMP_DELIVERY_MAX_ATTEMPTS: '2', ONRAMP_DELIVERY_RETRY_DELAY_SECONDS: '1' } });
+    t = await startTestApp({
+      workers: true,
+      env: { ONRAMP_DELIVERY_MAX_ATTEMPTS: '2', ONRAMP_DELIVERY_RETRY_DELAY_SECONDS: '1' },
+    });
   });
   after(() => t.close());
 
-  const request = (input: DeliveryRequest) => t.ctx.db.transaction().execute((trx) => requestDelivery(t.ctx, trx, input));
+  const request = (input: DeliveryRequest) =>
+    t.ctx.db.transaction().execute((trx) => requestDelivery(t.ctx, trx, input));
   const cli = async (...argv: string[]) => {
     const outcome = await runCommand(t.ctx, argv);
     assert.equal(outcome.exitCode, 0, outcome.error);
@@ -42,9 +46,18 @@ describe('delivery recovery', () => {
     const failed = await waitForStatus(t, id, ['FAILED_RETRYABLE']);
     assert.equal(failed.attempts, 2);
     assert.equal(failed.failure_code, 'INSUFFICIENT_HOT_WALLET_FUNDS');
-    assert.match(failed.last_error!, new RegExp(`hot wallet ${hot} holds [0-9.]+ USDC on POLYGON; this delivery needs [0-9.]+ USDC`));
+    assert.match(
+      failed.last_error!,
+      new RegExp(`hot wallet ${hot} holds [0-9.]+ USDC on POLYGON; this delivery needs [0-9.]+ USDC`),
+    );
     assert.equal(failed.tx_hash, null, 'nothing was signed');
-    const logged = t.logs.records().find((r) => r.deliveryId === id && r.msg === 'delivery needs an operator: retry it with `onramp deliveries retry` once the cause is fixed');
+    const logged = t.logs
+      .records()
+      .find(
+        (r) =>
+          r.deliveryId === id &&
+          r.msg === 'delivery needs an operator: retry it with `onramp deliveries retry` once the cause is fixed',
+      );
     assert.ok(logged, 'an error log names the delivery');
 
     const listed = await cli('deliveries', 'list', '--status', 'FAILED_RETRYABLE');
@@ -81,7 +94,10 @@ describe('delivery recovery', () => {
     assert.match(sender!.halted_reason!, /pending nonce \d+ is ahead of the next nonce onramp would assign/);
     assert.equal((await waitForStatus(t, id, ['PENDING'])).tx_hash, null);
     const listed = await cli('deliveries', 'list', '--network', 'ETHEREUM');
-    assert.match(String((listed.senders as Array<Record<string, unknown>>).find((s) => s.network === 'ETHEREUM')?.halted), /resync-nonce ETHEREUM/);
+    assert.match(
+      String((listed.senders as Array<Record<string, unknown>>).find((s) => s.network === 'ETHEREUM')?.halted),
+      /resync-nonce ETHEREUM/,
+    );
 
     const resynced = await cli('deliveries', 'resync-nonce', 'ethereum');
     assert.equal(BigInt(resynced.nextNonce as string), BigInt(resynced.previousNextNonce as string) + 1n);
@@ -93,12 +109,19 @@ describe('delivery recovery', () => {
     const network = 'ETHEREUM';
     const hot = t.ctx.chains.hotWallet(network);
     // A gap: the database's next nonce is one past anything that exists (as after a lost row).
-    await t.ctx.db.updateTable('delivery_senders').set((eb) => ({ next_nonce: eb('next_nonce', '+', 1n) })).where('network', '=', network).execute();
+    await t.ctx.db
+      .updateTable('delivery_senders')
+      .set((eb) => ({ next_nonce: eb('next_nonce', '+', 1n) }))
+      .where('network', '=', network)
+      .execute();
     const to = newAddress();
     const id = randomUUID();
     await request({ id, network, asset: 'ETH', toAddress: to, amountMinor: 5n });
     await waitFor(async () => Boolean((await getSender(t.ctx.db, network, hot.address))?.halted_reason));
-    assert.match((await getSender(t.ctx.db, network, hot.address))!.halted_reason!, /nonce gap: no delivery holds nonce\(s\) \d+/);
+    assert.match(
+      (await getSender(t.ctx.db, network, hot.address))!.halted_reason!,
+      /nonce gap: no delivery holds nonce\(s\) \d+/,
+    );
     const filled = await cli('deliveries', 'fill-gap', 'ETHEREUM');
     assert.equal((filled.filled as unknown[]).length, 1);
     await waitForStatus(t, id, ['CONFIRMED']);

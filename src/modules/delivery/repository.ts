@@ -14,7 +14,10 @@ export async function getDelivery(db: Executor, id: string): Promise<DeliveryRow
   return db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function listDeliveries(db: Executor, filter: { status?: DeliveryStatus[]; network?: Network; limit: number }): Promise<DeliveryRow[]> {
+export async function listDeliveries(
+  db: Executor,
+  filter: { status?: DeliveryStatus[]; network?: Network; limit: number },
+): Promise<DeliveryRow[]> {
   let q = db.selectFrom('deliveries').selectAll();
   if (filter.status?.length) q = q.where('status', 'in', filter.status);
   if (filter.network) q = q.where('network', '=', filter.network);
@@ -22,11 +25,20 @@ export async function listDeliveries(db: Executor, filter: { status?: DeliverySt
 }
 
 export async function ensureSender(db: Executor, network: Network, address: string): Promise<void> {
-  await db.insertInto('delivery_senders').values({ network, address }).onConflict((oc) => oc.columns(['network', 'address']).doNothing()).execute();
+  await db
+    .insertInto('delivery_senders')
+    .values({ network, address })
+    .onConflict((oc) => oc.columns(['network', 'address']).doNothing())
+    .execute();
 }
 
 export async function getSender(db: Executor, network: Network, address: string): Promise<SenderRow | undefined> {
-  return db.selectFrom('delivery_senders').selectAll().where('network', '=', network).where('address', '=', address).executeTakeFirst();
+  return db
+    .selectFrom('delivery_senders')
+    .selectAll()
+    .where('network', '=', network)
+    .where('address', '=', address)
+    .executeTakeFirst();
 }
 
 export async function listSenders(db: Executor): Promise<SenderRow[]> {
@@ -34,10 +46,20 @@ export async function listSenders(db: Executor): Promise<SenderRow[]> {
 }
 
 /** Takes the sender's lease if it is free or lapsed. */
-export async function acquireLease(db: Executor, network: Network, address: string, token: string, seconds: number): Promise<boolean> {
+export async function acquireLease(
+  db: Executor,
+  network: Network,
+  address: string,
+  token: string,
+  seconds: number,
+): Promise<boolean> {
   const result = await db
     .updateTable('delivery_senders')
-    .set({ lease_token: token, lease_expires_at: sql`now() + make_interval(secs => ${seconds})`, updated_at: sql`now()` })
+    .set({
+      lease_token: token,
+      lease_expires_at: sql`now() + make_interval(secs => ${seconds})`,
+      updated_at: sql`now()`,
+    })
     .where('network', '=', network)
     .where('address', '=', address)
     .where((eb) => eb.or([eb('lease_token', 'is', null), eb('lease_expires_at', '<', sql<Date>`now()`)]))
@@ -46,7 +68,13 @@ export async function acquireLease(db: Executor, network: Network, address: stri
 }
 
 /** Extends the lease; false when another process took it (this one must stop). */
-export async function renewLease(db: Executor, network: Network, address: string, token: string, seconds: number): Promise<boolean> {
+export async function renewLease(
+  db: Executor,
+  network: Network,
+  address: string,
+  token: string,
+  seconds: number,
+): Promise<boolean> {
   const result = await db
     .updateTable('delivery_senders')
     .set({ lease_expires_at: sql`now() + make_interval(secs => ${seconds})` })
@@ -87,7 +115,12 @@ export type DueRow = DeliveryRow & { due: boolean };
  * Signed transactions not yet accepted by a node, in nonce order (they must reach the chain in that
  * order); `due` is false while one waits for its next attempt.
  */
-export async function signedInNonceOrder(db: Executor, network: Network, from: string, limit: number): Promise<DueRow[]> {
+export async function signedInNonceOrder(
+  db: Executor,
+  network: Network,
+  from: string,
+  limit: number,
+): Promise<DueRow[]> {
   return db
     .selectFrom('deliveries')
     .selectAll()
@@ -123,7 +156,13 @@ export async function nextRetryAt(db: Executor, network: Network): Promise<Date 
 }
 
 /** Nonces in [from, to) held by deliveries of this wallet. */
-export async function noncesInRange(db: Executor, network: Network, address: string, from: bigint, to: bigint): Promise<bigint[]> {
+export async function noncesInRange(
+  db: Executor,
+  network: Network,
+  address: string,
+  from: bigint,
+  to: bigint,
+): Promise<bigint[]> {
   const rows = await db
     .selectFrom('deliveries')
     .select('nonce')
@@ -137,7 +176,13 @@ export async function noncesInRange(db: Executor, network: Network, address: str
 }
 
 export async function submittedIds(db: Db, limit: number): Promise<string[]> {
-  const rows = await db.selectFrom('deliveries').select('id').where('status', '=', 'SUBMITTED').orderBy('submitted_at').limit(limit).execute();
+  const rows = await db
+    .selectFrom('deliveries')
+    .select('id')
+    .where('status', '=', 'SUBMITTED')
+    .orderBy('submitted_at')
+    .limit(limit)
+    .execute();
   return rows.map((r) => r.id);
 }
 

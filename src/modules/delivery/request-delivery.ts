@@ -34,11 +34,16 @@ export class DeliveryRequestError extends Error {
 
 function validate(input: DeliveryRequest): { id: string; to: Address } {
   if (!UUID_RE.test(input.id)) throw new DeliveryRequestError(`delivery id must be a UUID (got "${input.id}")`);
-  if (!NETWORKS.includes(input.network)) throw new DeliveryRequestError(`network must be one of ${NETWORKS.join(', ')} (got "${input.network}")`);
-  if (!DELIVERY_ASSETS.includes(input.asset)) throw new DeliveryRequestError(`asset must be one of ${DELIVERY_ASSETS.join(', ')} (got "${input.asset}")`);
-  if (input.asset === 'ETH' && input.network !== 'ETHEREUM') throw new DeliveryRequestError(`ETH is delivered on ETHEREUM only (got ${input.network})`);
-  if (typeof input.amountMinor !== 'bigint' || input.amountMinor <= 0n) throw new DeliveryRequestError('amountMinor must be a positive bigint');
-  if (!isAddress(input.toAddress, { strict: false })) throw new DeliveryRequestError(`toAddress must be a 0x-prefixed 20-byte address (got "${input.toAddress}")`);
+  if (!NETWORKS.includes(input.network))
+    throw new DeliveryRequestError(`network must be one of ${NETWORKS.join(', ')} (got "${input.network}")`);
+  if (!DELIVERY_ASSETS.includes(input.asset))
+    throw new DeliveryRequestError(`asset must be one of ${DELIVERY_ASSETS.join(', ')} (got "${input.asset}")`);
+  if (input.asset === 'ETH' && input.network !== 'ETHEREUM')
+    throw new DeliveryRequestError(`ETH is delivered on ETHEREUM only (got ${input.network})`);
+  if (typeof input.amountMinor !== 'bigint' || input.amountMinor <= 0n)
+    throw new DeliveryRequestError('amountMinor must be a positive bigint');
+  if (!isAddress(input.toAddress, { strict: false }))
+    throw new DeliveryRequestError(`toAddress must be a 0x-prefixed 20-byte address (got "${input.toAddress}")`);
   return { id: input.id.toLowerCase(), to: getAddress(input.toAddress) };
 }
 
@@ -46,12 +51,24 @@ function validate(input: DeliveryRequest): { id: string; to: Address } {
  * Records a delivery inside the caller's transaction `trx` and enqueues the sender. Idempotent on
  * `id`: the same request again changes nothing; the same id with other fields throws.
  */
-export async function requestDelivery(ctx: AppContext, trx: Executor, input: DeliveryRequest): Promise<DeliveryRequested> {
+export async function requestDelivery(
+  ctx: AppContext,
+  trx: Executor,
+  input: DeliveryRequest,
+): Promise<DeliveryRequested> {
   const { id, to } = validate(input);
   const now = ctx.clock.now();
   const inserted = await trx
     .insertInto('deliveries')
-    .values({ id, network: input.network, asset: input.asset, to_address: to, amount_minor: input.amountMinor, created_at: now, updated_at: now })
+    .values({
+      id,
+      network: input.network,
+      asset: input.asset,
+      to_address: to,
+      amount_minor: input.amountMinor,
+      created_at: now,
+      updated_at: now,
+    })
     .onConflict((oc) => oc.column('id').doNothing())
     .returning('status')
     .executeTakeFirst();
@@ -60,8 +77,15 @@ export async function requestDelivery(ctx: AppContext, trx: Executor, input: Del
     return { id, status: inserted.status, created: true };
   }
   const existing = await trx.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-  if (existing.network !== input.network || existing.asset !== input.asset || existing.to_address !== to || BigInt(existing.amount_minor) !== input.amountMinor) {
-    throw new DeliveryRequestError(`delivery ${id} already exists with other details (${existing.amount_minor} ${existing.asset} on ${existing.network} to ${existing.to_address})`);
+  if (
+    existing.network !== input.network ||
+    existing.asset !== input.asset ||
+    existing.to_address !== to ||
+    BigInt(existing.amount_minor) !== input.amountMinor
+  ) {
+    throw new DeliveryRequestError(
+      `delivery ${id} already exists with other details (${existing.amount_minor} ${existing.asset} on ${existing.network} to ${existing.to_address})`,
+    );
   }
   return { id, status: existing.status, created: false };
 }

@@ -3,7 +3,16 @@
 // broadcasts. Anything signed is only ever re-broadcast, byte for byte, never signed again with
 // another nonce, so a crash at any point cannot send a delivery twice (docs/delivery.md).
 import { createHash } from 'node:crypto';
-import { erc20Abi, formatEther, formatUnits, keccak256, TransactionNotFoundError, TransactionReceiptNotFoundError, type Hash, type Hex } from 'viem';
+import {
+  erc20Abi,
+  formatEther,
+  formatUnits,
+  keccak256,
+  TransactionNotFoundError,
+  TransactionReceiptNotFoundError,
+  type Hash,
+  type Hex,
+} from 'viem';
 import type { Network } from '../../chains/networks.ts';
 import type { HotWallet } from '../../chains/types.ts';
 import type { AppContext } from '../../context.ts';
@@ -51,7 +60,8 @@ export async function runSender(ctx: AppContext, network: Network): Promise<void
     const token = newId();
     if (!(await acquireLease(ctx.db, network, hot.address, token, cfg.senderLeaseSeconds))) {
       const sender = await getSender(ctx.db, network, hot.address);
-      if (sender?.lease_expires_at) await wakeAt(ctx, network, 'lease', new Date(sender.lease_expires_at.getTime() + 500));
+      if (sender?.lease_expires_at)
+        await wakeAt(ctx, network, 'lease', new Date(sender.lease_expires_at.getTime() + 500));
       return;
     }
     try {
@@ -96,18 +106,39 @@ async function checkNonces(ctx: AppContext, network: Network, hot: HotWallet, to
   const sender = await getSender(ctx.db, network, hot.address);
   if (!sender) return false;
   if (sender.halted_reason) {
-    ctx.log.error({ network, hotWallet: hot.address, reason: sender.halted_reason }, 'delivery sender halted; see `onramp deliveries list`');
+    ctx.log.error(
+      { network, hotWallet: hot.address, reason: sender.halted_reason },
+      'delivery sender halted; see `onramp deliveries list`',
+    );
     return false;
   }
-  const chainNonce = BigInt(await ctx.chains.publicClient(network).getTransactionCount({ address: hot.address, blockTag: 'pending' }));
+  const chainNonce = BigInt(
+    await ctx.chains.publicClient(network).getTransactionCount({ address: hot.address, blockTag: 'pending' }),
+  );
   const halt = async (reason: string, details: Record<string, unknown>) => {
-    await ctx.db.updateTable('delivery_senders').set({ halted_reason: reason, updated_at: ctx.clock.now() }).where('network', '=', network).where('address', '=', hot.address).where('lease_token', '=', token).execute();
+    await ctx.db
+      .updateTable('delivery_senders')
+      .set({ halted_reason: reason, updated_at: ctx.clock.now() })
+      .where('network', '=', network)
+      .where('address', '=', hot.address)
+      .where('lease_token', '=', token)
+      .execute();
     ctx.log.error({ network, hotWallet: hot.address, ...details, reason }, 'delivery sender halted');
     return false;
   };
   if (sender.next_nonce === null) {
-    await ctx.db.updateTable('delivery_senders').set({ next_nonce: chainNonce }).where('network', '=', network).where('address', '=', hot.address).where('lease_token', '=', token).where('next_nonce', 'is', null).execute();
-    ctx.log.info({ network, hotWallet: hot.address, nonce: chainNonce.toString() }, 'delivery sender: first nonce taken from the chain');
+    await ctx.db
+      .updateTable('delivery_senders')
+      .set({ next_nonce: chainNonce })
+      .where('network', '=', network)
+      .where('address', '=', hot.address)
+      .where('lease_token', '=', token)
+      .where('next_nonce', 'is', null)
+      .execute();
+    ctx.log.info(
+      { network, hotWallet: hot.address, nonce: chainNonce.toString() },
+      'delivery sender: first nonce taken from the chain',
+    );
     return true;
   }
   const next = BigInt(sender.next_nonce);
@@ -121,7 +152,8 @@ async function checkNonces(ctx: AppContext, network: Network, hot: HotWallet, to
     const held = await noncesInRange(ctx.db, network, hot.address, chainNonce, next);
     const heldSet = new Set(held.map(String));
     const missing: string[] = [];
-    for (let n = chainNonce; n < next && missing.length < 20; n++) if (!heldSet.has(n.toString())) missing.push(n.toString());
+    for (let n = chainNonce; n < next && missing.length < 20; n++)
+      if (!heldSet.has(n.toString())) missing.push(n.toString());
     if (missing.length > 0) {
       return halt(
         `nonce gap: no delivery holds nonce(s) ${missing.join(', ')} between the chain's pending nonce ${chainNonce} and ${next}, so later transactions cannot be mined. Fill it with \`onramp deliveries fill-gap ${network}\``,
@@ -187,13 +219,24 @@ interface Fees {
  * what earlier deliveries of the batch spend). A delivery that cannot be paid for now is not signed:
  * it waits for its next attempt with the reason recorded.
  */
-async function prepare(ctx: AppContext, network: Network, hot: HotWallet, rows: DeliveryRow[]): Promise<{ prepared: Prepared[]; fees: Fees }> {
+async function prepare(
+  ctx: AppContext,
+  network: Network,
+  hot: HotWallet,
+  rows: DeliveryRow[],
+): Promise<{ prepared: Prepared[]; fees: Fees }> {
   const client = ctx.chains.publicClient(network);
   const fees = await feesOf(ctx, network);
   let eth = await client.getBalance({ address: hot.address, blockTag: 'pending' });
   const usdcAddress = ctx.chains.usdcAddress(network);
   let usdc = rows.some((r) => r.asset === 'USDC')
-    ? await client.readContract({ address: usdcAddress, abi: erc20Abi, functionName: 'balanceOf', args: [hot.address], blockTag: 'pending' })
+    ? await client.readContract({
+        address: usdcAddress,
+        abi: erc20Abi,
+        functionName: 'balanceOf',
+        args: [hot.address],
+        blockTag: 'pending',
+      })
     : 0n;
   const native = ctx.chains.chain(network).nativeCurrency.symbol;
   const out: Prepared[] = [];
@@ -201,25 +244,50 @@ async function prepare(ctx: AppContext, network: Network, hot: HotWallet, rows: 
     const call = transferCall(ctx.chains, row);
     const amount = BigInt(row.amount_minor);
     if (row.asset === 'USDC' && usdc < amount) {
-      await attemptFailed(ctx, row, 'INSUFFICIENT_HOT_WALLET_FUNDS', `hot wallet ${hot.address} holds ${formatUnits(usdc, 6)} USDC on ${network}; this delivery needs ${formatUnits(amount, 6)} USDC`);
+      await attemptFailed(
+        ctx,
+        row,
+        'INSUFFICIENT_HOT_WALLET_FUNDS',
+        `hot wallet ${hot.address} holds ${formatUnits(usdc, 6)} USDC on ${network}; this delivery needs ${formatUnits(amount, 6)} USDC`,
+      );
       continue;
     }
     if (call.value > eth) {
-      await attemptFailed(ctx, row, 'INSUFFICIENT_HOT_WALLET_FUNDS', `hot wallet ${hot.address} holds ${formatEther(eth)} ${native} on ${network}; this delivery needs ${formatEther(call.value)} ${native} plus the network fee`);
+      await attemptFailed(
+        ctx,
+        row,
+        'INSUFFICIENT_HOT_WALLET_FUNDS',
+        `hot wallet ${hot.address} holds ${formatEther(eth)} ${native} on ${network}; this delivery needs ${formatEther(call.value)} ${native} plus the network fee`,
+      );
       continue;
     }
     let gas: bigint;
     try {
-      const estimate = await client.estimateGas({ account: hot.address, to: call.to, value: call.value, ...(call.data ? { data: call.data } : {}) });
+      const estimate = await client.estimateGas({
+        account: hot.address,
+        to: call.to,
+        value: call.value,
+        ...(call.data ? { data: call.data } : {}),
+      });
       // A plain transfer to an account costs exactly 21000; contract calls get headroom.
       gas = estimate === 21_000n ? estimate : (estimate * 6n) / 5n;
     } catch (error) {
-      await attemptFailed(ctx, row, 'GAS_ESTIMATE_FAILED', `estimating gas failed: ${classifyBroadcastError(error).kind === 'INSUFFICIENT_FUNDS' ? 'the hot wallet cannot pay for it' : shortMessage(error)}`);
+      await attemptFailed(
+        ctx,
+        row,
+        'GAS_ESTIMATE_FAILED',
+        `estimating gas failed: ${classifyBroadcastError(error).kind === 'INSUFFICIENT_FUNDS' ? 'the hot wallet cannot pay for it' : shortMessage(error)}`,
+      );
       continue;
     }
     const cost = call.value + gas * fees.maxFeePerGas;
     if (eth < cost) {
-      await attemptFailed(ctx, row, 'INSUFFICIENT_HOT_WALLET_FUNDS', `hot wallet ${hot.address} holds ${formatEther(eth)} ${native} on ${network}; this delivery needs up to ${formatEther(cost)} ${native} (amount and network fee)`);
+      await attemptFailed(
+        ctx,
+        row,
+        'INSUFFICIENT_HOT_WALLET_FUNDS',
+        `hot wallet ${hot.address} holds ${formatEther(eth)} ${native} on ${network}; this delivery needs up to ${formatEther(cost)} ${native} (amount and network fee)`,
+      );
       continue;
     }
     eth -= cost;
@@ -241,10 +309,27 @@ function shortMessage(error: unknown): string {
 
 async function attemptFailed(ctx: AppContext, row: DeliveryRow, code: string, reason: string): Promise<void> {
   const cfg = ctx.config.delivery;
-  const outcome = await recordAttemptFailure(ctx.db, row, { code, reason, maxAttempts: cfg.maxAttempts, delaySeconds: cfg.retryDelaySeconds, now: ctx.clock.now() });
+  const outcome = await recordAttemptFailure(ctx.db, row, {
+    code,
+    reason,
+    maxAttempts: cfg.maxAttempts,
+    delaySeconds: cfg.retryDelaySeconds,
+    now: ctx.clock.now(),
+  });
   if (!outcome) return;
-  const fields = { deliveryId: row.id, network: row.network, asset: row.asset, code, reason, attempts: outcome.attempts };
-  if (outcome.status === 'FAILED_RETRYABLE') ctx.log.error(fields, 'delivery needs an operator: retry it with `onramp deliveries retry` once the cause is fixed');
+  const fields = {
+    deliveryId: row.id,
+    network: row.network,
+    asset: row.asset,
+    code,
+    reason,
+    attempts: outcome.attempts,
+  };
+  if (outcome.status === 'FAILED_RETRYABLE')
+    ctx.log.error(
+      fields,
+      'delivery needs an operator: retry it with `onramp deliveries retry` once the cause is fixed',
+    );
   else ctx.log.warn(fields, 'delivery attempt failed; will retry');
 }
 
@@ -255,7 +340,14 @@ type SignedRow = DeliveryRow & { raw_tx: string; tx_hash: string };
  * sender row's lock and checks this process still holds the lease: two processes can never assign the
  * same nonce, and nothing is broadcast that is not stored first.
  */
-async function signAndPersist(ctx: AppContext, network: Network, hot: HotWallet, token: string, prepared: Prepared[], fees: Fees): Promise<SignedRow[]> {
+async function signAndPersist(
+  ctx: AppContext,
+  network: Network,
+  hot: HotWallet,
+  token: string,
+  prepared: Prepared[],
+  fees: Fees,
+): Promise<SignedRow[]> {
   const chainId = ctx.chains.chainId(network);
   return ctx.db.transaction().execute(async (trx) => {
     const sender = await trx
@@ -285,7 +377,18 @@ async function signAndPersist(ctx: AppContext, network: Network, hot: HotWallet,
       const hash = keccak256(raw);
       const updated = await trx
         .updateTable('deliveries')
-        .set({ status: 'SIGNED', from_address: hot.address, nonce, tx_hash: hash, raw_tx: raw, signed_at: now, attempts: 0, next_attempt_at: null, last_error: null, updated_at: now })
+        .set({
+          status: 'SIGNED',
+          from_address: hot.address,
+          nonce,
+          tx_hash: hash,
+          raw_tx: raw,
+          signed_at: now,
+          attempts: 0,
+          next_attempt_at: null,
+          last_error: null,
+          updated_at: now,
+        })
         .where('id', '=', p.row.id)
         .where('status', '=', 'PENDING')
         .where('attempts', '=', p.row.attempts)
@@ -295,7 +398,12 @@ async function signAndPersist(ctx: AppContext, network: Network, hot: HotWallet,
       done.push(updated as SignedRow);
       nonce++;
     }
-    await trx.updateTable('delivery_senders').set({ next_nonce: nonce, updated_at: now }).where('network', '=', network).where('address', '=', hot.address).execute();
+    await trx
+      .updateTable('delivery_senders')
+      .set({ next_nonce: nonce, updated_at: now })
+      .where('network', '=', network)
+      .where('address', '=', hot.address)
+      .execute();
     return done;
   });
 }
@@ -321,7 +429,11 @@ export async function knownOnChain(ctx: AppContext, network: Network, hash: Hash
 /** Sends the stored bytes again (safe: same hash, same nonce) and reads the node's answer. */
 export async function broadcastRaw(ctx: AppContext, network: Network, raw: Hex) {
   try {
-    await withTimeout(ctx.chains.publicClient(network).request({ method: 'eth_sendRawTransaction', params: [raw] }), ctx.config.delivery.broadcastTimeoutMs, 'eth_sendRawTransaction');
+    await withTimeout(
+      ctx.chains.publicClient(network).request({ method: 'eth_sendRawTransaction', params: [raw] }),
+      ctx.config.delivery.broadcastTimeoutMs,
+      'eth_sendRawTransaction',
+    );
     return { kind: 'ACCEPTED' } as const;
   } catch (error) {
     return classifyBroadcastError(error);
@@ -329,7 +441,10 @@ export async function broadcastRaw(ctx: AppContext, network: Network, raw: Hex) 
 }
 
 /** Broadcasts a SIGNED delivery and records what happened. 'WAITING': later nonces must wait. */
-async function broadcastRow(ctx: AppContext, row: SignedRow | DeliveryRow): Promise<'SUBMITTED' | 'SKIPPED' | 'WAITING'> {
+async function broadcastRow(
+  ctx: AppContext,
+  row: SignedRow | DeliveryRow,
+): Promise<'SUBMITTED' | 'SKIPPED' | 'WAITING'> {
   const raw = row.raw_tx as Hex;
   const hash = row.tx_hash as Hash;
   const outcome = await broadcastRaw(ctx, row.network, raw);
@@ -346,15 +461,29 @@ async function broadcastRow(ctx: AppContext, row: SignedRow | DeliveryRow): Prom
       const reason = `nonce ${row.nonce} of ${row.from_address} was used by another transaction (the node said: ${outcome.message}); this delivery was not sent`;
       await ctx.db
         .updateTable('deliveries')
-        .set({ status: 'FAILED_RETRYABLE', failure_code: 'NONCE_CONSUMED', failure_message: reason, last_error: reason, updated_at: now })
+        .set({
+          status: 'FAILED_RETRYABLE',
+          failure_code: 'NONCE_CONSUMED',
+          failure_message: reason,
+          last_error: reason,
+          updated_at: now,
+        })
         .where('id', '=', row.id)
         .where('status', '=', 'SIGNED')
         .execute();
-      ctx.log.error({ deliveryId: row.id, network: row.network, nonce: String(row.nonce), txHash: hash }, 'delivery nonce used by another transaction; needs an operator');
+      ctx.log.error(
+        { deliveryId: row.id, network: row.network, nonce: String(row.nonce), txHash: hash },
+        'delivery nonce used by another transaction; needs an operator',
+      );
       return 'SKIPPED';
     }
     case 'INSUFFICIENT_FUNDS':
-      await attemptFailed(ctx, row, 'INSUFFICIENT_HOT_WALLET_FUNDS', `the node refused the transaction for lack of funds in hot wallet ${row.from_address}: ${outcome.message}`);
+      await attemptFailed(
+        ctx,
+        row,
+        'INSUFFICIENT_HOT_WALLET_FUNDS',
+        `the node refused the transaction for lack of funds in hot wallet ${row.from_address}: ${outcome.message}`,
+      );
       return 'WAITING';
     case 'TRANSIENT':
       await attemptFailed(ctx, row, 'BROADCAST_FAILED', `broadcasting failed: ${outcome.message}`);
@@ -371,7 +500,14 @@ async function markSubmitted(ctx: AppContext, row: DeliveryRow): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
     const updated = await trx
       .updateTable('deliveries')
-      .set({ status: 'SUBMITTED', submitted_at: now, attempts: 0, next_attempt_at: null, last_error: null, updated_at: now })
+      .set({
+        status: 'SUBMITTED',
+        submitted_at: now,
+        attempts: 0,
+        next_attempt_at: null,
+        last_error: null,
+        updated_at: now,
+      })
       .where('id', '=', row.id)
       .where('status', '=', 'SIGNED')
       .executeTakeFirst();

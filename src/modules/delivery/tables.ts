@@ -49,5 +49,3 @@ export interface DeliveryTables {
   delivery_senders: DeliverySendersTable;
   deliveries: DeliveriesTable;
 }
-
-

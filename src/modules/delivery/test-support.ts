@@ -10,14 +10,21 @@ export function newAddress(): Address {
   return privateKeyToAccount(generatePrivateKey()).address;
 }
 
-export async function waitForStatus(t: { ctx: AppContext; logs?: { records(): Array<Record<string, unknown>> } }, id: string, statuses: DeliveryStatus[], timeoutMs = 120_000): Promise<DeliveryRow> {
+export async function waitForStatus(
+  t: { ctx: AppContext; logs?: { records(): Array<Record<string, unknown>> } },
+  id: string,
+  statuses: DeliveryStatus[],
+  timeoutMs = 120_000,
+): Promise<DeliveryRow> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const row = await getDelivery(t.ctx.db, id);
     if (row && statuses.includes(row.status)) return row;
     if (Date.now() > until) {
       const problems = (t.logs?.records() ?? []).filter((r) => (r.level as number) >= 40).slice(-10);
-      throw new Error(`delivery ${id} is ${row?.status ?? 'missing'} (${row?.last_error ?? 'no error'}), not ${statuses.join('/')}, after ${timeoutMs} ms; recent warnings: ${JSON.stringify(problems)}`);
+      throw new Error(
+        `delivery ${id} is ${row?.status ?? 'missing'} (${row?.last_error ?? 'no error'}), not ${statuses.join('/')}, after ${timeoutMs} ms; recent warnings: ${JSON.stringify(problems)}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -28,5 +35,10 @@ export function ethBalance(t: { ctx: AppContext }, network: Network, address: Ad
 }
 
 export function usdcBalance(t: { ctx: AppContext }, network: Network, address: Address): Promise<bigint> {
-  return t.ctx.chains.publicClient(network).readContract({ address: t.ctx.chains.usdcAddress(network), abi: erc20Abi, functionName: 'balanceOf', args: [address] });
+  return t.ctx.chains.publicClient(network).readContract({
+    address: t.ctx.chains.usdcAddress(network),
+    abi: erc20Abi,
+    functionName: 'balanceOf',
+    args: [address],
+  });
 }

@@ -19,7 +19,11 @@ export function transferCall(chains: Chains, row: DeliveryRow): TransferCall {
       return {
         to: chains.usdcAddress(row.network),
         value: 0n,
-        data: encodeFunctionData({ abi: erc20Abi, functionName: 'transfer', args: [row.to_address as Address, amount] }),
+        data: encodeFunctionData({
+          abi: erc20Abi,
+          functionName: 'transfer',
+          args: [row.to_address as Address, amount],
+        }),
       };
     default: {
       const never: never = row.asset;
@@ -53,9 +57,16 @@ export function classifyBroadcastError(error: unknown): BroadcastOutcome {
   const text = messages(error);
   const lower = text.toLowerCase();
   const short = text.slice(0, 500);
-  if (/already known|known transaction|already imported|alreadyknown|transaction already exists/.test(lower)) return { kind: 'ACCEPTED' };
-  if (/nonce too low|nonce has already been used|oldnonce|replacement transaction underpriced|already been mined/.test(lower)) return { kind: 'NONCE_USED', message: short };
-  if (/insufficient funds|enough funds|insufficientfunds|balance too low/.test(lower)) return { kind: 'INSUFFICIENT_FUNDS', message: short };
+  if (/already known|known transaction|already imported|alreadyknown|transaction already exists/.test(lower))
+    return { kind: 'ACCEPTED' };
+  if (
+    /nonce too low|nonce has already been used|oldnonce|replacement transaction underpriced|already been mined/.test(
+      lower,
+    )
+  )
+    return { kind: 'NONCE_USED', message: short };
+  if (/insufficient funds|enough funds|insufficientfunds|balance too low/.test(lower))
+    return { kind: 'INSUFFICIENT_FUNDS', message: short };
   return { kind: 'TRANSIENT', message: short };
 }
 

@@ -12,10 +12,11 @@ describe('transactional emails (transactional-emails.md)', () => {
   });
   after(() => t.close());
 
-  const inbox = (to: string) => t.db.db.selectFrom('sandbox_messages').selectAll().where('recipient', '=', to.toLowerCase()).execute();
+  const inbox = (to: string) =>
+    t.db.db.selectFrom('sandbox_messages').selectAll().where('recipient', '=', to.toLowerCase()).execute();
   const email = (id: string) => t.db.db.selectFrom('emails').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
-  it('renders a user\'s template (firstName filled in, variables escaped in HTML) and sends it once, into the sandbox inbox', async () => {
+  it("renders a user's template (firstName filled in, variables escaped in HTML) and sends it once, into the sandbox inbox", async () => {
     const user = await createApiUser(t);
     const id = await sendTemplatedEmail(t.ctx, {
       userId: user.id,
@@ -23,7 +24,7 @@ describe('transactional emails (transactional-emails.md)', () => {
       vars: { cryptoAmount: '0.25', cryptoCurrency: 'ETH', transactionHash: '0xabc', walletAddress: '<script>' },
       dedupeKey: 'order-complete:a1',
     });
-    assert.equal((await email(id)).status, 'PENDING', 'queued, not sent inside the caller\'s transaction');
+    assert.equal((await email(id)).status, 'PENDING', "queued, not sent inside the caller's transaction");
     await deliverEmail(t.ctx, id);
     await deliverEmail(t.ctx, id); // a retried job does not send twice
     const messages = (await inbox(user.email)).filter((m) => m.subject === 'Your order is complete');
@@ -34,8 +35,20 @@ describe('transactional emails (transactional-emails.md)', () => {
     assert.equal(row.status, 'SENT');
     assert.ok(row.provider_message_id);
     // The same dedupe key is the same email.
-    assert.equal(await sendTemplatedEmail(t.ctx, { userId: user.id, template: 'ORDER_COMPLETE', vars: { cryptoAmount: '1', cryptoCurrency: 'ETH', transactionHash: '0x1' }, dedupeKey: 'order-complete:a1' }), id);
-    const partner = await t.app.inject({ method: 'GET', url: `/sandbox/inbox?to=${encodeURIComponent(user.email)}`, headers: t.clientHeaders });
+    assert.equal(
+      await sendTemplatedEmail(t.ctx, {
+        userId: user.id,
+        template: 'ORDER_COMPLETE',
+        vars: { cryptoAmount: '1', cryptoCurrency: 'ETH', transactionHash: '0x1' },
+        dedupeKey: 'order-complete:a1',
+      }),
+      id,
+    );
+    const partner = await t.app.inject({
+      method: 'GET',
+      url: `/sandbox/inbox?to=${encodeURIComponent(user.email)}`,
+      headers: t.clientHeaders,
+    });
     assert.ok(partner.json().items.some((m: { subject?: string }) => m.subject === 'Your order is complete'));
   });
 
@@ -43,7 +56,12 @@ describe('transactional emails (transactional-emails.md)', () => {
     const to = 'rollback@example.com';
     await assert.rejects(
       t.db.db.transaction().execute(async (trx) => {
-        await sendTemplatedEmail(t.ctx, { to, template: 'ORDER_FAILED', vars: { cryptoCurrency: 'USDC_POLYGON' }, trx });
+        await sendTemplatedEmail(t.ctx, {
+          to,
+          template: 'ORDER_FAILED',
+          vars: { cryptoCurrency: 'USDC_POLYGON' },
+          trx,
+        });
         throw new Error('abort');
       }),
       /abort/,
@@ -52,7 +70,11 @@ describe('transactional emails (transactional-emails.md)', () => {
   });
 
   it('a provider failure is recorded and retried; the send succeeds once the provider is back', async () => {
-    const id = await sendTemplatedEmail(t.ctx, { to: 'retry@example.com', template: 'ORDER_SUBMITTED', vars: { fiatAmount: '25.00', cryptoCurrency: 'ETH', expectedDate: '2026-05-07' } });
+    const id = await sendTemplatedEmail(t.ctx, {
+      to: 'retry@example.com',
+      template: 'ORDER_SUBMITTED',
+      vars: { fiatAmount: '25.00', cryptoCurrency: 'ETH', expectedDate: '2026-05-07' },
+    });
     const messaging = t.ctx.messaging;
     const original = messaging.sendEmail;
     messaging.sendEmail = async () => {

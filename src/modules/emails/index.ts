@@ -47,7 +47,11 @@ export async function queueEmail(jobs: Jobs, trx: Executor, input: QueueEmailInp
     .returning('id')
     .executeTakeFirst();
   if (!inserted) {
-    const existing = await trx.selectFrom('emails').select('id').where('dedupe_key', '=', input.dedupeKey!).executeTakeFirstOrThrow();
+    const existing = await trx
+      .selectFrom('emails')
+      .select('id')
+      .where('dedupe_key', '=', input.dedupeKey!)
+      .executeTakeFirstOrThrow();
     return existing.id;
   }
   await jobs.send(EMAIL_QUEUE, { emailId: id }, { trx });
@@ -72,27 +76,45 @@ export async function sendTemplatedEmail(ctx: AppContext, input: SendTemplatedEm
   let clientId: string | null = null;
   const vars: Record<string, string> = { ...(input.vars ?? {}) };
   if (input.userId !== undefined) {
-    const user = await db.selectFrom('users').select(['email', 'first_name', 'client_id']).where('id', '=', input.userId).executeTakeFirst();
+    const user = await db
+      .selectFrom('users')
+      .select(['email', 'first_name', 'client_id'])
+      .where('id', '=', input.userId)
+      .executeTakeFirst();
     if (!user) throw new Error(`sendTemplatedEmail: no user ${input.userId}`);
     to = user.email;
     clientId = user.client_id;
     vars.firstName ??= user.first_name;
   }
   const queue = (trx: Executor) =>
-    queueEmail(ctx.jobs, trx, { userId: input.userId ?? null, to: to!, clientId, template: input.template, vars, ...(input.dedupeKey ? { dedupeKey: input.dedupeKey } : {}), now: ctx.clock.now() });
+    queueEmail(ctx.jobs, trx, {
+      userId: input.userId ?? null,
+      to: to!,
+      clientId,
+      template: input.template,
+      vars,
+      ...(input.dedupeKey ? { dedupeKey: input.dedupeKey } : {}),
+      now: ctx.clock.now(),
+    });
   return input.trx ? queue(input.trx) : ctx.db.transaction().execute(queue);
 }
 
 /** The send job: renders and sends one email, once. */
 export async function deliverEmail(ctx: AppContext, emailId: string): Promise<void> {
   const row = await ctx.db.selectFrom('emails').selectAll().where('id', '=', emailId).executeTakeFirst();
-  if (!row || row.status !== 'PENDING') return;
+  if (row?.status !== 'PENDING') return;
   const rendered = renderEmail(row.template as EmailTemplate, row.vars, ctx.messaging.brandName);
   try {
     const sent = await ctx.messaging.sendEmail({ to: row.recipient, ...rendered, clientId: row.client_id });
     await ctx.db
       .updateTable('emails')
-      .set({ status: 'SENT', provider_message_id: sent.id, sent_at: ctx.clock.now(), attempts: row.attempts + 1, last_error: null })
+      .set({
+        status: 'SENT',
+        provider_message_id: sent.id,
+        sent_at: ctx.clock.now(),
+        attempts: row.attempts + 1,
+        last_error: null,
+      })
       .where('id', '=', emailId)
       .where('status', '=', 'PENDING')
       .execute();
@@ -104,7 +126,10 @@ export async function deliverEmail(ctx: AppContext, emailId: string): Promise<vo
       .set({ attempts, last_error: (error as Error).message.slice(0, 500), ...(failed ? { status: 'FAILED' } : {}) })
       .where('id', '=', emailId)
       .execute();
-    ctx.log.warn({ emailId, template: row.template, attempts, err: (error as Error).message }, failed ? 'email failed for good' : 'email send failed; will retry');
+    ctx.log.warn(
+      { emailId, template: row.template, attempts, err: (error as Error).message },
+      failed ? 'email failed for good' : 'email send failed; will retry',
+    );
     if (!failed) throw error;
   }
 }

@@ -1,7 +1,15 @@
 // Transactional email templates (user-support-reference/transactional-emails.md). Each renders a
 // subject, a plain-text part and an HTML part; every variable is HTML-escaped in the HTML part.
 
-export const EMAIL_TEMPLATES = ['WELCOME', 'KYC_APPROVED', 'KYC_IN_REVIEW', 'KYC_DECLINED', 'ORDER_SUBMITTED', 'ORDER_COMPLETE', 'ORDER_FAILED'] as const;
+export const EMAIL_TEMPLATES = [
+  'WELCOME',
+  'KYC_APPROVED',
+  'KYC_IN_REVIEW',
+  'KYC_DECLINED',
+  'ORDER_SUBMITTED',
+  'ORDER_COMPLETE',
+  'ORDER_FAILED',
+] as const;
 export type EmailTemplate = (typeof EMAIL_TEMPLATES)[number];
 
 export interface RenderedEmail {
@@ -26,32 +34,51 @@ const SPECS: Record<EmailTemplate, TemplateSpec> = {
   WELCOME: {
     required: ['firstName'],
     subject: (_v, brand) => `Welcome to ${brand}`,
-    body: (v, brand) => [hello(v), `Your ${brand} account is ready. Next, verify your identity (KYC) and link a bank account to buy crypto.`],
+    body: (v, brand) => [
+      hello(v),
+      `Your ${brand} account is ready. Next, verify your identity (KYC) and link a bank account to buy crypto.`,
+    ],
   },
   KYC_APPROVED: {
     required: ['firstName'],
     subject: () => 'Your account application is approved',
-    body: (v, brand) => [hello(v), `Your identity has been verified and your ${brand} account is ready to use. Link a bank account to make your first purchase.`],
+    body: (v, brand) => [
+      hello(v),
+      `Your identity has been verified and your ${brand} account is ready to use. Link a bank account to make your first purchase.`,
+    ],
   },
   KYC_IN_REVIEW: {
     required: ['firstName'],
     subject: () => 'We are reviewing your account application',
-    body: (v, brand) => [hello(v), `${brand} is unable to verify your identity with the information provided. We will contact you within 24 hours to request additional information.`],
+    body: (v, brand) => [
+      hello(v),
+      `${brand} is unable to verify your identity with the information provided. We will contact you within 24 hours to request additional information.`,
+    ],
   },
   KYC_DECLINED: {
     required: ['firstName'],
     subject: () => 'We could not approve your account application',
-    body: (v, brand) => [hello(v), `${brand} could not verify your identity with the information provided, so your application was not approved.`],
+    body: (v, brand) => [
+      hello(v),
+      `${brand} could not verify your identity with the information provided, so your application was not approved.`,
+    ],
   },
   ORDER_SUBMITTED: {
     required: ['fiatAmount', 'cryptoCurrency'],
     subject: () => 'Your order has been submitted',
-    body: (v) => [hello(v), `Your order of $${v.fiatAmount} of ${v.cryptoCurrency} by standard ACH has been submitted.${v.expectedDate ? ` We expect your payment to settle by ${v.expectedDate}; your crypto is sent after that.` : ''}`],
+    body: (v) => [
+      hello(v),
+      `Your order of $${v.fiatAmount} of ${v.cryptoCurrency} by standard ACH has been submitted.${v.expectedDate ? ` We expect your payment to settle by ${v.expectedDate}; your crypto is sent after that.` : ''}`,
+    ],
   },
   ORDER_COMPLETE: {
     required: ['cryptoAmount', 'cryptoCurrency', 'transactionHash'],
     subject: () => 'Your order is complete',
-    body: (v) => [hello(v), `${v.cryptoAmount} ${v.cryptoCurrency} has been sent to your wallet${v.walletAddress ? ` ${v.walletAddress}` : ''}.`, `Transaction: ${v.transactionHash}`],
+    body: (v) => [
+      hello(v),
+      `${v.cryptoAmount} ${v.cryptoCurrency} has been sent to your wallet${v.walletAddress ? ` ${v.walletAddress}` : ''}.`,
+      `Transaction: ${v.transactionHash}`,
+    ],
   },
   ORDER_FAILED: {
     required: ['cryptoCurrency'],
@@ -69,7 +96,12 @@ export function missingVars(template: EmailTemplate, vars: Vars): string[] {
 }
 
 function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 export function renderEmail(template: EmailTemplate, vars: Vars, brand: string): RenderedEmail {

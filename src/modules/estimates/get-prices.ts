@@ -33,13 +33,20 @@ function parseCurrencies(text: string | undefined): CryptoCurrency[] {
 export async function getPrices(ctx: AppContext, input: GetPricesInput) {
   const currencies = parseCurrencies(input.cryptoCurrencies);
   if (input.fiatCurrency !== undefined && input.fiatCurrency !== 'USD') {
-    throw new AppError('INVALID_FIAT_CURRENCY', { message: '`fiatCurrency` must be USD', data: { field: 'fiatCurrency', rule: 'enum' } });
+    throw new AppError('INVALID_FIAT_CURRENCY', {
+      message: '`fiatCurrency` must be USD',
+      data: { field: 'fiatCurrency', rule: 'enum' },
+    });
   }
   let prices: PriceSnapshot;
   try {
     prices = await ctx.prices.getPrices();
   } catch (error) {
-    if (error instanceof PriceUnavailableError) throw new AppError('SERVICE_UNAVAILABLE', { message: 'Prices are temporarily unavailable; retry later', data: { reason: 'PRICES_UNAVAILABLE' } });
+    if (error instanceof PriceUnavailableError)
+      throw new AppError('SERVICE_UNAVAILABLE', {
+        message: 'Prices are temporarily unavailable; retry later',
+        data: { reason: 'PRICES_UNAVAILABLE' },
+      });
     throw error;
   }
   const networkFees =
@@ -50,12 +57,24 @@ export async function getPrices(ctx: AppContext, input: GetPricesInput) {
             const fee = await networkFee(ctx.chains, prices, currency);
             const { decimals } = ASSETS[currency];
             // In the purchased currency: gas-token wei for ETH, the USD fee at the USDC price for USDC.
-            const cryptoFeeMinor = currency === 'ETH' ? fee.feeWei : divCeil(fee.feeCents * 10n ** BigInt(decimals), priceOf(prices, currency));
-            return { cryptoCurrency: currency, cryptoFee: formatDecimal(cryptoFeeMinor, decimals, { trimZeros: true }), fiatCurrency: 'USD' as const, fiatFee: formatUsd(fee.feeCents) };
+            const cryptoFeeMinor =
+              currency === 'ETH'
+                ? fee.feeWei
+                : divCeil(fee.feeCents * 10n ** BigInt(decimals), priceOf(prices, currency));
+            return {
+              cryptoCurrency: currency,
+              cryptoFee: formatDecimal(cryptoFeeMinor, decimals, { trimZeros: true }),
+              fiatCurrency: 'USD' as const,
+              fiatFee: formatUsd(fee.feeCents),
+            };
           }),
         );
   return {
-    prices: currencies.map((currency) => ({ cryptoCurrency: currency, fiatCurrency: 'USD' as const, price: formatUsd(priceOf(prices, currency)) })),
+    prices: currencies.map((currency) => ({
+      cryptoCurrency: currency,
+      fiatCurrency: 'USD' as const,
+      price: formatUsd(priceOf(prices, currency)),
+    })),
     networkFees,
     priceTime: prices.at.toISOString(),
     priceSource: prices.source,

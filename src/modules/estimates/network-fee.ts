@@ -31,14 +31,20 @@ const gasPriceCache = new WeakMap<Chains, Map<Network, { wei: bigint; until: num
 
 async function gasPrice(chains: Chains, network: Network): Promise<bigint> {
   let perChains = gasPriceCache.get(chains);
-  if (!perChains) gasPriceCache.set(chains, (perChains = new Map()));
+  if (!perChains) {
+    perChains = new Map();
+    gasPriceCache.set(chains, perChains);
+  }
   const hit = perChains.get(network);
   if (hit && performance.now() < hit.until) return hit.wei;
   let wei: bigint;
   try {
     wei = await chains.publicClient(network).getGasPrice();
   } catch (error) {
-    throw new AppError('SERVICE_UNAVAILABLE', { message: `The ${network} network's gas price is unavailable; retry later`, data: { network, reason: (error as Error).name } });
+    throw new AppError('SERVICE_UNAVAILABLE', {
+      message: `The ${network} network's gas price is unavailable; retry later`,
+      data: { network, reason: (error as Error).name },
+    });
   }
   perChains.set(network, { wei, until: performance.now() + GAS_PRICE_TTL_MS });
   return wei;

@@ -65,16 +65,26 @@ export const FUNDING_METHOD: Record<AchPaymentType, FundingMethod> = {
 export const MAX_FIAT_CENTS = 100_000_000_00n;
 const AMOUNT_MAX_LENGTH = 64;
 
-export async function quoteAch(ctx: Pick<AppContext, 'prices' | 'chains' | 'config' | 'clock'>, input: QuoteAchInput): Promise<AchQuote> {
+export async function quoteAch(
+  ctx: Pick<AppContext, 'prices' | 'chains' | 'config' | 'clock'>,
+  input: QuoteAchInput,
+): Promise<AchQuote> {
   const asset = ASSETS[input.currency];
-  if (!asset) throw new AppError('INVALID_CRYPTO_CURRENCY', { message: '`cryptoCurrency` must be one of ETH, USDC_ETHEREUM, USDC_POLYGON', data: { field: 'cryptoCurrency', rule: 'enum' } });
+  if (!asset)
+    throw new AppError('INVALID_CRYPTO_CURRENCY', {
+      message: '`cryptoCurrency` must be one of ETH, USDC_ETHEREUM, USDC_POLYGON',
+      data: { field: 'cryptoCurrency', rule: 'enum' },
+    });
   const hasFiat = input.fiatAmount !== undefined;
   const hasCrypto = input.minCryptoAmount !== undefined;
   if (hasFiat === hasCrypto) {
     const message = hasFiat
       ? 'Send either `fiatAmount` or `minCryptoAmount`, not both'
       : 'One of `fiatAmount` (top-down) or `minCryptoAmount` (bottom-up) is required';
-    throw new AppError(hasFiat ? 'INVALID_BODY' : 'MISSING_FIAT_AMOUNT', { message, data: { field: 'fiatAmount', rule: 'exactlyOneOf', fields: ['fiatAmount', 'minCryptoAmount'] } });
+    throw new AppError(hasFiat ? 'INVALID_BODY' : 'MISSING_FIAT_AMOUNT', {
+      message,
+      data: { field: 'fiatAmount', rule: 'exactlyOneOf', fields: ['fiatAmount', 'minCryptoAmount'] },
+    });
   }
   const fiatCents = hasFiat ? parseFiat(input.fiatAmount!) : undefined;
   const minCryptoMinor = hasCrypto ? parseCrypto(input.minCryptoAmount!, asset.decimals, input.currency) : undefined;
@@ -115,7 +125,13 @@ export async function quoteAch(ctx: Pick<AppContext, 'prices' | 'chains' | 'conf
       message: hasFiat
         ? `\`fiatAmount\` must be at least ${formatUsd(minimum)} USD on ${asset.network} (the network minimum)`
         : `\`minCryptoAmount\` costs ${formatUsd(fiatAmountCents)} USD, below the ${asset.network} minimum purchase of ${formatUsd(minimum)} USD`,
-      data: { field, rule: 'minimum', network: asset.network, minimumFiatAmount: formatUsd(minimum), fiatAmount: formatUsd(fiatAmountCents) },
+      data: {
+        field,
+        rule: 'minimum',
+        network: asset.network,
+        minimumFiatAmount: formatUsd(minimum),
+        fiatAmount: formatUsd(fiatAmountCents),
+      },
     });
   }
   const feeCents = feeOf(fiatAmountCents);
@@ -124,7 +140,12 @@ export async function quoteAch(ctx: Pick<AppContext, 'prices' | 'chains' | 'conf
   if (spendCents <= 0n || cryptoAmountMinor === 0n) {
     throw new AppError('INVALID_FIAT_AMOUNT', {
       message: `\`fiatAmount\` ${formatUsd(fiatAmountCents)} USD does not cover the fee (${formatUsd(feeCents)}) and network fee (${formatUsd(fee.feeCents)})`,
-      data: { field: 'fiatAmount', rule: 'coversFees', ratioFee: formatUsd(feeCents), networkFee: formatUsd(fee.feeCents) },
+      data: {
+        field: 'fiatAmount',
+        rule: 'coversFees',
+        ratioFee: formatUsd(feeCents),
+        networkFee: formatUsd(fee.feeCents),
+      },
     });
   }
   return {
@@ -153,12 +174,16 @@ function parseFiat(value: string): bigint {
   const cents = value.length <= AMOUNT_MAX_LENGTH ? parseUsdCents(value) : undefined;
   if (cents === undefined) {
     throw new AppError('INVALID_FIAT_AMOUNT', {
-      message: '`fiatAmount` must be a decimal number of US dollars with at most 2 decimal places, such as "100" or "49.99" (no sign, exponent or separators)',
+      message:
+        '`fiatAmount` must be a decimal number of US dollars with at most 2 decimal places, such as "100" or "49.99" (no sign, exponent or separators)',
       data: { field: 'fiatAmount', rule: 'decimal', maxDecimals: 2 },
     });
   }
   if (cents > MAX_FIAT_CENTS) {
-    throw new AppError('INVALID_FIAT_AMOUNT', { message: `\`fiatAmount\` must be at most ${formatUsd(MAX_FIAT_CENTS)} USD`, data: { field: 'fiatAmount', rule: 'maximum', maximum: formatUsd(MAX_FIAT_CENTS) } });
+    throw new AppError('INVALID_FIAT_AMOUNT', {
+      message: `\`fiatAmount\` must be at most ${formatUsd(MAX_FIAT_CENTS)} USD`,
+      data: { field: 'fiatAmount', rule: 'maximum', maximum: formatUsd(MAX_FIAT_CENTS) },
+    });
   }
   return cents;
 }
@@ -179,7 +204,10 @@ async function readPrices(ctx: Pick<AppContext, 'prices'>): Promise<PriceSnapsho
     return await ctx.prices.getPrices();
   } catch (error) {
     if (error instanceof PriceUnavailableError) {
-      throw new AppError('SERVICE_UNAVAILABLE', { message: 'Prices are temporarily unavailable; retry later', data: { reason: 'PRICES_UNAVAILABLE' } });
+      throw new AppError('SERVICE_UNAVAILABLE', {
+        message: 'Prices are temporarily unavailable; retry later',
+        data: { reason: 'PRICES_UNAVAILABLE' },
+      });
     }
     throw error;
   }

@@ -15,7 +15,8 @@ export function registerEstimateRoutes(app: App, ctx: AppContext): void {
     config: { auth: 'client', tag },
     schema: {
       summary: 'Get crypto prices',
-      description: 'USD price of each supported currency from the configured price provider, and the current network fee of delivering it (gas at the chain\'s current gas price, in USD).',
+      description:
+        "USD price of each supported currency from the configured price provider, and the current network fee of delivering it (gas at the chain's current gas price, in USD).",
       querystring: PricesQuery,
       response: { 200: Type.Ref(GetCryptoPricesResponse) },
     },
@@ -40,8 +41,20 @@ export function registerEstimateRoutes(app: App, ctx: AppContext): void {
         ...(body.minCryptoAmount !== undefined ? { minCryptoAmount: body.minCryptoAmount } : {}),
       });
       return {
-        fiat: { currency: 'USD' as const, direction: 'CREDIT' as const, amount: formatUsd(q.fiatAmountCents), fundingMethod: q.fundingMethod },
-        crypto: { currency: q.currency, direction: 'DEBIT' as const, amount: q.cryptoAmount, price: q.price, ratioFee: formatUsd(q.feeCents), networkFee: formatUsd(q.networkFeeCents) },
+        fiat: {
+          currency: 'USD' as const,
+          direction: 'CREDIT' as const,
+          amount: formatUsd(q.fiatAmountCents),
+          fundingMethod: q.fundingMethod,
+        },
+        crypto: {
+          currency: q.currency,
+          direction: 'DEBIT' as const,
+          amount: q.cryptoAmount,
+          price: q.price,
+          ratioFee: formatUsd(q.feeCents),
+          networkFee: formatUsd(q.networkFeeCents),
+        },
       };
     },
   });

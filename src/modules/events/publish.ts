@@ -45,9 +45,15 @@ export class EventBus {
   }
 
   /** Writes the event in `trx` and schedules its dispatch after commit. Returns the event id. */
-  async publish(trx: Executor, event: { userId: string | null; type: EventType; data: Record<string, unknown> }): Promise<string> {
+  async publish(
+    trx: Executor,
+    event: { userId: string | null; type: EventType; data: Record<string, unknown> },
+  ): Promise<string> {
     const id = newId();
-    await trx.insertInto('events').values({ id, user_id: event.userId, type: event.type, data: JSON.stringify(event.data) }).execute();
+    await trx
+      .insertInto('events')
+      .values({ id, user_id: event.userId, type: event.type, data: JSON.stringify(event.data) })
+      .execute();
     await this.jobs.send(DISPATCH_QUEUE, { eventId: id }, { trx });
     return id;
   }
@@ -55,7 +61,13 @@ export class EventBus {
   async dispatch(eventId: string): Promise<void> {
     const row = await this.db.selectFrom('events').selectAll().where('id', '=', eventId).executeTakeFirst();
     if (!row) return;
-    const event: PublishedEvent = { id: row.id, userId: row.user_id, type: row.type as EventType, data: row.data, createdAt: row.created_at };
+    const event: PublishedEvent = {
+      id: row.id,
+      userId: row.user_id,
+      type: row.type as EventType,
+      data: row.data,
+      createdAt: row.created_at,
+    };
     for (const dispatcher of this.dispatchers) await dispatcher(event);
   }
 }

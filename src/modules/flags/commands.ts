@@ -43,7 +43,9 @@ export const flagCommands: OperatorCommand[] = [
       const code = flagCode(args);
       const why = reason(args);
       await assertUser(ctx, userId);
-      const set = await ctx.db.transaction().execute((trx) => setFlag(trx, { userId, code, reason: why, actor: operator(args), now: ctx.clock.now() }));
+      const set = await ctx.db
+        .transaction()
+        .execute((trx) => setFlag(trx, { userId, code, reason: why, actor: operator(args), now: ctx.clock.now() }));
       return { userId, code, description: FLAGS[code].description, result: set ? 'SET' : 'ALREADY_ACTIVE' };
     },
   },
@@ -57,7 +59,9 @@ export const flagCommands: OperatorCommand[] = [
       const code = flagCode(args);
       const why = reason(args);
       await assertUser(ctx, userId);
-      const cleared = await ctx.db.transaction().execute((trx) => clearFlag(trx, { userId, code, reason: why, actor: operator(args), now: ctx.clock.now() }));
+      const cleared = await ctx.db
+        .transaction()
+        .execute((trx) => clearFlag(trx, { userId, code, reason: why, actor: operator(args), now: ctx.clock.now() }));
       return { userId, code, result: cleared ? 'CLEARED' : 'NOT_ACTIVE' };
     },
   },
@@ -65,7 +69,7 @@ export const flagCommands: OperatorCommand[] = [
     path: ['flags', 'list'],
     options: { all: { type: 'boolean' } },
     usage: 'flags list USER_ID [--all]',
-    description: 'A user\'s active flags (--all: the whole history)',
+    description: "A user's active flags (--all: the whole history)",
     async run(ctx, args) {
       const userId = positionalId(args, 0, 'USER_ID');
       await assertUser(ctx, userId);
@@ -76,10 +80,18 @@ export const flagCommands: OperatorCommand[] = [
           reason: r.reason,
           setBy: r.set_by,
           setTime: r.set_at.toISOString(),
-          ...(r.cleared_at ? { clearedBy: r.cleared_by, clearedReason: r.cleared_reason, clearTime: r.cleared_at.toISOString() } : { active: true }),
+          ...(r.cleared_at
+            ? { clearedBy: r.cleared_by, clearedReason: r.cleared_reason, clearTime: r.cleared_at.toISOString() }
+            : { active: true }),
         }));
       }
-      return (await activeFlags(ctx.db, userId)).map((f) => ({ code: f.code, description: FLAGS[f.code].description, reason: f.reason, setBy: f.setBy, setTime: f.setAt.toISOString() }));
+      return (await activeFlags(ctx.db, userId)).map((f) => ({
+        code: f.code,
+        description: FLAGS[f.code].description,
+        reason: f.reason,
+        setBy: f.setBy,
+        setTime: f.setAt.toISOString(),
+      }));
     },
   },
 ];

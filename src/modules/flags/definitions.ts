@@ -2,7 +2,18 @@
 // all POST, PATCH and DELETE endpoints answer 403; F0000 (suspended) also hides the user from GETs.
 import type { ErrorCode } from '../../errors/catalogue.ts';
 
-export const FLAG_CODES = ['F0000', 'F0001', 'F1000', 'F1001', 'F1002', 'F1004', 'F2000', 'F2001', 'F2002', 'F2003'] as const;
+export const FLAG_CODES = [
+  'F0000',
+  'F0001',
+  'F1000',
+  'F1001',
+  'F1002',
+  'F1004',
+  'F2000',
+  'F2001',
+  'F2002',
+  'F2003',
+] as const;
 export type FlagCode = (typeof FLAG_CODES)[number];
 
 export interface FlagDefinition {
@@ -16,7 +27,13 @@ export interface FlagDefinition {
   blocksReads: boolean;
 }
 
-const d = (code: FlagCode, category: FlagDefinition['category'], errorCode: FlagDefinition['errorCode'], description: string, blocksReads = false): FlagDefinition => ({
+const d = (
+  code: FlagCode,
+  category: FlagDefinition['category'],
+  errorCode: FlagDefinition['errorCode'],
+  description: string,
+  blocksReads = false,
+): FlagDefinition => ({
   code,
   category,
   errorCode,
@@ -27,14 +44,49 @@ const d = (code: FlagCode, category: FlagDefinition['category'], errorCode: Flag
 export const FLAGS: Readonly<Record<FlagCode, FlagDefinition>> = {
   F0000: d('F0000', 'FRAUD', 'USER_BLOCKED', 'Account suspended: a very high likelihood of fraud or misuse', true),
   F0001: d('F0001', 'FRAUD', 'USER_UNDER_REVIEW', 'High risk assessment: the account is under review'),
-  F1000: d('F1000', 'NSF_AND_RETURNS', 'USER_BLOCKED', 'Non-payment (instant ACH): the crypto was sent and the payment failed to settle'),
-  F1001: d('F1001', 'NSF_AND_RETURNS', 'USER_BLOCKED', 'Failed payment (standard ACH): the payment failed to settle; the crypto was not sent'),
-  F1002: d('F1002', 'NSF_AND_RETURNS', 'USER_BLOCKED', 'Returned payment: the account holder returned a previously settled payment'),
-  F1004: d('F1004', 'TRANSACTION_PROCESSING', 'USER_BLOCKED', 'Signal evaluation failed: the order was likely to be returned'),
+  F1000: d(
+    'F1000',
+    'NSF_AND_RETURNS',
+    'USER_BLOCKED',
+    'Non-payment (instant ACH): the crypto was sent and the payment failed to settle',
+  ),
+  F1001: d(
+    'F1001',
+    'NSF_AND_RETURNS',
+    'USER_BLOCKED',
+    'Failed payment (standard ACH): the payment failed to settle; the crypto was not sent',
+  ),
+  F1002: d(
+    'F1002',
+    'NSF_AND_RETURNS',
+    'USER_BLOCKED',
+    'Returned payment: the account holder returned a previously settled payment',
+  ),
+  F1004: d(
+    'F1004',
+    'TRANSACTION_PROCESSING',
+    'USER_BLOCKED',
+    'Signal evaluation failed: the order was likely to be returned',
+  ),
   F2000: d('F2000', 'KYC_REVIEW', 'USER_UNDER_REVIEW', 'Address mismatch: the address could not be verified'),
-  F2001: d('F2001', 'KYC_REVIEW', 'USER_UNDER_REVIEW', 'KYC under review: the information must be confirmed with the user'),
-  F2002: d('F2002', 'KYC_REVIEW', 'USER_UNDER_REVIEW', 'KYC under review: the information must be confirmed with the user'),
-  F2003: d('F2003', 'KYC_REVIEW', 'USER_UNDER_REVIEW', 'KYC under review: the information must be confirmed with the user'),
+  F2001: d(
+    'F2001',
+    'KYC_REVIEW',
+    'USER_UNDER_REVIEW',
+    'KYC under review: the information must be confirmed with the user',
+  ),
+  F2002: d(
+    'F2002',
+    'KYC_REVIEW',
+    'USER_UNDER_REVIEW',
+    'KYC under review: the information must be confirmed with the user',
+  ),
+  F2003: d(
+    'F2003',
+    'KYC_REVIEW',
+    'USER_UNDER_REVIEW',
+    'KYC under review: the information must be confirmed with the user',
+  ),
 };
 
 export function isFlagCode(code: string): code is FlagCode {

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../../../test/helpers.ts';
 import { newAccount, post } from '../../../test/auth.ts';
 import { createApiUser, type ApiUser } from '../../../test/users.ts';
-import { AppError } from '../../errors/app-error.ts';
+import type { AppError } from '../../errors/app-error.ts';
 import { runCommand } from '../../operator/run.ts';
 import { activeFlags, assertFlagsAllow, setFlag } from './index.ts';
 
@@ -19,18 +19,37 @@ describe('account flags (user-support-reference/user-account-flags)', () => {
   const cli = (...argv: string[]) => runCommand(t.ctx, argv);
 
   async function writes(user: ApiUser) {
-    const walletId = (await req('GET', `/v1/users/${user.id}/wallets`, user)).json().items?.[0]?.id ?? '00000000-0000-4000-8000-000000000000';
+    const walletId =
+      (await req('GET', `/v1/users/${user.id}/wallets`, user)).json().items?.[0]?.id ??
+      '00000000-0000-4000-8000-000000000000';
     return [
       await req('POST', `/v1/users/${user.id}/wallets`, user, { address: newAccount().address, type: 'EVM' }),
       await req('PATCH', `/v1/users/${user.id}/wallets/${walletId}`, user, { name: 'x' }),
       await req('POST', `/v1/users/${user.id}/wallets/${walletId}`, user, { name: 'x' }),
-      await req('POST', `/v1/users/${user.id}/kyc`, user, { dateOfBirth: '1990-01-01', idType: 'SSN', idNumber: '234-56-7890', line1: '1 Main St', city: 'Springfield', state: 'IL', postalCode: '62701' }),
+      await req('POST', `/v1/users/${user.id}/kyc`, user, {
+        dateOfBirth: '1990-01-01',
+        idType: 'SSN',
+        idNumber: '234-56-7890',
+        line1: '1 Main St',
+        city: 'Springfield',
+        state: 'IL',
+        postalCode: '62701',
+      }),
     ];
   }
 
   it('F1000 set by the operator blocks every write with 403 USER_BLOCKED and the flag in data; reads still work; clearing restores access', async () => {
     const user = await createApiUser(t);
-    const set = await cli('flags', 'set', user.id, 'F1000', '--reason', 'instant ACH returned R01', '--operator', 'bob');
+    const set = await cli(
+      'flags',
+      'set',
+      user.id,
+      'F1000',
+      '--reason',
+      'instant ACH returned R01',
+      '--operator',
+      'bob',
+    );
     assert.equal(set.exitCode, 0, set.error);
     assert.equal((set.output as { result: string }).result, 'SET');
 
@@ -42,27 +61,55 @@ describe('account flags (user-support-reference/user-account-flags)', () => {
     }
     const got = await req('GET', `/v1/users/${user.id}`, user);
     assert.equal(got.statusCode, 200, 'the user keeps access to their personal information');
-    assert.deepEqual(got.json().flags.map((f: { code: string }) => f.code), ['F1000']);
+    assert.deepEqual(
+      got.json().flags.map((f: { code: string }) => f.code),
+      ['F1000'],
+    );
     assert.match(got.json().flags[0].description, /Non-payment/);
-    assert.ok(!got.body.includes('R01'), 'the operator\'s reason is not shown to partners');
+    assert.ok(!got.body.includes('R01'), "the operator's reason is not shown to partners");
     assert.equal((await req('GET', `/v1/users/${user.id}/wallets`, user)).statusCode, 200);
-    await assert.rejects(assertFlagsAllow(t.db.db, user.id, 'BUY'), (e: AppError) => e.code === 'USER_BLOCKED' && e.status === 403);
+    await assert.rejects(
+      assertFlagsAllow(t.db.db, user.id, 'BUY'),
+      (e: AppError) => e.code === 'USER_BLOCKED' && e.status === 403,
+    );
     await assert.rejects(assertFlagsAllow(t.db.db, user.id, 'LINK_BANK'), (e: AppError) => e.code === 'USER_BLOCKED');
     await assertFlagsAllow(t.db.db, user.id, 'READ');
 
-    assert.equal(((await cli('flags', 'set', user.id, 'f1000', '--reason', 'again')).output as { result: string }).result, 'ALREADY_ACTIVE');
+    assert.equal(
+      ((await cli('flags', 'set', user.id, 'f1000', '--reason', 'again')).output as { result: string }).result,
+      'ALREADY_ACTIVE',
+    );
     const cleared = await cli('flags', 'clear', user.id, 'F1000', '--reason', 'repaid', '--operator', 'bob');
     assert.equal((cleared.output as { result: string }).result, 'CLEARED');
-    assert.equal(((await cli('flags', 'clear', user.id, 'F1000', '--reason', 'again')).output as { result: string }).result, 'NOT_ACTIVE');
-    assert.equal((await req('POST', `/v1/users/${user.id}/wallets`, user, { address: newAccount().address, type: 'EVM' })).statusCode, 201);
+    assert.equal(
+      ((await cli('flags', 'clear', user.id, 'F1000', '--reason', 'again')).output as { result: string }).result,
+      'NOT_ACTIVE',
+    );
+    assert.equal(
+      (await req('POST', `/v1/users/${user.id}/wallets`, user, { address: newAccount().address, type: 'EVM' }))
+        .statusCode,
+      201,
+    );
 
     const history = (await cli('flags', 'list', user.id, '--all')).output as Array<Record<string, string>>;
     assert.equal(history.length, 1);
     assert.equal(history[0]!.setBy, 'OPERATOR:bob');
     assert.equal(history[0]!.reason, 'instant ACH returned R01');
     assert.equal(history[0]!.clearedReason, 'repaid');
-    const audit = await t.db.db.selectFrom('audit_log').select(['action', 'actor_type', 'actor_id']).where('user_id', '=', user.id).where('subject_type', '=', 'USER_FLAG').orderBy('at').execute();
-    assert.deepEqual(audit.map((a) => [a.action, a.actor_type, a.actor_id]), [['flag.set', 'OPERATOR', 'OPERATOR:bob'], ['flag.clear', 'OPERATOR', 'OPERATOR:bob']]);
+    const audit = await t.db.db
+      .selectFrom('audit_log')
+      .select(['action', 'actor_type', 'actor_id'])
+      .where('user_id', '=', user.id)
+      .where('subject_type', '=', 'USER_FLAG')
+      .orderBy('at')
+      .execute();
+    assert.deepEqual(
+      audit.map((a) => [a.action, a.actor_type, a.actor_id]),
+      [
+        ['flag.set', 'OPERATOR', 'OPERATOR:bob'],
+        ['flag.clear', 'OPERATOR', 'OPERATOR:bob'],
+      ],
+    );
   });
 
   it('F0000 (suspended) also hides the user from GETs: 403 USER_BLOCKED', async () => {
@@ -79,7 +126,9 @@ describe('account flags (user-support-reference/user-account-flags)', () => {
   it('risk and KYC-review flags answer USER_UNDER_REVIEW; flags set by the system show who set them', async () => {
     for (const code of ['F0001', 'F2000', 'F2002', 'F2003'] as const) {
       const user = await createApiUser(t);
-      await t.db.db.transaction().execute((trx) => setFlag(trx, { userId: user.id, code, reason: 'risk score 97', actor: 'SYSTEM:risk' }));
+      await t.db.db
+        .transaction()
+        .execute((trx) => setFlag(trx, { userId: user.id, code, reason: 'risk score 97', actor: 'SYSTEM:risk' }));
       const [connect] = await writes(user);
       assert.equal(connect!.statusCode, 403);
       assert.equal(connect!.json().code, 'USER_UNDER_REVIEW', code);
@@ -91,7 +140,12 @@ describe('account flags (user-support-reference/user-account-flags)', () => {
     for (const code of ['F1001', 'F1002', 'F1004'] as const) {
       const user = await createApiUser(t);
       await cli('flags', 'set', user.id, code, '--reason', 'payments');
-      const res = await post(t, `/v1/users/${user.id}/wallets`, { address: newAccount().address, type: 'EVM' }, user.headers);
+      const res = await post(
+        t,
+        `/v1/users/${user.id}/wallets`,
+        { address: newAccount().address, type: 'EVM' },
+        user.headers,
+      );
       assert.equal(res.json().code, 'USER_BLOCKED', code);
     }
   });

@@ -29,7 +29,12 @@ function actorType(actor: string): 'OPERATOR' | 'SYSTEM' {
   return actor.startsWith('OPERATOR') ? 'OPERATOR' : 'SYSTEM';
 }
 
-async function audit(trx: Executor, action: string, change: FlagChange, details: Record<string, unknown>): Promise<void> {
+async function audit(
+  trx: Executor,
+  action: string,
+  change: FlagChange,
+  details: Record<string, unknown>,
+): Promise<void> {
   await trx
     .insertInto('audit_log')
     .values({
@@ -89,12 +94,20 @@ export async function activeFlags(db: Executor, userId: string): Promise<ActiveF
     .orderBy('set_at')
     .orderBy('code')
     .execute();
-  return rows.filter((r) => isFlagCode(r.code)).map((r) => ({ code: r.code as FlagCode, reason: r.reason, setBy: r.set_by, setAt: r.set_at }));
+  return rows
+    .filter((r) => isFlagCode(r.code))
+    .map((r) => ({ code: r.code as FlagCode, reason: r.reason, setBy: r.set_by, setAt: r.set_at }));
 }
 
 /** Every flag ever set on the user, active or cleared (operator view). */
 export async function flagHistory(db: Executor, userId: string) {
-  return db.selectFrom('user_flags').selectAll().where('user_id', '=', userId).orderBy('set_at').orderBy('code').execute();
+  return db
+    .selectFrom('user_flags')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .orderBy('set_at')
+    .orderBy('code')
+    .execute();
 }
 
 /**

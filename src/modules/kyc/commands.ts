@@ -27,7 +27,11 @@ const decide = (decision: 'APPROVED' | 'DECLINED'): OperatorCommand => ({
   description: `${decision === 'APPROVED' ? 'Approve' : 'Decline'} a KYC that is IN_REVIEW (emits KYC_UPDATED, clears the KYC review flags, emails the user)`,
   async run(ctx, args) {
     const userId = positionalId(args, 0, 'USER_ID');
-    const row = await decideKycReview(ctx, userId, { decision, operator: operatorName(args), reason: reasonOf(args, decision === 'DECLINED') });
+    const row = await decideKycReview(ctx, userId, {
+      decision,
+      operator: operatorName(args),
+      reason: reasonOf(args, decision === 'DECLINED'),
+    });
     return { userId, kyc: toKyc(row) };
   },
 });
@@ -43,22 +47,43 @@ export const kycCommands: OperatorCommand[] = [
       const rows = await ctx.db
         .selectFrom('kyc_submissions as k')
         .innerJoin('users as u', 'u.id', 'k.user_id')
-        .select(['k.user_id', 'k.submitted_at', 'k.updated_at', 'k.ssn_last4', 'k.state', 'u.first_name', 'u.last_name'])
+        .select([
+          'k.user_id',
+          'k.submitted_at',
+          'k.updated_at',
+          'k.ssn_last4',
+          'k.state',
+          'u.first_name',
+          'u.last_name',
+        ])
         .where('k.status', '=', 'IN_REVIEW')
         .orderBy('k.submitted_at')
         .limit(500)
         .execute();
-      return rows.map((r) => ({ userId: r.user_id, name: `${r.first_name} ${r.last_name}`, state: r.state, ssnLast4: r.ssn_last4, submitTime: r.submitted_at.toISOString(), reviewSince: r.updated_at.toISOString() }));
+      return rows.map((r) => ({
+        userId: r.user_id,
+        name: `${r.first_name} ${r.last_name}`,
+        state: r.state,
+        ssnLast4: r.ssn_last4,
+        submitTime: r.submitted_at.toISOString(),
+        reviewSince: r.updated_at.toISOString(),
+      }));
     },
   },
   {
     path: ['kyc', 'show'],
     usage: 'kyc show USER_ID',
-    description: 'Show a user\'s KYC status and results (the SSN only as its last four digits)',
+    description: "Show a user's KYC status and results (the SSN only as its last four digits)",
     async run(ctx, args) {
       const userId = positionalId(args, 0, 'USER_ID');
       const row = await findKycRow(ctx.db, userId);
-      return { userId, kyc: toKyc(row), provider: row?.provider ?? null, decidedBy: row?.decided_by ?? null, decisionReason: row?.decision_reason ?? null };
+      return {
+        userId,
+        kyc: toKyc(row),
+        provider: row?.provider ?? null,
+        decidedBy: row?.decided_by ?? null,
+        decisionReason: row?.decision_reason ?? null,
+      };
     },
   },
 ];

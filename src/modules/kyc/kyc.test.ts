@@ -20,7 +20,19 @@ function ssn(first: string): string {
 }
 
 function kycBody(idNumber: string, overrides: Record<string, unknown> = {}) {
-  return { dateOfBirth: '1990-04-21', idType: 'SSN', idNumber, line1: '1 Main St', line2: 'Apt 2', city: 'Springfield', state: 'IL', postalCode: '62701', nationality: 'US', occupation: 'Engineer', ...overrides };
+  return {
+    dateOfBirth: '1990-04-21',
+    idType: 'SSN',
+    idNumber,
+    line1: '1 Main St',
+    line2: 'Apt 2',
+    city: 'Springfield',
+    state: 'IL',
+    postalCode: '62701',
+    nationality: 'US',
+    occupation: 'Engineer',
+    ...overrides,
+  };
 }
 
 describe('KYC (kyc.md, sandbox-testing.md)', () => {
@@ -32,7 +44,8 @@ describe('KYC (kyc.md, sandbox-testing.md)', () => {
   after(() => t.close());
 
   const submit = (user: ApiUser, body: object) => post(t, `/v1/users/${user.id}/kyc`, body, user.headers);
-  const getUser = (user: ApiUser) => t.app.inject({ method: 'GET', url: `/v1/users/${user.id}`, headers: user.headers });
+  const getUser = (user: ApiUser) =>
+    t.app.inject({ method: 'GET', url: `/v1/users/${user.id}`, headers: user.headers });
 
   async function waitForDecision(user: ApiUser): Promise<Record<string, unknown>> {
     const deadline = Date.now() + 20_000;
@@ -46,7 +59,13 @@ describe('KYC (kyc.md, sandbox-testing.md)', () => {
   }
 
   async function kycEvents(userId: string) {
-    const rows = await t.db.db.selectFrom('events').selectAll().where('user_id', '=', userId).where('type', '=', 'KYC_UPDATED').orderBy('created_at').execute();
+    const rows = await t.db.db
+      .selectFrom('events')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('type', '=', 'KYC_UPDATED')
+      .orderBy('created_at')
+      .execute();
     return rows.map((r) => r.data as { status: string; idvResult: string });
   }
 
@@ -65,25 +84,45 @@ describe('KYC (kyc.md, sandbox-testing.md)', () => {
     assert.ok(!res.body.includes(digits) && !res.body.includes(idNumber), 'the SSN is never returned');
 
     // At rest: AES-256-GCM ciphertext with the key id beside it, bound to the user.
-    const row = await t.db.db.selectFrom('kyc_submissions').selectAll().where('user_id', '=', user.id).executeTakeFirstOrThrow();
+    const row = await t.db.db
+      .selectFrom('kyc_submissions')
+      .selectAll()
+      .where('user_id', '=', user.id)
+      .executeTakeFirstOrThrow();
     assert.ok(!JSON.stringify(row).includes(digits), 'no plaintext SSN in the row');
     assert.equal(row.ssn_key_id, t.ctx.secrets.keyring.activeKeyId);
     assert.equal(row.ssn_last4, digits.slice(-4));
-    assert.equal(t.ctx.secrets.keyring.decrypt({ keyId: row.ssn_key_id, ciphertext: row.ssn_ciphertext }, ssnAad(user.id)), digits);
-    assert.throws(() => t.ctx.secrets.keyring.decrypt({ keyId: row.ssn_key_id, ciphertext: row.ssn_ciphertext }, ssnAad('someone-else')), 'bound to its row');
+    assert.equal(
+      t.ctx.secrets.keyring.decrypt({ keyId: row.ssn_key_id, ciphertext: row.ssn_ciphertext }, ssnAad(user.id)),
+      digits,
+    );
+    assert.throws(
+      () =>
+        t.ctx.secrets.keyring.decrypt(
+          { keyId: row.ssn_key_id, ciphertext: row.ssn_ciphertext },
+          ssnAad('someone-else'),
+        ),
+      'bound to its row',
+    );
 
     const decided = await waitForDecision(user);
-    assert.deepEqual({ ...(decided.kyc as object), createTime: undefined, updateTime: undefined }, {
-      createTime: undefined,
-      updateTime: undefined,
-      status: 'APPROVED',
-      addressResult: 'APPROVED',
-      dobResult: 'APPROVED',
-      fraudResult: 'APPROVED',
-      idvResult: 'APPROVED',
-      idNumberLast4: digits.slice(-4),
-    });
-    assert.deepEqual((await kycEvents(user.id)).map((e) => e.status), ['SUBMITTED', 'APPROVED']);
+    assert.deepEqual(
+      { ...(decided.kyc as object), createTime: undefined, updateTime: undefined },
+      {
+        createTime: undefined,
+        updateTime: undefined,
+        status: 'APPROVED',
+        addressResult: 'APPROVED',
+        dobResult: 'APPROVED',
+        fraudResult: 'APPROVED',
+        idvResult: 'APPROVED',
+        idNumberLast4: digits.slice(-4),
+      },
+    );
+    assert.deepEqual(
+      (await kycEvents(user.id)).map((e) => e.status),
+      ['SUBMITTED', 'APPROVED'],
+    );
     assert.equal(await getKycStatus(t.db.db, user.id), 'APPROVED');
     const email = await waitForEmail(t, user.email, /approved/);
     assert.match(email.text_body, /Hi Dylan/);
@@ -103,7 +142,10 @@ describe('KYC (kyc.md, sandbox-testing.md)', () => {
     const decided = await waitForDecision(user);
     assert.equal((decided.kyc as { status: string }).status, 'DECLINED');
     assert.equal((decided.kyc as { idvResult: string }).idvResult, 'DECLINED');
-    assert.deepEqual((await kycEvents(user.id)).map((e) => e.status), ['SUBMITTED', 'DECLINED']);
+    assert.deepEqual(
+      (await kycEvents(user.id)).map((e) => e.status),
+      ['SUBMITTED', 'DECLINED'],
+    );
     await waitForEmail(t, user.email, /could not approve/);
     const again = await submit(user, kycBody(ssn('2')));
     assert.equal(again.statusCode, 409);
@@ -117,25 +159,49 @@ describe('KYC (kyc.md, sandbox-testing.md)', () => {
     assert.equal((await submit(user, kycBody(ssn('1')))).statusCode, 200);
     const decided = await waitForDecision(user);
     assert.equal((decided.kyc as { status: string }).status, 'IN_REVIEW');
-    assert.deepEqual((decided.flags as Array<{ code: string }>).map((f) => f.code), ['F2001']);
+    assert.deepEqual(
+      (decided.flags as Array<{ code: string }>).map((f) => f.code),
+      ['F2001'],
+    );
     await waitForEmail(t, user.email, /reviewing/);
-    const blocked = await post(t, `/v1/users/${user.id}/wallets`, { address: '0x000000000000000000000000000000000000dEaD', type: 'EVM' }, user.headers);
+    const blocked = await post(
+      t,
+      `/v1/users/${user.id}/wallets`,
+      { address: '0x000000000000000000000000000000000000dEaD', type: 'EVM' },
+      user.headers,
+    );
     assert.equal(blocked.statusCode, 403);
     assert.equal(blocked.json().code, 'USER_UNDER_REVIEW');
     assert.equal(blocked.json().data.flag, 'F2001');
 
     const reviews = await runCommand(t.ctx, ['kyc', 'reviews']);
     assert.ok((reviews.output as Array<{ userId: string }>).some((r) => r.userId === user.id));
-    const approved = await runCommand(t.ctx, ['kyc', 'approve', user.id, '--reason', 'documents checked', '--operator', 'alice']);
+    const approved = await runCommand(t.ctx, [
+      'kyc',
+      'approve',
+      user.id,
+      '--reason',
+      'documents checked',
+      '--operator',
+      'alice',
+    ]);
     assert.equal(approved.exitCode, 0, approved.error);
     assert.equal((approved.output as { kyc: { status: string } }).kyc.status, 'APPROVED');
     const after = (await getUser(user)).json();
     assert.equal(after.kyc.status, 'APPROVED');
     assert.equal(after.kyc.idvResult, 'APPROVED');
     assert.deepEqual(after.flags, []);
-    assert.deepEqual((await kycEvents(user.id)).map((e) => e.status), ['SUBMITTED', 'IN_REVIEW', 'APPROVED']);
+    assert.deepEqual(
+      (await kycEvents(user.id)).map((e) => e.status),
+      ['SUBMITTED', 'IN_REVIEW', 'APPROVED'],
+    );
     await waitForEmail(t, user.email, /approved/);
-    const audit = await t.db.db.selectFrom('audit_log').selectAll().where('user_id', '=', user.id).where('action', '=', 'kyc.review_approved').executeTakeFirstOrThrow();
+    const audit = await t.db.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('user_id', '=', user.id)
+      .where('action', '=', 'kyc.review_approved')
+      .executeTakeFirstOrThrow();
     assert.equal(audit.actor_type, 'OPERATOR');
     assert.equal(audit.actor_id, 'alice');
 
@@ -156,7 +222,10 @@ describe('KYC (kyc.md, sandbox-testing.md)', () => {
     assert.equal(after.kyc.fraudResult, 'APPROVED', 'checks that had passed keep their result');
     assert.equal(after.kyc.idvResult, 'DECLINED');
     assert.deepEqual(await activeFlags(t.db.db, user.id), []);
-    assert.deepEqual((await kycEvents(user.id)).map((e) => e.status), ['SUBMITTED', 'IN_REVIEW', 'DECLINED']);
+    assert.deepEqual(
+      (await kycEvents(user.id)).map((e) => e.status),
+      ['SUBMITTED', 'IN_REVIEW', 'DECLINED'],
+    );
     const shown = await runCommand(t.ctx, ['kyc', 'show', user.id]);
     assert.equal((shown.output as { decisionReason: string }).decisionReason, 'identity mismatch');
     assert.ok(!JSON.stringify(shown.output).includes('ssn_ciphertext'));
@@ -219,11 +288,21 @@ describe('KYC (kyc.md, sandbox-testing.md)', () => {
     }
     assert.equal(await getKycStatus(t.db.db, user.id), 'NOT_STARTED');
     // A territory, ZIP+4, dashes-free SSN and an 18th birthday today are fine.
-    const ok = await submit(user, kycBody(good.replace(/-/g, ''), { state: 'pr', postalCode: '00901-1234', dateOfBirth: '2008-05-04', line2: undefined, nationality: undefined, occupation: undefined }));
+    const ok = await submit(
+      user,
+      kycBody(good.replace(/-/g, ''), {
+        state: 'pr',
+        postalCode: '00901-1234',
+        dateOfBirth: '2008-05-04',
+        line2: undefined,
+        nationality: undefined,
+        occupation: undefined,
+      }),
+    );
     assert.equal(ok.statusCode, 200, ok.body);
   });
 
-  it('needs two factors and the user\'s own session', async () => {
+  it("needs two factors and the user's own session", async () => {
     const user = await createApiUser(t);
     const oneFactor = (await walletSignIn(t, user.account)).json().sessionJwt as string;
     const mfa = await post(t, `/v1/users/${user.id}/kyc`, kycBody(ssn('5')), withJwt(t.clientHeaders, oneFactor));
@@ -238,8 +317,16 @@ describe('KYC (kyc.md, sandbox-testing.md)', () => {
 
 describe('KYC providers and SSN rules', () => {
   const request = (idNumber: string) => ({
-    reference: 'u1', firstName: 'A', middleName: null, lastName: 'B', dateOfBirth: '1990-01-01', idType: 'SSN' as const, idNumber,
-    address: { line1: 'x', line2: null, city: 'y', state: 'CA', postalCode: '90001', country: 'US' as const }, phone: '+12015550100', email: 'a@example.com',
+    reference: 'u1',
+    firstName: 'A',
+    middleName: null,
+    lastName: 'B',
+    dateOfBirth: '1990-01-01',
+    idType: 'SSN' as const,
+    idNumber,
+    address: { line1: 'x', line2: null, city: 'y', state: 'CA', postalCode: '90001', country: 'US' as const },
+    phone: '+12015550100',
+    email: 'a@example.com',
   });
 
   it('sandbox: first digit 2-9 approved, 1 in review (F2001), 0 declined', async () => {

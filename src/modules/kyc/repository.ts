@@ -8,7 +8,16 @@ import { toKyc, type Kyc, type KycStatus } from './view.ts';
 
 export type KycRow = Row<'kyc_submissions'>;
 
-const VIEW_COLUMNS = ['status', 'address_result', 'dob_result', 'fraud_result', 'idv_result', 'ssn_last4', 'created_at', 'updated_at'] as const;
+const VIEW_COLUMNS = [
+  'status',
+  'address_result',
+  'dob_result',
+  'fraud_result',
+  'idv_result',
+  'ssn_last4',
+  'created_at',
+  'updated_at',
+] as const;
 
 export async function getKycStatus(db: Executor, userId: string): Promise<KycStatus> {
   const row = await db.selectFrom('kyc_submissions').select('status').where('user_id', '=', userId).executeTakeFirst();
@@ -16,23 +25,45 @@ export async function getKycStatus(db: Executor, userId: string): Promise<KycSta
 }
 
 /** The legal name the user was KYC'd under (the user's name; KYC does not change it), or null for no such user. */
-export async function getKycIdentity(db: Executor, userId: string): Promise<{ firstName: string; middleName: string | null; lastName: string } | null> {
-  const row = await db.selectFrom('users').select(['first_name', 'middle_name', 'last_name']).where('id', '=', userId).executeTakeFirst();
+export async function getKycIdentity(
+  db: Executor,
+  userId: string,
+): Promise<{ firstName: string; middleName: string | null; lastName: string } | null> {
+  const row = await db
+    .selectFrom('users')
+    .select(['first_name', 'middle_name', 'last_name'])
+    .where('id', '=', userId)
+    .executeTakeFirst();
   return row ? { firstName: row.first_name, middleName: row.middle_name, lastName: row.last_name } : null;
 }
 
 export async function getKyc(db: Executor, userId: string): Promise<Kyc> {
-  const row = await db.selectFrom('kyc_submissions').select(VIEW_COLUMNS).where('user_id', '=', userId).executeTakeFirst();
+  const row = await db
+    .selectFrom('kyc_submissions')
+    .select(VIEW_COLUMNS)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   return toKyc(row);
 }
 
-export async function findKycRow(db: Executor, userId: string, opts: { forUpdate?: boolean } = {}): Promise<(KycRow & { dob: string }) | undefined> {
-  let q = db.selectFrom('kyc_submissions').selectAll().select(sql<string>`to_char(date_of_birth, 'YYYY-MM-DD')`.as('dob')).where('user_id', '=', userId);
+export async function findKycRow(
+  db: Executor,
+  userId: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<(KycRow & { dob: string }) | undefined> {
+  let q = db
+    .selectFrom('kyc_submissions')
+    .selectAll()
+    .select(sql<string>`to_char(date_of_birth, 'YYYY-MM-DD')`.as('dob'))
+    .where('user_id', '=', userId);
   if (opts.forUpdate) q = q.forUpdate();
   return q.executeTakeFirst();
 }
 
-export async function insertKyc(db: Executor, row: Omit<KycRow, 'decided_at' | 'decided_by' | 'decision_reason' | 'provider_reference'>): Promise<void> {
+export async function insertKyc(
+  db: Executor,
+  row: Omit<KycRow, 'decided_at' | 'decided_by' | 'decision_reason' | 'provider_reference'>,
+): Promise<void> {
   await db.insertInto('kyc_submissions').values(row).execute();
 }
 
@@ -64,7 +95,9 @@ export async function transitionKyc(
       fraud_result: outcome.fraudResult,
       idv_result: outcome.idvResult,
       updated_at: meta.now,
-      ...(outcome.status === 'APPROVED' || outcome.status === 'DECLINED' ? { decided_at: meta.now, decided_by: meta.decidedBy, decision_reason: meta.reason ?? null } : {}),
+      ...(outcome.status === 'APPROVED' || outcome.status === 'DECLINED'
+        ? { decided_at: meta.now, decided_by: meta.decidedBy, decision_reason: meta.reason ?? null }
+        : {}),
       ...(meta.providerReference !== undefined ? { provider_reference: meta.providerReference } : {}),
     })
     .where('user_id', '=', userId)

@@ -7,7 +7,10 @@ export const SubmitKycRequest = Obj(
   {
     dateOfBirth: str(20, 'The date of birth (YYYY-MM-DD); the user must be 18 or older'),
     idType: StringEnum(['SSN'] as const, { description: 'The type of ID' }),
-    idNumber: str(20, 'The SSN: nine digits, with or without dashes. Stored encrypted; only its last four digits are ever shown'),
+    idNumber: str(
+      20,
+      'The SSN: nine digits, with or without dashes. Stored encrypted; only its last four digits are ever shown',
+    ),
     line1: str(200, 'The first address line'),
     line2: Type.Optional(str(200, 'The second address line')),
     city: str(200, 'The city'),

@@ -29,7 +29,12 @@ function alreadySubmitted(status: string): AppError {
   return new AppError('ALREADY_EXISTS_USER_KYC', { message: why, data: { status } });
 }
 
-export async function submitKyc(ctx: AppContext, userId: string, actor: RequestActor, input: SubmitKycInput): Promise<User> {
+export async function submitKyc(
+  ctx: AppContext,
+  userId: string,
+  actor: RequestActor,
+  input: SubmitKycInput,
+): Promise<User> {
   await assertFlagsAllow(ctx.db, userId, 'UPDATE_PROFILE');
   const now = ctx.clock.now();
   const provider = kycProvider(ctx);
@@ -66,7 +71,14 @@ export async function submitKyc(ctx: AppContext, userId: string, actor: RequestA
       await insertKyc(trx, row);
       await setUserProfile(trx, userId, { nationality: kyc.nationality, occupation: kyc.occupation, updated_at: now });
       await ctx.events.publish(trx, { userId, type: 'KYC_UPDATED', data: { ...toKyc(row) } });
-      await auditUserAction(trx, actor, { action: 'kyc.submit', userId, subjectType: 'KYC', subjectId: userId, at: now, details: { provider: provider.name, ssnLast4: row.ssn_last4, keyId: encrypted.keyId } });
+      await auditUserAction(trx, actor, {
+        action: 'kyc.submit',
+        userId,
+        subjectType: 'KYC',
+        subjectId: userId,
+        at: now,
+        details: { provider: provider.name, ssnLast4: row.ssn_last4, keyId: encrypted.keyId },
+      });
       await ctx.jobs.send(KYC_CHECK_QUEUE, { userId }, { trx });
     });
   } catch (error) {
@@ -76,7 +88,10 @@ export async function submitKyc(ctx: AppContext, userId: string, actor: RequestA
       throw alreadySubmitted(now2?.status ?? 'SUBMITTED');
     }
     if (constraint === 'kyc_submissions_ssn_index_key') {
-      throw new AppError('ALREADY_EXISTS_USER', { message: '`idNumber` belongs to another user: an SSN can be used by one user only', data: { field: 'idNumber', rule: 'unique' } });
+      throw new AppError('ALREADY_EXISTS_USER', {
+        message: '`idNumber` belongs to another user: an SSN can be used by one user only',
+        data: { field: 'idNumber', rule: 'unique' },
+      });
     }
     throw error;
   }

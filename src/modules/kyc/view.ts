@@ -27,7 +27,13 @@ export interface KycRowView {
   updated_at: Date;
 }
 
-export const NOT_STARTED_KYC: Kyc = { status: 'NOT_STARTED', addressResult: 'NOT_STARTED', dobResult: 'NOT_STARTED', fraudResult: 'NOT_STARTED', idvResult: 'NOT_STARTED' };
+export const NOT_STARTED_KYC: Kyc = {
+  status: 'NOT_STARTED',
+  addressResult: 'NOT_STARTED',
+  dobResult: 'NOT_STARTED',
+  fraudResult: 'NOT_STARTED',
+  idvResult: 'NOT_STARTED',
+};
 
 export function toKyc(row: KycRowView | undefined): Kyc {
   if (!row) return { ...NOT_STARTED_KYC };

@@ -11,7 +11,14 @@ export interface LedgerCheckReport {
   accounts: number;
   unbalancedJournals: Array<{ journalId: string; currency: string; sumMinor: string }>;
   journalsWithoutPostings: string[];
-  mismatchedBalances: Array<{ account: string; currency: string; postedMinor: string; expectedPostedMinor: string; pendingMinor: string; expectedPendingMinor: string }>;
+  mismatchedBalances: Array<{
+    account: string;
+    currency: string;
+    postedMinor: string;
+    expectedPostedMinor: string;
+    pendingMinor: string;
+    expectedPendingMinor: string;
+  }>;
 }
 
 /** At most this many problems of each kind are listed (the counts stay exact in `ok`). */
@@ -30,7 +37,14 @@ export async function checkLedger(db: Executor): Promise<LedgerCheckReport> {
     select j.id from ledger_journals j
      where not exists (select 1 from ledger_postings p where p.journal_id = j.id)
      order by j.id limit ${LIST_LIMIT}`.execute(db);
-  const mismatched = await sql<{ account: string; currency: string; posted: string; expected_posted: string; pending: string; expected_pending: string }>`
+  const mismatched = await sql<{
+    account: string;
+    currency: string;
+    posted: string;
+    expected_posted: string;
+    pending: string;
+    expected_pending: string;
+  }>`
     with sums as (
       select p.account, p.currency,
              coalesce(sum(p.amount_minor) filter (where j.status = 'POSTED'), 0) as posted,
@@ -50,7 +64,11 @@ export async function checkLedger(db: Executor): Promise<LedgerCheckReport> {
     journals: Number(c.journals),
     postings: Number(c.postings),
     accounts: Number(c.accounts),
-    unbalancedJournals: unbalanced.rows.map((r) => ({ journalId: r.journal_id, currency: r.currency, sumMinor: r.total })),
+    unbalancedJournals: unbalanced.rows.map((r) => ({
+      journalId: r.journal_id,
+      currency: r.currency,
+      sumMinor: r.total,
+    })),
     journalsWithoutPostings: empty.rows.map((r) => r.id),
     mismatchedBalances: mismatched.rows.map((r) => ({
       account: r.account,

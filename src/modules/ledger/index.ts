@@ -63,11 +63,13 @@ const KIND_RE = /^[a-z0-9_.:-]{1,64}$/;
 
 /** Checks the lines and returns them merged per (account, currency), in the fixed lock order. */
 export function validateLines(lines: JournalLine[]): JournalLine[] {
-  if (!Array.isArray(lines) || lines.length < 2) throw new LedgerError('INVALID_LINES', 'a journal needs at least two lines');
+  if (!Array.isArray(lines) || lines.length < 2)
+    throw new LedgerError('INVALID_LINES', 'a journal needs at least two lines');
   const merged = new Map<string, JournalLine>();
   const totals = new Map<string, bigint>();
   for (const line of lines) {
-    if (!ACCOUNT_RE.test(line.account)) throw new LedgerError('INVALID_LINES', `invalid account name "${line.account}"`);
+    if (!ACCOUNT_RE.test(line.account))
+      throw new LedgerError('INVALID_LINES', `invalid account name "${line.account}"`);
     if (!CURRENCY_RE.test(line.currency)) throw new LedgerError('INVALID_LINES', `invalid currency "${line.currency}"`);
     if (typeof line.amountMinor !== 'bigint' || line.amountMinor === 0n) {
       throw new LedgerError('INVALID_LINES', `amountMinor of ${line.account} must be a non-zero bigint`);
@@ -75,10 +77,15 @@ export function validateLines(lines: JournalLine[]): JournalLine[] {
     totals.set(line.currency, (totals.get(line.currency) ?? 0n) + line.amountMinor);
     const key = `${line.account}\u0000${line.currency}`;
     const prior = merged.get(key);
-    merged.set(key, { account: line.account, currency: line.currency, amountMinor: (prior?.amountMinor ?? 0n) + line.amountMinor });
+    merged.set(key, {
+      account: line.account,
+      currency: line.currency,
+      amountMinor: (prior?.amountMinor ?? 0n) + line.amountMinor,
+    });
   }
   for (const [currency, total] of totals) {
-    if (total !== 0n) throw new LedgerError('UNBALANCED', `journal does not balance in ${currency}: debits minus credits = ${total}`);
+    if (total !== 0n)
+      throw new LedgerError('UNBALANCED', `journal does not balance in ${currency}: debits minus credits = ${total}`);
   }
   return [...merged.values()].filter((l) => l.amountMinor !== 0n).sort(compareAccounts);
 }
@@ -90,7 +97,9 @@ function compareAccounts(a: { account: string; currency: string }, b: { account:
 
 function linesHash(lines: JournalLine[]): string {
   const canonical = [...lines]
-    .sort((a, b) => compareAccounts(a, b) || (a.amountMinor < b.amountMinor ? -1 : a.amountMinor > b.amountMinor ? 1 : 0))
+    .sort(
+      (a, b) => compareAccounts(a, b) || (a.amountMinor < b.amountMinor ? -1 : a.amountMinor > b.amountMinor ? 1 : 0),
+    )
     .map((l) => `${l.account}|${l.currency}|${l.amountMinor}`)
     .join('\n');
   return createHash('sha256').update(canonical).digest('hex');
@@ -102,7 +111,8 @@ function linesHash(lines: JournalLine[]): string {
  */
 export async function postJournal(trx: Tx | Executor, input: PostJournalInput): Promise<PostedJournal> {
   if (!KIND_RE.test(input.kind)) throw new LedgerError('INVALID_LINES', `invalid journal kind "${input.kind}"`);
-  if (!input.reference || input.reference.length > 200) throw new LedgerError('INVALID_LINES', 'reference must be 1 to 200 characters');
+  if (!input.reference || input.reference.length > 200)
+    throw new LedgerError('INVALID_LINES', 'reference must be 1 to 200 characters');
   validateLines(input.lines);
   const status = input.status ?? 'POSTED';
   const at = input.at ?? new Date();
@@ -111,7 +121,16 @@ export async function postJournal(trx: Tx | Executor, input: PostJournalInput): 
 
   const inserted = await trx
     .insertInto('ledger_journals')
-    .values({ id, kind: input.kind, reference: input.reference, status, lines_hash: hash, metadata: JSON.stringify(input.metadata ?? {}), created_at: at, updated_at: at })
+    .values({
+      id,
+      kind: input.kind,
+      reference: input.reference,
+      status,
+      lines_hash: hash,
+      metadata: JSON.stringify(input.metadata ?? {}),
+      created_at: at,
+      updated_at: at,
+    })
     .onConflict((oc) => oc.columns(['kind', 'reference']).doNothing())
     .returning('id')
     .executeTakeFirst();
@@ -123,14 +142,25 @@ export async function postJournal(trx: Tx | Executor, input: PostJournalInput): 
       .where('reference', '=', input.reference)
       .executeTakeFirstOrThrow();
     if (existing.lines_hash !== hash) {
-      throw new LedgerError('KEY_CONFLICT', `journal ${input.kind}/${input.reference} was already posted with different lines`);
+      throw new LedgerError(
+        'KEY_CONFLICT',
+        `journal ${input.kind}/${input.reference} was already posted with different lines`,
+      );
     }
     return { id: existing.id, kind: input.kind, reference: input.reference, status: existing.status, replayed: true };
   }
 
   await trx
     .insertInto('ledger_postings')
-    .values(input.lines.map((l) => ({ journal_id: id, account: l.account, currency: l.currency, amount_minor: l.amountMinor, created_at: at })))
+    .values(
+      input.lines.map((l) => ({
+        journal_id: id,
+        account: l.account,
+        currency: l.currency,
+        amount_minor: l.amountMinor,
+        created_at: at,
+      })),
+    )
     .execute();
   await applyToBalances(trx, input.lines, status === 'POSTED' ? 'posted' : 'pending', at);
   return { id, kind: input.kind, reference: input.reference, status, replayed: false };
@@ -140,7 +170,13 @@ export async function postJournal(trx: Tx | Executor, input: PostJournalInput): 
  * Adds amounts to the running balances: one upsert, rows in the fixed (account, currency) order so
  * two journals touching the same accounts lock them in the same order and cannot deadlock.
  */
-async function applyToBalances(trx: Executor, lines: JournalLine[], column: 'posted' | 'pending', at: Date, sign = 1n): Promise<void> {
+async function applyToBalances(
+  trx: Executor,
+  lines: JournalLine[],
+  column: 'posted' | 'pending',
+  at: Date,
+  sign = 1n,
+): Promise<void> {
   const merged = validateLinesLoose(lines);
   if (merged.length === 0) return;
   const values = merged.map((l) => ({
@@ -168,7 +204,11 @@ function validateLinesLoose(lines: JournalLine[]): JournalLine[] {
   const merged = new Map<string, JournalLine>();
   for (const l of lines) {
     const key = `${l.account}\u0000${l.currency}`;
-    merged.set(key, { account: l.account, currency: l.currency, amountMinor: (merged.get(key)?.amountMinor ?? 0n) + l.amountMinor });
+    merged.set(key, {
+      account: l.account,
+      currency: l.currency,
+      amountMinor: (merged.get(key)?.amountMinor ?? 0n) + l.amountMinor,
+    });
   }
   return [...merged.values()].filter((l) => l.amountMinor !== 0n).sort(compareAccounts);
 }
@@ -198,12 +238,24 @@ async function settlePending(trx: Executor, key: JournalKey, to: 'POSTED' | 'VOI
     .returning('id')
     .executeTakeFirst();
   if (!updated) {
-    const existing = await trx.selectFrom('ledger_journals').select('status').where('kind', '=', key.kind).where('reference', '=', key.reference).executeTakeFirst();
+    const existing = await trx
+      .selectFrom('ledger_journals')
+      .select('status')
+      .where('kind', '=', key.kind)
+      .where('reference', '=', key.reference)
+      .executeTakeFirst();
     if (!existing) throw new LedgerError('NOT_FOUND', `no journal ${key.kind}/${key.reference}`);
     if (existing.status === to) return false;
-    throw new LedgerError('NOT_PENDING', `journal ${key.kind}/${key.reference} is ${existing.status}, cannot become ${to}`);
+    throw new LedgerError(
+      'NOT_PENDING',
+      `journal ${key.kind}/${key.reference} is ${existing.status}, cannot become ${to}`,
+    );
   }
-  const postings = await trx.selectFrom('ledger_postings').select(['account', 'currency', 'amount_minor']).where('journal_id', '=', updated.id).execute();
+  const postings = await trx
+    .selectFrom('ledger_postings')
+    .select(['account', 'currency', 'amount_minor'])
+    .where('journal_id', '=', updated.id)
+    .execute();
   const lines = postings.map((p) => ({ account: p.account, currency: p.currency, amountMinor: p.amount_minor }));
   await applyToBalances(trx, lines, 'pending', at, -1n);
   if (to === 'POSTED') await applyToBalances(trx, lines, 'posted', at);
@@ -216,7 +268,11 @@ export async function balance(db: Executor, account: string, currency: string): 
 }
 
 /** Posted and pending (not yet posted or voided) balances of an account. */
-export async function balances(db: Executor, account: string, currency: string): Promise<{ posted: bigint; pending: bigint }> {
+export async function balances(
+  db: Executor,
+  account: string,
+  currency: string,
+): Promise<{ posted: bigint; pending: bigint }> {
   const row = await db
     .selectFrom('ledger_balances')
     .select(['posted_minor', 'pending_minor'])
@@ -232,7 +288,14 @@ export async function balances(db: Executor, account: string, currency: string):
  */
 export async function sumPostings(
   db: Executor,
-  q: { account: string; currency: string; from?: Date; to?: Date; statuses?: JournalStatus[]; sign?: 'debits' | 'credits' },
+  q: {
+    account: string;
+    currency: string;
+    from?: Date;
+    to?: Date;
+    statuses?: JournalStatus[];
+    sign?: 'debits' | 'credits';
+  },
 ): Promise<{ totalMinor: bigint; count: number }> {
   let query = db
     .selectFrom('ledger_postings as p')
@@ -251,10 +314,23 @@ export async function sumPostings(
 
 /** A journal and its postings, for tests, support and the operator. */
 export async function getJournal(db: Executor, key: JournalKey) {
-  const journal = await db.selectFrom('ledger_journals').selectAll().where('kind', '=', key.kind).where('reference', '=', key.reference).executeTakeFirst();
+  const journal = await db
+    .selectFrom('ledger_journals')
+    .selectAll()
+    .where('kind', '=', key.kind)
+    .where('reference', '=', key.reference)
+    .executeTakeFirst();
   if (!journal) return undefined;
-  const postings = await db.selectFrom('ledger_postings').select(['account', 'currency', 'amount_minor']).where('journal_id', '=', journal.id).orderBy('id').execute();
-  return { ...journal, lines: postings.map((p) => ({ account: p.account, currency: p.currency, amountMinor: p.amount_minor })) };
+  const postings = await db
+    .selectFrom('ledger_postings')
+    .select(['account', 'currency', 'amount_minor'])
+    .where('journal_id', '=', journal.id)
+    .orderBy('id')
+    .execute();
+  return {
+    ...journal,
+    lines: postings.map((p) => ({ account: p.account, currency: p.currency, amountMinor: p.amount_minor })),
+  };
 }
 
 export { checkLedger, type LedgerCheckReport } from './check.ts';

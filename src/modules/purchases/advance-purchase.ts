@@ -25,17 +25,39 @@ export async function advancePurchase(ctx: AppContext, id: string): Promise<void
     await originate(ctx, p);
     p = (await findPurchase(ctx.db, id))!;
   }
-  if (p.ach_type === 'STANDARD' && p.ach_state === 'SETTLED' && p.delivery_state === 'WAITING') await deliverStandard(ctx, p);
+  if (p.ach_type === 'STANDARD' && p.ach_state === 'SETTLED' && p.delivery_state === 'WAITING')
+    await deliverStandard(ctx, p);
 }
 
 /** Fails a purchase whose debit was never made: nothing moved, the journal is voided. */
-async function cancel(ctx: AppContext, p: PurchaseRow, why: { risk: boolean; reason: string; failureReason: string }): Promise<void> {
+async function cancel(
+  ctx: AppContext,
+  p: PurchaseRow,
+  why: { risk: boolean; reason: string; failureReason: string },
+): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock.now();
-    const moved = await movePurchase(trx, p.id, { ...(why.risk ? { risk: 'REJECTED' as const } : {}), ach: 'CANCELLED', delivery: 'CANCELLED', set: { risk_reason: why.reason } }, now);
+    const moved = await movePurchase(
+      trx,
+      p.id,
+      {
+        ...(why.risk ? { risk: 'REJECTED' as const } : {}),
+        ach: 'CANCELLED',
+        delivery: 'CANCELLED',
+        set: { risk_reason: why.reason },
+      },
+      now,
+    );
     if (!moved) return;
     await voidInitiated(trx, p.id, now);
-    if (why.risk) await setFlag(trx, { userId: p.user_id, code: 'F1004', reason: `purchase ${p.id}: ${why.reason}`, actor: 'SYSTEM:purchases', now });
+    if (why.risk)
+      await setFlag(trx, {
+        userId: p.user_id,
+        code: 'F1004',
+        reason: `purchase ${p.id}: ${why.reason}`,
+        actor: 'SYSTEM:purchases',
+        now,
+      });
     await syncActivity(ctx, trx, moved, { metadata: { failureReason: why.failureReason } }, now);
   });
 }
@@ -44,7 +66,11 @@ async function originate(ctx: AppContext, p: PurchaseRow): Promise<void> {
   const bank = await getBankForDebit(ctx, p.user_id, p.bank_id);
   if (!bank) {
     ctx.log.warn({ purchaseId: p.id, bankId: p.bank_id }, 'purchase cancelled: its bank account no longer exists');
-    await cancel(ctx, p, { risk: false, reason: 'bank account removed before the debit was originated', failureReason: 'BANK_UNAVAILABLE' });
+    await cancel(ctx, p, {
+      risk: false,
+      reason: 'bank account removed before the debit was originated',
+      failureReason: 'BANK_UNAVAILABLE',
+    });
     return;
   }
   // Idempotent on id: a retry after a crash between this call and the commit below gets the same
@@ -85,12 +111,22 @@ async function originate(ctx: AppContext, p: PurchaseRow): Promise<void> {
     );
     if (!moved) return;
     if (instant) await request(ctx, trx, moved, BigInt(moved.delivery_amount_minor!));
-    const item = await syncActivity(ctx, trx, moved, { metadata: { expectedSettlementDate: debit.expectedSettlementDate } }, now);
+    const item = await syncActivity(
+      ctx,
+      trx,
+      moved,
+      { metadata: { expectedSettlementDate: debit.expectedSettlementDate } },
+      now,
+    );
     if (!instant) {
       await sendTemplatedEmail(ctx, {
         userId: p.user_id,
         template: 'ORDER_SUBMITTED',
-        vars: { fiatAmount: item.fiat.amount, cryptoCurrency: item.crypto.currency, expectedDate: debit.expectedSettlementDate },
+        vars: {
+          fiatAmount: item.fiat.amount,
+          cryptoCurrency: item.crypto.currency,
+          expectedDate: debit.expectedSettlementDate,
+        },
         dedupeKey: `order-submitted:${p.id}`,
         trx,
       });
@@ -99,21 +135,44 @@ async function originate(ctx: AppContext, p: PurchaseRow): Promise<void> {
 }
 
 async function currentAmount(trx: Executor, id: string): Promise<string> {
-  const row = await trx.selectFrom('activity_items').select('crypto_amount_minor').where('id', '=', id).executeTakeFirstOrThrow();
+  const row = await trx
+    .selectFrom('activity_items')
+    .select('crypto_amount_minor')
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
   return row.crypto_amount_minor;
 }
 
 async function request(ctx: AppContext, trx: Executor, p: PurchaseRow, amountMinor: bigint): Promise<void> {
-  await requestDelivery(ctx, trx, { id: p.id, network: p.network, asset: p.asset, toAddress: p.to_address, amountMinor });
+  await requestDelivery(ctx, trx, {
+    id: p.id,
+    network: p.network,
+    asset: p.asset,
+    toAddress: p.to_address,
+    amountMinor,
+  });
 }
 
 /** STANDARD after settlement: the rate and network fee are fixed now, when the transfer is broadcast. */
 async function deliverStandard(ctx: AppContext, p: PurchaseRow): Promise<void> {
-  const activity = await ctx.db.selectFrom('activity_items').select(['crypto_currency']).where('id', '=', p.id).executeTakeFirstOrThrow();
-  const quote = await quoteAch(ctx, { currency: activity.crypto_currency as CryptoCurrency, paymentType: 'STANDARD', fiatAmount: formatUsd(p.amount_cents) });
+  const activity = await ctx.db
+    .selectFrom('activity_items')
+    .select(['crypto_currency'])
+    .where('id', '=', p.id)
+    .executeTakeFirstOrThrow();
+  const quote = await quoteAch(ctx, {
+    currency: activity.crypto_currency as CryptoCurrency,
+    paymentType: 'STANDARD',
+    fiatAmount: formatUsd(p.amount_cents),
+  });
   await ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock.now();
-    const moved = await movePurchase(trx, p.id, { delivery: 'REQUESTED', set: { delivery_amount_minor: quote.cryptoAmountMinor.toString() } }, now);
+    const moved = await movePurchase(
+      trx,
+      p.id,
+      { delivery: 'REQUESTED', set: { delivery_amount_minor: quote.cryptoAmountMinor.toString() } },
+      now,
+    );
     if (!moved) return;
     await request(ctx, trx, moved, quote.cryptoAmountMinor);
     await syncActivity(

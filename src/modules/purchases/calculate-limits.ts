@@ -22,8 +22,15 @@ export async function calculateAchLimits(ctx: AppContext, userId: string): Promi
   const banks = await readUserBankAccounts(ctx.db, userId);
   if (!banks.some((b) => b.linkStatus === 'ACTIVE' && b.verificationStatus === 'APPROVED')) {
     throw new AppError('BANK_VERIFICATION_INCOMPLETE', {
-      message: 'The user has no bank account that is linked (linkStatus ACTIVE) and verified (verificationStatus APPROVED); link one with banks:requestLink and banks:activateLink',
-      data: { bankAccounts: banks.map((b) => ({ id: b.id, linkStatus: b.linkStatus, verificationStatus: b.verificationStatus })) },
+      message:
+        'The user has no bank account that is linked (linkStatus ACTIVE) and verified (verificationStatus APPROVED); link one with banks:requestLink and banks:activateLink',
+      data: {
+        bankAccounts: banks.map((b) => ({
+          id: b.id,
+          linkStatus: b.linkStatus,
+          verificationStatus: b.verificationStatus,
+        })),
+      },
     });
   }
   return limitsView(ctx.config.product.limits, await achUsage(ctx.db, userId, ctx.clock.now()));

@@ -36,16 +36,28 @@ export interface InitiatePurchaseContext {
   purchaseId?: string | undefined;
 }
 
-export async function initiatePurchase(ctx: AppContext, who: InitiatePurchaseContext, input: InitiateAchInput): Promise<{ activityItem: ActivityItem }> {
+export async function initiatePurchase(
+  ctx: AppContext,
+  who: InitiatePurchaseContext,
+  input: InitiateAchInput,
+): Promise<{ activityItem: ActivityItem }> {
   const { userId } = who;
   if (ctx.config.ach.provider === 'none') {
-    throw new AppError('NOT_IMPLEMENTED', { message: 'No ACH provider is configured on this server (ONRAMP_ACH_PROVIDER=none): purchases by ACH are not available', data: { reason: 'ACH_PROVIDER_NONE' } });
+    throw new AppError('NOT_IMPLEMENTED', {
+      message:
+        'No ACH provider is configured on this server (ONRAMP_ACH_PROVIDER=none): purchases by ACH are not available',
+      data: { reason: 'ACH_PROVIDER_NONE' },
+    });
   }
   await assertFlagsAllow(ctx.db, userId, 'BUY');
   await assertKycApproved(ctx, userId);
 
   const bank = await getBankForDebit(ctx, userId, who.bankId);
-  if (!bank) throw new AppError('NOT_FOUND_BANK', { message: `No bank account ${who.bankId} for this user`, data: { field: 'bankId' } });
+  if (!bank)
+    throw new AppError('NOT_FOUND_BANK', {
+      message: `No bank account ${who.bankId} for this user`,
+      data: { field: 'bankId' },
+    });
   if (bank.status !== 'ACTIVE') {
     throw new AppError('PLAID_LOGIN_ERROR', {
       message: `The bank account's linkStatus is ${bank.status}; it must be ACTIVE to be debited (repair it with banks/{bankId}:requestLink)`,
@@ -61,7 +73,11 @@ export async function initiatePurchase(ctx: AppContext, who: InitiatePurchaseCon
 
   const walletId = input.walletId.toLowerCase();
   const wallet = await findUserWallet(ctx.db, userId, walletId);
-  if (!wallet) throw new AppError('NOT_FOUND_WALLET', { message: `No wallet ${input.walletId} for this user`, data: { field: 'walletId' } });
+  if (!wallet)
+    throw new AppError('NOT_FOUND_WALLET', {
+      message: `No wallet ${input.walletId} for this user`,
+      data: { field: 'walletId' },
+    });
   const asset = ASSETS[input.cryptoCurrency];
   // Every supported currency lives on an EVM network; an EVM address receives on all of them.
   if ((wallet.type as string) !== 'EVM') {
@@ -74,9 +90,19 @@ export async function initiatePurchase(ctx: AppContext, who: InitiatePurchaseCon
   const id = who.purchaseId ?? newId();
   const earlier = await findActivity(ctx.db, userId, id);
   if (earlier) return { activityItem: toActivityItem(earlier) };
-  const quote = await quoteAch(ctx, { currency: input.cryptoCurrency, paymentType: input.type, fiatAmount: input.fiatAmount });
+  const quote = await quoteAch(ctx, {
+    currency: input.cryptoCurrency,
+    paymentType: input.type,
+    fiatAmount: input.fiatAmount,
+  });
   const now = ctx.clock.now();
-  const bankAccount = { id: bank.bankId, name: bank.accountName, mask: bank.accountMask, linkStatus: bank.status, verificationStatus: bank.verificationStatus };
+  const bankAccount = {
+    id: bank.bankId,
+    name: bank.accountName,
+    mask: bank.accountMask,
+    linkStatus: bank.status,
+    verificationStatus: bank.verificationStatus,
+  };
 
   const item = await ctx.db.transaction().execute(async (trx) => {
     if (!(await lockUser(trx, userId))) throw new AppError('NOT_FOUND_USER', { data: { field: 'userId' } });
@@ -141,7 +167,11 @@ export async function initiatePurchase(ctx: AppContext, who: InitiatePurchaseCon
     );
     await journalInitiated(trx, { id, userId, type: input.type, amountCents: quote.totalCents }, now);
     const activityItem = toActivityItem(row);
-    await ctx.events.publish(trx, { userId, type: 'ACTIVITY_UPDATED', data: activityItem as unknown as Record<string, unknown> });
+    await ctx.events.publish(trx, {
+      userId,
+      type: 'ACTIVITY_UPDATED',
+      data: activityItem as unknown as Record<string, unknown>,
+    });
     await ctx.jobs.send(PROCESS_QUEUE, { id }, { trx });
     return activityItem;
   });

@@ -72,7 +72,12 @@ export async function journalSettled(trx: Executor, p: PurchaseRef, at: Date): P
   });
 }
 
-export async function journalReturnedInstant(trx: Executor, p: PurchaseRef, returnCode: string | null, at: Date): Promise<void> {
+export async function journalReturnedInstant(
+  trx: Executor,
+  p: PurchaseRef,
+  returnCode: string | null,
+  at: Date,
+): Promise<void> {
   await postJournal(trx, {
     kind: 'ach.returned',
     reference: p.id,
@@ -94,12 +99,19 @@ export interface Delivered extends PurchaseRef {
   cryptoAmountMinor: bigint;
 }
 
-export async function journalDelivered(trx: Executor, d: Delivered, transactionHash: string | null, at: Date): Promise<void> {
+export async function journalDelivered(
+  trx: Executor,
+  d: Delivered,
+  transactionHash: string | null,
+  at: Date,
+): Promise<void> {
   const spend = d.amountCents - d.feeCents - d.networkFeeCents;
   const usd = [
     { account: accounts.orders(d.userId), currency: USD, amountMinor: d.amountCents },
     ...(d.feeCents > 0n ? [{ account: accounts.fees, currency: USD, amountMinor: -d.feeCents }] : []),
-    ...(d.networkFeeCents > 0n ? [{ account: accounts.networkFees, currency: USD, amountMinor: -d.networkFeeCents }] : []),
+    ...(d.networkFeeCents > 0n
+      ? [{ account: accounts.networkFees, currency: USD, amountMinor: -d.networkFeeCents }]
+      : []),
     ...(spend > 0n ? [{ account: accounts.cryptoSales, currency: USD, amountMinor: -spend }] : []),
   ];
   await postJournal(trx, {
@@ -114,4 +126,3 @@ export async function journalDelivered(trx: Executor, d: Delivered, transactionH
     ],
   });
 }
-

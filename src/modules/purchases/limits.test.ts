@@ -50,7 +50,19 @@ describe('limits from the ledger', () => {
 
   test('used sums purchases in the rolling windows; voided purchases do not count', async () => {
     const userId = randomUUID();
-    await t.db.db.insertInto('users').values({ id: userId, client_id: t.client.id, first_name: 'A', last_name: 'B', email: `${userId}@example.com`, email_normalized: `${userId}@example.com`, phone: `+1${Date.now() % 1e10}`, country: 'US' }).execute();
+    await t.db.db
+      .insertInto('users')
+      .values({
+        id: userId,
+        client_id: t.client.id,
+        first_name: 'A',
+        last_name: 'B',
+        email: `${userId}@example.com`,
+        email_normalized: `${userId}@example.com`,
+        phone: `+1${Date.now() % 1e10}`,
+        country: 'US',
+      })
+      .execute();
     const now = new Date('2026-11-10T12:00:00Z');
     await purchaseAt(userId, 'INSTANT', 100_00n, new Date(now.getTime() - 1 * HOUR));
     await purchaseAt(userId, 'STANDARD', 250_00n, new Date(now.getTime() - 23 * HOUR));
@@ -73,12 +85,30 @@ describe('limits from the ledger', () => {
 
   test('a purchase must fit every limit that applies to it, and the daily count', () => {
     const usage = { instantDayCents: 2900_00n, dayCents: 4900_00n, weekCents: 4900_00n, dayCount: 3 };
-    assert.equal(codeOf(() => assertFits(limits, usage, 'INSTANT', 100_00n)), undefined);
-    assert.equal(codeOf(() => assertFits(limits, usage, 'INSTANT', 100_01n)), 'EXCEEDS_LIMIT_ACH');
-    assert.equal(codeOf(() => assertFits(limits, usage, 'STANDARD', 100_00n)), undefined);
-    assert.equal(codeOf(() => assertFits(limits, usage, 'STANDARD', 100_01n)), 'EXCEEDS_LIMIT_ACH');
-    assert.equal(codeOf(() => assertFits(limits, { ...usage, weekCents: 14_990_00n }, 'STANDARD', 20_00n)), 'EXCEEDS_LIMIT_ACH');
-    assert.equal(codeOf(() => assertFits(limits, { ...usage, dayCount: 4 }, 'STANDARD', 1_00n)), 'EXCEEDS_LIMIT_TRANSACTIONS');
+    assert.equal(
+      codeOf(() => assertFits(limits, usage, 'INSTANT', 100_00n)),
+      undefined,
+    );
+    assert.equal(
+      codeOf(() => assertFits(limits, usage, 'INSTANT', 100_01n)),
+      'EXCEEDS_LIMIT_ACH',
+    );
+    assert.equal(
+      codeOf(() => assertFits(limits, usage, 'STANDARD', 100_00n)),
+      undefined,
+    );
+    assert.equal(
+      codeOf(() => assertFits(limits, usage, 'STANDARD', 100_01n)),
+      'EXCEEDS_LIMIT_ACH',
+    );
+    assert.equal(
+      codeOf(() => assertFits(limits, { ...usage, weekCents: 14_990_00n }, 'STANDARD', 20_00n)),
+      'EXCEEDS_LIMIT_ACH',
+    );
+    assert.equal(
+      codeOf(() => assertFits(limits, { ...usage, dayCount: 4 }, 'STANDARD', 1_00n)),
+      'EXCEEDS_LIMIT_TRANSACTIONS',
+    );
   });
 });
 
@@ -96,10 +126,29 @@ describe('POST /v1/users/{userId}:calculateAchLimits', () => {
     await t.db.db
       .insertInto('kyc_submissions')
       .values({
-        user_id: user.id, status: 'APPROVED', address_result: 'APPROVED', dob_result: 'APPROVED', fraud_result: 'APPROVED', idv_result: 'APPROVED',
-        date_of_birth: '1990-01-01', id_type: 'SSN', ssn_ciphertext: 'x', ssn_key_id: 'k', ssn_last4: '6789', ssn_index: randomUUID(),
-        line1: '1 Main St', line2: null, city: 'Austin', state: 'TX', postal_code: '78701', provider: 'sandbox', provider_reference: null,
-        decided_by: null, decision_reason: null, submitted_at: new Date(), decided_at: new Date(),
+        user_id: user.id,
+        status: 'APPROVED',
+        address_result: 'APPROVED',
+        dob_result: 'APPROVED',
+        fraud_result: 'APPROVED',
+        idv_result: 'APPROVED',
+        date_of_birth: '1990-01-01',
+        id_type: 'SSN',
+        ssn_ciphertext: 'x',
+        ssn_key_id: 'k',
+        ssn_last4: '6789',
+        ssn_index: randomUUID(),
+        line1: '1 Main St',
+        line2: null,
+        city: 'Austin',
+        state: 'TX',
+        postal_code: '78701',
+        provider: 'sandbox',
+        provider_reference: null,
+        decided_by: null,
+        decision_reason: null,
+        submitted_at: new Date(),
+        decided_at: new Date(),
       })
       .execute();
     const res = await post(t, url(), undefined, user.headers);
@@ -107,7 +156,7 @@ describe('POST /v1/users/{userId}:calculateAchLimits', () => {
     assert.equal(res.json().code, 'BANK_VERIFICATION_INCOMPLETE');
   });
 
-  test('another user\'s limits are not visible; a bad user id is INVALID_USER_ID', async () => {
+  test("another user's limits are not visible; a bad user id is INVALID_USER_ID", async () => {
     const res = await post(t, `/v1/users/${randomUUID()}:calculateAchLimits`, undefined, user.headers);
     assert.equal(res.statusCode, 404);
     assert.equal(res.json().code, 'NOT_FOUND_USER');

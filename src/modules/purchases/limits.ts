@@ -23,7 +23,8 @@ export interface AchUsage {
 export async function achUsage(db: Executor, userId: string, now: Date): Promise<AchUsage> {
   const dayAgo = new Date(now.getTime() - DAY_MS);
   const weekAgo = new Date(now.getTime() - 7 * DAY_MS);
-  const sum = (type: AchType, from: Date) => sumPostings(db, { account: accounts.receivable(userId, type), currency: USD, from, sign: 'debits' });
+  const sum = (type: AchType, from: Date) =>
+    sumPostings(db, { account: accounts.receivable(userId, type), currency: USD, from, sign: 'debits' });
   // One at a time: inside a transaction on PGlite there is one connection.
   const instantDay = await sum('INSTANT', dayAgo);
   const standardDay = await sum('STANDARD', dayAgo);
@@ -72,7 +73,9 @@ export function assertFits(limits: ProductConfig['limits'], usage: AchUsage, typ
     });
   }
   const checks: Array<[name: 'instant' | 'daily' | 'weekly', limit: bigint, used: bigint]> = [
-    ...(type === 'INSTANT' ? [['instant', limits.instantDailyCents, usage.instantDayCents] as ['instant', bigint, bigint]] : []),
+    ...(type === 'INSTANT'
+      ? [['instant', limits.instantDailyCents, usage.instantDayCents] as ['instant', bigint, bigint]]
+      : []),
     ['daily', limits.dailyCents, usage.dayCents],
     ['weekly', limits.weeklyCents, usage.weekCents],
   ];
@@ -81,7 +84,14 @@ export function assertFits(limits: ProductConfig['limits'], usage: AchUsage, typ
       const remaining = limit > used ? limit - used : 0n;
       throw new AppError('EXCEEDS_LIMIT_ACH', {
         message: `\`fiatAmount\` ${formatUsd(amountCents)} USD exceeds the user's remaining ${name} ACH limit of ${formatUsd(remaining)} USD (limit ${formatUsd(limit)}, used ${formatUsd(used)})`,
-        data: { field: 'fiatAmount', limit: name, currency: 'USD', limitAmount: formatUsd(limit), used: formatUsd(used), remaining: formatUsd(remaining) },
+        data: {
+          field: 'fiatAmount',
+          limit: name,
+          currency: 'USD',
+          limitAmount: formatUsd(limit),
+          used: formatUsd(used),
+          remaining: formatUsd(remaining),
+        },
       });
     }
   }

@@ -32,12 +32,24 @@ async function ethBalance(address: `0x${string}`): Promise<bigint> {
 }
 
 async function usdcBalance(network: 'ETHEREUM' | 'POLYGON', address: `0x${string}`): Promise<bigint> {
-  return t.ctx.chains.publicClient(network).readContract({ address: t.ctx.chains.usdcAddress(network), abi: erc20Abi, functionName: 'balanceOf', args: [address] });
+  return t.ctx.chains.publicClient(network).readContract({
+    address: t.ctx.chains.usdcAddress(network),
+    abi: erc20Abi,
+    functionName: 'balanceOf',
+    args: [address],
+  });
 }
 
 async function events(activityId: string) {
-  const rows = await t.db.db.selectFrom('events').selectAll().where('type', '=', 'ACTIVITY_UPDATED').orderBy('created_at').execute();
-  return rows.filter((r) => r.data.id === activityId).map((r) => r.data as { fiat: { status: string }; crypto: { status: string; transactionHash?: string } });
+  const rows = await t.db.db
+    .selectFrom('events')
+    .selectAll()
+    .where('type', '=', 'ACTIVITY_UPDATED')
+    .orderBy('created_at')
+    .execute();
+  return rows
+    .filter((r) => r.data.id === activityId)
+    .map((r) => r.data as { fiat: { status: string }; crypto: { status: string; transactionHash?: string } });
 }
 
 async function flags(userId: string) {
@@ -73,9 +85,15 @@ describe('buying crypto by ACH (buy-crypto-ach.md, sandbox-testing.md)', () => {
     const sent = await waitForActivity(t, user, item.id, (a) => a.crypto.status === 'COMPLETED');
     assert.match(sent.crypto.transactionHash!, /^0x[0-9a-f]{64}$/);
     assert.equal(sent.fiat.status, 'PENDING', 'the debit settles later');
-    const receipt = await t.ctx.chains.publicClient('ETHEREUM').getTransactionReceipt({ hash: sent.crypto.transactionHash as `0x${string}` });
+    const receipt = await t.ctx.chains
+      .publicClient('ETHEREUM')
+      .getTransactionReceipt({ hash: sent.crypto.transactionHash as `0x${string}` });
     assert.equal(receipt.status, 'success');
-    assert.equal((await ethBalance(user.walletAddress)) - ethBefore, parseUnits(sent.crypto.amount, 18), 'the wallet received exactly the amount shown');
+    assert.equal(
+      (await ethBalance(user.walletAddress)) - ethBefore,
+      parseUnits(sent.crypto.amount, 18),
+      'the wallet received exactly the amount shown',
+    );
     await waitForEmail(t, user.email, /complete/i);
 
     const used = await post(t, `/v1/users/${user.id}:calculateAchLimits`, undefined, user.headers);
@@ -90,7 +108,12 @@ describe('buying crypto by ACH (buy-crypto-ach.md, sandbox-testing.md)', () => {
     assert.equal(std.fiat.fundingMethod, 'ACH_ORIGINATED_STANDARD');
     assert.equal(std.metadata.estimated, true);
     assert.equal(std.metadata.ratioFee, '0.00', 'STANDARD is free');
-    const originated = await waitForActivity(t, user, std.id, (a) => typeof a.metadata.expectedSettlementDate === 'string');
+    const originated = await waitForActivity(
+      t,
+      user,
+      std.id,
+      (a) => typeof a.metadata.expectedSettlementDate === 'string',
+    );
     assert.equal(originated.crypto.status, 'PENDING');
     await waitForEmail(t, user.email, /submitted/i);
 
@@ -115,7 +138,10 @@ describe('buying crypto by ACH (buy-crypto-ach.md, sandbox-testing.md)', () => {
 
     // The activity list shows both, newest first.
     const list = await t.app.inject({ method: 'GET', url: `/v1/users/${user.id}/activity`, headers: user.headers });
-    assert.deepEqual(list.json().items.map((i: { id: string }) => i.id), [std.id, item.id]);
+    assert.deepEqual(
+      list.json().items.map((i: { id: string }) => i.id),
+      [std.id, item.id],
+    );
 
     // The ledger: fees earned, the receivables cleared, every journal balanced.
     assert.equal((await balances(t.db.db, `user:${user.id}:ach_receivable:INSTANT`, 'USD')).posted, 0n);
@@ -158,7 +184,11 @@ describe('buying crypto by ACH (buy-crypto-ach.md, sandbox-testing.md)', () => {
     const returned = await waitForActivity(t, buyer, id, (a) => a.fiat.status === 'FAILED');
     assert.equal(returned.crypto.status, 'COMPLETED');
     assert.deepEqual(await flags(buyer.id), ['F1000']);
-    assert.equal((await balances(t.db.db, `user:${buyer.id}:delinquent`, 'USD')).posted, 6000n, 'the user owes the $60');
+    assert.equal(
+      (await balances(t.db.db, `user:${buyer.id}:delinquent`, 'USD')).posted,
+      6000n,
+      'the user owes the $60',
+    );
     assert.equal((await checkLedger(t.db.db)).ok, true);
   });
 
@@ -171,12 +201,20 @@ describe('buying crypto by ACH (buy-crypto-ach.md, sandbox-testing.md)', () => {
     assert.equal(failed.fiat.status, 'FAILED');
     assert.equal(failed.metadata.failureReason, 'RISK_REJECTED');
     assert.deepEqual(await flags(buyer.id), ['F1004']);
-    assert.equal(await t.db.db.selectFrom('deliveries').select('id').where('id', '=', id).executeTakeFirst(), undefined, 'nothing sent');
+    assert.equal(
+      await t.db.db.selectFrom('deliveries').select('id').where('id', '=', id).executeTakeFirst(),
+      undefined,
+      'nothing sent',
+    );
   });
 
   test('limits hold under concurrent purchases: 20 at once, exactly 4 pass (4 per rolling 24 hours)', async () => {
     const buyer = await readyBuyer(t, base);
-    const results = await Promise.all(Array.from({ length: 20 }, () => buy(t, buyer, { fiatAmount: '20', cryptoCurrency: 'USDC_POLYGON', type: 'INSTANT' })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        buy(t, buyer, { fiatAmount: '20', cryptoCurrency: 'USDC_POLYGON', type: 'INSTANT' }),
+      ),
+    );
     const codes = results.map((r) => (r.statusCode === 201 ? 'OK' : r.json().code)).sort();
     assert.deepEqual(codes, [...Array(16).fill('EXCEEDS_LIMIT_TRANSACTIONS'), 'OK', 'OK', 'OK', 'OK']);
     const purchases = await t.db.db.selectFrom('purchases').select('id').where('user_id', '=', buyer.id).execute();
@@ -187,7 +225,11 @@ describe('buying crypto by ACH (buy-crypto-ach.md, sandbox-testing.md)', () => {
     const buyer = await readyBuyer(t, base);
     const before = (await post(t, `/v1/users/${buyer.id}:calculateAchLimits`, undefined, buyer.headers)).json().instant;
     assert.equal(before.limit, '3000.00');
-    const results = await Promise.all(Array.from({ length: 20 }, () => buy(t, buyer, { fiatAmount: '1000', cryptoCurrency: 'USDC_POLYGON', type: 'INSTANT' })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        buy(t, buyer, { fiatAmount: '1000', cryptoCurrency: 'USDC_POLYGON', type: 'INSTANT' }),
+      ),
+    );
     const codes = results.map((r) => (r.statusCode === 201 ? 'OK' : r.json().code)).sort();
     assert.deepEqual(codes, [...Array(17).fill('EXCEEDS_LIMIT_ACH'), 'OK', 'OK', 'OK']);
     assert.ok(results.filter((r) => r.statusCode !== 201).every((r) => r.json().data.limit === 'instant'));
@@ -199,7 +241,11 @@ describe('buying crypto by ACH (buy-crypto-ach.md, sandbox-testing.md)', () => {
 
   test('the daily dollar limit holds under concurrent purchases', async () => {
     const buyer = await readyBuyer(t, base);
-    const results = await Promise.all(Array.from({ length: 4 }, () => buy(t, buyer, { fiatAmount: '1500', cryptoCurrency: 'USDC_POLYGON', type: 'STANDARD' })));
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        buy(t, buyer, { fiatAmount: '1500', cryptoCurrency: 'USDC_POLYGON', type: 'STANDARD' }),
+      ),
+    );
     const codes = results.map((r) => (r.statusCode === 201 ? 'OK' : r.json().code)).sort();
     assert.deepEqual(codes, ['EXCEEDS_LIMIT_ACH', 'OK', 'OK', 'OK']);
     const refused = results.find((r) => r.statusCode !== 201)!.json();
@@ -221,7 +267,10 @@ describe('buying crypto by ACH (buy-crypto-ach.md, sandbox-testing.md)', () => {
     assert.equal(again.body, first.body);
     const id = first.json().activityItem.id;
     const purchases = await t.db.db.selectFrom('purchases').select('id').where('user_id', '=', buyer.id).execute();
-    assert.deepEqual(purchases.map((p) => p.id), [id]);
+    assert.deepEqual(
+      purchases.map((p) => p.id),
+      [id],
+    );
     const other = await buy(t, buyer, { ...body, fiatAmount: '22' }, key);
     assert.equal(other.statusCode, 422, other.body);
     assert.equal(other.json().code, 'IDEMPOTENCY_KEY_REUSED');
@@ -244,10 +293,20 @@ describe('buying crypto by ACH (buy-crypto-ach.md, sandbox-testing.md)', () => {
     assert.equal(ids.size, 1, 'every success is the same purchase');
     assert.ok(created.every((r) => r.body === created[0]!.body));
     const purchases = await t.db.db.selectFrom('purchases').select('id').where('user_id', '=', buyer.id).execute();
-    assert.deepEqual(purchases.map((p) => p.id), [...ids]);
-    const activity = await t.app.inject({ method: 'GET', url: `/v1/users/${buyer.id}/activity`, headers: buyer.headers });
+    assert.deepEqual(
+      purchases.map((p) => p.id),
+      [...ids],
+    );
+    const activity = await t.app.inject({
+      method: 'GET',
+      url: `/v1/users/${buyer.id}/activity`,
+      headers: buyer.headers,
+    });
     assert.equal(activity.statusCode, 200, activity.body);
-    assert.deepEqual(activity.json().items.map((a: { id: string }) => a.id), [...ids]);
+    assert.deepEqual(
+      activity.json().items.map((a: { id: string }) => a.id),
+      [...ids],
+    );
     const again = await buy(t, buyer, body, key);
     assert.equal(again.statusCode, 201);
     assert.equal(again.json().activityItem.id, [...ids][0]);
@@ -257,8 +316,14 @@ describe('buying crypto by ACH (buy-crypto-ach.md, sandbox-testing.md)', () => {
 
   test('checks before buying: two factors, KYC, bank, wallet, amounts', async () => {
     const buyer = await readyBuyer(t, base);
-    const oneFactor = (await (await import('../../../test/auth.ts')).walletSignIn(t, buyer.account)).json().sessionJwt as string;
-    const mfa = await buy(t, buyer, { fiatAmount: '20', cryptoCurrency: 'ETH', type: 'INSTANT' }, withJwt(t.clientHeaders, oneFactor));
+    const oneFactor = (await (await import('../../../test/auth.ts')).walletSignIn(t, buyer.account)).json()
+      .sessionJwt as string;
+    const mfa = await buy(
+      t,
+      buyer,
+      { fiatAmount: '20', cryptoCurrency: 'ETH', type: 'INSTANT' },
+      withJwt(t.clientHeaders, oneFactor),
+    );
     assert.equal(mfa.json().code, 'MFA_REQUIRED');
     const cases: Array<[Record<string, unknown>, number, string]> = [
       [{ fiatAmount: '19.99', cryptoCurrency: 'ETH', type: 'INSTANT' }, 400, 'INVALID_FIAT_AMOUNT'],
@@ -266,7 +331,11 @@ describe('buying crypto by ACH (buy-crypto-ach.md, sandbox-testing.md)', () => {
       [{ fiatAmount: '20', cryptoCurrency: 'BTC', type: 'INSTANT' }, 400, 'INVALID_CRYPTO_CURRENCY'],
       [{ fiatAmount: '20', cryptoCurrency: 'ETH', type: 'SLOW' }, 400, 'INVALID_TYPE'],
       [{ fiatAmount: '20', cryptoCurrency: 'ETH', type: 'INSTANT', walletId: 'x' }, 400, 'INVALID_WALLET_ID'],
-      [{ fiatAmount: '20', cryptoCurrency: 'ETH', type: 'INSTANT', walletId: '00000000-0000-4000-8000-000000000000' }, 404, 'NOT_FOUND_WALLET'],
+      [
+        { fiatAmount: '20', cryptoCurrency: 'ETH', type: 'INSTANT', walletId: '00000000-0000-4000-8000-000000000000' },
+        404,
+        'NOT_FOUND_WALLET',
+      ],
       [{ cryptoCurrency: 'ETH', type: 'INSTANT' }, 400, 'MISSING_FIAT_AMOUNT'],
       [{ fiatAmount: '5000.01', cryptoCurrency: 'ETH', type: 'STANDARD' }, 422, 'EXCEEDS_LIMIT_ACH'],
       [{ fiatAmount: '3000.01', cryptoCurrency: 'ETH', type: 'INSTANT' }, 422, 'EXCEEDS_LIMIT_ACH'],
@@ -276,7 +345,12 @@ describe('buying crypto by ACH (buy-crypto-ach.md, sandbox-testing.md)', () => {
       assert.equal(res.statusCode, status, `${JSON.stringify(body)}: ${res.body}`);
       assert.equal(res.json().code, code, JSON.stringify(body));
     }
-    const noBank = await post(t, `/v1/users/${buyer.id}/banks/00000000-0000-4000-8000-000000000000/ach`, { fiatAmount: '20', cryptoCurrency: 'ETH', type: 'INSTANT', walletId: buyer.walletId }, buyer.headers);
+    const noBank = await post(
+      t,
+      `/v1/users/${buyer.id}/banks/00000000-0000-4000-8000-000000000000/ach`,
+      { fiatAmount: '20', cryptoCurrency: 'ETH', type: 'INSTANT', walletId: buyer.walletId },
+      buyer.headers,
+    );
     assert.equal(noBank.statusCode, 404);
     assert.equal(noBank.json().code, 'NOT_FOUND_BANK');
   });

@@ -6,10 +6,19 @@ import type { Executor } from '../../db/index.ts';
 import type { NewRow, Row } from '../../db/schema.ts';
 import { toActivityItem, type ActivityItem } from '../activity/repository.ts';
 import type { ActivityItemsTable } from '../activity/tables.ts';
-import { ACH_TRANSITIONS, DELIVERY_TRANSITIONS, RISK_TRANSITIONS, cryptoStatus, fiatStatus, sourcesOf } from './state.ts';
+import {
+  ACH_TRANSITIONS,
+  DELIVERY_TRANSITIONS,
+  RISK_TRANSITIONS,
+  cryptoStatus,
+  fiatStatus,
+  sourcesOf,
+} from './state.ts';
 import type { AchState, DeliveryState, PurchasesTable, RiskState } from './tables.ts';
 
-export type PurchaseRow = Omit<Row<'purchases'>, 'ach_expected_settlement_date'> & { expected_settlement_date: string | null };
+export type PurchaseRow = Omit<Row<'purchases'>, 'ach_expected_settlement_date'> & {
+  expected_settlement_date: string | null;
+};
 
 /** Locks the user row until the transaction ends: one purchase per user is checked and recorded at a time. */
 export async function lockUser(trx: Executor, userId: string): Promise<boolean> {
@@ -34,7 +43,11 @@ export async function findPurchase(db: Executor, id: string): Promise<PurchaseRo
   return row ? strip(row) : undefined;
 }
 
-export async function insertPurchase(trx: Executor, activity: NewRow<'activity_items'>, purchase: NewRow<'purchases'>): Promise<Row<'activity_items'>> {
+export async function insertPurchase(
+  trx: Executor,
+  activity: NewRow<'activity_items'>,
+  purchase: NewRow<'purchases'>,
+): Promise<Row<'activity_items'>> {
   const row = await trx.insertInto('activity_items').values(activity).returningAll().executeTakeFirstOrThrow();
   await trx.insertInto('purchases').values(purchase).execute();
   return row;
@@ -78,7 +91,13 @@ export type ActivityPatch = Omit<Updateable<ActivityItemsTable>, 'metadata' | 'f
  * Brings the activity item in line with the purchase (leg statuses from its states, plus `patch`) and
  * publishes ACTIVITY_UPDATED with the item as the API now returns it, in the same transaction.
  */
-export async function syncActivity(ctx: AppContext, trx: Executor, purchase: PurchaseRow, patch: ActivityPatch, now: Date): Promise<ActivityItem> {
+export async function syncActivity(
+  ctx: AppContext,
+  trx: Executor,
+  purchase: PurchaseRow,
+  patch: ActivityPatch,
+  now: Date,
+): Promise<ActivityItem> {
   const { metadata, ...columns } = patch;
   const row = await trx
     .updateTable('activity_items')
@@ -93,6 +112,10 @@ export async function syncActivity(ctx: AppContext, trx: Executor, purchase: Pur
     .returningAll()
     .executeTakeFirstOrThrow();
   const item = toActivityItem(row);
-  await ctx.events.publish(trx, { userId: purchase.user_id, type: 'ACTIVITY_UPDATED', data: item as unknown as Record<string, unknown> });
+  await ctx.events.publish(trx, {
+    userId: purchase.user_id,
+    type: 'ACTIVITY_UPDATED',
+    data: item as unknown as Record<string, unknown>,
+  });
   return item;
 }

@@ -5,7 +5,13 @@ import { idempotencyId } from '../../plugins/idempotency.ts';
 import { assertUserAccess } from '../auth/access.ts';
 import { calculateAchLimits } from './calculate-limits.ts';
 import { initiatePurchase } from './initiate-purchase.ts';
-import { CalculatedAchLimitsResponseSchema, InitiateAchRequest, InitiateAchResponseSchema, UserBankParams, UserParams } from './schemas.ts';
+import {
+  CalculatedAchLimitsResponseSchema,
+  InitiateAchRequest,
+  InitiateAchResponseSchema,
+  UserBankParams,
+  UserParams,
+} from './schemas.ts';
 
 export { purchaseSchemas } from './schemas.ts';
 
@@ -15,7 +21,7 @@ export function registerPurchaseRoutes(app: App, ctx: AppContext): void {
     schema: {
       summary: 'Calculate ACH limits',
       description:
-        'The user\'s instant, daily (rolling 24 hours) and weekly (rolling 7 days) ACH limits in USD, with what purchases have used ' +
+        "The user's instant, daily (rolling 24 hours) and weekly (rolling 7 days) ACH limits in USD, with what purchases have used " +
         '(from the ledger; failed and rejected purchases do not count). At most 4 purchases per rolling 24 hours. ' +
         '422 USER_KYC_INCOMPLETE until KYC is approved, 422 BANK_VERIFICATION_INCOMPLETE until a bank account is linked and verified.',
       params: UserParams,

@@ -11,7 +11,8 @@ export const InitiateAchRequest = Obj({
   fiatAmount: Type.String({
     minLength: 1,
     maxLength: 64,
-    description: 'The amount in USD to be exchanged, fees included ("100" or "100.00"); it is what the bank account is debited',
+    description:
+      'The amount in USD to be exchanged, fees included ("100" or "100.00"); it is what the bank account is debited',
     examples: ['25.00'],
   }),
   cryptoCurrency: StringEnum(CRYPTO_CURRENCIES, { description: 'The crypto currency to be purchased' }),
@@ -32,14 +33,18 @@ export const AchLimitSchema = named(
     currency: StringEnum(['USD'] as const, { description: 'The fiat currency for the limit' }),
     limit: Type.String({ description: 'The maximum allowable sum of ACH transaction amounts', examples: ['3000.00'] }),
     used: Type.String({ description: 'The current sum of ACH transaction amounts by the ACH limit type (e.g. daily)' }),
-    remaining: Type.String({ description: 'The remaining allowable sum, calculated as the delta between the limit and used values' }),
+    remaining: Type.String({
+      description: 'The remaining allowable sum, calculated as the delta between the limit and used values',
+    }),
   }),
 );
 
 export const CalculatedAchLimitsResponseSchema = named(
   'CalculatedAchLimitsResponse',
   Type.Object({
-    instant: Type.Ref(AchLimitSchema, { description: 'The ACH limit for transactions processed instantly (INSTANT purchases in the last 24 hours)' }),
+    instant: Type.Ref(AchLimitSchema, {
+      description: 'The ACH limit for transactions processed instantly (INSTANT purchases in the last 24 hours)',
+    }),
     daily: Type.Ref(AchLimitSchema, { description: 'The ACH limit for transactions processed in the last day' }),
     weekly: Type.Ref(AchLimitSchema, { description: 'The ACH limit for transactions processed in the last 7 days' }),
   }),

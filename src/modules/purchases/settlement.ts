@@ -8,7 +8,13 @@ import type { AchUpdate } from '../ach/index.ts';
 import type { DeliveryUpdate } from '../delivery/index.ts';
 import { sendTemplatedEmail } from '../emails/index.ts';
 import { setFlag } from '../flags/index.ts';
-import { confirmInitiated, journalDelivered, journalReturnedInstant, journalSettled, voidInitiated } from './journals.ts';
+import {
+  confirmInitiated,
+  journalDelivered,
+  journalReturnedInstant,
+  journalSettled,
+  voidInitiated,
+} from './journals.ts';
 import { PROCESS_QUEUE } from './queues.ts';
 import { findPurchase, movePurchase, syncActivity, type PurchaseRow } from './repository.ts';
 
@@ -40,7 +46,12 @@ async function returned(ctx: AppContext, trx: Tx, p: PurchaseRow, returnCode: st
   const now = ctx.clock.now();
   const instant = p.ach_type === 'INSTANT';
   // STANDARD: the crypto has not been sent and now never will be.
-  const moved = await movePurchase(trx, p.id, { ach: 'RETURNED', ...(instant ? {} : { delivery: 'CANCELLED' as const }), set: { ach_return_code: returnCode } }, now);
+  const moved = await movePurchase(
+    trx,
+    p.id,
+    { ach: 'RETURNED', ...(instant ? {} : { delivery: 'CANCELLED' as const }), set: { ach_return_code: returnCode } },
+    now,
+  );
   if (!moved) return;
   const why = `purchase ${p.id}: ACH debit returned${returnCode ? ` (${returnCode})` : ''}`;
   if (instant) {
@@ -52,7 +63,13 @@ async function returned(ctx: AppContext, trx: Tx, p: PurchaseRow, returnCode: st
     await voidInitiated(trx, p.id, now);
     await setFlag(trx, { userId: p.user_id, code: 'F1001', reason: why, actor: 'SYSTEM:purchases', now });
   }
-  await syncActivity(ctx, trx, moved, { metadata: { failureReason: 'ACH_RETURNED', ...(returnCode ? { achReturnCode: returnCode } : {}) } }, now);
+  await syncActivity(
+    ctx,
+    trx,
+    moved,
+    { metadata: { failureReason: 'ACH_RETURNED', ...(returnCode ? { achReturnCode: returnCode } : {}) } },
+    now,
+  );
 }
 
 export async function onPurchaseDeliveryUpdate(ctx: AppContext, update: DeliveryUpdate): Promise<void> {
@@ -71,7 +88,11 @@ export async function onPurchaseDeliveryUpdate(ctx: AppContext, update: Delivery
     if (update.status === 'CONFIRMED') {
       const moved = await movePurchase(trx, p.id, { delivery: 'CONFIRMED' }, now);
       if (!moved) return;
-      const activity = await trx.selectFrom('activity_items').selectAll().where('id', '=', p.id).executeTakeFirstOrThrow();
+      const activity = await trx
+        .selectFrom('activity_items')
+        .selectAll()
+        .where('id', '=', p.id)
+        .executeTakeFirstOrThrow();
       await journalDelivered(
         trx,
         {
@@ -87,20 +108,46 @@ export async function onPurchaseDeliveryUpdate(ctx: AppContext, update: Delivery
         now,
       );
       await confirmInitiated(trx, p.id, now);
-      const item = await syncActivity(ctx, trx, moved, { crypto_completed_at: now, ...(hash ? { transaction_hash: hash } : {}) }, now);
-      await orderComplete(ctx, trx, moved, item.crypto.amount, item.crypto.currency, hash ?? item.crypto.transactionHash ?? null);
+      const item = await syncActivity(
+        ctx,
+        trx,
+        moved,
+        { crypto_completed_at: now, ...(hash ? { transaction_hash: hash } : {}) },
+        now,
+      );
+      await orderComplete(
+        ctx,
+        trx,
+        moved,
+        item.crypto.amount,
+        item.crypto.currency,
+        hash ?? item.crypto.transactionHash ?? null,
+      );
       return;
     }
     const moved = await movePurchase(trx, p.id, { delivery: 'FAILED' }, now);
     if (!moved) return;
     ctx.log.error({ purchaseId: p.id, reason: update.failureReason }, 'purchase delivery failed on chain');
     const item = await syncActivity(ctx, trx, moved, { metadata: { failureReason: 'DELIVERY_FAILED' } }, now);
-    await sendTemplatedEmail(ctx, { userId: p.user_id, template: 'ORDER_FAILED', vars: { cryptoCurrency: item.crypto.currency }, dedupeKey: `order-failed:${p.id}`, trx });
+    await sendTemplatedEmail(ctx, {
+      userId: p.user_id,
+      template: 'ORDER_FAILED',
+      vars: { cryptoCurrency: item.crypto.currency },
+      dedupeKey: `order-failed:${p.id}`,
+      trx,
+    });
   });
 }
 
 /** "Order Complete": sent once, when the transfer is broadcast (or confirmed, if that is heard first). */
-async function orderComplete(ctx: AppContext, trx: Parameters<typeof syncActivity>[1], p: PurchaseRow, amount: string, currency: string, hash: string | null): Promise<void> {
+async function orderComplete(
+  ctx: AppContext,
+  trx: Parameters<typeof syncActivity>[1],
+  p: PurchaseRow,
+  amount: string,
+  currency: string,
+  hash: string | null,
+): Promise<void> {
   if (!hash) return;
   await sendTemplatedEmail(ctx, {
     userId: p.user_id,

@@ -24,7 +24,14 @@ export function requestActor(request: FastifyRequest): RequestActor {
 export async function auditUserAction(
   trx: Executor,
   actor: RequestActor,
-  entry: { action: string; userId: string; subjectType: string; subjectId: string; at: Date; details?: Record<string, unknown> },
+  entry: {
+    action: string;
+    userId: string;
+    subjectType: string;
+    subjectId: string;
+    at: Date;
+    details?: Record<string, unknown>;
+  },
 ): Promise<void> {
   await trx
     .insertInto('audit_log')

@@ -10,7 +10,20 @@ export async function findUser(db: Executor, userId: string): Promise<UserRow | 
 
 export async function insertUser(
   db: Executor,
-  row: Pick<UserRow, 'id' | 'client_id' | 'first_name' | 'middle_name' | 'last_name' | 'email' | 'email_normalized' | 'phone' | 'country' | 'created_at' | 'updated_at'>,
+  row: Pick<
+    UserRow,
+    | 'id'
+    | 'client_id'
+    | 'first_name'
+    | 'middle_name'
+    | 'last_name'
+    | 'email'
+    | 'email_normalized'
+    | 'phone'
+    | 'country'
+    | 'created_at'
+    | 'updated_at'
+  >,
 ): Promise<void> {
   await db.insertInto('users').values(row).execute();
 }
@@ -20,9 +33,14 @@ export async function userIdByPhone(db: Executor, phone: string): Promise<string
 }
 
 export async function userIdByEmail(db: Executor, emailNormalized: string): Promise<string | undefined> {
-  return (await db.selectFrom('users').select('id').where('email_normalized', '=', emailNormalized).executeTakeFirst())?.id;
+  return (await db.selectFrom('users').select('id').where('email_normalized', '=', emailNormalized).executeTakeFirst())
+    ?.id;
 }
 
-export async function setUserProfile(db: Executor, userId: string, changes: { nationality: string | null; occupation: string | null; updated_at: Date }): Promise<void> {
+export async function setUserProfile(
+  db: Executor,
+  userId: string,
+  changes: { nationality: string | null; occupation: string | null; updated_at: Date },
+): Promise<void> {
   await db.updateTable('users').set(changes).where('id', '=', userId).execute();
 }

@@ -19,7 +19,7 @@ export function registerUserRoutes(app: App, ctx: AppContext): void {
     schema: {
       summary: 'Create a user',
       description:
-        'Creates the user of this session (create-a-user.md). The session must have proven SMS plus a wallet or an email; `phone` must be the number proven by SMS (and `email` the address, when one was proven). Phone and email are unique. The session becomes the new user\'s, and its wallet (or the client session\'s depositAddress) becomes the first deposit wallet. A welcome email follows.',
+        "Creates the user of this session (create-a-user.md). The session must have proven SMS plus a wallet or an email; `phone` must be the number proven by SMS (and `email` the address, when one was proven). Phone and email are unique. The session becomes the new user's, and its wallet (or the client session's depositAddress) becomes the first deposit wallet. A welcome email follows.",
       body: CreateUserRequest,
       response: { 201: Type.Ref(UserSchema) },
     },
@@ -33,7 +33,8 @@ export function registerUserRoutes(app: App, ctx: AppContext): void {
     config: { auth: 'client', user: 'one', tag },
     schema: {
       summary: 'Get a user',
-      description: 'The user with KYC results, connected bank accounts and active account flags. The phone is masked; the SSN never appears. A suspended user (F0000) gets 403 USER_BLOCKED.',
+      description:
+        'The user with KYC results, connected bank accounts and active account flags. The phone is masked; the SSN never appears. A suspended user (F0000) gets 403 USER_BLOCKED.',
       params: UserParams,
       response: { 200: Type.Ref(UserSchema) },
     },

@@ -8,18 +8,26 @@ export const NAME_MAX = 100;
 
 export const UserParams = Obj({ userId: Uuid('The user id') });
 
-const name = (what: string) => Type.String({ maxLength: 500, description: `The ${what} of the user (trimmed; 1 to ${NAME_MAX} characters)` });
+const name = (what: string) =>
+  Type.String({ maxLength: 500, description: `The ${what} of the user (trimmed; 1 to ${NAME_MAX} characters)` });
 
 export const CreateUserRequest = Obj(
   {
     firstName: name('first name'),
     middleName: Type.Optional(name('middle name')),
     lastName: name('last name'),
-    email: Type.Optional(Type.String({ maxLength: 320, description: 'The email of the user; must be the email proven in this session when one was' })),
+    email: Type.Optional(
+      Type.String({
+        maxLength: 320,
+        description: 'The email of the user; must be the email proven in this session when one was',
+      }),
+    ),
     emailAddress: Type.Optional(Type.String({ maxLength: 320, description: 'Legacy name of `email`' })),
     country: Type.String({ maxLength: 10, description: 'ISO 3166 alpha-2 country code; only US is supported' }),
     phone: Type.String({ maxLength: 32, description: 'The E.164 US mobile number proven by SMS in this session' }),
-    acceptedTerms: Type.Union([Type.Boolean(), Type.String({ maxLength: 10 })], { description: 'Must be true (the legacy string "true" is accepted): the user agreed to the terms of use' }),
+    acceptedTerms: Type.Union([Type.Boolean(), Type.String({ maxLength: 10 })], {
+      description: 'Must be true (the legacy string "true" is accepted): the user agreed to the terms of use',
+    }),
   },
   { description: 'CreateUserRequest' },
 );
@@ -34,12 +42,16 @@ export const KycSchema = named(
   Type.Object({
     createTime: Type.Optional(DateTime('The time the KYC was submitted')),
     updateTime: Type.Optional(DateTime('The time the KYC was last updated')),
-    status: StringEnum(['NOT_STARTED', 'SUBMITTED', 'IN_REVIEW', 'APPROVED', 'DECLINED'] as const, { description: 'The overall KYC result: APPROVED once every check passed' }),
+    status: StringEnum(['NOT_STARTED', 'SUBMITTED', 'IN_REVIEW', 'APPROVED', 'DECLINED'] as const, {
+      description: 'The overall KYC result: APPROVED once every check passed',
+    }),
     addressResult: kycResult('The result of the KYC address verification'),
     dobResult: kycResult('The result of the KYC date of birth verification'),
     fraudResult: kycResult('The result of the KYC fraud verification'),
     idvResult: kycResult('The result of the KYC identity documentation verification'),
-    idNumberLast4: Type.Optional(Type.String({ description: 'The last four digits of the submitted SSN (the full number is never returned)' })),
+    idNumberLast4: Type.Optional(
+      Type.String({ description: 'The last four digits of the submitted SSN (the full number is never returned)' }),
+    ),
   }),
 );
 
@@ -74,12 +86,16 @@ export const UserSchema = named(
     lastName: Type.String(),
     email: Type.String(),
     country: Type.String({ description: 'ISO 3166 alpha-2' }),
-    phone: Type.String({ description: 'The phone number, masked to its country code and last four digits (e.g. +1******0123)' }),
+    phone: Type.String({
+      description: 'The phone number, masked to its country code and last four digits (e.g. +1******0123)',
+    }),
     nationality: Type.Optional(Type.String({ description: 'From the KYC submission' })),
     occupation: Type.Optional(Type.String({ description: 'From the KYC submission' })),
     kyc: Type.Ref(KycSchema),
     connectedBankAccounts: Type.Array(BankAccountInline, { description: 'The BankAccount objects of the user' }),
-    flags: Type.Array(Type.Ref(UserFlagSchema), { description: 'Active account flags; each blocks what user-account-flags documents' }),
+    flags: Type.Array(Type.Ref(UserFlagSchema), {
+      description: 'Active account flags; each blocks what user-account-flags documents',
+    }),
   }),
 );
 

@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../../../test/helpers.ts';
-import { emailSignIn, newAccount, post, smsSignIn, testEmail, testPhone, walletSignIn, withJwt } from '../../../test/auth.ts';
+import {
+  emailSignIn,
+  newAccount,
+  post,
+  smsSignIn,
+  testEmail,
+  testPhone,
+  walletSignIn,
+  withJwt,
+} from '../../../test/auth.ts';
 import { createApiUser, newUserSession, userBody, waitForEmail } from '../../../test/users.ts';
 import { ManualClock } from '../../lib/clock.ts';
 import { createClient } from '../clients/create-client.ts';
@@ -21,7 +30,12 @@ describe('POST /v1/users and GET /v1/users/{userId} (create-a-user.md)', () => {
   it('creates the user of a WALLET + SMS session: 201 User, session upgraded, signing wallet becomes the first deposit wallet, welcome email', async () => {
     const session = await newUserSession(t);
     const email = `Dylan.Smith+${Date.now()}@Example.COM`;
-    const res = await post(t, '/v1/users', userBody(session.phone, { email, middleName: '  Q ', firstName: ' Dylan ' }), withJwt(t.clientHeaders, session.jwt));
+    const res = await post(
+      t,
+      '/v1/users',
+      userBody(session.phone, { email, middleName: '  Q ', firstName: ' Dylan ' }),
+      withJwt(t.clientHeaders, session.jwt),
+    );
     assert.equal(res.statusCode, 201, res.body);
     const user = res.json();
     assert.match(user.id, /^[0-9a-f-]{36}$/);
@@ -32,7 +46,13 @@ describe('POST /v1/users and GET /v1/users/{userId} (create-a-user.md)', () => {
     assert.equal(user.country, 'US');
     assert.equal(user.phone, `+1******${session.phone.slice(-4)}`, 'the phone is never returned in full');
     assert.ok(!res.body.includes(session.phone));
-    assert.deepEqual(user.kyc, { status: 'NOT_STARTED', addressResult: 'NOT_STARTED', dobResult: 'NOT_STARTED', fraudResult: 'NOT_STARTED', idvResult: 'NOT_STARTED' });
+    assert.deepEqual(user.kyc, {
+      status: 'NOT_STARTED',
+      addressResult: 'NOT_STARTED',
+      dobResult: 'NOT_STARTED',
+      fraudResult: 'NOT_STARTED',
+      idvResult: 'NOT_STARTED',
+    });
     assert.deepEqual(user.connectedBankAccounts, []);
     assert.deepEqual(user.flags, []);
     assert.equal(user.createTime, '2026-05-04T12:00:00.000Z');
@@ -44,7 +64,10 @@ describe('POST /v1/users and GET /v1/users/{userId} (create-a-user.md)', () => {
     assert.deepEqual(got.json(), user);
     const wallets = await get(`/v1/users/${user.id}/wallets`, headers);
     assert.equal(wallets.statusCode, 200);
-    assert.deepEqual(wallets.json().items.map((w: { address: string; type: string }) => [w.address, w.type]), [[session.account.address, 'EVM']]);
+    assert.deepEqual(
+      wallets.json().items.map((w: { address: string; type: string }) => [w.address, w.type]),
+      [[session.account.address, 'EVM']],
+    );
     // The wallet now signs in as the user.
     const again = await walletSignIn(t, session.account);
     assert.equal(again.json().userMask.id, user.id);
@@ -59,18 +82,34 @@ describe('POST /v1/users and GET /v1/users/{userId} (create-a-user.md)', () => {
     assert.equal(row.email_normalized, email.toLowerCase());
     assert.equal(row.phone, session.phone);
     assert.equal(row.client_id, t.client.id);
-    const audit = await t.db.db.selectFrom('audit_log').selectAll().where('user_id', '=', user.id).where('action', '=', 'user.create').execute();
+    const audit = await t.db.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('user_id', '=', user.id)
+      .where('action', '=', 'user.create')
+      .execute();
     assert.equal(audit.length, 1);
 
     const welcome = await waitForEmail(t, email, /Welcome/);
     assert.match(welcome.text_body, /Hi Dylan,/);
     assert.match(welcome.html_body ?? '', /<p>Hi Dylan,<\/p>/);
-    const inbox = await t.app.inject({ method: 'GET', url: `/sandbox/inbox?to=${encodeURIComponent(email)}`, headers: t.clientHeaders });
-    assert.ok(inbox.json().items.some((m: { subject?: string }) => m.subject?.startsWith('Welcome')), 'visible in the sandbox inbox');
+    const inbox = await t.app.inject({
+      method: 'GET',
+      url: `/sandbox/inbox?to=${encodeURIComponent(email)}`,
+      headers: t.clientHeaders,
+    });
+    assert.ok(
+      inbox.json().items.some((m: { subject?: string }) => m.subject?.startsWith('Welcome')),
+      'visible in the sandbox inbox',
+    );
 
     // Contract functions for other modules.
     assert.equal(await getKycStatus(t.db.db, user.id), 'NOT_STARTED');
-    assert.deepEqual(await getKycIdentity(t.db.db, user.id), { firstName: 'Dylan', middleName: 'Q', lastName: 'Smith' });
+    assert.deepEqual(await getKycIdentity(t.db.db, user.id), {
+      firstName: 'Dylan',
+      middleName: 'Q',
+      lastName: 'Smith',
+    });
     assert.equal(await getKycIdentity(t.db.db, '00000000-0000-4000-8000-000000000000'), null);
   });
 
@@ -124,13 +163,23 @@ describe('POST /v1/users and GET /v1/users/{userId} (create-a-user.md)', () => {
   it('needs SMS plus a wallet or an email: one factor, or email + wallet, is MFA_REQUIRED', async () => {
     const account = newAccount();
     const wallet = await walletSignIn(t, account);
-    const walletOnly = await post(t, '/v1/users', userBody(testPhone()), withJwt(t.clientHeaders, wallet.json().sessionJwt));
+    const walletOnly = await post(
+      t,
+      '/v1/users',
+      userBody(testPhone()),
+      withJwt(t.clientHeaders, wallet.json().sessionJwt),
+    );
     assert.equal(walletOnly.statusCode, 403);
     assert.equal(walletOnly.json().code, 'MFA_REQUIRED');
     const email = testEmail();
     const both = await emailSignIn(t, email, { jwt: wallet.json().sessionJwt });
     assert.equal(both.statusCode, 200, both.body);
-    const emailWallet = await post(t, '/v1/users', userBody(testPhone(), { email }), withJwt(t.clientHeaders, both.json().sessionJwt));
+    const emailWallet = await post(
+      t,
+      '/v1/users',
+      userBody(testPhone(), { email }),
+      withJwt(t.clientHeaders, both.json().sessionJwt),
+    );
     assert.equal(emailWallet.json().code, 'MFA_REQUIRED');
     const none = await post(t, '/v1/users', userBody(testPhone()));
     assert.equal(none.statusCode, 401);
@@ -163,7 +212,12 @@ describe('POST /v1/users and GET /v1/users/{userId} (create-a-user.md)', () => {
   it('email is unique after normalisation (409 ALREADY_EXISTS_EMAIL)', async () => {
     const first = await createApiUser(t);
     const session = await newUserSession(t);
-    const res = await post(t, '/v1/users', userBody(session.phone, { email: `  ${first.email.toUpperCase()} ` }), withJwt(t.clientHeaders, session.jwt));
+    const res = await post(
+      t,
+      '/v1/users',
+      userBody(session.phone, { email: `  ${first.email.toUpperCase()} ` }),
+      withJwt(t.clientHeaders, session.jwt),
+    );
     assert.equal(res.statusCode, 409, res.body);
     assert.equal(res.json().code, 'ALREADY_EXISTS_EMAIL');
     assert.equal(res.json().data.field, 'email');
@@ -182,7 +236,11 @@ describe('POST /v1/users and GET /v1/users/{userId} (create-a-user.md)', () => {
     assert.deepEqual(statuses, [201, 409], `${ra.body} / ${rb.body}`);
     const loser = ra.statusCode === 409 ? ra : rb;
     assert.equal(loser.json().code, 'ALREADY_EXISTS_PHONE');
-    const count = await t.db.db.selectFrom('users').select((eb) => eb.fn.countAll<string>().as('n')).where('phone', '=', phone).executeTakeFirstOrThrow();
+    const count = await t.db.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('phone', '=', phone)
+      .executeTakeFirstOrThrow();
     assert.equal(Number(count.n), 1);
   });
 
@@ -195,7 +253,10 @@ describe('POST /v1/users and GET /v1/users/{userId} (create-a-user.md)', () => {
     const crossWallets = await get(`/v1/users/${bob.id}/wallets`, alice.headers);
     assert.equal(crossWallets.json().code, 'NOT_FOUND_USER');
     const other = await createClient(t.db.db, t.config.mode, { name: 'Other partner' });
-    const otherHeaders = withJwt({ 'ratio-client-id': other.clientId, 'ratio-client-secret': other.clientSecret }, alice.jwt);
+    const otherHeaders = withJwt(
+      { 'ratio-client-id': other.clientId, 'ratio-client-secret': other.clientSecret },
+      alice.jwt,
+    );
     const wrongClient = await get(`/v1/users/${alice.id}`, otherHeaders);
     assert.equal(wrongClient.statusCode, 401, wrongClient.body);
     const badId = await get('/v1/users/not-a-uuid', alice.headers);
@@ -205,24 +266,40 @@ describe('POST /v1/users and GET /v1/users/{userId} (create-a-user.md)', () => {
     assert.equal(noJwt.json().code, 'MISSING_AUTHORIZATION');
   });
 
-  it('through a client session, the session\'s depositAddress becomes the first deposit wallet and the client session learns its user', async () => {
+  it("through a client session, the session's depositAddress becomes the first deposit wallet and the client session learns its user", async () => {
     const signer = newAccount();
     const deposit = newAccount().address;
-    const cs = await t.app.inject({ method: 'POST', url: '/v1/client/sessions', headers: t.clientHeaders, payload: { signingAddress: signer.address, signingType: 'EVM', depositAddress: deposit.toLowerCase() } });
+    const cs = await t.app.inject({
+      method: 'POST',
+      url: '/v1/client/sessions',
+      headers: t.clientHeaders,
+      payload: { signingAddress: signer.address, signingType: 'EVM', depositAddress: deposit.toLowerCase() },
+    });
     assert.equal(cs.statusCode, 201, cs.body);
     const embedded = { 'ratio-client-session-id': cs.json().id as string };
     const session = await newUserSession(t, { account: signer, headers: embedded });
     const res = await post(t, '/v1/users', userBody(session.phone), withJwt(embedded, session.jwt));
     assert.equal(res.statusCode, 201, res.body);
     const wallets = await get(`/v1/users/${res.json().id}/wallets`, withJwt(embedded, session.jwt));
-    assert.deepEqual(wallets.json().items.map((w: { address: string }) => w.address), [deposit]);
+    assert.deepEqual(
+      wallets.json().items.map((w: { address: string }) => w.address),
+      [deposit],
+    );
     const looked = await get(`/v1/client/sessions/${cs.json().id}`, t.clientHeaders);
     assert.equal(looked.json().userMask.id, res.json().id);
   });
 
   it('lists the connected bank accounts the Banks module reports', async () => {
     const user = await createApiUser(t);
-    const account = { id: '11111111-1111-4111-8111-111111111111', createTime: '2026-05-04T12:00:00.000Z', updateTime: '2026-05-04T12:00:00.000Z', name: 'Plaid Checking', mask: '0000', linkStatus: 'ACTIVE' as const, verificationStatus: 'APPROVED' as const };
+    const account = {
+      id: '11111111-1111-4111-8111-111111111111',
+      createTime: '2026-05-04T12:00:00.000Z',
+      updateTime: '2026-05-04T12:00:00.000Z',
+      name: 'Plaid Checking',
+      mask: '0000',
+      linkStatus: 'ACTIVE' as const,
+      verificationStatus: 'APPROVED' as const,
+    };
     registerUserBankAccountsReader(async (_db, userId) => (userId === user.id ? [account] : []));
     try {
       const res = await get(`/v1/users/${user.id}`, user.headers);

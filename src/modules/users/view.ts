@@ -30,7 +30,11 @@ export function maskUserPhone(e164: string): string {
 }
 
 export async function toUser(db: Executor, row: UserRow): Promise<User> {
-  const [kyc, banks, flags] = [await getKyc(db, row.id), await readUserBankAccounts(db, row.id), await activeFlags(db, row.id)];
+  const [kyc, banks, flags] = [
+    await getKyc(db, row.id),
+    await readUserBankAccounts(db, row.id),
+    await activeFlags(db, row.id),
+  ];
   return {
     id: row.id,
     createTime: row.created_at.toISOString(),
@@ -45,7 +49,11 @@ export async function toUser(db: Executor, row: UserRow): Promise<User> {
     ...(row.occupation !== null ? { occupation: row.occupation } : {}),
     kyc,
     connectedBankAccounts: banks,
-    flags: flags.map((f) => ({ code: f.code, description: FLAGS[f.code].description, createTime: f.setAt.toISOString() })),
+    flags: flags.map((f) => ({
+      code: f.code,
+      description: FLAGS[f.code].description,
+      createTime: f.setAt.toISOString(),
+    })),
   };
 }
 

@@ -7,7 +7,13 @@ import type { Clock } from '../../lib/clock.ts';
 import { newId } from '../../lib/crypto.ts';
 import { assertFlagsAllow } from '../flags/index.ts';
 import { auditUserAction, type RequestActor } from '../users/audit.ts';
-import { countUserWallets, findWalletByAddress, insertWallet, insertWalletIfAbsent, type WalletRow } from './repository.ts';
+import {
+  countUserWallets,
+  findWalletByAddress,
+  insertWallet,
+  insertWalletIfAbsent,
+  type WalletRow,
+} from './repository.ts';
 import { toWallet, walletName, type Wallet } from './view.ts';
 
 export interface ConnectWalletInput {
@@ -28,14 +34,26 @@ export interface WalletDeps {
 export function resolveWalletType(input: { type?: string; network?: string }): 'EVM' {
   const { type, network } = input;
   if (type === undefined && network === undefined) {
-    throw new AppError('MISSING_WALLET_TYPE', { message: '`type` is required (EVM); older clients may send `network` (ETHEREUM or POLYGON) instead', data: { field: 'type', rule: 'required' } });
+    throw new AppError('MISSING_WALLET_TYPE', {
+      message: '`type` is required (EVM); older clients may send `network` (ETHEREUM or POLYGON) instead',
+      data: { field: 'type', rule: 'required' },
+    });
   }
   if (type !== undefined && type !== 'EVM') {
-    const why = type === 'SOLANA' ? 'SOLANA wallets can sign in but cannot receive the supported assets (ETH, USDC)' : 'the only deposit wallet type is EVM';
-    throw new AppError('INVALID_WALLET_TYPE', { message: `\`type\` must be EVM: ${why}`, data: { field: 'type', rule: 'enum', allowed: ['EVM'] } });
+    const why =
+      type === 'SOLANA'
+        ? 'SOLANA wallets can sign in but cannot receive the supported assets (ETH, USDC)'
+        : 'the only deposit wallet type is EVM';
+    throw new AppError('INVALID_WALLET_TYPE', {
+      message: `\`type\` must be EVM: ${why}`,
+      data: { field: 'type', rule: 'enum', allowed: ['EVM'] },
+    });
   }
   if (network !== undefined && network !== 'ETHEREUM' && network !== 'POLYGON') {
-    throw new AppError('INVALID_WALLET_TYPE', { message: '`network` must be ETHEREUM or POLYGON (both mean type EVM)', data: { field: 'network', rule: 'enum', allowed: ['ETHEREUM', 'POLYGON'] } });
+    throw new AppError('INVALID_WALLET_TYPE', {
+      message: '`network` must be ETHEREUM or POLYGON (both mean type EVM)',
+      data: { field: 'network', rule: 'enum', allowed: ['ETHEREUM', 'POLYGON'] },
+    });
   }
   return 'EVM';
 }
@@ -56,7 +74,12 @@ async function lockUser(trx: Executor, userId: string): Promise<void> {
   await trx.selectFrom('users').select('id').where('id', '=', userId).forUpdate().executeTakeFirstOrThrow();
 }
 
-export async function connectWallet(deps: WalletDeps, userId: string, input: ConnectWalletInput, actor: RequestActor): Promise<Wallet> {
+export async function connectWallet(
+  deps: WalletDeps,
+  userId: string,
+  input: ConnectWalletInput,
+  actor: RequestActor,
+): Promise<Wallet> {
   const type = resolveWalletType(input);
   const address = parseDepositAddress(input.address);
   const name = walletName(input.name, true);
@@ -65,7 +88,10 @@ export async function connectWallet(deps: WalletDeps, userId: string, input: Con
     await lockUser(trx, userId);
     const existing = await findWalletByAddress(trx, userId, type, address);
     if (existing) {
-      throw new AppError('ALREADY_EXISTS_WALLET_ADDRESS', { message: `The user already has wallet ${existing.id} with this address`, data: { field: 'address', walletId: existing.id } });
+      throw new AppError('ALREADY_EXISTS_WALLET_ADDRESS', {
+        message: `The user already has wallet ${existing.id} with this address`,
+        data: { field: 'address', walletId: existing.id },
+      });
     }
     const count = await countUserWallets(trx, userId);
     if (count >= deps.walletsPerUser) {
@@ -75,14 +101,42 @@ export async function connectWallet(deps: WalletDeps, userId: string, input: Con
       });
     }
     const now = deps.clock.now();
-    const wallet = await insertWallet(trx, { id: newId(), user_id: userId, type, address, name, created_at: now, updated_at: now });
-    await auditUserAction(trx, actor, { action: 'wallet.connect', userId, subjectType: 'WALLET', subjectId: wallet.id, at: now, details: { address, legacyNetwork: input.network ?? null } });
+    const wallet = await insertWallet(trx, {
+      id: newId(),
+      user_id: userId,
+      type,
+      address,
+      name,
+      created_at: now,
+      updated_at: now,
+    });
+    await auditUserAction(trx, actor, {
+      action: 'wallet.connect',
+      userId,
+      subjectType: 'WALLET',
+      subjectId: wallet.id,
+      at: now,
+      details: { address, legacyNetwork: input.network ?? null },
+    });
     return wallet;
   });
   return toWallet(row);
 }
 
 /** The user's first deposit wallet, added inside the create-user transaction (idempotent). */
-export async function addFirstDepositWallet(trx: Executor, userId: string, address: string, now: Date): Promise<WalletRow | undefined> {
-  return insertWalletIfAbsent(trx, { id: newId(), user_id: userId, type: 'EVM', address, name: null, created_at: now, updated_at: now });
+export async function addFirstDepositWallet(
+  trx: Executor,
+  userId: string,
+  address: string,
+  now: Date,
+): Promise<WalletRow | undefined> {
+  return insertWalletIfAbsent(trx, {
+    id: newId(),
+    user_id: userId,
+    type: 'EVM',
+    address,
+    name: null,
+    created_at: now,
+    updated_at: now,
+  });
 }

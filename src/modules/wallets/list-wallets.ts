@@ -16,7 +16,11 @@ function encodeCursor(c: Cursor): string {
 }
 
 function decodeCursor(token: string, userId: string): { createdAt: Date; id: string } {
-  const invalid = () => new AppError('INVALID_PAGE_TOKEN', { message: '`pageToken` must be a nextPageToken returned by this endpoint for this user', data: { field: 'pageToken', rule: 'pageToken' } });
+  const invalid = () =>
+    new AppError('INVALID_PAGE_TOKEN', {
+      message: '`pageToken` must be a nextPageToken returned by this endpoint for this user',
+      data: { field: 'pageToken', rule: 'pageToken' },
+    });
   if (!/^[A-Za-z0-9_-]+$/.test(token)) throw invalid();
   let c: Partial<Cursor>;
   try {
@@ -25,11 +29,16 @@ function decodeCursor(token: string, userId: string): { createdAt: Date; id: str
     throw invalid();
   }
   const createdAt = new Date(typeof c.t === 'string' ? c.t : Number.NaN);
-  if (c.u !== userId || typeof c.i !== 'string' || !/^[0-9a-f-]{36}$/.test(c.i) || Number.isNaN(createdAt.getTime())) throw invalid();
+  if (c.u !== userId || typeof c.i !== 'string' || !/^[0-9a-f-]{36}$/.test(c.i) || Number.isNaN(createdAt.getTime()))
+    throw invalid();
   return { createdAt, id: c.i };
 }
 
-export async function listWallets(db: Executor, userId: string, q: { pageSize?: number; pageToken?: string }): Promise<{ items: Wallet[]; nextPageToken?: string }> {
+export async function listWallets(
+  db: Executor,
+  userId: string,
+  q: { pageSize?: number; pageToken?: string },
+): Promise<{ items: Wallet[]; nextPageToken?: string }> {
   const limit = q.pageSize ?? 20;
   const after = q.pageToken ? decodeCursor(q.pageToken, userId) : undefined;
   const rows = await pageUserWallets(db, userId, { limit, ...(after ? { after } : {}) });
@@ -37,6 +46,8 @@ export async function listWallets(db: Executor, userId: string, q: { pageSize?: 
   const last = page.at(-1);
   return {
     items: page.map(toWallet),
-    ...(rows.length > limit && last ? { nextPageToken: encodeCursor({ u: userId, t: last.created_at.toISOString(), i: last.id }) } : {}),
+    ...(rows.length > limit && last
+      ? { nextPageToken: encodeCursor({ u: userId, t: last.created_at.toISOString(), i: last.id }) }
+      : {}),
   };
 }

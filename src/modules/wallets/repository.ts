@@ -7,24 +7,50 @@ export type WalletRow = Row<'wallets'>;
 
 /** The user's wallet `walletId`, or undefined (also when the wallet belongs to someone else). */
 export async function findUserWallet(db: Executor, userId: string, walletId: string): Promise<WalletRow | undefined> {
-  return db.selectFrom('wallets').selectAll().where('user_id', '=', userId).where('id', '=', walletId).executeTakeFirst();
+  return db
+    .selectFrom('wallets')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('id', '=', walletId)
+    .executeTakeFirst();
 }
 
-export async function findWalletByAddress(db: Executor, userId: string, type: 'EVM', address: string): Promise<WalletRow | undefined> {
-  return db.selectFrom('wallets').selectAll().where('user_id', '=', userId).where('type', '=', type).where('address', '=', address).executeTakeFirst();
+export async function findWalletByAddress(
+  db: Executor,
+  userId: string,
+  type: 'EVM',
+  address: string,
+): Promise<WalletRow | undefined> {
+  return db
+    .selectFrom('wallets')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('type', '=', type)
+    .where('address', '=', address)
+    .executeTakeFirst();
 }
 
 export async function countUserWallets(db: Executor, userId: string): Promise<number> {
-  const row = await db.selectFrom('wallets').select(sql<string>`count(*)`.as('n')).where('user_id', '=', userId).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('wallets')
+    .select(sql<string>`count(*)`.as('n'))
+    .where('user_id', '=', userId)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
-export async function insertWallet(db: Executor, row: Omit<WalletRow, 'created_at' | 'updated_at'> & { created_at: Date; updated_at: Date }): Promise<WalletRow> {
+export async function insertWallet(
+  db: Executor,
+  row: Omit<WalletRow, 'created_at' | 'updated_at'> & { created_at: Date; updated_at: Date },
+): Promise<WalletRow> {
   return db.insertInto('wallets').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
 /** Inserts unless the user already has the address; returns the new row or undefined. */
-export async function insertWalletIfAbsent(db: Executor, row: Omit<WalletRow, 'created_at' | 'updated_at'> & { created_at: Date; updated_at: Date }): Promise<WalletRow | undefined> {
+export async function insertWalletIfAbsent(
+  db: Executor,
+  row: Omit<WalletRow, 'created_at' | 'updated_at'> & { created_at: Date; updated_at: Date },
+): Promise<WalletRow | undefined> {
   return db
     .insertInto('wallets')
     .values(row)
@@ -33,16 +59,38 @@ export async function insertWalletIfAbsent(db: Executor, row: Omit<WalletRow, 'c
     .executeTakeFirst();
 }
 
-export async function renameWallet(db: Executor, userId: string, walletId: string, name: string | null, now: Date): Promise<WalletRow | undefined> {
-  return db.updateTable('wallets').set({ name, updated_at: now }).where('user_id', '=', userId).where('id', '=', walletId).returningAll().executeTakeFirst();
+export async function renameWallet(
+  db: Executor,
+  userId: string,
+  walletId: string,
+  name: string | null,
+  now: Date,
+): Promise<WalletRow | undefined> {
+  return db
+    .updateTable('wallets')
+    .set({ name, updated_at: now })
+    .where('user_id', '=', userId)
+    .where('id', '=', walletId)
+    .returningAll()
+    .executeTakeFirst();
 }
 
 /** A page in (created_at, id) order, after the cursor; fetches one extra row to know if more follow. */
-export async function pageUserWallets(db: Executor, userId: string, q: { limit: number; after?: { createdAt: Date; id: string } }): Promise<WalletRow[]> {
+export async function pageUserWallets(
+  db: Executor,
+  userId: string,
+  q: { limit: number; after?: { createdAt: Date; id: string } },
+): Promise<WalletRow[]> {
   let query = db.selectFrom('wallets').selectAll().where('user_id', '=', userId);
   if (q.after) {
     const { createdAt, id } = q.after;
-    query = query.where((eb) => eb.or([eb('created_at', '>', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)])]));
+    query = query.where((eb) =>
+      eb.or([eb('created_at', '>', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)])]),
+    );
   }
-  return query.orderBy('created_at').orderBy('id').limit(q.limit + 1).execute();
+  return query
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(q.limit + 1)
+    .execute();
 }

@@ -9,7 +9,14 @@ import { UserParams } from '../users/schemas.ts';
 import { connectWallet } from './connect-wallet.ts';
 import { listWallets } from './list-wallets.ts';
 import { findUserWallet } from './repository.ts';
-import { ConnectWalletRequest, ListWalletsQuery, UpdateWalletRequest, WalletParams, WalletSchema, WalletsSchema } from './schemas.ts';
+import {
+  ConnectWalletRequest,
+  ListWalletsQuery,
+  UpdateWalletRequest,
+  WalletParams,
+  WalletSchema,
+  WalletsSchema,
+} from './schemas.ts';
 import { updateWallet } from './update-wallet.ts';
 import { toWallet } from './view.ts';
 
@@ -23,7 +30,7 @@ export function registerWalletRoutes(app: App, ctx: AppContext): void {
     config: { auth: 'client', user: 'one', tag },
     schema: {
       summary: 'List wallets',
-      description: 'The user\'s deposit wallets, oldest first, in pages (`nextPageToken`).',
+      description: "The user's deposit wallets, oldest first, in pages (`nextPageToken`).",
       params: UserParams,
       querystring: ListWalletsQuery,
       response: { 200: Type.Ref(WalletsSchema) },
@@ -60,14 +67,24 @@ export function registerWalletRoutes(app: App, ctx: AppContext): void {
       assertUserAccess(request, userId);
       await assertFlagsAllow(ctx.db, userId, 'READ');
       const row = await findUserWallet(ctx.db, userId, walletId);
-      if (!row) throw new AppError('NOT_FOUND_WALLET', { message: `The user has no wallet ${walletId}`, data: { field: 'walletId' } });
+      if (!row)
+        throw new AppError('NOT_FOUND_WALLET', {
+          message: `The user has no wallet ${walletId}`,
+          data: { field: 'walletId' },
+        });
       return toWallet(row);
     },
   });
 
   const update = {
     config: { auth: 'client' as const, user: 'one' as const, tag },
-    schema: { summary: 'Rename a wallet', description: 'UpdateWalletRequest: the nickname, trimmed.', params: WalletParams, body: UpdateWalletRequest, response: { 200: Type.Ref(WalletSchema) } },
+    schema: {
+      summary: 'Rename a wallet',
+      description: 'UpdateWalletRequest: the nickname, trimmed.',
+      params: WalletParams,
+      body: UpdateWalletRequest,
+      response: { 200: Type.Ref(WalletSchema) },
+    },
   };
   app.patch('/v1/users/:userId/wallets/:walletId', {
     ...update,
@@ -79,7 +96,11 @@ export function registerWalletRoutes(app: App, ctx: AppContext): void {
   });
   app.post('/v1/users/:userId/wallets/:walletId', {
     ...update,
-    schema: { ...update.schema, summary: 'Rename a wallet (legacy POST)', description: 'The older form of PATCH; same body and result.' },
+    schema: {
+      ...update.schema,
+      summary: 'Rename a wallet (legacy POST)',
+      description: 'The older form of PATCH; same body and result.',
+    },
     handler: async (request) => {
       const { userId, walletId } = request.params;
       assertUserAccess(request, userId);

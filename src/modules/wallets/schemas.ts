@@ -9,10 +9,24 @@ export const WalletParams = Obj({ userId: Uuid('The user id'), walletId: Uuid('T
 
 export const ConnectWalletRequest = Obj(
   {
-    address: Type.String({ minLength: 1, maxLength: 100, description: 'The wallet address: 0x-prefixed hex (any case; a mixed-case address must carry a valid EIP-55 checksum)' }),
-    type: Type.Optional(Type.String({ maxLength: 20, description: 'The wallet type: EVM. One EVM address receives on Ethereum and Polygon' })),
-    network: Type.Optional(Type.String({ maxLength: 20, description: 'Legacy: ETHEREUM or POLYGON (both mean type EVM)' })),
-    name: Type.Optional(Type.String({ maxLength: 200, description: `A nickname, trimmed, at most ${WALLET_NAME_MAX} characters` })),
+    address: Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description:
+        'The wallet address: 0x-prefixed hex (any case; a mixed-case address must carry a valid EIP-55 checksum)',
+    }),
+    type: Type.Optional(
+      Type.String({
+        maxLength: 20,
+        description: 'The wallet type: EVM. One EVM address receives on Ethereum and Polygon',
+      }),
+    ),
+    network: Type.Optional(
+      Type.String({ maxLength: 20, description: 'Legacy: ETHEREUM or POLYGON (both mean type EVM)' }),
+    ),
+    name: Type.Optional(
+      Type.String({ maxLength: 200, description: `A nickname, trimmed, at most ${WALLET_NAME_MAX} characters` }),
+    ),
   },
   { description: 'ConnectWalletRequest: send `type` (or the legacy `network`)' },
 );
@@ -22,7 +36,9 @@ export const UpdateWalletRequest = Obj({
 });
 
 export const ListWalletsQuery = Obj({
-  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Wallets per page (1-100, default 20)' })),
+  pageSize: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Wallets per page (1-100, default 20)' }),
+  ),
   pageToken: Type.Optional(Type.String({ maxLength: 500, description: 'The nextPageToken of the previous page' })),
 });
 

@@ -24,6 +24,7 @@ export function toWallet(row: WalletRow): Wallet {
 }
 
 // Control characters and the Unicode line/paragraph separators make names unsafe to display.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this refuses
 const UNSAFE_NAME = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /** Trims a wallet nickname; undefined/empty → null when `optional`, else INVALID_NAME. */
@@ -31,11 +32,21 @@ export function walletName(input: string | undefined, optional: boolean): string
   const name = input?.trim() ?? '';
   if (name === '') {
     if (optional) return null;
-    throw new AppError('INVALID_NAME', { message: '`name` must not be empty', data: { field: 'name', rule: 'minLength', limit: 1 } });
+    throw new AppError('INVALID_NAME', {
+      message: '`name` must not be empty',
+      data: { field: 'name', rule: 'minLength', limit: 1 },
+    });
   }
   if (name.length > WALLET_NAME_MAX) {
-    throw new AppError('INVALID_NAME', { message: `\`name\` must be at most ${WALLET_NAME_MAX} characters after trimming`, data: { field: 'name', rule: 'maxLength', limit: WALLET_NAME_MAX } });
+    throw new AppError('INVALID_NAME', {
+      message: `\`name\` must be at most ${WALLET_NAME_MAX} characters after trimming`,
+      data: { field: 'name', rule: 'maxLength', limit: WALLET_NAME_MAX },
+    });
   }
-  if (UNSAFE_NAME.test(name)) throw new AppError('INVALID_NAME', { message: '`name` must not contain control characters', data: { field: 'name', rule: 'printable' } });
+  if (UNSAFE_NAME.test(name))
+    throw new AppError('INVALID_NAME', {
+      message: '`name` must not contain control characters',
+      data: { field: 'name', rule: 'printable' },
+    });
   return name;
 }

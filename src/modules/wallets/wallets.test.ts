@@ -22,14 +22,21 @@ describe('deposit wallets (assign-a-deposit-address.md)', () => {
   it('connects an EVM wallet: stored checksummed, name trimmed, 201 Wallet; legacy {address, network} means EVM', async () => {
     const user = await createApiUser(t);
     const a = address();
-    const res = await req('POST', `/v1/users/${user.id}/wallets`, user.headers, { address: a.toLowerCase(), type: 'EVM', name: '  Collectibles  ' });
+    const res = await req('POST', `/v1/users/${user.id}/wallets`, user.headers, {
+      address: a.toLowerCase(),
+      type: 'EVM',
+      name: '  Collectibles  ',
+    });
     assert.equal(res.statusCode, 201, res.body);
     const wallet = res.json();
     assert.equal(wallet.address, a);
     assert.equal(wallet.type, 'EVM');
     assert.equal(wallet.name, 'Collectibles');
     assert.ok(wallet.id && wallet.createTime && wallet.updateTime);
-    const legacy = await req('POST', `/v1/users/${user.id}/wallets`, user.headers, { address: address(), network: 'POLYGON' });
+    const legacy = await req('POST', `/v1/users/${user.id}/wallets`, user.headers, {
+      address: address(),
+      network: 'POLYGON',
+    });
     assert.equal(legacy.statusCode, 201, legacy.body);
     assert.equal(legacy.json().type, 'EVM');
     assert.equal(legacy.json().name, undefined);
@@ -40,7 +47,11 @@ describe('deposit wallets (assign-a-deposit-address.md)', () => {
     assert.equal(row?.address, a);
     assert.equal(await findUserWallet(t.db.db, '00000000-0000-4000-8000-000000000000', wallet.id), undefined);
     // Audited with the request that did it.
-    const audit = await t.db.db.selectFrom('audit_log').selectAll().where('subject_id', '=', wallet.id).executeTakeFirstOrThrow();
+    const audit = await t.db.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('subject_id', '=', wallet.id)
+      .executeTakeFirstOrThrow();
     assert.equal(audit.action, 'wallet.connect');
     assert.equal(audit.actor_id, user.id);
     assert.equal(audit.client_id, t.client.id);
@@ -50,16 +61,28 @@ describe('deposit wallets (assign-a-deposit-address.md)', () => {
   it('an address appears once per user whatever its case (409 ALREADY_EXISTS_WALLET_ADDRESS); another user may add it', async () => {
     const user = await createApiUser(t);
     const a = address();
-    assert.equal((await req('POST', `/v1/users/${user.id}/wallets`, user.headers, { address: a, type: 'EVM' })).statusCode, 201);
-    const dup = await req('POST', `/v1/users/${user.id}/wallets`, user.headers, { address: a.toUpperCase().replace('0X', '0x'), type: 'EVM' });
+    assert.equal(
+      (await req('POST', `/v1/users/${user.id}/wallets`, user.headers, { address: a, type: 'EVM' })).statusCode,
+      201,
+    );
+    const dup = await req('POST', `/v1/users/${user.id}/wallets`, user.headers, {
+      address: a.toUpperCase().replace('0X', '0x'),
+      type: 'EVM',
+    });
     assert.equal(dup.statusCode, 409, dup.body);
     assert.equal(dup.json().code, 'ALREADY_EXISTS_WALLET_ADDRESS');
     assert.equal(dup.json().data.field, 'address');
     // The signing wallet is already the first deposit wallet.
-    const signing = await req('POST', `/v1/users/${user.id}/wallets`, user.headers, { address: user.account.address, type: 'EVM' });
+    const signing = await req('POST', `/v1/users/${user.id}/wallets`, user.headers, {
+      address: user.account.address,
+      type: 'EVM',
+    });
     assert.equal(signing.json().code, 'ALREADY_EXISTS_WALLET_ADDRESS');
     const other = await createApiUser(t);
-    assert.equal((await req('POST', `/v1/users/${other.id}/wallets`, other.headers, { address: a, type: 'EVM' })).statusCode, 201);
+    assert.equal(
+      (await req('POST', `/v1/users/${other.id}/wallets`, other.headers, { address: a, type: 'EVM' })).statusCode,
+      201,
+    );
   });
 
   it('rejects bad input with the documented code naming the field', async () => {
@@ -78,7 +101,11 @@ describe('deposit wallets (assign-a-deposit-address.md)', () => {
       [{ address: a, type: 'EVM', name: 'tab\there' }, 400, 'INVALID_NAME', 'name'],
       [{ address: a, type: 'EVM', chain: 1 }, 400, 'INVALID_BODY', 'chain'],
     ];
-    if (getAddress(mixedBad.toLowerCase()) !== mixedBad && /[a-f]/.test(mixedBad.slice(2)) && /[A-F]/.test(mixedBad.slice(2))) {
+    if (
+      getAddress(mixedBad.toLowerCase()) !== mixedBad &&
+      /[a-f]/.test(mixedBad.slice(2)) &&
+      /[A-F]/.test(mixedBad.slice(2))
+    ) {
       cases.push([{ address: mixedBad, type: 'EVM' }, 400, 'INVALID_WALLET_ADDRESS', 'address']);
     }
     for (const [body, status, code, field] of cases) {
@@ -91,7 +118,11 @@ describe('deposit wallets (assign-a-deposit-address.md)', () => {
 
   it(`enforces the per-user limit (${LIMIT} here) with 422 EXCEEDS_LIMIT_WALLETS, also under concurrent requests`, async () => {
     const user = await createApiUser(t); // 1 wallet: the signing wallet
-    const results = await Promise.all(Array.from({ length: LIMIT + 2 }, () => req('POST', `/v1/users/${user.id}/wallets`, user.headers, { address: address(), type: 'EVM' })));
+    const results = await Promise.all(
+      Array.from({ length: LIMIT + 2 }, () =>
+        req('POST', `/v1/users/${user.id}/wallets`, user.headers, { address: address(), type: 'EVM' }),
+      ),
+    );
     const created = results.filter((r) => r.statusCode === 201).length;
     assert.equal(created, LIMIT - 1);
     const refused = results.filter((r) => r.statusCode === 422);
@@ -104,7 +135,12 @@ describe('deposit wallets (assign-a-deposit-address.md)', () => {
 
   it('pages with nextPageToken in creation order; bad tokens and sizes are 400', async () => {
     const user = await createApiUser(t);
-    for (let i = 0; i < 2; i++) await req('POST', `/v1/users/${user.id}/wallets`, user.headers, { address: address(), type: 'EVM', name: `w${i}` });
+    for (let i = 0; i < 2; i++)
+      await req('POST', `/v1/users/${user.id}/wallets`, user.headers, {
+        address: address(),
+        type: 'EVM',
+        name: `w${i}`,
+      });
     const first = await req('GET', `/v1/users/${user.id}/wallets?pageSize=2`, user.headers);
     assert.equal(first.statusCode, 200, first.body);
     assert.equal(first.json().items.length, 2);
@@ -112,10 +148,16 @@ describe('deposit wallets (assign-a-deposit-address.md)', () => {
     const token = first.json().nextPageToken as string;
     assert.ok(token);
     const second = await req('GET', `/v1/users/${user.id}/wallets?pageSize=2&pageToken=${token}`, user.headers);
-    assert.deepEqual(second.json().items.map((w: { name: string }) => w.name), ['w1']);
+    assert.deepEqual(
+      second.json().items.map((w: { name: string }) => w.name),
+      ['w1'],
+    );
     assert.equal(second.json().nextPageToken, undefined);
     const all = await req('GET', `/v1/users/${user.id}/wallets`, user.headers);
-    assert.deepEqual(all.json().items.map((w: { id: string }) => w.id), [...first.json().items, ...second.json().items].map((w: { id: string }) => w.id));
+    assert.deepEqual(
+      all.json().items.map((w: { id: string }) => w.id),
+      [...first.json().items, ...second.json().items].map((w: { id: string }) => w.id),
+    );
 
     const bad = await req('GET', `/v1/users/${user.id}/wallets?pageToken=%%%`, user.headers);
     assert.equal(bad.json().code, 'INVALID_PAGE_TOKEN');
@@ -130,7 +172,7 @@ describe('deposit wallets (assign-a-deposit-address.md)', () => {
     }
   });
 
-  it('renames with PATCH and the legacy POST; another user\'s wallet is NOT_FOUND_WALLET', async () => {
+  it("renames with PATCH and the legacy POST; another user's wallet is NOT_FOUND_WALLET", async () => {
     const user: ApiUser = await createApiUser(t);
     const list = await req('GET', `/v1/users/${user.id}/wallets`, user.headers);
     const walletId = list.json().items[0].id as string;
@@ -140,15 +182,27 @@ describe('deposit wallets (assign-a-deposit-address.md)', () => {
     const legacy = await req('POST', `/v1/users/${user.id}/wallets/${walletId}`, user.headers, { name: 'Savings' });
     assert.equal(legacy.statusCode, 200, legacy.body);
     assert.equal(legacy.json().name, 'Savings');
-    assert.equal((await req('PATCH', `/v1/users/${user.id}/wallets/${walletId}`, user.headers, { name: '  ' })).json().code, 'INVALID_NAME');
-    assert.equal((await req('PATCH', `/v1/users/${user.id}/wallets/${walletId}`, user.headers, {})).json().code, 'MISSING_NAME');
+    assert.equal(
+      (await req('PATCH', `/v1/users/${user.id}/wallets/${walletId}`, user.headers, { name: '  ' })).json().code,
+      'INVALID_NAME',
+    );
+    assert.equal(
+      (await req('PATCH', `/v1/users/${user.id}/wallets/${walletId}`, user.headers, {})).json().code,
+      'MISSING_NAME',
+    );
     const other = await createApiUser(t);
     const otherWallet = (await req('GET', `/v1/users/${other.id}/wallets`, other.headers)).json().items[0].id as string;
     const foreign = await req('GET', `/v1/users/${user.id}/wallets/${otherWallet}`, user.headers);
     assert.equal(foreign.statusCode, 404);
     assert.equal(foreign.json().code, 'NOT_FOUND_WALLET');
-    assert.equal((await req('PATCH', `/v1/users/${user.id}/wallets/${otherWallet}`, user.headers, { name: 'mine' })).json().code, 'NOT_FOUND_WALLET');
-    assert.equal((await req('GET', `/v1/users/${user.id}/wallets/nope`, user.headers)).json().code, 'INVALID_WALLET_ID');
+    assert.equal(
+      (await req('PATCH', `/v1/users/${user.id}/wallets/${otherWallet}`, user.headers, { name: 'mine' })).json().code,
+      'NOT_FOUND_WALLET',
+    );
+    assert.equal(
+      (await req('GET', `/v1/users/${user.id}/wallets/nope`, user.headers)).json().code,
+      'INVALID_WALLET_ID',
+    );
   });
 
   it('honours Idempotency-Key: a retried connect replays the first 201 instead of 409', async () => {

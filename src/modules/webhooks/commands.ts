@@ -16,7 +16,8 @@ export const webhookCommands: OperatorCommand[] = [
       if (clientId !== undefined && !UUID_RE.test(clientId)) throw new UsageError('--client must be a UUID');
       const limitText = option(args, 'limit') ?? '50';
       const limit = Number(limitText);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError('--limit must be an integer from 1 to 1000');
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+        throw new UsageError('--limit must be an integer from 1 to 1000');
       const rows = await failedDeliveries(ctx.db, { ...(clientId ? { clientId: clientId.toLowerCase() } : {}), limit });
       return rows.map((d) => ({
         deliveryId: d.id,

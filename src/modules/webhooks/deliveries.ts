@@ -5,7 +5,15 @@ import { newId } from '../../lib/crypto.ts';
 import { TEST_EVENT } from './event-names.ts';
 import type { WebhookDelivery } from './delivery.ts';
 import { requireWebhook } from './registrations.ts';
-import { attemptsFor, findDelivery, insertDeliveries, pageDeliveries, requeueDelivery, type AttemptRow, type DeliveryRow } from './repository.ts';
+import {
+  attemptsFor,
+  findDelivery,
+  insertDeliveries,
+  pageDeliveries,
+  requeueDelivery,
+  type AttemptRow,
+  type DeliveryRow,
+} from './repository.ts';
 import type { DeliveryStatus } from './tables.ts';
 
 /** What a partner sees: SCHEDULED, QUEUED and SENDING are all PENDING. */
@@ -54,7 +62,12 @@ export function deliveryState(status: DeliveryStatus): DeliveryState {
 }
 
 function toAttempt(a: AttemptRow): AttemptView {
-  const v: AttemptView = { attemptNumber: a.attempt_number, time: a.started_at.toISOString(), latencyMs: a.latency_ms, succeeded: a.succeeded };
+  const v: AttemptView = {
+    attemptNumber: a.attempt_number,
+    time: a.started_at.toISOString(),
+    latencyMs: a.latency_ms,
+    succeeded: a.succeeded,
+  };
   if (a.status_code !== null) v.statusCode = a.status_code;
   if (a.response_snippet !== null) v.responseSnippet = a.response_snippet;
   if (a.error !== null) v.error = a.error;
@@ -102,7 +115,10 @@ function decodeToken(token: string): PageToken {
     if (typeof t.t !== 'string' || typeof t.id !== 'string' || Number.isNaN(Date.parse(t.t))) throw new Error('shape');
     return t;
   } catch {
-    throw new AppError('INVALID_PAGE_TOKEN', { message: '`pageToken` is not a token returned as nextPageToken', data: { field: 'pageToken', rule: 'format' } });
+    throw new AppError('INVALID_PAGE_TOKEN', {
+      message: '`pageToken` is not a token returned as nextPageToken',
+      data: { field: 'pageToken', rule: 'format' },
+    });
   }
 }
 
@@ -125,13 +141,22 @@ export async function listDeliveries(
     ...(status ? { statuses: STATES[status] } : {}),
   });
   const page = rows.slice(0, pageSize);
-  const attempts = await attemptsFor(ctx.db, page.map((d) => d.id));
+  const attempts = await attemptsFor(
+    ctx.db,
+    page.map((d) => d.id),
+  );
   const byDelivery = new Map<string, AttemptRow[]>();
   for (const a of attempts) byDelivery.set(a.delivery_id, [...(byDelivery.get(a.delivery_id) ?? []), a]);
-  const result: { items: DeliveryView[]; nextPageToken?: string } = { items: page.map((d) => toDelivery(d, byDelivery.get(d.id) ?? [])) };
+  const result: { items: DeliveryView[]; nextPageToken?: string } = {
+    items: page.map((d) => toDelivery(d, byDelivery.get(d.id) ?? [])),
+  };
   if (rows.length > pageSize) {
     const last = page.at(-1)!;
-    result.nextPageToken = encodeToken({ t: last.created_at.toISOString(), id: last.id, ...(status ? { s: status } : {}) });
+    result.nextPageToken = encodeToken({
+      t: last.created_at.toISOString(),
+      id: last.id,
+      ...(status ? { s: status } : {}),
+    });
   }
   return result;
 }
@@ -146,12 +171,22 @@ async function view(ctx: AppContext, deliveryId: string): Promise<DeliveryView> 
  * dedupes by id sees a repeat). A delivery already waiting to be sent is left as it is.
  * `clientId` undefined: the operator, for any client.
  */
-export async function replayDelivery(ctx: AppContext, delivery: WebhookDelivery, clientId: string | undefined, webhookId: string | undefined, deliveryId: string): Promise<DeliveryView> {
+export async function replayDelivery(
+  ctx: AppContext,
+  delivery: WebhookDelivery,
+  clientId: string | undefined,
+  webhookId: string | undefined,
+  deliveryId: string,
+): Promise<DeliveryView> {
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
     const d = await findDelivery(trx, deliveryId);
-    if (!d || (webhookId !== undefined && d.webhook_id !== webhookId)) throw new AppError('NOT_FOUND_WEBHOOK_DELIVERY', { data: { deliveryId } });
-    const webhook = clientId === undefined ? await trx.selectFrom('webhooks').selectAll().where('id', '=', d.webhook_id).executeTakeFirst() : await requireWebhook(trx, clientId, d.webhook_id);
+    if (!d || (webhookId !== undefined && d.webhook_id !== webhookId))
+      throw new AppError('NOT_FOUND_WEBHOOK_DELIVERY', { data: { deliveryId } });
+    const webhook =
+      clientId === undefined
+        ? await trx.selectFrom('webhooks').selectAll().where('id', '=', d.webhook_id).executeTakeFirst()
+        : await requireWebhook(trx, clientId, d.webhook_id);
     if (!webhook) throw new AppError('NOT_FOUND_WEBHOOK_DELIVERY', { data: { deliveryId } });
     if (webhook.status !== 'ACTIVE') throw new AppError('WEBHOOK_DISABLED', { data: { webhookId: webhook.id } });
     if (await requeueDelivery(trx, deliveryId, now)) await delivery.enqueue(trx, [d]);
@@ -161,7 +196,12 @@ export async function replayDelivery(ctx: AppContext, delivery: WebhookDelivery,
 }
 
 /** Queues a WEBHOOK_TEST event for the registration (sent once, not retried). */
-export async function sendTestEvent(ctx: AppContext, delivery: WebhookDelivery, clientId: string, webhookId: string): Promise<DeliveryView> {
+export async function sendTestEvent(
+  ctx: AppContext,
+  delivery: WebhookDelivery,
+  clientId: string,
+  webhookId: string,
+): Promise<DeliveryView> {
   const now = ctx.clock.now();
   const id = newId();
   const webhook = await requireWebhook(ctx.db, clientId, webhookId);
@@ -170,11 +210,26 @@ export async function sendTestEvent(ctx: AppContext, delivery: WebhookDelivery, 
     userId: null,
     event: TEST_EVENT,
     id,
-    data: { webhookId, message: 'A test event sent by POST /v1/webhooks/{webhookId}:test', createTime: now.toISOString() },
+    data: {
+      webhookId,
+      message: 'A test event sent by POST /v1/webhooks/{webhookId}:test',
+      createTime: now.toISOString(),
+    },
   });
   const [ref] = await ctx.db.transaction().execute(async (trx) => {
     const refs = await insertDeliveries(trx, [
-      { id: newId(), webhook_id: webhookId, kind: 'TEST', event_id: id, event_type: TEST_EVENT, user_id: null, body, status: 'QUEUED', created_at: now, updated_at: now },
+      {
+        id: newId(),
+        webhook_id: webhookId,
+        kind: 'TEST',
+        event_id: id,
+        event_type: TEST_EVENT,
+        user_id: null,
+        body,
+        status: 'QUEUED',
+        created_at: now,
+        updated_at: now,
+      },
     ]);
     await delivery.enqueue(trx, refs);
     return refs;

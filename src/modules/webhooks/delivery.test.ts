@@ -4,7 +4,15 @@ import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '../../lib/clock.ts';
 import { startTestApp, type TestApp } from '../../../test/helpers.ts';
 import { WebhookReceiver } from '../../../test/webhook-receiver.ts';
-import { newPartner, publish, register, userOf, verifyRatio, verifyStandard, type Partner } from '../../../test/webhooks.ts';
+import {
+  newPartner,
+  publish,
+  register,
+  userOf,
+  verifyRatio,
+  verifyStandard,
+  type Partner,
+} from '../../../test/webhooks.ts';
 import { runCommand } from '../../operator/run.ts';
 import { RETRY_DELAYS_SECONDS } from './delivery.ts';
 
@@ -21,7 +29,11 @@ before(async () => {
 after(async () => t?.close());
 
 async function deliveries(partner: Partner, webhookId: string, query = '') {
-  const res = await t.app.inject({ method: 'GET', url: `/v1/webhooks/${webhookId}/deliveries${query}`, headers: partner.headers });
+  const res = await t.app.inject({
+    method: 'GET',
+    url: `/v1/webhooks/${webhookId}/deliveries${query}`,
+    headers: partner.headers,
+  });
   assert.equal(res.statusCode, 200, res.body);
   return res.json();
 }
@@ -30,11 +42,16 @@ async function deliveries(partner: Partner, webhookId: string, query = '') {
 async function cleanup(...partners: Partner[]) {
   for (const p of partners) {
     const list = await t.app.inject({ method: 'GET', url: '/v1/webhooks', headers: p.headers });
-    for (const w of list.json().items) await t.app.inject({ method: 'DELETE', url: `/v1/webhooks/${w.id}`, headers: p.headers });
+    for (const w of list.json().items)
+      await t.app.inject({ method: 'DELETE', url: `/v1/webhooks/${w.id}`, headers: p.headers });
   }
 }
 
-async function waitUntil<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<NonNullable<T>> {
+async function waitUntil<T>(
+  what: string,
+  fn: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
@@ -44,7 +61,14 @@ async function waitUntil<T>(what: string, fn: () => Promise<T | undefined>, time
   }
 }
 
-const KYC = { createTime: '2026-03-02T14:00:00.000Z', updateTime: '2026-03-02T15:00:00.000Z', addressResult: 'APPROVED', dobResult: 'APPROVED', fraudResult: 'APPROVED', idvResult: 'APPROVED' };
+const KYC = {
+  createTime: '2026-03-02T14:00:00.000Z',
+  updateTime: '2026-03-02T15:00:00.000Z',
+  addressResult: 'APPROVED',
+  dobResult: 'APPROVED',
+  fraudResult: 'APPROVED',
+  idvResult: 'APPROVED',
+};
 
 describe('webhook delivery', () => {
   it('POSTs { userId, event, id, data } signed with both schemes over the exact bytes sent, and records the attempt', async () => {
@@ -65,7 +89,9 @@ describe('webhook delivery', () => {
       // which equals the raw body because the body is sent exactly as it was serialised.
       const timestamp = req.headers['ratio-webhook-signature-timestamp'] as string;
       const data = JSON.parse(req.raw);
-      const hmac = createHmac('sha512', hook.secret).update(timestamp + '.' + JSON.stringify(data)).digest('hex');
+      const hmac = createHmac('sha512', hook.secret)
+        .update(timestamp + '.' + JSON.stringify(data))
+        .digest('hex');
       assert.equal(hmac, req.headers['ratio-webhook-signature']);
       assert.ok(verifyRatio(req, hook.secret));
       assert.ok(verifyStandard(req, hook.secret));
@@ -82,7 +108,9 @@ describe('webhook delivery', () => {
         const l = await deliveries(partner, hook.id);
         return l.items[0]?.status === 'SUCCEEDED' ? l : undefined;
       }).catch(async (error: Error) => {
-        throw new Error(`${error.message}: ${JSON.stringify(await deliveries(partner, hook.id))} ${receiver.requests.length} requests`);
+        throw new Error(
+          `${error.message}: ${JSON.stringify(await deliveries(partner, hook.id))} ${receiver.requests.length} requests`,
+        );
       });
       const d = list.items[0];
       assert.equal(d.eventId, eventId);
@@ -122,7 +150,11 @@ describe('webhook delivery', () => {
       assert.equal(a.requests.length, 1);
       assert.equal(b.bodies()[0]!.id, second);
       assert.equal(c.requests.length, 0, "another client's webhook gets nothing");
-      const rows = await t.db.db.selectFrom('webhook_deliveries').select('id').where('webhook_id', '=', h1.id).execute();
+      const rows = await t.db.db
+        .selectFrom('webhook_deliveries')
+        .select('id')
+        .where('webhook_id', '=', h1.id)
+        .execute();
       assert.equal(rows.length, 1);
     } finally {
       await cleanup(partner, other);
@@ -147,7 +179,11 @@ describe('webhook delivery', () => {
           return d?.nextAttemptTime && d.attemptCount === i + 1 ? d : undefined;
         });
         assert.equal(pending.status, 'PENDING');
-        assert.equal(Date.parse(pending.nextAttemptTime) - clock.now().getTime(), delay * 1000, `delay before retry ${i + 1}`);
+        assert.equal(
+          Date.parse(pending.nextAttemptTime) - clock.now().getTime(),
+          delay * 1000,
+          `delay before retry ${i + 1}`,
+        );
         // Just before it is due nothing happens; at the due time it is sent.
         clock.advance(delay * 1000 - 1000);
         await new Promise((r) => setTimeout(r, 300));
@@ -161,11 +197,18 @@ describe('webhook delivery', () => {
       });
       assert.equal(failed.attemptCount, 11);
       assert.equal(failed.attempts.length, 11);
-      assert.ok(failed.attempts.every((a: { statusCode: number; responseSnippet: string; succeeded: boolean }) => a.statusCode === 500 && a.responseSnippet === 'database is down' && !a.succeeded));
+      assert.ok(
+        failed.attempts.every(
+          (a: { statusCode: number; responseSnippet: string; succeeded: boolean }) =>
+            a.statusCode === 500 && a.responseSnippet === 'database is down' && !a.succeeded,
+        ),
+      );
       assert.equal(failed.lastError, 'HTTP 500');
       assert.equal(failed.nextAttemptTime, undefined);
       // Same id and body on every attempt; each attempt freshly signed.
-      assert.ok(receiver.requests.every((r) => r.headers['webhook-id'] === eventId && r.raw === receiver.requests[0]!.raw));
+      assert.ok(
+        receiver.requests.every((r) => r.headers['webhook-id'] === eventId && r.raw === receiver.requests[0]!.raw),
+      );
       assert.ok(receiver.requests.every((r) => verifyStandard(r, hook.secret) && verifyRatio(r, hook.secret)));
       clock.advance(48 * 3600 * 1000);
       await new Promise((r) => setTimeout(r, 300));
@@ -176,20 +219,33 @@ describe('webhook delivery', () => {
       // The operator lists it; the partner replays it once the receiver is fixed: same id and body.
       const listed = await runCommand(t.ctx, ['webhooks', 'failed', '--client', partner.clientId]);
       assert.equal(listed.exitCode, 0, listed.error);
-      assert.deepEqual((listed.output as Array<{ deliveryId: string; attempts: number }>).map((d) => [d.deliveryId, d.attempts]), [[failed.id, 11]]);
+      assert.deepEqual(
+        (listed.output as Array<{ deliveryId: string; attempts: number }>).map((d) => [d.deliveryId, d.attempts]),
+        [[failed.id, 11]],
+      );
       receiver.respond = () => ({ status: 200 });
-      const replay = await t.app.inject({ method: 'POST', url: `/v1/webhooks/${hook.id}/deliveries/${failed.id}:replay`, headers: partner.headers });
+      const replay = await t.app.inject({
+        method: 'POST',
+        url: `/v1/webhooks/${hook.id}/deliveries/${failed.id}:replay`,
+        headers: partner.headers,
+      });
       assert.equal(replay.statusCode, 202, replay.body);
       assert.equal(replay.json().status, 'PENDING');
       await receiver.waitFor((r) => r.length === 12, 'the replayed delivery');
       assert.equal(receiver.requests[11]!.raw, receiver.requests[0]!.raw);
       assert.equal(receiver.requests[11]!.headers['webhook-id'], eventId);
-      await waitUntil('SUCCEEDED after replay', async () => ((await deliveries(partner, hook.id)).items[0]?.status === 'SUCCEEDED' ? true : undefined));
+      await waitUntil('SUCCEEDED after replay', async () =>
+        (await deliveries(partner, hook.id)).items[0]?.status === 'SUCCEEDED' ? true : undefined,
+      );
       // The operator can replay too (here: send it once more).
       const again = await runCommand(t.ctx, ['webhooks', 'replay', failed.id]);
       assert.equal(again.exitCode, 0, again.error);
       await receiver.waitFor((r) => r.length === 13, 'the operator replay');
-      const unknown = await t.app.inject({ method: 'POST', url: `/v1/webhooks/${hook.id}/deliveries/00000000-0000-4000-8000-000000000000:replay`, headers: partner.headers });
+      const unknown = await t.app.inject({
+        method: 'POST',
+        url: `/v1/webhooks/${hook.id}/deliveries/00000000-0000-4000-8000-000000000000:replay`,
+        headers: partner.headers,
+      });
       assert.equal(unknown.json().code, 'NOT_FOUND_WEBHOOK_DELIVERY');
     } finally {
       await cleanup(partner);
@@ -247,7 +303,11 @@ describe('webhook delivery', () => {
       await new Promise((r) => setTimeout(r, 800));
       assert.equal(receiver.requests.length, 1, 'nothing is sent to a disabled webhook');
       assert.equal((await deliveries(partner, hook.id)).items.length, 1);
-      const replay = await t.app.inject({ method: 'POST', url: `/v1/webhooks/${hook.id}/deliveries/${d.id}:replay`, headers: partner.headers });
+      const replay = await t.app.inject({
+        method: 'POST',
+        url: `/v1/webhooks/${hook.id}/deliveries/${d.id}:replay`,
+        headers: partner.headers,
+      });
       assert.equal(replay.statusCode, 409);
       assert.equal(replay.json().code, 'WEBHOOK_DISABLED');
     } finally {
@@ -258,7 +318,8 @@ describe('webhook delivery', () => {
 
   it('does not follow redirects', async () => {
     const receiver = await new WebhookReceiver().start();
-    receiver.respond = (r) => (r.path === '/hooks' ? { status: 307, headers: { location: '/elsewhere' } } : { status: 200 });
+    receiver.respond = (r) =>
+      r.path === '/hooks' ? { status: 307, headers: { location: '/elsewhere' } } : { status: 200 };
     const partner = await newPartner(t);
     try {
       const hook = await register(t, partner, { url: receiver.url, events: ['KYC_UPDATED'] });
@@ -271,7 +332,10 @@ describe('webhook delivery', () => {
       assert.equal(d.attempts[0].statusCode, 307);
       assert.match(d.attempts[0].error, /redirect 307 not followed \(Location: \/elsewhere\)/);
       assert.equal(d.status, 'PENDING');
-      assert.ok(receiver.requests.every((r) => r.path === '/hooks'), 'the Location was never requested');
+      assert.ok(
+        receiver.requests.every((r) => r.path === '/hooks'),
+        'the Location was never requested',
+      );
     } finally {
       await cleanup(partner);
       await receiver.stop();
@@ -283,7 +347,11 @@ describe('webhook delivery', () => {
     const partner = await newPartner(t);
     try {
       const hook = await register(t, partner, { url: receiver.url, events: ['KYC_UPDATED'] });
-      const rotated = await t.app.inject({ method: 'POST', url: `/v1/webhooks/${hook.id}:rotateSecret`, headers: partner.headers });
+      const rotated = await t.app.inject({
+        method: 'POST',
+        url: `/v1/webhooks/${hook.id}:rotateSecret`,
+        headers: partner.headers,
+      });
       const newSecret = rotated.json().secret as string;
       const user = await userOf(t, partner);
       await publish(t, user.id, 'KYC_UPDATED', KYC);
@@ -323,7 +391,9 @@ describe('webhook delivery', () => {
       assert.equal(body.id, res.json().eventId);
       assert.equal(body.data.webhookId, hook.id);
       assert.ok(verifyRatio(receiver.requests[0]!, hook.secret) && verifyStandard(receiver.requests[0]!, hook.secret));
-      await waitUntil('recorded', async () => ((await deliveries(partner, hook.id)).items[0]?.status === 'SUCCEEDED' ? true : undefined));
+      await waitUntil('recorded', async () =>
+        (await deliveries(partner, hook.id)).items[0]?.status === 'SUCCEEDED' ? true : undefined,
+      );
     } finally {
       await cleanup(partner);
       await receiver.stop();

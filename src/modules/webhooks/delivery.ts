@@ -21,7 +21,6 @@ import type { Executor } from '../../db/index.ts';
 import { systemClock, type Clock } from '../../lib/clock.ts';
 import { newId } from '../../lib/crypto.ts';
 import type { PublishedEvent } from '../events/publish.ts';
-import { TEST_EVENT } from './event-names.ts';
 import { signingSecrets } from './registrations.ts';
 import {
   abandonClaim,
@@ -92,7 +91,11 @@ export class WebhookDelivery {
       handler: (job) => this.attempt(job.data.deliveryId),
     });
     jobs.service({ name: 'webhook-consumer', start: () => this.start(), stop: () => this.stop() });
-    jobs.every({ name: 'webhook-sweeper', intervalMs: this.config.sweepIntervalMs, run: async () => void (await this.sweep()) });
+    jobs.every({
+      name: 'webhook-sweeper',
+      intervalMs: this.config.sweepIntervalMs,
+      run: async () => void (await this.sweep()),
+    });
     this.ctx.events.subscribe((event) => this.fanOut(event));
   }
 
@@ -141,16 +144,26 @@ export class WebhookDelivery {
   async attempt(deliveryId: string): Promise<void> {
     const { db, clock, log } = this.ctx;
     const claimedAt = clock.now();
-    const delivery = await claimDelivery(db, deliveryId, claimedAt, new Date(claimedAt.getTime() + this.config.timeoutMs + 60_000));
+    const delivery = await claimDelivery(
+      db,
+      deliveryId,
+      claimedAt,
+      new Date(claimedAt.getTime() + this.config.timeoutMs + 60_000),
+    );
     if (!delivery) return; // already sent, or claimed elsewhere: jobs may run more than once
     const webhook = await findWebhook(db, delivery.webhook_id);
-    if (!webhook || webhook.status !== 'ACTIVE') {
+    if (webhook?.status !== 'ACTIVE') {
       await abandonClaim(db, delivery.id, 'The webhook was disabled or deleted before this attempt', clock.now());
       return;
     }
     const secrets = signingSecrets(webhook, this.ctx.secrets.keyring, claimedAt);
     const payloadId = delivery.event_id;
-    const headers = signatureHeaders(secrets, payloadId, Math.floor(this.wallClock.now().getTime() / 1000), delivery.body);
+    const headers = signatureHeaders(
+      secrets,
+      payloadId,
+      Math.floor(this.wallClock.now().getTime() / 1000),
+      delivery.body,
+    );
     const result = await this.sender.post(webhook.url, delivery.body, headers);
     const finishedAt = clock.now();
     const outcome = this.outcome(delivery, result, finishedAt);
@@ -184,15 +197,27 @@ export class WebhookDelivery {
     if (outcome.status === 'QUEUED') this.wake();
     const level = result.ok ? 'debug' : 'info';
     log[level](
-      { webhookId: webhook.id, deliveryId: delivery.id, attempt: delivery.attempt_count, statusCode: result.statusCode, latencyMs: result.latencyMs, error: result.error, next: outcome.status },
+      {
+        webhookId: webhook.id,
+        deliveryId: delivery.id,
+        attempt: delivery.attempt_count,
+        statusCode: result.statusCode,
+        latencyMs: result.latencyMs,
+        error: result.error,
+        next: outcome.status,
+      },
       'webhook attempt',
     );
   }
 
   private outcome(delivery: DeliveryRow, result: SendResult, now: Date): AttemptOutcome {
-    const base = { statusCode: result.statusCode, error: result.error ?? (result.ok ? null : `HTTP ${result.statusCode}`) };
+    const base = {
+      statusCode: result.statusCode,
+      error: result.error ?? (result.ok ? null : `HTTP ${result.statusCode}`),
+    };
     if (result.ok) return { ...base, status: 'SUCCEEDED', nextAttemptAt: null };
-    if (result.statusCode === 410) return { ...base, status: 'FAILED', nextAttemptAt: null, error: 'HTTP 410 Gone: the webhook has been disabled' };
+    if (result.statusCode === 410)
+      return { ...base, status: 'FAILED', nextAttemptAt: null, error: 'HTTP 410 Gone: the webhook has been disabled' };
     // A test event is sent once; an event delivery follows the schedule.
     const delay = delivery.kind === 'TEST' ? undefined : RETRY_DELAYS_SECONDS[delivery.series_attempts - 1];
     if (delay === undefined) return { ...base, status: 'FAILED', nextAttemptAt: null };
@@ -253,7 +278,10 @@ export class WebhookDelivery {
       if (free > 0) {
         const want = Math.min(free, FETCH_BATCH);
         try {
-          const jobs = await boss.fetch<DeliverJobData>(DELIVER_QUEUE, { batchSize: want, groupConcurrency: this.config.perWebhookConcurrency });
+          const jobs = await boss.fetch<DeliverJobData>(DELIVER_QUEUE, {
+            batchSize: want,
+            groupConcurrency: this.config.perWebhookConcurrency,
+          });
           for (const job of jobs) this.run(job);
           full = jobs.length === want;
         } catch (error) {
@@ -279,11 +307,18 @@ export class WebhookDelivery {
       .then(
         () => this.complete(job.id),
         (error: unknown) => {
-          this.ctx.log.error({ err: error, jobId: job.id, deliveryId: job.data.deliveryId }, 'webhook attempt failed to run');
-          return boss.fail(DELIVER_QUEUE, job.id, { message: String((error as Error)?.message ?? error) }).then(() => undefined);
+          this.ctx.log.error(
+            { err: error, jobId: job.id, deliveryId: job.data.deliveryId },
+            'webhook attempt failed to run',
+          );
+          return boss
+            .fail(DELIVER_QUEUE, job.id, { message: String((error as Error)?.message ?? error) })
+            .then(() => undefined);
         },
       )
-      .catch((error: unknown) => this.ctx.log.error({ err: error, jobId: job.id }, 'webhook consumer: cannot complete job'))
+      .catch((error: unknown) =>
+        this.ctx.log.error({ err: error, jobId: job.id }, 'webhook consumer: cannot complete job'),
+      )
       .finally(() => {
         this.inflight.delete(p);
         // Work may be waiting for this slot (or for this registration's group slot).

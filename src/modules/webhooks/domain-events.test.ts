@@ -47,7 +47,8 @@ describe('webhooks from KYC, bank and purchase changes', () => {
 
     const mine = (r: ReceivedRequest) => body(r).userId === user.id;
     await receiver.waitFor(
-      (rs) => rs.some((r) => mine(r) && body(r).event === 'ACTIVITY_UPDATED' && body(r).data.crypto?.status === 'COMPLETED'),
+      (rs) =>
+        rs.some((r) => mine(r) && body(r).event === 'ACTIVITY_UPDATED' && body(r).data.crypto?.status === 'COMPLETED'),
       'the ACTIVITY_UPDATED of the delivered purchase',
       60_000,
     );
@@ -63,10 +64,18 @@ describe('webhooks from KYC, bank and purchase changes', () => {
     // KYC: the Kyc object, ending APPROVED.
     const kyc = events.filter((e) => e.event === 'KYC_UPDATED');
     assert.ok(kyc.length >= 1);
-    assert.ok(kyc.some((e) => e.data.status === 'APPROVED'), JSON.stringify(kyc.map((e) => e.data)));
+    assert.ok(
+      kyc.some((e) => e.data.status === 'APPROVED'),
+      JSON.stringify(kyc.map((e) => e.data)),
+    );
     // Bank: the BankAccount object, linked and verified.
     const bank = events.filter((e) => e.event === 'BANK_UPDATED');
-    assert.ok(bank.some((e) => e.data.id === user.bankId && e.data.linkStatus === 'ACTIVE' && e.data.verificationStatus === 'APPROVED'), JSON.stringify(bank.map((e) => e.data)));
+    assert.ok(
+      bank.some(
+        (e) => e.data.id === user.bankId && e.data.linkStatus === 'ACTIVE' && e.data.verificationStatus === 'APPROVED',
+      ),
+      JSON.stringify(bank.map((e) => e.data)),
+    );
     // Purchase: the ActivityItem, PENDING first, then the crypto leg COMPLETED with the chain's hash.
     const activity = events.filter((e) => e.event === 'ACTIVITY_UPDATED' && e.data.id === activityId);
     assert.ok(activity.some((e) => e.data.crypto.status === 'PENDING'));

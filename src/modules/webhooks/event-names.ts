@@ -33,6 +33,10 @@ export function normaliseEvents(names: string[]): WebhookEvent[] {
     }
     out.add(event);
   });
-  if (out.size === 0) throw new AppError('INVALID_EVENTS', { message: '`events` must not be empty', data: { field: 'events', rule: 'minItems' } });
+  if (out.size === 0)
+    throw new AppError('INVALID_EVENTS', {
+      message: '`events` must not be empty',
+      data: { field: 'events', rule: 'minItems' },
+    });
   return WEBHOOK_EVENTS.filter((e) => out.has(e));
 }

@@ -13,7 +13,11 @@ let t: TestApp;
 const clock = new ManualClock('2026-05-04T09:00:00Z');
 
 before(async () => {
-  t = await startTestApp({ clock, workers: true, env: { ONRAMP_WEBHOOK_SWEEP_INTERVAL_MS: '200', ONRAMP_WEBHOOK_CONCURRENCY_PER_WEBHOOK: '16' } });
+  t = await startTestApp({
+    clock,
+    workers: true,
+    env: { ONRAMP_WEBHOOK_SWEEP_INTERVAL_MS: '200', ONRAMP_WEBHOOK_CONCURRENCY_PER_WEBHOOK: '16' },
+  });
 });
 after(async () => t?.close());
 
@@ -48,7 +52,13 @@ describe('webhook outage', () => {
       await t.db.db.transaction().execute(async (trx) => {
         for (let i = 0; i < 100; i++) {
           const n = batch * 100 + i;
-          ids.add(await t.ctx.events.publish(trx, { userId: user.id, type: 'ACTIVITY_UPDATED', data: { id: `activity-${n}`, updateTime: new Date(Date.UTC(2026, 4, 4, 9, 0, 0, n)).toISOString() } }));
+          ids.add(
+            await t.ctx.events.publish(trx, {
+              userId: user.id,
+              type: 'ACTIVITY_UPDATED',
+              data: { id: `activity-${n}`, updateTime: new Date(Date.UTC(2026, 4, 4, 9, 0, 0, n)).toISOString() },
+            }),
+          );
         }
       });
     }
@@ -68,7 +78,11 @@ describe('webhook outage', () => {
     });
     const received = new Set(receiver.bodies().map((b) => b.id));
     assert.equal(received.size, EVENTS);
-    assert.deepEqual([...ids].filter((id) => !received.has(id)), [], 'no event is lost');
+    assert.deepEqual(
+      [...ids].filter((id) => !received.has(id)),
+      [],
+      'no event is lost',
+    );
 
     // The deliveries list pages through all of them (keyset pages, no overlap, no gap).
     const listed = new Set<string>();

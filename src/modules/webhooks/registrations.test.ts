@@ -10,8 +10,12 @@ before(async () => {
 });
 after(async () => t?.close());
 
-const inject = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object, headers: Record<string, string> = t.clientHeaders) =>
-  t.app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
+const inject = (
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  url: string,
+  payload?: object,
+  headers: Record<string, string> = t.clientHeaders,
+) => t.app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
 
 async function create(body: object, headers?: Record<string, string>) {
   return inject('POST', '/v1/webhooks', body, headers);
@@ -31,7 +35,11 @@ describe('webhook registrations', () => {
   });
 
   it('creates a webhook, shows its secret once, keeps it encrypted, and normalises dotted event names', async () => {
-    const res = await create({ name: 'My Webhook', url: 'https://example.com/webhook', events: ['kyc.updated', 'ACTIVITY_UPDATED', 'activity.updated'] });
+    const res = await create({
+      name: 'My Webhook',
+      url: 'https://example.com/webhook',
+      events: ['kyc.updated', 'ACTIVITY_UPDATED', 'activity.updated'],
+    });
     assert.equal(res.statusCode, 201, res.body);
     const hook = res.json();
     assert.equal(hook.name, 'My Webhook');
@@ -47,7 +55,9 @@ describe('webhook registrations', () => {
     assert.equal(got.json().secret, undefined);
     assert.equal(got.json().url, 'https://example.com/webhook');
     const list = await inject('GET', '/v1/webhooks');
-    assert.ok(list.json().items.some((w: { id: string; secret?: string }) => w.id === hook.id && w.secret === undefined));
+    assert.ok(
+      list.json().items.some((w: { id: string; secret?: string }) => w.id === hook.id && w.secret === undefined),
+    );
     const patched = await inject('PATCH', `/v1/webhooks/${hook.id}`, { name: 'Renamed' });
     assert.equal(patched.json().secret, undefined);
 
@@ -120,7 +130,11 @@ describe('webhook registrations', () => {
 
   it('updates, pauses, re-enables and deletes', async () => {
     const hook = (await create({ url: 'https://example.com/a', events: ['BANK_UPDATED'] })).json();
-    const res = await inject('PATCH', `/v1/webhooks/${hook.id}`, { url: 'https://example.com/b', events: ['bank.updated', 'kyc.updated'], name: 'Second' });
+    const res = await inject('PATCH', `/v1/webhooks/${hook.id}`, {
+      url: 'https://example.com/b',
+      events: ['bank.updated', 'kyc.updated'],
+      name: 'Second',
+    });
     assert.equal(res.statusCode, 200, res.body);
     assert.equal(res.json().url, 'https://example.com/b');
     assert.deepEqual(res.json().events, ['BANK_UPDATED', 'KYC_UPDATED']);

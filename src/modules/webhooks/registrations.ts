@@ -52,7 +52,8 @@ export function toWebhook(row: WebhookRow, now: Date, secret?: string): WebhookV
   };
   if (row.name !== null) view.name = row.name;
   if (row.disabled_reason !== null && row.status === 'DISABLED') view.disabledReason = row.disabled_reason;
-  if (row.previous_secret_expires_at && row.previous_secret_expires_at > now) view.previousSecretExpireTime = row.previous_secret_expires_at.toISOString();
+  if (row.previous_secret_expires_at && row.previous_secret_expires_at > now)
+    view.previousSecretExpireTime = row.previous_secret_expires_at.toISOString();
   if (secret !== undefined) view.secret = secret;
   return view;
 }
@@ -62,8 +63,18 @@ const secretAad = (webhookId: string) => `webhook-secret:${webhookId}`;
 /** The secrets that sign at `now`, newest first. */
 export function signingSecrets(row: WebhookRow, keyring: KeyRing, now: Date): string[] {
   const secrets = [keyring.decrypt({ keyId: row.secret_key_id, ciphertext: row.secret_ciphertext }, secretAad(row.id))];
-  if (row.previous_secret_ciphertext && row.previous_secret_key_id && row.previous_secret_expires_at && row.previous_secret_expires_at > now) {
-    secrets.push(keyring.decrypt({ keyId: row.previous_secret_key_id, ciphertext: row.previous_secret_ciphertext }, secretAad(row.id)));
+  if (
+    row.previous_secret_ciphertext &&
+    row.previous_secret_key_id &&
+    row.previous_secret_expires_at &&
+    row.previous_secret_expires_at > now
+  ) {
+    secrets.push(
+      keyring.decrypt(
+        { keyId: row.previous_secret_key_id, ciphertext: row.previous_secret_ciphertext },
+        secretAad(row.id),
+      ),
+    );
   }
   return secrets;
 }
@@ -74,7 +85,11 @@ export interface CreateWebhookInput {
   name?: string;
 }
 
-export async function createWebhook(deps: WebhookDeps, clientId: string, input: CreateWebhookInput): Promise<WebhookView> {
+export async function createWebhook(
+  deps: WebhookDeps,
+  clientId: string,
+  input: CreateWebhookInput,
+): Promise<WebhookView> {
   const url = validateWebhookUrl(input.url, deps.policy);
   const events = normaliseEvents(input.events);
   const id = newId();
@@ -112,7 +127,12 @@ export async function listClientWebhooks(deps: WebhookDeps, clientId: string): P
   return { items: (await listWebhooks(deps.db, clientId)).map((r) => toWebhook(r, now)) };
 }
 
-export async function requireWebhook(db: Executor, clientId: string, webhookId: string, forUpdate = false): Promise<WebhookRow> {
+export async function requireWebhook(
+  db: Executor,
+  clientId: string,
+  webhookId: string,
+  forUpdate = false,
+): Promise<WebhookRow> {
   const row = await findClientWebhook(db, clientId, webhookId, forUpdate);
   // Another client's registration is indistinguishable from a missing one.
   if (!row) throw new AppError('NOT_FOUND_WEBHOOK', { data: { webhookId } });
@@ -131,7 +151,12 @@ export interface UpdateWebhookInput {
   active?: boolean;
 }
 
-export async function changeWebhook(deps: WebhookDeps, clientId: string, webhookId: string, input: UpdateWebhookInput): Promise<WebhookView> {
+export async function changeWebhook(
+  deps: WebhookDeps,
+  clientId: string,
+  webhookId: string,
+  input: UpdateWebhookInput,
+): Promise<WebhookView> {
   const url = input.url === undefined ? undefined : validateWebhookUrl(input.url, deps.policy);
   const events = input.events === undefined ? undefined : normaliseEvents(input.events);
   const now = deps.clock.now();
@@ -156,14 +181,19 @@ export async function changeWebhook(deps: WebhookDeps, clientId: string, webhook
 
 export async function removeWebhook(deps: WebhookDeps, clientId: string, webhookId: string): Promise<void> {
   // Deliveries and attempts go with it (on delete cascade); a queued job finds nothing and stops.
-  if (!(await deleteWebhook(deps.db, clientId, webhookId))) throw new AppError('NOT_FOUND_WEBHOOK', { data: { webhookId } });
+  if (!(await deleteWebhook(deps.db, clientId, webhookId)))
+    throw new AppError('NOT_FOUND_WEBHOOK', { data: { webhookId } });
 }
 
 /**
  * A new secret, returned once. The previous one keeps signing for `secretOverlapSeconds` so the
  * partner can deploy the new one without rejecting anything; a secret rotated out earlier stops now.
  */
-export async function rotateWebhookSecret(deps: WebhookDeps, clientId: string, webhookId: string): Promise<WebhookView> {
+export async function rotateWebhookSecret(
+  deps: WebhookDeps,
+  clientId: string,
+  webhookId: string,
+): Promise<WebhookView> {
   const now = deps.clock.now();
   const secret = newWebhookSecret();
   const encrypted = deps.keyring.encrypt(secret, secretAad(webhookId));

@@ -9,12 +9,22 @@ export type DeliveryRow = Row<'webhook_deliveries'>;
 export type AttemptRow = Row<'webhook_attempts'>;
 
 export async function countWebhooks(db: Executor, clientId: string): Promise<number> {
-  const row = await db.selectFrom('webhooks').select((eb) => eb.fn.countAll<string>().as('n')).where('client_id', '=', clientId).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('webhooks')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('client_id', '=', clientId)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
 export async function listWebhooks(db: Executor, clientId: string): Promise<WebhookRow[]> {
-  return db.selectFrom('webhooks').selectAll().where('client_id', '=', clientId).orderBy('created_at', 'asc').orderBy('id', 'asc').execute();
+  return db
+    .selectFrom('webhooks')
+    .selectAll()
+    .where('client_id', '=', clientId)
+    .orderBy('created_at', 'asc')
+    .orderBy('id', 'asc')
+    .execute();
 }
 
 export async function findWebhook(db: Executor, id: string): Promise<WebhookRow | undefined> {
@@ -22,7 +32,12 @@ export async function findWebhook(db: Executor, id: string): Promise<WebhookRow 
 }
 
 /** The client's registration; locked when `forUpdate` (inside a transaction). */
-export async function findClientWebhook(db: Executor, clientId: string, id: string, forUpdate = false): Promise<WebhookRow | undefined> {
+export async function findClientWebhook(
+  db: Executor,
+  clientId: string,
+  id: string,
+  forUpdate = false,
+): Promise<WebhookRow | undefined> {
   let q = db.selectFrom('webhooks').selectAll().where('id', '=', id).where('client_id', '=', clientId);
   if (forUpdate) q = q.forUpdate();
   return q.executeTakeFirst();
@@ -32,12 +47,20 @@ export async function insertWebhook(db: Executor, row: NewRow<'webhooks'>): Prom
   return db.insertInto('webhooks').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
-export async function updateWebhook(db: Executor, id: string, set: Partial<NewRow<'webhooks'>>): Promise<WebhookRow | undefined> {
+export async function updateWebhook(
+  db: Executor,
+  id: string,
+  set: Partial<NewRow<'webhooks'>>,
+): Promise<WebhookRow | undefined> {
   return db.updateTable('webhooks').set(set).where('id', '=', id).returningAll().executeTakeFirst();
 }
 
 export async function deleteWebhook(db: Executor, clientId: string, id: string): Promise<boolean> {
-  const result = await db.deleteFrom('webhooks').where('id', '=', id).where('client_id', '=', clientId).executeTakeFirst();
+  const result = await db
+    .deleteFrom('webhooks')
+    .where('id', '=', id)
+    .where('client_id', '=', clientId)
+    .executeTakeFirst();
   return result.numDeletedRows > 0n;
 }
 
@@ -53,7 +76,11 @@ export async function disableWebhook(db: Executor, id: string, reason: string, n
 }
 
 /** Active registrations of the clients `userId` is active on that subscribe to `eventType`. */
-export async function matchingWebhooks(db: Executor, userId: string, eventType: string): Promise<Array<{ id: string }>> {
+export async function matchingWebhooks(
+  db: Executor,
+  userId: string,
+  eventType: string,
+): Promise<Array<{ id: string }>> {
   return db
     .selectFrom('webhooks')
     .select('webhooks.id')
@@ -92,7 +119,12 @@ export async function findDelivery(db: Executor, id: string): Promise<DeliveryRo
  * Claims a queued delivery for one attempt: QUEUED → SENDING with a lease. Only one claimant wins,
  * so a job that runs twice sends once (per lease).
  */
-export async function claimDelivery(db: Executor, id: string, now: Date, leaseUntil: Date): Promise<DeliveryRow | undefined> {
+export async function claimDelivery(
+  db: Executor,
+  id: string,
+  now: Date,
+  leaseUntil: Date,
+): Promise<DeliveryRow | undefined> {
   return db
     .updateTable('webhook_deliveries')
     .set((eb) => ({
@@ -134,7 +166,13 @@ export interface AttemptOutcome {
 }
 
 /** Ends an attempt: SENDING → outcome. False if the claim was lost meanwhile (nothing changes). */
-export async function finishAttempt(db: Executor, delivery: DeliveryRow, attempt: NewRow<'webhook_attempts'>, outcome: AttemptOutcome, now: Date): Promise<boolean> {
+export async function finishAttempt(
+  db: Executor,
+  delivery: DeliveryRow,
+  attempt: NewRow<'webhook_attempts'>,
+  outcome: AttemptOutcome,
+  now: Date,
+): Promise<boolean> {
   const result = await db
     .updateTable('webhook_deliveries')
     .set({
@@ -158,8 +196,24 @@ export async function finishAttempt(db: Executor, delivery: DeliveryRow, attempt
 export async function anythingToSweep(db: Executor, now: Date): Promise<boolean> {
   const row = await db
     .selectNoFrom((eb) => [
-      eb.exists(eb.selectFrom('webhook_deliveries').select('id').where('status', '=', 'SCHEDULED').where('next_attempt_at', '<=', now)).as('due'),
-      eb.exists(eb.selectFrom('webhook_deliveries').select('id').where('status', '=', 'SENDING').where('lease_until', '<', now)).as('expired'),
+      eb
+        .exists(
+          eb
+            .selectFrom('webhook_deliveries')
+            .select('id')
+            .where('status', '=', 'SCHEDULED')
+            .where('next_attempt_at', '<=', now),
+        )
+        .as('due'),
+      eb
+        .exists(
+          eb
+            .selectFrom('webhook_deliveries')
+            .select('id')
+            .where('status', '=', 'SENDING')
+            .where('lease_until', '<', now),
+        )
+        .as('expired'),
     ])
     .executeTakeFirstOrThrow();
   return Boolean(row.due) || Boolean(row.expired);
@@ -233,17 +287,27 @@ export async function pageDeliveries(
   if (opts.statuses) q = q.where('status', 'in', opts.statuses);
   if (opts.after) {
     const { createdAt, id } = opts.after;
-    q = q.where((eb) => eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]));
+    q = q.where((eb) =>
+      eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]),
+    );
   }
   return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(opts.limit).execute();
 }
 
 export async function attemptsFor(db: Executor, deliveryIds: string[]): Promise<AttemptRow[]> {
   if (deliveryIds.length === 0) return [];
-  return db.selectFrom('webhook_attempts').selectAll().where('delivery_id', 'in', deliveryIds).orderBy('attempt_number', 'asc').execute();
+  return db
+    .selectFrom('webhook_attempts')
+    .selectAll()
+    .where('delivery_id', 'in', deliveryIds)
+    .orderBy('attempt_number', 'asc')
+    .execute();
 }
 
-export async function failedDeliveries(db: Executor, opts: { clientId?: string; limit: number }): Promise<Array<DeliveryRow & { client_id: string; url: string }>> {
+export async function failedDeliveries(
+  db: Executor,
+  opts: { clientId?: string; limit: number },
+): Promise<Array<DeliveryRow & { client_id: string; url: string }>> {
   let q = db
     .selectFrom('webhook_deliveries')
     .innerJoin('webhooks', 'webhooks.id', 'webhook_deliveries.webhook_id')

@@ -4,7 +4,14 @@ import type { AppContext } from '../../context.ts';
 import { listDeliveries, replayDelivery, sendTestEvent } from './deliveries.ts';
 import { WEBHOOK_EVENTS } from './event-names.ts';
 import { webhookDelivery, webhookDeps } from './index.ts';
-import { changeWebhook, createWebhook, getWebhook, listClientWebhooks, removeWebhook, rotateWebhookSecret } from './registrations.ts';
+import {
+  changeWebhook,
+  createWebhook,
+  getWebhook,
+  listClientWebhooks,
+  removeWebhook,
+  rotateWebhookSecret,
+} from './registrations.ts';
 import {
   CreateWebhookRequest,
   DeliveriesQuery,
@@ -47,7 +54,8 @@ export function registerWebhookRoutes(app: App, ctx: AppContext): void {
       body: CreateWebhookRequest,
       response: { 201: Type.Ref(WebhookSchema) },
     },
-    handler: async (request, reply) => reply.code(201).send(await createWebhook(deps, request.client!.id, request.body)),
+    handler: async (request, reply) =>
+      reply.code(201).send(await createWebhook(deps, request.client!.id, request.body)),
   });
 
   app.get('/v1/webhooks/:webhookId', {
@@ -58,13 +66,23 @@ export function registerWebhookRoutes(app: App, ctx: AppContext): void {
 
   app.patch('/v1/webhooks/:webhookId', {
     config,
-    schema: { summary: 'Update a webhook', params: WebhookIdParams, body: UpdateWebhookRequest, response: { 200: Type.Ref(WebhookSchema) } },
+    schema: {
+      summary: 'Update a webhook',
+      params: WebhookIdParams,
+      body: UpdateWebhookRequest,
+      response: { 200: Type.Ref(WebhookSchema) },
+    },
     handler: async (request) => changeWebhook(deps, request.client!.id, request.params.webhookId, request.body),
   });
 
   app.delete('/v1/webhooks/:webhookId', {
     config,
-    schema: { summary: 'Delete a webhook', description: 'Its pending deliveries are dropped.', params: WebhookIdParams, response: { 204: Type.Null({ description: 'Deleted' }) } },
+    schema: {
+      summary: 'Delete a webhook',
+      description: 'Its pending deliveries are dropped.',
+      params: WebhookIdParams,
+      response: { 204: Type.Null({ description: 'Deleted' }) },
+    },
     handler: async (request, reply) => {
       await removeWebhook(deps, request.client!.id, request.params.webhookId);
       return reply.code(204).send(null);
@@ -88,18 +106,21 @@ export function registerWebhookRoutes(app: App, ctx: AppContext): void {
     config,
     schema: {
       summary: 'Send a test event',
-      description: 'Queues one WEBHOOK_TEST delivery (sent once, not retried); its outcome appears in the deliveries list.',
+      description:
+        'Queues one WEBHOOK_TEST delivery (sent once, not retried); its outcome appears in the deliveries list.',
       params: WebhookIdParams,
       response: { 202: Type.Ref(WebhookDeliverySchema) },
     },
-    handler: async (request, reply) => reply.code(202).send(await sendTestEvent(ctx, delivery, request.client!.id, request.params.webhookId)),
+    handler: async (request, reply) =>
+      reply.code(202).send(await sendTestEvent(ctx, delivery, request.client!.id, request.params.webhookId)),
   });
 
   app.get('/v1/webhooks/:webhookId/deliveries', {
     config,
     schema: {
       summary: "List a webhook's deliveries",
-      description: 'Newest first, each with every attempt (time, status, latency, response snippet, error). Page with nextPageToken.',
+      description:
+        'Newest first, each with every attempt (time, status, latency, response snippet, error). Page with nextPageToken.',
       params: WebhookIdParams,
       querystring: DeliveriesQuery,
       response: { 200: Type.Ref(WebhookDeliveriesSchema) },
@@ -111,11 +132,16 @@ export function registerWebhookRoutes(app: App, ctx: AppContext): void {
     config,
     schema: {
       summary: 'Send a delivery again',
-      description: 'Starts a new series of attempts with the same body and id. A delivery still pending is left as it is.',
+      description:
+        'Starts a new series of attempts with the same body and id. A delivery still pending is left as it is.',
       params: DeliveryParams,
       response: { 202: Type.Ref(WebhookDeliverySchema) },
     },
     handler: async (request, reply) =>
-      reply.code(202).send(await replayDelivery(ctx, delivery, request.client!.id, request.params.webhookId, request.params.deliveryId)),
+      reply
+        .code(202)
+        .send(
+          await replayDelivery(ctx, delivery, request.client!.id, request.params.webhookId, request.params.deliveryId),
+        ),
   });
 }

@@ -3,28 +3,45 @@ import { DateTime, Obj, StringEnum, Uuid, named } from '../../lib/schema.ts';
 import { WEBHOOK_EVENTS } from './event-names.ts';
 import { MAX_URL_LENGTH } from './targets.ts';
 
-const eventsDescription =
-  `The events to subscribe to: ${WEBHOOK_EVENTS.join(', ')} (the older dotted names such as \`kyc.updated\` are accepted and normalised)`;
+const eventsDescription = `The events to subscribe to: ${WEBHOOK_EVENTS.join(', ')} (the older dotted names such as \`kyc.updated\` are accepted and normalised)`;
 
 // Event names are checked by the use case (so dotted aliases can be normalised and INVALID_EVENT name the value).
-const EventList = Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 20, description: eventsDescription });
-const Url = Type.String({ minLength: 1, maxLength: MAX_URL_LENGTH, description: "The url for the client's webhook endpoint: https (http is allowed in sandbox mode), no credentials" });
+const EventList = Type.Array(Type.String({ maxLength: 64 }), {
+  minItems: 1,
+  maxItems: 20,
+  description: eventsDescription,
+});
+const Url = Type.String({
+  minLength: 1,
+  maxLength: MAX_URL_LENGTH,
+  description: "The url for the client's webhook endpoint: https (http is allowed in sandbox mode), no credentials",
+});
 const Name = Type.String({ minLength: 4, maxLength: 50, description: 'A name for the webhook' });
 
-export const CreateWebhookRequest = Obj({ url: Url, events: EventList, name: Type.Optional(Name) }, { title: 'CreateWebhookRequest' });
+export const CreateWebhookRequest = Obj(
+  { url: Url, events: EventList, name: Type.Optional(Name) },
+  { title: 'CreateWebhookRequest' },
+);
 
 export const UpdateWebhookRequest = Obj(
   {
     url: Type.Optional(Url),
     events: Type.Optional(EventList),
     name: Type.Optional(Name),
-    active: Type.Optional(Type.Boolean({ description: 'onramp extension: true re-enables a webhook disabled after a 410 Gone; false pauses it' })),
+    active: Type.Optional(
+      Type.Boolean({
+        description: 'onramp extension: true re-enables a webhook disabled after a 410 Gone; false pauses it',
+      }),
+    ),
   },
   { title: 'UpdateWebhookRequest' },
 );
 
 export const WebhookIdParams = Obj({ webhookId: Uuid('The id of the webhook') });
-export const DeliveryParams = Obj({ webhookId: Uuid('The id of the webhook'), deliveryId: Uuid('The id of the delivery') });
+export const DeliveryParams = Obj({
+  webhookId: Uuid('The id of the webhook'),
+  deliveryId: Uuid('The id of the delivery'),
+});
 
 export const WebhookEventSchema = StringEnum(WEBHOOK_EVENTS, { description: 'A webhook event' });
 
@@ -37,18 +54,26 @@ export const WebhookSchema = named(
     name: Type.Optional(Type.String({ description: 'The name of the webhook' })),
     url: Type.String({ description: "The url for the client's webhook endpoint" }),
     events: Type.Array(WebhookEventSchema),
-    active: Type.Boolean({ description: 'onramp extension: false once disabled (a 410 Gone from the receiver, or PATCH active=false)' }),
+    active: Type.Boolean({
+      description: 'onramp extension: false once disabled (a 410 Gone from the receiver, or PATCH active=false)',
+    }),
     disabledReason: Type.Optional(Type.String({ description: 'onramp extension: why the webhook was disabled' })),
     previousSecretExpireTime: Type.Optional(
       DateTime('onramp extension: after a rotation, until when the previous secret also signs every delivery'),
     ),
     secret: Type.Optional(
-      Type.String({ description: 'The secret of the webhook. This is only returned here when creating a webhook (and by :rotateSecret).' }),
+      Type.String({
+        description:
+          'The secret of the webhook. This is only returned here when creating a webhook (and by :rotateSecret).',
+      }),
     ),
   }),
 );
 
-export const WebhooksSchema = named('Webhooks', Type.Object({ items: Type.Array(Type.Ref(WebhookSchema), { description: "The client's webhooks" }) }));
+export const WebhooksSchema = named(
+  'Webhooks',
+  Type.Object({ items: Type.Array(Type.Ref(WebhookSchema), { description: "The client's webhooks" }) }),
+);
 
 export const WebhookEventsSchema = named(
   'WebhookEvents',
@@ -62,8 +87,14 @@ export const WebhookAttemptSchema = named(
     time: DateTime('When the attempt started'),
     latencyMs: Type.Integer({ description: 'How long the receiver took to answer (or to fail)' }),
     statusCode: Type.Optional(Type.Integer({ description: "The receiver's HTTP status, if it answered" })),
-    responseSnippet: Type.Optional(Type.String({ description: 'The start of the response body (up to 500 characters)' })),
-    error: Type.Optional(Type.String({ description: 'What went wrong: timeout, connection refused, redirect not followed, refused address…' })),
+    responseSnippet: Type.Optional(
+      Type.String({ description: 'The start of the response body (up to 500 characters)' }),
+    ),
+    error: Type.Optional(
+      Type.String({
+        description: 'What went wrong: timeout, connection refused, redirect not followed, refused address…',
+      }),
+    ),
     succeeded: Type.Boolean({ description: 'A 2xx answer within the timeout' }),
   }),
 );
@@ -76,7 +107,9 @@ export const WebhookDeliverySchema = named(
     eventId: Type.String({ description: 'The `id` in the payload and the webhook-id header' }),
     event: Type.String({ description: 'The event type (WEBHOOK_TEST for :test)' }),
     userId: Type.Optional(Type.String()),
-    status: StringEnum(['PENDING', 'SUCCEEDED', 'FAILED'] as const, { description: 'PENDING until an attempt succeeds or the retries run out' }),
+    status: StringEnum(['PENDING', 'SUCCEEDED', 'FAILED'] as const, {
+      description: 'PENDING until an attempt succeeds or the retries run out',
+    }),
     attemptCount: Type.Integer({ description: 'Attempts made so far, replays included' }),
     nextAttemptTime: Type.Optional(DateTime('When the next retry is due')),
     lastStatusCode: Type.Optional(Type.Integer()),
@@ -97,8 +130,19 @@ export const WebhookDeliveriesSchema = named(
 
 export const DeliveriesQuery = Obj({
   pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'Deliveries per page (default 25)' })),
-  pageToken: Type.Optional(Type.String({ minLength: 1, maxLength: 512, description: 'nextPageToken of the previous page' })),
-  status: Type.Optional(StringEnum(['PENDING', 'SUCCEEDED', 'FAILED'] as const, { description: 'Only deliveries in this state' })),
+  pageToken: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 512, description: 'nextPageToken of the previous page' }),
+  ),
+  status: Type.Optional(
+    StringEnum(['PENDING', 'SUCCEEDED', 'FAILED'] as const, { description: 'Only deliveries in this state' }),
+  ),
 });
 
-export const webhookSchemas = [WebhookSchema, WebhooksSchema, WebhookEventsSchema, WebhookAttemptSchema, WebhookDeliverySchema, WebhookDeliveriesSchema];
+export const webhookSchemas = [
+  WebhookSchema,
+  WebhooksSchema,
+  WebhookEventsSchema,
+  WebhookAttemptSchema,
+  WebhookDeliverySchema,
+  WebhookDeliveriesSchema,
+];

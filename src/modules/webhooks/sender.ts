@@ -27,7 +27,11 @@ export class TargetRefusedError extends Error {
   readonly code = 'ETARGETREFUSED';
 }
 
-type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void;
+type LookupCallback = (
+  err: NodeJS.ErrnoException | null,
+  address: string | dns.LookupAddress[],
+  family?: number,
+) => void;
 
 /** dns.lookup, refusing names that resolve (even partly) to an address the policy refuses. */
 export function guardedLookup(policy: Pick<TargetPolicy, 'allowLoopback'>, resolve: typeof dns.lookup = dns.lookup) {
@@ -37,9 +41,14 @@ export function guardedLookup(policy: Pick<TargetPolicy, 'allowLoopback'>, resol
       const list = addresses as dns.LookupAddress[];
       for (const a of list) {
         const reason = refusedAddress(a.address, policy);
-        if (reason) return callback(new TargetRefusedError(`${hostname} resolves to ${a.address}, ${reason}: webhooks are not sent there`), []);
+        if (reason)
+          return callback(
+            new TargetRefusedError(`${hostname} resolves to ${a.address}, ${reason}: webhooks are not sent there`),
+            [],
+          );
       }
-      if (list.length === 0) return callback(Object.assign(new Error(`${hostname} has no addresses`), { code: 'ENOTFOUND' }), []);
+      if (list.length === 0)
+        return callback(Object.assign(new Error(`${hostname} has no addresses`), { code: 'ENOTFOUND' }), []);
       if (options.all) return callback(null, list);
       return callback(null, list[0]!.address, list[0]!.family);
     });
@@ -62,7 +71,12 @@ export class WebhookSender {
 
   constructor(private readonly opts: SenderOptions) {
     const lookup = guardedLookup(opts.policy, opts.lookup) as unknown as net.LookupFunction;
-    const common = { keepAlive: true, maxSockets: opts.maxSocketsPerHost, maxFreeSockets: opts.maxSocketsPerHost, lookup };
+    const common = {
+      keepAlive: true,
+      maxSockets: opts.maxSocketsPerHost,
+      maxFreeSockets: opts.maxSocketsPerHost,
+      lookup,
+    };
     this.httpAgent = new http.Agent(common);
     this.httpsAgent = new https.Agent(common);
   }
@@ -88,7 +102,8 @@ export class WebhookSender {
     const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
     if (net.isIP(host) !== 0) {
       const reason = refusedAddress(host, this.opts.policy);
-      if (reason) return done({ statusCode: null, snippet: null, error: `${host} is ${reason}: webhooks are not sent there` });
+      if (reason)
+        return done({ statusCode: null, snippet: null, error: `${host} is ${reason}: webhooks are not sent there` });
     }
     const isHttps = url.protocol === 'https:';
     const payload = Buffer.from(body, 'utf8');
@@ -145,7 +160,11 @@ export class WebhookSender {
       }, this.opts.timeoutMs);
       request.on('error', (error: NodeJS.ErrnoException) => {
         const code = error.code && !error.message.includes(error.code) ? `${error.code}: ` : '';
-        finish({ statusCode: null, snippet: null, error: timedOut ? timeoutMessage : `${code}${error.message}`.slice(0, 500) });
+        finish({
+          statusCode: null,
+          snippet: null,
+          error: timedOut ? timeoutMessage : `${code}${error.message}`.slice(0, 500),
+        });
       });
       request.end(payload);
     });

@@ -33,7 +33,12 @@ export function standardSignature(secret: string, id: string, timestamp: string,
  * The signature headers for one attempt. `secrets` are the live signing secrets, newest first;
  * `timestamp` is Unix seconds of the attempt (wall time: receivers compare it with their own clock).
  */
-export function signatureHeaders(secrets: string[], id: string, timestampSeconds: number, body: string): Record<string, string> {
+export function signatureHeaders(
+  secrets: string[],
+  id: string,
+  timestampSeconds: number,
+  body: string,
+): Record<string, string> {
   const timestamp = String(timestampSeconds);
   return {
     'ratio-webhook-signature': secrets.map((s) => ratioSignature(s, timestamp, body)).join(','),

@@ -32,7 +32,10 @@ const PRODUCTION_ENV = {
 /** A resolver that answers every name with `addresses` (what a hostile DNS server could do). */
 function resolvesTo(...addresses: string[]): typeof dns.lookup {
   return ((_host: string, _opts: unknown, cb: (err: null, a: dns.LookupAddress[]) => void) =>
-    cb(null, addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })))) as unknown as typeof dns.lookup;
+    cb(
+      null,
+      addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
+    )) as unknown as typeof dns.lookup;
 }
 
 let t: TestApp;
@@ -58,7 +61,12 @@ describe('webhook targets in production mode', () => {
       ['https://169.254.169.254/latest/meta-data/', /link-local or cloud metadata/],
       ['https://[::ffff:169.254.169.254]/', /link-local/],
     ] as const) {
-      const res = await t.app.inject({ method: 'POST', url: '/v1/webhooks', headers: partner.headers, payload: { url, events: ['KYC_UPDATED'] } });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/v1/webhooks',
+        headers: partner.headers,
+        payload: { url, events: ['KYC_UPDATED'] },
+      });
       assert.equal(res.statusCode, 400, url);
       assert.equal(res.json().code, 'INVALID_URL');
       assert.match(res.json().message, rule);
@@ -68,7 +76,10 @@ describe('webhook targets in production mode', () => {
   it('refuses, at connect time, a name that resolves to 127.0.0.1 — nothing reaches the receiver', async () => {
     const partner = await newPartner(t);
     // `localhost` is a name: it passes registration, and resolves to a loopback address.
-    const hook = await register(t, partner, { url: `https://localhost:${receiver.portNumber}/hooks`, events: ['KYC_UPDATED'] });
+    const hook = await register(t, partner, {
+      url: `https://localhost:${receiver.portNumber}/hooks`,
+      events: ['KYC_UPDATED'],
+    });
     const user = await userOf(t, partner);
     await publish(t, user.id, 'KYC_UPDATED', { updateTime: new Date().toISOString() });
     const deadline = Date.now() + 20_000;
@@ -76,10 +87,17 @@ describe('webhook targets in production mode', () => {
     while (attempts.length < 2) {
       if (Date.now() > deadline) throw new Error('no attempts recorded');
       await new Promise((r) => setTimeout(r, 100));
-      const res = await t.app.inject({ method: 'GET', url: `/v1/webhooks/${hook.id}/deliveries`, headers: partner.headers });
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/v1/webhooks/${hook.id}/deliveries`,
+        headers: partner.headers,
+      });
       attempts = res.json().items[0]?.attempts ?? [];
     }
-    assert.match(attempts[0]!.error, /localhost resolves to (127\.0\.0\.1|::1), a loopback address: webhooks are not sent there/);
+    assert.match(
+      attempts[0]!.error,
+      /localhost resolves to (127\.0\.0\.1|::1), a loopback address: webhooks are not sent there/,
+    );
     assert.equal(attempts[0]!.statusCode, undefined);
     assert.equal(receiver.requests.length, 0);
   });
@@ -95,7 +113,12 @@ describe('webhook targets in production mode', () => {
       [['239.1.2.3'], /multicast/],
       [['0.0.0.0'], /unspecified/],
     ] as const) {
-      const sender = new WebhookSender({ policy, timeoutMs: 2000, maxSocketsPerHost: 1, lookup: resolvesTo(...addresses) });
+      const sender = new WebhookSender({
+        policy,
+        timeoutMs: 2000,
+        maxSocketsPerHost: 1,
+        lookup: resolvesTo(...addresses),
+      });
       const result = await sender.post('https://partner.example/hooks', '{}', {});
       sender.close();
       assert.equal(result.ok, false);
@@ -106,12 +129,22 @@ describe('webhook targets in production mode', () => {
 
   it('sandbox mode allows loopback receivers but still refuses private addresses', async () => {
     const sandbox = { httpsOnly: false, allowLoopback: true };
-    const ok = new WebhookSender({ policy: sandbox, timeoutMs: 2000, maxSocketsPerHost: 1, lookup: resolvesTo('127.0.0.1') });
+    const ok = new WebhookSender({
+      policy: sandbox,
+      timeoutMs: 2000,
+      maxSocketsPerHost: 1,
+      lookup: resolvesTo('127.0.0.1'),
+    });
     const delivered = await ok.post(`http://receiver.test:${receiver.portNumber}/hooks`, '{"x":1}', {});
     ok.close();
     assert.equal(delivered.ok, true, delivered.error ?? '');
     assert.equal(receiver.requests.at(-1)?.raw, '{"x":1}');
-    const refused = new WebhookSender({ policy: sandbox, timeoutMs: 2000, maxSocketsPerHost: 1, lookup: resolvesTo('172.17.0.2') });
+    const refused = new WebhookSender({
+      policy: sandbox,
+      timeoutMs: 2000,
+      maxSocketsPerHost: 1,
+      lookup: resolvesTo('172.17.0.2'),
+    });
     const result = await refused.post(`http://receiver.test:${receiver.portNumber}/hooks`, '{}', {});
     refused.close();
     assert.match(result.error!, /private address/);

@@ -26,7 +26,13 @@ const LOOPBACK = blockList([
 
 // Never a webhook target, in any mode.
 const REFUSED: Array<{ reason: string; list: net.BlockList }> = [
-  { reason: 'an unspecified or "this network" address', list: blockList([['0.0.0.0', 8, 'ipv4'], ['::', 128, 'ipv6']]) },
+  {
+    reason: 'an unspecified or "this network" address',
+    list: blockList([
+      ['0.0.0.0', 8, 'ipv4'],
+      ['::', 128, 'ipv6'],
+    ]),
+  },
   {
     reason: 'a private address',
     list: blockList([
@@ -39,9 +45,21 @@ const REFUSED: Array<{ reason: string; list: net.BlockList }> = [
       ['fc00::', 7, 'ipv6'], // unique local (includes AWS fd00:ec2::254)
     ]),
   },
-  { reason: 'a link-local or cloud metadata address', list: blockList([['169.254.0.0', 16, 'ipv4'], ['fe80::', 10, 'ipv6']]) },
+  {
+    reason: 'a link-local or cloud metadata address',
+    list: blockList([
+      ['169.254.0.0', 16, 'ipv4'],
+      ['fe80::', 10, 'ipv6'],
+    ]),
+  },
   { reason: 'a metadata address', list: blockList([['100.100.100.200', 32, 'ipv4']]) },
-  { reason: 'a multicast address', list: blockList([['224.0.0.0', 4, 'ipv4'], ['ff00::', 8, 'ipv6']]) },
+  {
+    reason: 'a multicast address',
+    list: blockList([
+      ['224.0.0.0', 4, 'ipv4'],
+      ['ff00::', 8, 'ipv6'],
+    ]),
+  },
   {
     reason: 'a reserved or documentation address',
     list: blockList([
@@ -87,9 +105,13 @@ export function validateWebhookUrl(raw: string, policy: TargetPolicy): string {
   }
   const allowed = policy.httpsOnly ? ['https:'] : ['https:', 'http:'];
   if (!allowed.includes(url.protocol)) {
-    throw invalidUrl('protocol', policy.httpsOnly ? 'must start with https:// in production' : 'must start with https:// or http://');
+    throw invalidUrl(
+      'protocol',
+      policy.httpsOnly ? 'must start with https:// in production' : 'must start with https:// or http://',
+    );
   }
-  if (url.username !== '' || url.password !== '') throw invalidUrl('credentials', 'must not contain a user name or password');
+  if (url.username !== '' || url.password !== '')
+    throw invalidUrl('credentials', 'must not contain a user name or password');
   if (url.hash !== '') throw invalidUrl('fragment', 'must not contain a #fragment');
   const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
   if (net.isIP(host) !== 0) {

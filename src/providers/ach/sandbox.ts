@@ -11,7 +11,13 @@
 // business days later at 09:00 New York time.
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/index.ts';
-import { addBusinessDays, isBusinessDay, newYorkInstant, newYorkTime, nextBusinessDay } from '../../lib/business-days.ts';
+import {
+  addBusinessDays,
+  isBusinessDay,
+  newYorkInstant,
+  newYorkTime,
+  nextBusinessDay,
+} from '../../lib/business-days.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { AchDebitRequest, AchOrigination, AchProvider, AchProviderStatus } from './types.ts';
 
@@ -30,23 +36,45 @@ export class SandboxAchProvider implements AchProvider {
   ) {}
 
   async originate(request: AchDebitRequest): Promise<AchOrigination> {
-    const existing = await this.db.selectFrom('sandbox_ach_transfers').selectAll().where('id', '=', request.id).executeTakeFirst();
+    const existing = await this.db
+      .selectFrom('sandbox_ach_transfers')
+      .selectAll()
+      .where('id', '=', request.id)
+      .executeTakeFirst();
     const row = existing ?? (await this.record(request));
-    if (row.amount_cents !== request.amountCents) throw new Error(`sandbox ACH: debit ${request.id} was originated with another amount`);
-    if (row.outcome === 'REJECT') return { status: 'REJECTED', reason: 'RISK', message: row.reject_reason ?? 'Rejected by the risk check' };
-    return { status: 'ACCEPTED', providerRef: row.provider_ref, expectedSettlementDate: row.settlement_date!, checkAt: row.resolves_at! };
+    if (row.amount_cents !== request.amountCents)
+      throw new Error(`sandbox ACH: debit ${request.id} was originated with another amount`);
+    if (row.outcome === 'REJECT')
+      return { status: 'REJECTED', reason: 'RISK', message: row.reject_reason ?? 'Rejected by the risk check' };
+    return {
+      status: 'ACCEPTED',
+      providerRef: row.provider_ref,
+      expectedSettlementDate: row.settlement_date!,
+      checkAt: row.resolves_at!,
+    };
   }
 
   async status(providerRef: string): Promise<AchProviderStatus> {
-    const row = await this.db.selectFrom('sandbox_ach_transfers').selectAll().where('provider_ref', '=', providerRef).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('sandbox_ach_transfers')
+      .selectAll()
+      .where('provider_ref', '=', providerRef)
+      .executeTakeFirst();
     if (!row || row.outcome === 'REJECT') throw new Error(`sandbox ACH: no accepted debit ${providerRef}`);
     if (this.clock.now() < row.resolves_at!) return { status: 'PENDING', checkAt: row.resolves_at! };
-    return row.outcome === 'RETURN' ? { status: 'RETURNED', returnCode: row.return_code!, at: row.resolves_at! } : { status: 'SETTLED', at: row.resolves_at! };
+    return row.outcome === 'RETURN'
+      ? { status: 'RETURNED', returnCode: row.return_code!, at: row.resolves_at! }
+      : { status: 'SETTLED', at: row.resolves_at! };
   }
 
   private async record(request: AchDebitRequest) {
     const now = this.clock.now();
-    const outcome = request.amountCents === SANDBOX_RISK_REJECT_CENTS ? 'REJECT' : request.amountCents > SANDBOX_RETURN_ABOVE_CENTS ? 'RETURN' : 'SETTLE';
+    const outcome =
+      request.amountCents === SANDBOX_RISK_REJECT_CENTS
+        ? 'REJECT'
+        : request.amountCents > SANDBOX_RETURN_ABOVE_CENTS
+          ? 'RETURN'
+          : 'SETTLE';
     const ny = newYorkTime(now);
     const effectiveDate = isBusinessDay(ny.date) && ny.hour < CUTOFF_HOUR ? ny.date : nextBusinessDay(ny.date);
     const settlementDate = addBusinessDays(effectiveDate, this.settlementBusinessDays);
@@ -71,6 +99,10 @@ export class SandboxAchProvider implements AchProvider {
       // Two concurrent originations with one id: the first row wins and both read it back.
       .onConflict((oc) => oc.column('id').doNothing())
       .execute();
-    return this.db.selectFrom('sandbox_ach_transfers').selectAll().where('id', '=', request.id).executeTakeFirstOrThrow();
+    return this.db
+      .selectFrom('sandbox_ach_transfers')
+      .selectAll()
+      .where('id', '=', request.id)
+      .executeTakeFirstOrThrow();
   }
 }

@@ -29,7 +29,10 @@ export type AchOrigination =
 /** RISK: the originator's risk check refused it (nothing is debited). INVALID_ACCOUNT: bad routing/account number. */
 export type AchRejectReason = 'RISK' | 'INVALID_ACCOUNT';
 
-export type AchProviderStatus = { status: 'PENDING'; checkAt?: Date } | { status: 'SETTLED'; at: Date } | { status: 'RETURNED'; returnCode: string; at: Date };
+export type AchProviderStatus =
+  | { status: 'PENDING'; checkAt?: Date }
+  | { status: 'SETTLED'; at: Date }
+  | { status: 'RETURNED'; returnCode: string; at: Date };
 
 export interface AchProvider {
   readonly name: string;

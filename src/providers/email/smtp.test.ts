@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { SMTPServer } from 'smtp-server';
 import { startTestApp, type TestApp } from '../../../test/helpers.ts';
 import { post } from '../../../test/auth.ts';
-import { AppError } from '../../errors/app-error.ts';
+import type { AppError } from '../../errors/app-error.ts';
 import { SmtpEmailProvider } from './smtp.ts';
 
 interface Received {
@@ -28,7 +28,12 @@ async function smtpStandIn() {
       let raw = '';
       stream.on('data', (c: Buffer) => (raw += c.toString('utf8')));
       stream.on('end', () => {
-        received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined, to: session.envelope.rcptTo.map((r) => r.address), raw, user: session.user as string | undefined });
+        received.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined,
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw,
+          user: session.user as string | undefined,
+        });
         callback();
       });
     },
@@ -45,7 +50,11 @@ describe('email sign-in over SMTP', () => {
   before(async () => {
     smtp = await smtpStandIn();
     t = await startTestApp({
-      env: { ONRAMP_EMAIL_PROVIDER: 'smtp', ONRAMP_SMTP_URL: `smtp://mailer:p%40ss%20word@127.0.0.1:${smtp.port}`, ONRAMP_EMAIL_FROM: 'Onramp Sandbox <codes@onramp.test>' },
+      env: {
+        ONRAMP_EMAIL_PROVIDER: 'smtp',
+        ONRAMP_SMTP_URL: `smtp://mailer:p%40ss%20word@127.0.0.1:${smtp.port}`,
+        ONRAMP_EMAIL_FROM: 'Onramp Sandbox <codes@onramp.test>',
+      },
     });
   });
   after(async () => {
@@ -70,12 +79,19 @@ describe('email sign-in over SMTP', () => {
   });
 
   it('answers 503 without the SMTP credentials when the server refuses the login', async () => {
-    const provider = new SmtpEmailProvider({ url: `smtp://mailer:wrong-password@127.0.0.1:${smtp.port}`, from: 'a@onramp.test', timeoutMs: 5000 });
-    await assert.rejects(provider.send({ to: 'x@example.com', subject: 's', text: 't', html: '<p>t</p>' }), (e: AppError) => {
-      assert.equal(e.code, 'SERVICE_UNAVAILABLE');
-      assert.ok(!e.message.includes('wrong-password'));
-      return true;
+    const provider = new SmtpEmailProvider({
+      url: `smtp://mailer:wrong-password@127.0.0.1:${smtp.port}`,
+      from: 'a@onramp.test',
+      timeoutMs: 5000,
     });
+    await assert.rejects(
+      provider.send({ to: 'x@example.com', subject: 's', text: 't', html: '<p>t</p>' }),
+      (e: AppError) => {
+        assert.equal(e.code, 'SERVICE_UNAVAILABLE');
+        assert.ok(!e.message.includes('wrong-password'));
+        return true;
+      },
+    );
     await provider.close();
   });
 });

@@ -26,7 +26,9 @@ export class SmtpEmailProvider implements EmailProvider {
       secure: url.protocol === 'smtps:',
       // smtp:// must upgrade with STARTTLS, except to a relay on this machine.
       requireTLS: url.protocol === 'smtp:' && !LOOPBACK.has(url.hostname),
-      ...(url.username ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } } : {}),
+      ...(url.username
+        ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } }
+        : {}),
       connectionTimeout: t,
       greetingTimeout: t,
       socketTimeout: t,
@@ -36,7 +38,13 @@ export class SmtpEmailProvider implements EmailProvider {
 
   async send(message: EmailMessage): Promise<{ id: string }> {
     try {
-      const info = await this.transport.sendMail({ from: this.opts.from, to: message.to, subject: message.subject, text: message.text, html: message.html });
+      const info = await this.transport.sendMail({
+        from: this.opts.from,
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+        html: message.html,
+      });
       if ((info.rejected ?? []).length > 0) throw new Error('recipient rejected');
       return { id: info.messageId };
     } catch (error) {

@@ -12,11 +12,24 @@ export class SandboxKycProvider implements KycProvider {
     const first = request.idNumber.charAt(0);
     if (first === '0') {
       // "If we cannot match any customer-provided information with their SSN you will receive a status of Declined."
-      return { outcome: 'DECLINED', checks: { addressResult: 'DECLINED', dobResult: 'DECLINED', fraudResult: 'APPROVED', idvResult: 'DECLINED' }, providerReference };
+      return {
+        outcome: 'DECLINED',
+        checks: { addressResult: 'DECLINED', dobResult: 'DECLINED', fraudResult: 'APPROVED', idvResult: 'DECLINED' },
+        providerReference,
+      };
     }
     if (first === '1') {
-      return { outcome: 'IN_REVIEW', checks: { addressResult: 'IN_REVIEW', dobResult: 'IN_REVIEW', fraudResult: 'APPROVED', idvResult: 'IN_REVIEW' }, reviewFlag: 'F2001', providerReference };
+      return {
+        outcome: 'IN_REVIEW',
+        checks: { addressResult: 'IN_REVIEW', dobResult: 'IN_REVIEW', fraudResult: 'APPROVED', idvResult: 'IN_REVIEW' },
+        reviewFlag: 'F2001',
+        providerReference,
+      };
     }
-    return { outcome: 'APPROVED', checks: { addressResult: 'APPROVED', dobResult: 'APPROVED', fraudResult: 'APPROVED', idvResult: 'APPROVED' }, providerReference };
+    return {
+      outcome: 'APPROVED',
+      checks: { addressResult: 'APPROVED', dobResult: 'APPROVED', fraudResult: 'APPROVED', idvResult: 'APPROVED' },
+      providerReference,
+    };
   }
 }

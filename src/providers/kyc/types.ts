@@ -23,7 +23,12 @@ export interface KycCheckRequest {
 export interface KycDecision {
   outcome: KycCheckResult;
   /** Per-check results as the Kyc object reports them. */
-  checks: { addressResult: KycCheckResult; dobResult: KycCheckResult; fraudResult: KycCheckResult; idvResult: KycCheckResult };
+  checks: {
+    addressResult: KycCheckResult;
+    dobResult: KycCheckResult;
+    fraudResult: KycCheckResult;
+    idvResult: KycCheckResult;
+  };
   /** For IN_REVIEW: the KYC review flag to put on the account (user-account-flags/kyc-review.md). */
   reviewFlag?: 'F2000' | 'F2001' | 'F2002' | 'F2003';
   /** The vendor's id for this check. */

@@ -39,9 +39,20 @@ describe('Plaid configuration', () => {
   it('talks to production.plaid.com in production mode and requires the Plaid keys there', () => {
     const { ONRAMP_PLAID_CLIENT_ID: _id, ONRAMP_PLAID_SECRET: _secret, ...withoutKeys } = PRODUCTION_BASE;
     const found = problems(withoutKeys);
-    assert.ok(found.some((p) => p.startsWith(`ONRAMP_PLAID_CLIENT_ID: is required in production mode (your Plaid API keys for ${PLAID_PRODUCTION_URL}`)), found.join('\n'));
+    assert.ok(
+      found.some((p) =>
+        p.startsWith(
+          `ONRAMP_PLAID_CLIENT_ID: is required in production mode (your Plaid API keys for ${PLAID_PRODUCTION_URL}`,
+        ),
+      ),
+      found.join('\n'),
+    );
     assert.ok(found.some((p) => p.startsWith('ONRAMP_PLAID_SECRET: is required')));
-    assert.ok(problems({ ...PRODUCTION_BASE, ONRAMP_PLAID_BASE_URL: 'http://plaid.internal' }).includes('ONRAMP_PLAID_BASE_URL: must be an https:// URL in production mode'));
+    assert.ok(
+      problems({ ...PRODUCTION_BASE, ONRAMP_PLAID_BASE_URL: 'http://plaid.internal' }).includes(
+        'ONRAMP_PLAID_BASE_URL: must be an https:// URL in production mode',
+      ),
+    );
     const config = loadConfig(PRODUCTION_BASE);
     assert.equal(config.plaid.baseUrl, PLAID_PRODUCTION_URL);
     const provider = createPlaidProvider(config, new KeyRing(KeyRing.generateSpec()), () => undefined);
@@ -52,8 +63,16 @@ describe('Plaid configuration', () => {
   });
 
   it("can point sandbox mode at Plaid's own sandbox with its keys", () => {
-    assert.ok(problems({ ONRAMP_PLAID_BASE_URL: 'https://sandbox.plaid.com' }).some((p) => p.startsWith('ONRAMP_PLAID_CLIENT_ID: is required')));
-    const config = loadConfig({ ONRAMP_PLAID_BASE_URL: 'https://sandbox.plaid.com', ONRAMP_PLAID_CLIENT_ID: 'id', ONRAMP_PLAID_SECRET: 's' });
+    assert.ok(
+      problems({ ONRAMP_PLAID_BASE_URL: 'https://sandbox.plaid.com' }).some((p) =>
+        p.startsWith('ONRAMP_PLAID_CLIENT_ID: is required'),
+      ),
+    );
+    const config = loadConfig({
+      ONRAMP_PLAID_BASE_URL: 'https://sandbox.plaid.com',
+      ONRAMP_PLAID_CLIENT_ID: 'id',
+      ONRAMP_PLAID_SECRET: 's',
+    });
     assert.equal(config.plaid.baseUrl, 'https://sandbox.plaid.com');
   });
 });

@@ -40,13 +40,18 @@ export type SelfUrl = () => string | undefined;
 
 export function createPlaidProvider(config: Config, keyring: KeyRing, selfUrl: SelfUrl): PlaidProvider {
   const builtin = config.plaid.baseUrl === undefined;
-  const credentials = builtin ? builtinSandboxCredentials(config, keyring) : { clientId: config.plaid.clientId!, secret: config.plaid.secret! };
+  const credentials = builtin
+    ? builtinSandboxCredentials(config, keyring)
+    : { clientId: config.plaid.clientId!, secret: config.plaid.secret! };
   let client: { basePath: string; api: PlaidApi } | undefined;
 
   const basePath = (): string => {
     if (!builtin) return config.plaid.baseUrl!;
     const self = selfUrl();
-    if (self === undefined) throw new PlaidUnavailableError('the built-in Plaid sandbox is reached over HTTP and this server is not listening yet');
+    if (self === undefined)
+      throw new PlaidUnavailableError(
+        'the built-in Plaid sandbox is reached over HTTP and this server is not listening yet',
+      );
     return `${self}/sandbox/plaid`;
   };
 
@@ -61,7 +66,11 @@ export function createPlaidProvider(config: Config, keyring: KeyRing, selfUrl: S
         const configuration = new Configuration({
           basePath: path,
           baseOptions: {
-            headers: { 'PLAID-CLIENT-ID': credentials.clientId, 'PLAID-SECRET': credentials.secret, 'Plaid-Version': '2020-09-14' },
+            headers: {
+              'PLAID-CLIENT-ID': credentials.clientId,
+              'PLAID-SECRET': credentials.secret,
+              'Plaid-Version': '2020-09-14',
+            },
             timeout: config.plaid.timeoutMs,
             // Plaid answers errors with JSON bodies; never follow redirects to somewhere else.
             maxRedirects: 0,
@@ -96,14 +105,21 @@ function isAxiosError(error: unknown): error is HttpClientError {
 export function plaidErrorOf(error: unknown): PlaidError | null {
   if (!isAxiosError(error)) return null;
   const data = error.response?.data as Partial<PlaidError> | undefined;
-  if (data && typeof data === 'object' && typeof data.error_code === 'string' && typeof data.error_type === 'string') return data as PlaidError;
+  if (data && typeof data === 'object' && typeof data.error_code === 'string' && typeof data.error_type === 'string')
+    return data as PlaidError;
   return null;
 }
 
 /** A short, secret-free description of a failed Plaid call, for logs. */
 export function describePlaidFailure(error: unknown): Record<string, unknown> {
   const plaid = plaidErrorOf(error);
-  if (plaid) return { plaidErrorType: plaid.error_type, plaidErrorCode: plaid.error_code, plaidRequestId: plaid.request_id, status: isAxiosError(error) ? error.response?.status : undefined };
+  if (plaid)
+    return {
+      plaidErrorType: plaid.error_type,
+      plaidErrorCode: plaid.error_code,
+      plaidRequestId: plaid.request_id,
+      status: isAxiosError(error) ? error.response?.status : undefined,
+    };
   if (isAxiosError(error)) return { axiosCode: error.code, message: error.message };
   return { message: error instanceof Error ? error.message : String(error) };
 }

@@ -3,7 +3,13 @@
 // a timeout; network errors, 429 and 5xx are retried a bounded number of times with backoff; anything
 // else (or a malformed answer) is a PriceUnavailableError — never a guessed price.
 import { parseDecimal, divRound } from '../../lib/money.ts';
-import { PRICED_ASSETS, PriceUnavailableError, type PriceProvider, type PriceSnapshot, type PricedAsset } from './types.ts';
+import {
+  PRICED_ASSETS,
+  PriceUnavailableError,
+  type PriceProvider,
+  type PriceSnapshot,
+  type PricedAsset,
+} from './types.ts';
 
 export interface CoinbaseOptions {
   baseUrl: string;
@@ -25,8 +31,14 @@ export class CoinbasePriceProvider implements PriceProvider {
     const results = await Promise.allSettled(PRICED_ASSETS.map((asset) => this.spot(asset)));
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
-    const cents = Object.fromEntries(PRICED_ASSETS.map((asset, i) => [asset, (results[i] as PromiseFulfilledResult<bigint>).value]));
-    return { cents: cents as Record<PricedAsset, bigint>, at: (this.opts.now ?? (() => new Date()))(), source: this.name };
+    const cents = Object.fromEntries(
+      PRICED_ASSETS.map((asset, i) => [asset, (results[i] as PromiseFulfilledResult<bigint>).value]),
+    );
+    return {
+      cents: cents as Record<PricedAsset, bigint>,
+      at: (this.opts.now ?? (() => new Date()))(),
+      source: this.name,
+    };
   }
 
   private async spot(asset: PricedAsset): Promise<bigint> {
@@ -36,9 +48,16 @@ export class CoinbasePriceProvider implements PriceProvider {
       if (attempt > 0) await sleep(Math.min(2000, 100 * 2 ** (attempt - 1)));
       let res: Response;
       try {
-        res = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(this.opts.timeoutMs), redirect: 'error' });
+        res = await fetch(url, {
+          headers: { accept: 'application/json' },
+          signal: AbortSignal.timeout(this.opts.timeoutMs),
+          redirect: 'error',
+        });
       } catch (error) {
-        lastError = (error as Error).name === 'TimeoutError' ? `no answer within ${this.opts.timeoutMs} ms` : `request failed (${(error as Error).message})`;
+        lastError =
+          (error as Error).name === 'TimeoutError'
+            ? `no answer within ${this.opts.timeoutMs} ms`
+            : `request failed (${(error as Error).message})`;
         continue;
       }
       if (res.status === 429 || res.status >= 500) {
@@ -52,7 +71,9 @@ export class CoinbasePriceProvider implements PriceProvider {
       }
       return parseSpot(asset, await res.text());
     }
-    throw new PriceUnavailableError(`${asset}-USD spot price: Coinbase ${lastError} after ${this.opts.retries + 1} attempt(s)`);
+    throw new PriceUnavailableError(
+      `${asset}-USD spot price: Coinbase ${lastError} after ${this.opts.retries + 1} attempt(s)`,
+    );
   }
 }
 
@@ -68,7 +89,10 @@ function parseSpot(asset: PricedAsset, text: string): bigint {
     throw new PriceUnavailableError(`${asset}-USD spot price: unexpected answer shape from Coinbase`);
   }
   const scaled = parseDecimal(data.amount.length > 40 ? 'x' : truncateFraction(data.amount), AMOUNT_DECIMALS);
-  if (scaled === undefined || scaled === 0n) throw new PriceUnavailableError(`${asset}-USD spot price: Coinbase amount "${data.amount.slice(0, 40)}" is not a positive decimal`);
+  if (scaled === undefined || scaled === 0n)
+    throw new PriceUnavailableError(
+      `${asset}-USD spot price: Coinbase amount "${data.amount.slice(0, 40)}" is not a positive decimal`,
+    );
   const cents = divRound(scaled, 10n ** BigInt(AMOUNT_DECIMALS - 2));
   if (cents === 0n) throw new PriceUnavailableError(`${asset}-USD spot price: below one cent`);
   return cents;

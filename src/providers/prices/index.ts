@@ -6,7 +6,13 @@ import { CoinbasePriceProvider } from './coinbase.ts';
 import { SandboxPriceProvider } from './sandbox.ts';
 import type { PriceProvider, PriceSnapshot } from './types.ts';
 
-export { PRICED_ASSETS, PriceUnavailableError, type PriceProvider, type PriceSnapshot, type PricedAsset } from './types.ts';
+export {
+  PRICED_ASSETS,
+  PriceUnavailableError,
+  type PriceProvider,
+  type PriceSnapshot,
+  type PricedAsset,
+} from './types.ts';
 
 export class Prices {
   private cached: { snapshot: PriceSnapshot; until: number } | undefined;

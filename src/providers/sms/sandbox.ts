@@ -16,7 +16,12 @@ export class SandboxSmsProvider implements SmsProvider {
   constructor(private readonly inbox: SandboxInbox) {}
 
   async send(message: SmsMessage): Promise<{ id: string }> {
-    const id = await this.inbox.deliver({ channel: 'SMS', to: message.to, text: message.body, clientId: message.clientId ?? null });
+    const id = await this.inbox.deliver({
+      channel: 'SMS',
+      to: message.to,
+      text: message.body,
+      clientId: message.clientId ?? null,
+    });
     return { id };
   }
 

@@ -21,9 +21,15 @@ const MAX_ATTEMPTS = 3;
 const RETRY_DELAY_MS = 500;
 
 // https://www.twilio.com/docs/api/errors — the ones that mean "this recipient", not "this server".
-const RECIPIENT_ERRORS: Record<number, { code: 'INVALID_PHONE' | 'INVALID_PHONE_TYPE' | 'INVALID_PHONE_COUNTRY_CODE'; message: string }> = {
+const RECIPIENT_ERRORS: Record<
+  number,
+  { code: 'INVALID_PHONE' | 'INVALID_PHONE_TYPE' | 'INVALID_PHONE_COUNTRY_CODE'; message: string }
+> = {
   21211: { code: 'INVALID_PHONE', message: 'The SMS provider says `phoneNumber` is not a valid phone number' },
-  21614: { code: 'INVALID_PHONE_TYPE', message: 'The SMS provider says `phoneNumber` cannot receive SMS; only mobile numbers are supported' },
+  21614: {
+    code: 'INVALID_PHONE_TYPE',
+    message: 'The SMS provider says `phoneNumber` cannot receive SMS; only mobile numbers are supported',
+  },
   21408: { code: 'INVALID_PHONE_COUNTRY_CODE', message: 'The SMS provider cannot send to the region of `phoneNumber`' },
   21612: { code: 'INVALID_PHONE', message: 'The SMS provider cannot route messages to `phoneNumber`' },
   21610: { code: 'INVALID_PHONE', message: '`phoneNumber` has opted out of messages from this sender (replied STOP)' },
@@ -68,7 +74,11 @@ export class TwilioSmsProvider implements SmsProvider {
     try {
       return await fetch(url, {
         method: 'POST',
-        headers: { authorization: `Basic ${auth}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        headers: {
+          authorization: `Basic ${auth}`,
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'application/json',
+        },
         body: form,
         redirect: 'error',
         signal: AbortSignal.timeout(this.opts.timeoutMs),
@@ -80,11 +90,18 @@ export class TwilioSmsProvider implements SmsProvider {
 
   private failure(status: number, body: TwilioError): AppError {
     const known = body.code !== undefined ? RECIPIENT_ERRORS[body.code] : undefined;
-    if (known) return new AppError(known.code, { message: known.message, data: { field: 'phoneNumber', rule: 'provider', providerCode: body.code } });
+    if (known)
+      return new AppError(known.code, {
+        message: known.message,
+        data: { field: 'phoneNumber', rule: 'provider', providerCode: body.code },
+      });
     return unavailable(`the SMS provider answered ${status}${body.code ? ` (error ${body.code})` : ''}`);
   }
 }
 
 function unavailable(reason: string): AppError {
-  return new AppError('SERVICE_UNAVAILABLE', { message: `The code could not be sent: ${reason}; retry later`, headers: { 'retry-after': '30' } });
+  return new AppError('SERVICE_UNAVAILABLE', {
+    message: `The code could not be sent: ${reason}; retry later`,
+    headers: { 'retry-after': '30' },
+  });
 }

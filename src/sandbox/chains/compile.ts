@@ -23,7 +23,11 @@ export type SandboxArtifacts = Record<ContractName, CompiledContract>;
 
 // Fixed so bytecode, and with it every address and hash on the sandbox chains, does not change
 // when a default of solc does. evmVersion must not be newer than the chains' hardfork.
-const SETTINGS = { optimizer: { enabled: true, runs: 200 }, evmVersion: 'cancun', outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } } };
+const SETTINGS = {
+  optimizer: { enabled: true, runs: 200 },
+  evmVersion: 'cancun',
+  outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } },
+};
 
 interface SolcModule {
   version(): string;
@@ -33,7 +37,9 @@ interface SolcModule {
 const memo = new Map<string, Promise<SandboxArtifacts>>();
 
 function readSources(): Record<string, { content: string }> {
-  return Object.fromEntries(SOURCES.map((file) => [file, { content: fs.readFileSync(path.join(CONTRACTS_DIR, file), 'utf8') }]));
+  return Object.fromEntries(
+    SOURCES.map((file) => [file, { content: fs.readFileSync(path.join(CONTRACTS_DIR, file), 'utf8') }]),
+  );
 }
 
 function solcVersion(): string {
@@ -43,7 +49,10 @@ function solcVersion(): string {
 /** The compiled sandbox contracts, from the cache in `cacheDir` when it holds this exact build. */
 export function loadSandboxArtifacts(cacheDir: string): Promise<SandboxArtifacts> {
   const sources = readSources();
-  const key = createHash('sha256').update(JSON.stringify({ solc: solcVersion(), settings: SETTINGS, sources })).digest('hex').slice(0, 20);
+  const key = createHash('sha256')
+    .update(JSON.stringify({ solc: solcVersion(), settings: SETTINGS, sources }))
+    .digest('hex')
+    .slice(0, 20);
   let pending = memo.get(key);
   if (!pending) {
     pending = loadOrCompile(cacheDir, key, sources);
@@ -53,7 +62,11 @@ export function loadSandboxArtifacts(cacheDir: string): Promise<SandboxArtifacts
   return pending;
 }
 
-async function loadOrCompile(cacheDir: string, key: string, sources: Record<string, { content: string }>): Promise<SandboxArtifacts> {
+async function loadOrCompile(
+  cacheDir: string,
+  key: string,
+  sources: Record<string, { content: string }>,
+): Promise<SandboxArtifacts> {
   const file = path.join(cacheDir, `sandbox-contracts-${key}.json`);
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as SandboxArtifacts;
@@ -76,10 +89,12 @@ async function compile(sources: Record<string, { content: string }>): Promise<Sa
     contracts?: Record<string, Record<string, { abi: Abi; evm: { bytecode: { object: string } } }>>;
   };
   const errors = (output.errors ?? []).filter((e) => e.severity === 'error');
-  if (errors.length > 0) throw new Error(`sandbox contracts do not compile:\n${errors.map((e) => e.formattedMessage).join('\n')}`);
+  if (errors.length > 0)
+    throw new Error(`sandbox contracts do not compile:\n${errors.map((e) => e.formattedMessage).join('\n')}`);
   const found = new Map<string, CompiledContract>();
   for (const contracts of Object.values(output.contracts ?? {})) {
-    for (const [name, contract] of Object.entries(contracts)) found.set(name, { abi: contract.abi, bytecode: `0x${contract.evm.bytecode.object}` });
+    for (const [name, contract] of Object.entries(contracts))
+      found.set(name, { abi: contract.abi, bytecode: `0x${contract.evm.bytecode.object}` });
   }
   return Object.fromEntries(
     CONTRACT_NAMES.map((name) => {

@@ -23,7 +23,10 @@ export async function loadOrCreateChainState(db: Db, keyring: KeyRing, now: Date
     .onConflict((oc) => oc.column('id').doNothing())
     .execute();
   const row = await db.selectFrom('sandbox_chain_state').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
-  const seed = Buffer.from(keyring.decrypt({ keyId: row.seed_key_id, ciphertext: row.seed_ciphertext }, SEED_AAD), 'hex');
+  const seed = Buffer.from(
+    keyring.decrypt({ keyId: row.seed_key_id, ciphertext: row.seed_ciphertext }, SEED_AAD),
+    'hex',
+  );
   return { seed, genesisTime: row.genesis_time };
 }
 
@@ -36,7 +39,14 @@ export interface RecordedTransaction {
 
 export async function recordTransaction(
   db: Db,
-  tx: { network: Network; seq: bigint; txHash: string; rawTx: `0x${string}`; blockTimestamp: number; source: SandboxTxSource },
+  tx: {
+    network: Network;
+    seq: bigint;
+    txHash: string;
+    rawTx: `0x${string}`;
+    blockTimestamp: number;
+    source: SandboxTxSource;
+  },
 ): Promise<void> {
   await db
     .insertInto('sandbox_chain_transactions')
@@ -52,7 +62,12 @@ export async function recordTransaction(
 }
 
 /** Recorded transactions of `network` after `afterSeq`, in order, `limit` at a time. */
-export async function recordedTransactions(db: Db, network: Network, afterSeq: bigint, limit: number): Promise<RecordedTransaction[]> {
+export async function recordedTransactions(
+  db: Db,
+  network: Network,
+  afterSeq: bigint,
+  limit: number,
+): Promise<RecordedTransaction[]> {
   const rows = await db
     .selectFrom('sandbox_chain_transactions')
     .select(['seq', 'tx_hash', 'raw_tx', 'block_timestamp'])

@@ -24,9 +24,12 @@ const CORS_HEADERS = {
 export function registerSandboxChainRoutes(app: App, ctx: AppContext): void {
   const chains = ctx.chains;
   if (!(chains instanceof SandboxChains)) return;
+  // biome-ignore lint/nursery/noMisusedPromises: Fastify awaits an async plugin; the rule cannot see its types
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: RPC_BODY_LIMIT_BYTES }, (_request, body, done) => done(null, body));
+    scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: RPC_BODY_LIMIT_BYTES }, (_request, body, done) =>
+      done(null, body),
+    );
     for (const network of NETWORKS) {
       const url = `/sandbox/rpc/${network.toLowerCase()}`;
       scope.post(
@@ -46,18 +49,28 @@ export function registerSandboxChainRoutes(app: App, ctx: AppContext): void {
         },
         (request, reply) => handle(request, reply, chains, network),
       );
-      scope.options(url, { config: { auth: 'public' }, schema: { hide: true } }, async (_request, reply) => reply.code(204).headers(CORS_HEADERS).send());
+      scope.options(url, { config: { auth: 'public' }, schema: { hide: true } }, async (_request, reply) =>
+        reply.code(204).headers(CORS_HEADERS).send(),
+      );
     }
   });
 }
 
-async function handle(request: FastifyRequest, reply: FastifyReply, chains: SandboxChains, network: Network): Promise<FastifyReply> {
+async function handle(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  chains: SandboxChains,
+  network: Network,
+): Promise<FastifyReply> {
   reply.headers(CORS_HEADERS);
   let body: unknown;
   try {
     body = JSON.parse(typeof request.body === 'string' ? request.body : '');
   } catch {
-    return reply.code(200).type('application/json').send({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error: the body is not valid JSON' } });
+    return reply
+      .code(200)
+      .type('application/json')
+      .send({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error: the body is not valid JSON' } });
   }
   const result = await answer(
     body,

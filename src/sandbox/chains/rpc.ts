@@ -47,8 +47,14 @@ const LOCAL_RESULTS: ReadonlyMap<string, unknown> = new Map([['eth_accounts', []
 /** Why some well-known methods are refused, so the error tells the caller. */
 const REFUSAL_REASONS: Array<[RegExp, string]> = [
   [/^(hardhat_|evm_|anvil_|debug_setHead)/, 'it would change the chain for every partner of this sandbox'],
-  [/^(eth_sendTransaction|eth_sign|eth_signTransaction|eth_signTypedData.*|personal_.*)$/, 'the sandbox node holds no keys for callers: sign locally and use eth_sendRawTransaction'],
-  [/^(eth_newFilter|eth_newBlockFilter|eth_newPendingTransactionFilter|eth_getFilterChanges|eth_getFilterLogs|eth_uninstallFilter)$/, 'filters keep per-caller state on a shared node: poll with eth_getLogs and eth_blockNumber'],
+  [
+    /^(eth_sendTransaction|eth_sign|eth_signTransaction|eth_signTypedData.*|personal_.*)$/,
+    'the sandbox node holds no keys for callers: sign locally and use eth_sendRawTransaction',
+  ],
+  [
+    /^(eth_newFilter|eth_newBlockFilter|eth_newPendingTransactionFilter|eth_getFilterChanges|eth_getFilterLogs|eth_uninstallFilter)$/,
+    'filters keep per-caller state on a shared node: poll with eth_getLogs and eth_blockNumber',
+  ],
   [/^(eth_subscribe|eth_unsubscribe)$/, 'subscriptions need a WebSocket; poll over HTTP instead'],
   [/^debug_/, 'tracing is not offered on the shared sandbox node'],
 ];
@@ -56,7 +62,12 @@ const REFUSAL_REASONS: Array<[RegExp, string]> = [
 export function refusal(method: string): RpcError | undefined {
   if (ALLOWED_METHODS.has(method)) return undefined;
   const reason = REFUSAL_REASONS.find(([pattern]) => pattern.test(method))?.[1];
-  return new RpcError(-32601, reason ? `${method} is not available on the onramp sandbox RPC: ${reason}` : `${method} is not available on the onramp sandbox RPC`);
+  return new RpcError(
+    -32601,
+    reason
+      ? `${method} is not available on the onramp sandbox RPC: ${reason}`
+      : `${method} is not available on the onramp sandbox RPC`,
+  );
 }
 
 export const MAX_BATCH = 100;
@@ -74,10 +85,15 @@ export type Execute = (call: RpcCall) => Promise<unknown>;
 export type OnUnexpected = (error: unknown, method: string) => void;
 
 /** Answers a JSON-RPC body (one request or a batch); undefined when only notifications were sent. */
-export async function answer(body: unknown, execute: Execute, onUnexpected: OnUnexpected): Promise<JsonRpcResponse | JsonRpcResponse[] | undefined> {
+export async function answer(
+  body: unknown,
+  execute: Execute,
+  onUnexpected: OnUnexpected,
+): Promise<JsonRpcResponse | JsonRpcResponse[] | undefined> {
   if (Array.isArray(body)) {
     if (body.length === 0) return failure(null, new RpcError(-32600, 'Invalid request: an empty batch'));
-    if (body.length > MAX_BATCH) return failure(null, new RpcError(-32005, `A batch may hold at most ${MAX_BATCH} requests (got ${body.length})`));
+    if (body.length > MAX_BATCH)
+      return failure(null, new RpcError(-32005, `A batch may hold at most ${MAX_BATCH} requests (got ${body.length})`));
     // In order, not in parallel: two transactions from one sender in a batch must keep their order.
     const answers: JsonRpcResponse[] = [];
     for (const item of body) {
@@ -89,25 +105,38 @@ export async function answer(body: unknown, execute: Execute, onUnexpected: OnUn
   return answerOne(body, execute, onUnexpected);
 }
 
-async function answerOne(item: unknown, execute: Execute, onUnexpected: OnUnexpected): Promise<JsonRpcResponse | undefined> {
-  if (typeof item !== 'object' || item === null || Array.isArray(item)) return failure(null, new RpcError(-32600, 'Invalid request: expected a JSON-RPC request object'));
+async function answerOne(
+  item: unknown,
+  execute: Execute,
+  onUnexpected: OnUnexpected,
+): Promise<JsonRpcResponse | undefined> {
+  if (typeof item !== 'object' || item === null || Array.isArray(item))
+    return failure(null, new RpcError(-32600, 'Invalid request: expected a JSON-RPC request object'));
   const request = item as Record<string, unknown>;
   const hasId = 'id' in request;
   const id = request.id;
-  if (hasId && id !== null && typeof id !== 'string' && typeof id !== 'number') return failure(null, new RpcError(-32600, 'Invalid request: id must be a string, a number or null'));
+  if (hasId && id !== null && typeof id !== 'string' && typeof id !== 'number')
+    return failure(null, new RpcError(-32600, 'Invalid request: id must be a string, a number or null'));
   const replyId: Id = hasId ? (id as Id) : null;
-  if (request.jsonrpc !== '2.0') return failure(replyId, new RpcError(-32600, 'Invalid request: jsonrpc must be "2.0"'));
+  if (request.jsonrpc !== '2.0')
+    return failure(replyId, new RpcError(-32600, 'Invalid request: jsonrpc must be "2.0"'));
   const { method, params } = request;
   if (typeof method !== 'string' || method.length === 0 || method.length > MAX_METHOD_LENGTH) {
-    return failure(replyId, new RpcError(-32600, `Invalid request: method must be a string of 1 to ${MAX_METHOD_LENGTH} characters`));
+    return failure(
+      replyId,
+      new RpcError(-32600, `Invalid request: method must be a string of 1 to ${MAX_METHOD_LENGTH} characters`),
+    );
   }
-  if (params !== undefined && !Array.isArray(params)) return failure(replyId, new RpcError(-32602, 'Invalid params: params must be an array'));
+  if (params !== undefined && !Array.isArray(params))
+    return failure(replyId, new RpcError(-32602, 'Invalid params: params must be an array'));
   let response: JsonRpcResponse;
   const refused = refusal(method);
   if (refused) response = failure(replyId, refused);
   else {
     try {
-      const result = LOCAL_RESULTS.has(method) ? LOCAL_RESULTS.get(method) : await execute({ method, params: params ?? [] });
+      const result = LOCAL_RESULTS.has(method)
+        ? LOCAL_RESULTS.get(method)
+        : await execute({ method, params: params ?? [] });
       response = { jsonrpc: '2.0', id: replyId, result: result ?? null };
     } catch (error) {
       response = failure(replyId, toRpcError(error, method, onUnexpected));
@@ -118,7 +147,11 @@ async function answerOne(item: unknown, execute: Execute, onUnexpected: OnUnexpe
 }
 
 function failure(id: Id, error: RpcError): JsonRpcResponse {
-  return { jsonrpc: '2.0', id, error: { code: error.code, message: error.message, ...(error.data !== undefined ? { data: error.data } : {}) } };
+  return {
+    jsonrpc: '2.0',
+    id,
+    error: { code: error.code, message: error.message, ...(error.data !== undefined ? { data: error.data } : {}) },
+  };
 }
 
 /**

@@ -59,7 +59,10 @@ export class SandboxChain {
     if (call.method === 'eth_sendRawTransaction') {
       const raw = Array.isArray(call.params) ? (call.params[0] as unknown) : undefined;
       if (typeof raw !== 'string' || !/^0x(?:[0-9a-fA-F]{2})+$/.test(raw)) {
-        throw new RpcError(-32602, 'eth_sendRawTransaction takes one parameter: the signed transaction as 0x-prefixed hex');
+        throw new RpcError(
+          -32602,
+          'eth_sendRawTransaction takes one parameter: the signed transaction as 0x-prefixed hex',
+        );
       }
       return this.sendRawTransaction(raw as Hex, source);
     }
@@ -70,7 +73,9 @@ export class SandboxChain {
   sendRawTransaction(raw: Hex, source: SandboxTxSource): Promise<Hash> {
     if (this.closing) return Promise.reject(new RpcError(-32603, `the ${this.network} sandbox chain is shutting down`));
     if (this.pending >= MAX_PENDING_SUBMISSIONS) {
-      return Promise.reject(new RpcError(-32005, `too many transactions waiting for the ${this.network} sandbox chain; retry shortly`));
+      return Promise.reject(
+        new RpcError(-32005, `too many transactions waiting for the ${this.network} sandbox chain; retry shortly`),
+      );
     }
     return this.serially(async () => {
       const timestamp = Math.max(Math.floor(this.deps.clock.now().getTime() / 1000), this.lastTimestamp);
@@ -78,11 +83,21 @@ export class SandboxChain {
       this.lastTimestamp = timestamp;
       const seq = this.nextSeq++;
       try {
-        await recordTransaction(this.deps.db, { network: this.network, seq, txHash: hash, rawTx: raw, blockTimestamp: timestamp, source });
+        await recordTransaction(this.deps.db, {
+          network: this.network,
+          seq,
+          txHash: hash,
+          rawTx: raw,
+          blockTimestamp: timestamp,
+          source,
+        });
       } catch (error) {
         // The transaction is on the chain already; failing the caller would hide that. Without its
         // row it will be missing after a restart, and so will anything that depended on it.
-        this.deps.log.error({ network: this.network, txHash: hash, seq: seq.toString(), err: error }, 'sandbox chain: transaction mined but not recorded; it will be lost at restart');
+        this.deps.log.error(
+          { network: this.network, txHash: hash, seq: seq.toString(), err: error },
+          'sandbox chain: transaction mined but not recorded; it will be lost at restart',
+        );
       }
       return hash;
     });
@@ -103,14 +118,19 @@ export class SandboxChain {
           replayed++;
         } catch (error) {
           failed++;
-          this.deps.log.error({ network: this.network, seq: row.seq.toString(), txHash: row.txHash, err: error }, 'sandbox chain: a recorded transaction did not replay');
+          this.deps.log.error(
+            { network: this.network, seq: row.seq.toString(), txHash: row.txHash, err: error },
+            'sandbox chain: a recorded transaction did not replay',
+          );
         }
         this.lastTimestamp = Math.max(this.lastTimestamp, row.blockTimestamp);
         after = row.seq;
       }
     }
     this.nextSeq = after + 1n;
-    const latest = (await this.provider.request({ method: 'eth_getBlockByNumber', params: ['latest', false] })) as { timestamp: Hex };
+    const latest = (await this.provider.request({ method: 'eth_getBlockByNumber', params: ['latest', false] })) as {
+      timestamp: Hex;
+    };
     this.lastTimestamp = Math.max(this.lastTimestamp, Number(BigInt(latest.timestamp)));
     return { replayed, failed };
   }

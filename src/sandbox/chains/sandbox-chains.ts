@@ -114,7 +114,11 @@ export class SandboxChains implements Chains {
       const hot = this.accounts['hot-wallet'];
       return {
         publicClient: createPublicClient({ chain, transport, pollingInterval: 250 }),
-        hotWallet: { address: hot.address, account: hot, client: createWalletClient({ chain, transport, account: hot, pollingInterval: 250 }) },
+        hotWallet: {
+          address: hot.address,
+          account: hot,
+          client: createWalletClient({ chain, transport, account: hot, pollingInterval: 250 }),
+        },
       };
     };
     const eth = clients('ETHEREUM');
@@ -153,7 +157,12 @@ export class SandboxChains implements Chains {
 
   /** A wallet client for any sandbox account (tests sign with their own keys); its raw transactions are recorded. */
   walletClient(network: Network, account: LocalAccount): HotWalletClient {
-    return createWalletClient({ chain: this.definitions[network], transport: this.lazyTransport(network, 'SERVER'), account, pollingInterval: 250 });
+    return createWalletClient({
+      chain: this.definitions[network],
+      transport: this.lazyTransport(network, 'SERVER'),
+      account,
+      pollingInterval: 250,
+    });
   }
 
   /** Sends ETH (wei) and USDC (6-decimal units) from the sandbox faucet, waiting until both are mined. */
@@ -164,7 +173,14 @@ export class SandboxChains implements Chains {
     if (amounts.wei) hashes.push(await faucet.sendTransaction({ to, value: amounts.wei }));
     if (amounts.usdcUnits) {
       const usdcTransferAbi = parseAbi(['function transfer(address to, uint256 value) returns (bool)']);
-      hashes.push(await faucet.writeContract({ address: this.contracts.usdc, abi: usdcTransferAbi, functionName: 'transfer', args: [to, amounts.usdcUnits] }));
+      hashes.push(
+        await faucet.writeContract({
+          address: this.contracts.usdc,
+          abi: usdcTransferAbi,
+          functionName: 'transfer',
+          args: [to, amounts.usdcUnits],
+        }),
+      );
     }
     for (const hash of hashes) {
       const receipt = await client.waitForTransactionReceipt({ hash, timeout: 30_000 });
@@ -196,21 +212,36 @@ export class SandboxChains implements Chains {
   }
 
   private lazyTransport(network: Network, source: SandboxTxSource): Transport {
-    return custom({ request: async (call: RpcCall) => (await this.chains())[network].request(call, source) }, { retryCount: 0 });
+    return custom(
+      { request: async (call: RpcCall) => (await this.chains())[network].request(call, source) },
+      { retryCount: 0 },
+    );
   }
 
   private async startChains(): Promise<Record<Network, SandboxChain>> {
     const started = performance.now();
     const { createHardhatRuntimeEnvironment } = await import('hardhat/hre');
     // Hardhat wants an npm project root; onramp's own is the natural one (nothing is written to it).
-    const hre = await createHardhatRuntimeEnvironment({ networks: { ETHEREUM: this.networkConfig('ETHEREUM'), POLYGON: this.networkConfig('POLYGON') } }, {}, PACKAGE_ROOT);
+    const hre = await createHardhatRuntimeEnvironment(
+      { networks: { ETHEREUM: this.networkConfig('ETHEREUM'), POLYGON: this.networkConfig('POLYGON') } },
+      {},
+      PACKAGE_ROOT,
+    );
     const chains = {} as Record<Network, SandboxChain>;
     try {
       for (const network of NETWORKS) {
         const connection = await hre.network.create({ network, chainType: 'l1' });
-        chains[network] = new SandboxChain(network, SANDBOX_CHAIN_IDS[network], connection.provider, () => connection.close(), this.deps);
+        chains[network] = new SandboxChain(
+          network,
+          SANDBOX_CHAIN_IDS[network],
+          connection.provider,
+          () => connection.close(),
+          this.deps,
+        );
       }
-      const outcomes = await Promise.all(NETWORKS.map(async (network) => ({ network, ...(await this.rebuild(chains[network])) })));
+      const outcomes = await Promise.all(
+        NETWORKS.map(async (network) => ({ network, ...(await this.rebuild(chains[network])) })),
+      );
       this.deps.log.info({ ms: Math.round(performance.now() - started), chains: outcomes }, 'sandbox chains started');
     } catch (error) {
       await Promise.all(Object.values(chains).map((c) => c.close().catch(() => undefined)));
@@ -231,26 +262,49 @@ export class SandboxChains implements Chains {
     const steps: Array<() => Promise<Hash>> = [
       async () => {
         const { SandboxUSDC } = await loadSandboxArtifacts(this.deps.config.chains.sandboxCacheDir);
-        return deployer.deployContract({ abi: SandboxUSDC.abi, bytecode: SandboxUSDC.bytecode, args: [this.accounts.deployer.address] });
+        return deployer.deployContract({
+          abi: SandboxUSDC.abi,
+          bytecode: SandboxUSDC.bytecode,
+          args: [this.accounts.deployer.address],
+        });
       },
       async () => {
         const { SandboxSmartWalletFactory } = await loadSandboxArtifacts(this.deps.config.chains.sandboxCacheDir);
-        return deployer.deployContract({ abi: SandboxSmartWalletFactory.abi, bytecode: SandboxSmartWalletFactory.bytecode });
+        return deployer.deployContract({
+          abi: SandboxSmartWalletFactory.abi,
+          bytecode: SandboxSmartWalletFactory.bytecode,
+        });
       },
-      () => deployer.writeContract({ address: this.contracts.usdc, abi: usdcMintAbi, functionName: 'mint', args: [this.accounts['hot-wallet'].address, HOT_WALLET_USDC_UNITS] }),
-      () => deployer.writeContract({ address: this.contracts.usdc, abi: usdcMintAbi, functionName: 'mint', args: [this.accounts.faucet.address, FAUCET_USDC_UNITS] }),
+      () =>
+        deployer.writeContract({
+          address: this.contracts.usdc,
+          abi: usdcMintAbi,
+          functionName: 'mint',
+          args: [this.accounts['hot-wallet'].address, HOT_WALLET_USDC_UNITS],
+        }),
+      () =>
+        deployer.writeContract({
+          address: this.contracts.usdc,
+          abi: usdcMintAbi,
+          functionName: 'mint',
+          args: [this.accounts.faucet.address, FAUCET_USDC_UNITS],
+        }),
     ];
     const done = await reader.getTransactionCount({ address: this.accounts.deployer.address });
     for (let nonce = done; nonce < steps.length; nonce++) {
       const hash = await steps[nonce]!();
       const receipt = await reader.getTransactionReceipt({ hash });
-      if (receipt.status !== 'success') throw new Error(`sandbox ${chain.network} bootstrap step ${nonce} (${hash}) reverted`);
+      if (receipt.status !== 'success')
+        throw new Error(`sandbox ${chain.network} bootstrap step ${nonce} (${hash}) reverted`);
     }
     return { replayed, failed, bootstrapped: Math.max(0, steps.length - done) };
   }
 
   private networkConfig(network: Network): EdrNetworkUserConfig {
-    const accounts = (Object.keys(GENESIS_WEI) as SandboxRole[]).map((role) => ({ privateKey: deriveSandboxKey(this.state.seed, role), balance: GENESIS_WEI[role] }));
+    const accounts = (Object.keys(GENESIS_WEI) as SandboxRole[]).map((role) => ({
+      privateKey: deriveSandboxKey(this.state.seed, role),
+      balance: GENESIS_WEI[role],
+    }));
     return {
       type: 'edr-simulated',
       chainType: 'l1',

@@ -49,15 +49,26 @@ export interface SmartWallet {
 
 /** The sandbox chains of an app in sandbox mode (tests use this to reach the sandbox-only helpers). */
 export function sandboxChainsOf(ctx: Pick<AppContext, 'chains'>): SandboxChains {
-  if (!(ctx.chains instanceof SandboxChains)) throw new Error('this app does not run the sandbox chains (production mode)');
+  if (!(ctx.chains instanceof SandboxChains))
+    throw new Error('this app does not run the sandbox chains (production mode)');
   return ctx.chains;
 }
 
 /** The wallet `owner` would get from the factory with `salt`, without deploying it. */
-export async function counterfactualSmartWallet(chains: SandboxChains, network: Network, owner: LocalAccount, salt: Hex = zeroHash): Promise<SmartWallet> {
+export async function counterfactualSmartWallet(
+  chains: SandboxChains,
+  network: Network,
+  owner: LocalAccount,
+  salt: Hex = zeroHash,
+): Promise<SmartWallet> {
   const client = chains.publicClient(network);
   const factory = chains.contracts.smartWalletFactory;
-  const address = await client.readContract({ address: factory, abi: smartWalletFactoryAbi, functionName: 'walletAddress', args: [owner.address, salt] });
+  const address = await client.readContract({
+    address: factory,
+    abi: smartWalletFactoryAbi,
+    functionName: 'walletAddress',
+    args: [owner.address, salt],
+  });
   const isDeployed = async () => ((await client.getCode({ address })) ?? '0x') !== '0x';
   return {
     address,
@@ -67,19 +78,34 @@ export async function counterfactualSmartWallet(chains: SandboxChains, network: 
     async signMessage(message) {
       const signature = await owner.signMessage({ message });
       if (await isDeployed()) return signature;
-      const data = encodeFunctionData({ abi: smartWalletFactoryAbi, functionName: 'deploy', args: [owner.address, salt] });
+      const data = encodeFunctionData({
+        abi: smartWalletFactoryAbi,
+        functionName: 'deploy',
+        args: [owner.address, salt],
+      });
       return serializeErc6492Signature({ address: factory, data, signature });
     },
   };
 }
 
 /** Deploys `owner`'s wallet through the factory (paid by the sandbox faucet) and waits for it. */
-export async function deploySmartWallet(chains: SandboxChains, network: Network, owner: LocalAccount, salt: Hex = zeroHash): Promise<SmartWallet> {
+export async function deploySmartWallet(
+  chains: SandboxChains,
+  network: Network,
+  owner: LocalAccount,
+  salt: Hex = zeroHash,
+): Promise<SmartWallet> {
   const wallet = await counterfactualSmartWallet(chains, network, owner, salt);
   if (await wallet.isDeployed()) return wallet;
   const faucet = chains.walletClient(network, chains.accounts.faucet);
-  const hash = await faucet.writeContract({ address: chains.contracts.smartWalletFactory, abi: smartWalletFactoryAbi, functionName: 'deploy', args: [owner.address, salt] });
+  const hash = await faucet.writeContract({
+    address: chains.contracts.smartWalletFactory,
+    abi: smartWalletFactoryAbi,
+    functionName: 'deploy',
+    args: [owner.address, salt],
+  });
   const receipt = await chains.publicClient(network).waitForTransactionReceipt({ hash, timeout: 30_000 });
-  if (receipt.status !== 'success') throw new Error(`deploying the smart wallet of ${owner.address} reverted (${hash})`);
+  if (receipt.status !== 'success')
+    throw new Error(`deploying the smart wallet of ${owner.address} reverted (${hash})`);
   return wallet;
 }

@@ -39,7 +39,8 @@ export class SandboxClock implements Clock {
 
   /** Moves sandbox time forward by `ms` (> 0) for every process sharing the database. */
   async advance(ms: number): Promise<Date> {
-    if (!Number.isSafeInteger(ms) || ms <= 0 || ms > MAX_ADVANCE_MS) throw new RangeError(`advance must be 1 ms to ${MAX_ADVANCE_MS} ms, got ${ms}`);
+    if (!Number.isSafeInteger(ms) || ms <= 0 || ms > MAX_ADVANCE_MS)
+      throw new RangeError(`advance must be 1 ms to ${MAX_ADVANCE_MS} ms, got ${ms}`);
     const row = await this.db
       .updateTable('sandbox_clock')
       .set((eb) => ({ offset_ms: eb('offset_ms', '+', BigInt(ms)), updated_at: new Date() }))

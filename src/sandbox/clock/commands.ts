@@ -21,8 +21,14 @@ export const sandboxClockCommands: OperatorCommand[] = [
         return v;
       };
       const to = option(args, 'to');
-      const ms = to !== undefined ? Date.parse(to) - clock.now().getTime() : option(args, 'days') !== undefined ? n('days') * 86_400_000 : n('hours') * 3_600_000;
-      if (!(ms > 0) || ms > MAX_ADVANCE_MS) throw new UsageError('the sandbox clock only moves forward, by at most ten years');
+      const ms =
+        to !== undefined
+          ? Date.parse(to) - clock.now().getTime()
+          : option(args, 'days') !== undefined
+            ? n('days') * 86_400_000
+            : n('hours') * 3_600_000;
+      if (!(ms > 0) || ms > MAX_ADVANCE_MS)
+        throw new UsageError('the sandbox clock only moves forward, by at most ten years');
       await clock.advance(ms);
       const settlement = await ctx.ach.settleDue();
       return { now: clock.now().toISOString(), offsetSeconds: clock.offset() / 1000, settlement };

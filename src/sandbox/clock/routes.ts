@@ -13,7 +13,10 @@ import { MAX_ADVANCE_MS, SandboxClock } from './clock.ts';
 export const SandboxClockSchema = named(
   'SandboxClock',
   Type.Object({
-    now: Type.String({ format: 'date-time', description: 'Sandbox time: what ctx.clock reads (settlement, limits, expiries, block timestamps)' }),
+    now: Type.String({
+      format: 'date-time',
+      description: 'Sandbox time: what ctx.clock reads (settlement, limits, expiries, block timestamps)',
+    }),
     realNow: Type.String({ format: 'date-time', description: 'Real time on this server' }),
     offsetSeconds: Type.Number({ description: 'How far sandbox time is ahead of real time' }),
     settlement: Type.Optional(
@@ -41,7 +44,11 @@ const AdvanceBody = Obj({
 export function registerSandboxClockRoutes(app: App, ctx: AppContext): void {
   const clock = ctx.clock;
   if (!(clock instanceof SandboxClock)) return;
-  const view = () => ({ now: clock.now().toISOString(), realNow: new Date().toISOString(), offsetSeconds: clock.offset() / 1000 });
+  const view = () => ({
+    now: clock.now().toISOString(),
+    realNow: new Date().toISOString(),
+    offsetSeconds: clock.offset() / 1000,
+  });
   const tag = 'Sandbox';
 
   app.get('/sandbox/clock', {
@@ -66,18 +73,29 @@ export function registerSandboxClockRoutes(app: App, ctx: AppContext): void {
       const { days, hours, seconds, to } = request.body;
       const given = [days, hours, seconds, to].filter((v) => v !== undefined).length;
       if (given !== 1) {
-        throw new AppError('INVALID_BODY', { message: 'Send exactly one of `days`, `hours`, `seconds` or `to`', data: { field: 'days', rule: 'exactlyOneOf', fields: ['days', 'hours', 'seconds', 'to'] } });
+        throw new AppError('INVALID_BODY', {
+          message: 'Send exactly one of `days`, `hours`, `seconds` or `to`',
+          data: { field: 'days', rule: 'exactlyOneOf', fields: ['days', 'hours', 'seconds', 'to'] },
+        });
       }
       await clock.sync();
       let ms = (days ?? 0) * 86_400_000 + (hours ?? 0) * 3_600_000 + (seconds ?? 0) * 1000;
       if (to !== undefined) {
         ms = Date.parse(to) - clock.now().getTime();
-        if (!(ms > 0)) throw new AppError('INVALID_BODY', { message: `\`to\` must be later than the sandbox's current time ${clock.now().toISOString()}: sandbox time never moves back`, data: { field: 'to', rule: 'future' } });
-        if (ms > MAX_ADVANCE_MS) throw new AppError('INVALID_BODY', { message: '`to` must be at most ten years ahead', data: { field: 'to', rule: 'maximum' } });
+        if (!(ms > 0))
+          throw new AppError('INVALID_BODY', {
+            message: `\`to\` must be later than the sandbox's current time ${clock.now().toISOString()}: sandbox time never moves back`,
+            data: { field: 'to', rule: 'future' },
+          });
+        if (ms > MAX_ADVANCE_MS)
+          throw new AppError('INVALID_BODY', {
+            message: '`to` must be at most ten years ahead',
+            data: { field: 'to', rule: 'maximum' },
+          });
       }
       await clock.advance(ms);
       request.log.info({ advancedMs: ms, sandboxNow: clock.now().toISOString() }, 'sandbox clock advanced');
-      let settlement;
+      let settlement: Awaited<ReturnType<typeof ctx.ach.settleDue>> | undefined;
       try {
         settlement = await ctx.ach.settleDue();
       } catch (error) {

@@ -42,7 +42,10 @@ export function registerInboxRoutes(app: App, ctx: AppContext): void {
       name: 'view',
       storage() {
         const handlers = new Map<string, unknown>();
-        return { get: (v: string) => (handlers.get(v) ?? null) as never, set: (v: string, h: unknown) => void handlers.set(v, h) };
+        return {
+          get: (v: string) => (handlers.get(v) ?? null) as never,
+          set: (v: string, h: unknown) => void handlers.set(v, h),
+        };
       },
       deriveConstraint: wantsHtml,
       mustMatchWhenDerived: false,
@@ -53,7 +56,8 @@ export function registerInboxRoutes(app: App, ctx: AppContext): void {
     config: { auth: 'client', tag: 'Sandbox' },
     schema: {
       summary: 'Read the sandbox inbox',
-      description: 'SMS and email that sandbox providers delivered to `to` on behalf of this client (one-time codes and notifications), newest first.',
+      description:
+        'SMS and email that sandbox providers delivered to `to` on behalf of this client (one-time codes and notifications), newest first.',
       querystring: InboxQuery,
       response: { 200: Type.Ref(InboxSchema) },
     },
@@ -73,11 +77,20 @@ export function registerInboxRoutes(app: App, ctx: AppContext): void {
     },
   });
 
-  app.get('/sandbox/inbox', { config: { auth: 'public' }, constraints: { view: 'html' }, schema: { hide: true } }, async (_request, reply) => {
-    reply.header('content-security-policy', "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; form-action 'none'; frame-ancestors 'none'");
-    reply.header('cache-control', 'no-store');
-    return reply.type('text/html; charset=utf-8').send(INBOX_PAGE);
-  });
+  app.get(
+    '/sandbox/inbox',
+    { config: { auth: 'public' }, constraints: { view: 'html' }, schema: { hide: true } },
+    async (_request, reply) => {
+      reply.header(
+        'content-security-policy',
+        "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; form-action 'none'; frame-ancestors 'none'",
+      );
+      reply.header('cache-control', 'no-store');
+      return reply.type('text/html; charset=utf-8').send(INBOX_PAGE);
+    },
+  );
 
-  app.get('/sandbox/inbox.js', { config: { auth: 'public' }, schema: { hide: true } }, async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(INBOX_SCRIPT));
+  app.get('/sandbox/inbox.js', { config: { auth: 'public' }, schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/javascript; charset=utf-8').send(INBOX_SCRIPT),
+  );
 }

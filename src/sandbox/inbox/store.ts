@@ -45,7 +45,14 @@ export class SandboxInbox {
       await trx
         .deleteFrom('sandbox_messages')
         .where('recipient', '=', to)
-        .where('id', 'not in', (eb) => eb.selectFrom('sandbox_messages').select('id').where('recipient', '=', to).orderBy('created_at', 'desc').limit(KEEP_PER_RECIPIENT))
+        .where('id', 'not in', (eb) =>
+          eb
+            .selectFrom('sandbox_messages')
+            .select('id')
+            .where('recipient', '=', to)
+            .orderBy('created_at', 'desc')
+            .limit(KEEP_PER_RECIPIENT),
+        )
         .execute();
     });
     return id;

@@ -67,20 +67,47 @@ export class PlaidSandboxError extends Error {
 
 export const plaidErrors = {
   missingFields: (fields: string[]) =>
-    new PlaidSandboxError(400, 'INVALID_REQUEST', 'MISSING_FIELDS', `the following required fields are missing: ${fields.join(', ')}`),
+    new PlaidSandboxError(
+      400,
+      'INVALID_REQUEST',
+      'MISSING_FIELDS',
+      `the following required fields are missing: ${fields.join(', ')}`,
+    ),
   invalidField: (message: string) => new PlaidSandboxError(400, 'INVALID_REQUEST', 'INVALID_FIELD', message),
   unknownFields: (fields: string[]) =>
-    new PlaidSandboxError(400, 'INVALID_REQUEST', 'UNKNOWN_FIELDS', `the following fields are not recognized by this endpoint: ${fields.join(', ')}`),
+    new PlaidSandboxError(
+      400,
+      'INVALID_REQUEST',
+      'UNKNOWN_FIELDS',
+      `the following fields are not recognized by this endpoint: ${fields.join(', ')}`,
+    ),
   invalidBody: () => new PlaidSandboxError(400, 'INVALID_REQUEST', 'INVALID_BODY', 'body could not be parsed as JSON'),
   notFound: () => new PlaidSandboxError(404, 'INVALID_REQUEST', 'NOT_FOUND', 'not found'),
-  invalidApiKeys: () => new PlaidSandboxError(400, 'INVALID_INPUT', 'INVALID_API_KEYS', 'invalid client_id or secret provided'),
-  invalidAccessToken: () => new PlaidSandboxError(400, 'INVALID_INPUT', 'INVALID_ACCESS_TOKEN', 'provided access token is in an invalid format. expected format: access-<environment>-<identifier>'),
-  invalidPublicToken: (why = 'provided public token is expired. Public tokens expire 30 minutes after creation at which point they can no longer be exchanged') =>
-    new PlaidSandboxError(400, 'INVALID_INPUT', 'INVALID_PUBLIC_TOKEN', why),
-  invalidLinkToken: (why = 'link token is invalid or expired') => new PlaidSandboxError(400, 'INVALID_INPUT', 'INVALID_LINK_TOKEN', why),
-  invalidInstitution: (id: string) => new PlaidSandboxError(400, 'INVALID_INPUT', 'INVALID_INSTITUTION', `invalid institution_id provided: ${id}`),
-  invalidProduct: (product: string) => new PlaidSandboxError(400, 'INVALID_INPUT', 'INVALID_PRODUCT', `unsupported or unknown product: ${product}`),
-  itemNotFound: () => new PlaidSandboxError(400, 'ITEM_ERROR', 'ITEM_NOT_FOUND', 'the Item you requested cannot be found. This Item does not exist, has been previously removed, or has had access removed by the user'),
+  invalidApiKeys: () =>
+    new PlaidSandboxError(400, 'INVALID_INPUT', 'INVALID_API_KEYS', 'invalid client_id or secret provided'),
+  invalidAccessToken: () =>
+    new PlaidSandboxError(
+      400,
+      'INVALID_INPUT',
+      'INVALID_ACCESS_TOKEN',
+      'provided access token is in an invalid format. expected format: access-<environment>-<identifier>',
+    ),
+  invalidPublicToken: (
+    why = 'provided public token is expired. Public tokens expire 30 minutes after creation at which point they can no longer be exchanged',
+  ) => new PlaidSandboxError(400, 'INVALID_INPUT', 'INVALID_PUBLIC_TOKEN', why),
+  invalidLinkToken: (why = 'link token is invalid or expired') =>
+    new PlaidSandboxError(400, 'INVALID_INPUT', 'INVALID_LINK_TOKEN', why),
+  invalidInstitution: (id: string) =>
+    new PlaidSandboxError(400, 'INVALID_INPUT', 'INVALID_INSTITUTION', `invalid institution_id provided: ${id}`),
+  invalidProduct: (product: string) =>
+    new PlaidSandboxError(400, 'INVALID_INPUT', 'INVALID_PRODUCT', `unsupported or unknown product: ${product}`),
+  itemNotFound: () =>
+    new PlaidSandboxError(
+      400,
+      'ITEM_ERROR',
+      'ITEM_NOT_FOUND',
+      'the Item you requested cannot be found. This Item does not exist, has been previously removed, or has had access removed by the user',
+    ),
   itemLoginRequired: () =>
     new PlaidSandboxError(
       400,
@@ -90,14 +117,41 @@ export const plaidErrors = {
       "The login details of this item have changed (credentials, MFA, or required user action) and a user login is required to update this information. use Link's update mode to restore the item to a good state",
     ),
   invalidCredentials: () =>
-    new PlaidSandboxError(400, 'ITEM_ERROR', 'INVALID_CREDENTIALS', 'the provided credentials were not correct', 'The credentials you provided were incorrect. Check that your credentials are the same that you use for this institution'),
-  invalidMfa: () => new PlaidSandboxError(400, 'ITEM_ERROR', 'INVALID_MFA', 'the provided MFA response(s) were not correct', 'The provided MFA responses were not correct. Please try again'),
+    new PlaidSandboxError(
+      400,
+      'ITEM_ERROR',
+      'INVALID_CREDENTIALS',
+      'the provided credentials were not correct',
+      'The credentials you provided were incorrect. Check that your credentials are the same that you use for this institution',
+    ),
+  invalidMfa: () =>
+    new PlaidSandboxError(
+      400,
+      'ITEM_ERROR',
+      'INVALID_MFA',
+      'the provided MFA response(s) were not correct',
+      'The provided MFA responses were not correct. Please try again',
+    ),
   institutionDown: () =>
-    new PlaidSandboxError(400, 'INSTITUTION_ERROR', 'INSTITUTION_DOWN', 'this institution is not currently responding to this request. please try again soon', 'This financial institution is not currently responding to requests. We apologize for the inconvenience.'),
+    new PlaidSandboxError(
+      400,
+      'INSTITUTION_ERROR',
+      'INSTITUTION_DOWN',
+      'this institution is not currently responding to this request. please try again soon',
+      'This financial institution is not currently responding to requests. We apologize for the inconvenience.',
+    ),
   institutionNotSupported: () =>
-    new PlaidSandboxError(400, 'INSTITUTION_ERROR', 'INSTITUTION_NOT_SUPPORTED', 'this product is not currently supported for this institution', 'This financial institution is not currently supported.'),
-  sandboxOnly: (message: string) => new PlaidSandboxError(400, 'INVALID_REQUEST', 'SANDBOX_PRODUCT_NOT_ENABLED', message),
-  invalidWebhookKeyId: () => new PlaidSandboxError(400, 'INVALID_INPUT', 'INVALID_WEBHOOK_VERIFICATION_KEY_ID', 'invalid key_id provided'),
+    new PlaidSandboxError(
+      400,
+      'INSTITUTION_ERROR',
+      'INSTITUTION_NOT_SUPPORTED',
+      'this product is not currently supported for this institution',
+      'This financial institution is not currently supported.',
+    ),
+  sandboxOnly: (message: string) =>
+    new PlaidSandboxError(400, 'INVALID_REQUEST', 'SANDBOX_PRODUCT_NOT_ENABLED', message),
+  invalidWebhookKeyId: () =>
+    new PlaidSandboxError(400, 'INVALID_INPUT', 'INVALID_WEBHOOK_VERIFICATION_KEY_ID', 'invalid key_id provided'),
 };
 
 /** Item error codes a sandbox password `error_<CODE>` triggers, as Plaid's sandbox does. */
@@ -105,10 +159,45 @@ export const TRIGGERABLE_ITEM_ERRORS: Record<string, () => PlaidSandboxError> = 
   INVALID_CREDENTIALS: plaidErrors.invalidCredentials,
   INVALID_MFA: plaidErrors.invalidMfa,
   ITEM_LOGIN_REQUIRED: plaidErrors.itemLoginRequired,
-  ITEM_LOCKED: () => new PlaidSandboxError(400, 'ITEM_ERROR', 'ITEM_LOCKED', 'the account is locked. prompt the user to visit the institution\'s site and unlock their account', 'The financial institution indicated that your account is locked. Please contact your financial institution.'),
-  ITEM_NOT_SUPPORTED: () => new PlaidSandboxError(400, 'ITEM_ERROR', 'ITEM_NOT_SUPPORTED', 'this account is currently not supported', 'Connecting to this type of account is not supported.'),
-  USER_SETUP_REQUIRED: () => new PlaidSandboxError(400, 'ITEM_ERROR', 'USER_SETUP_REQUIRED', 'the user must log in directly to the financial institution and take some action before Plaid can access their accounts', 'Please log in to your financial institution to complete the setup.'),
-  INSUFFICIENT_CREDENTIALS: () => new PlaidSandboxError(400, 'ITEM_ERROR', 'INSUFFICIENT_CREDENTIALS', 'insufficient authorization was provided to complete the request', null),
+  ITEM_LOCKED: () =>
+    new PlaidSandboxError(
+      400,
+      'ITEM_ERROR',
+      'ITEM_LOCKED',
+      "the account is locked. prompt the user to visit the institution's site and unlock their account",
+      'The financial institution indicated that your account is locked. Please contact your financial institution.',
+    ),
+  ITEM_NOT_SUPPORTED: () =>
+    new PlaidSandboxError(
+      400,
+      'ITEM_ERROR',
+      'ITEM_NOT_SUPPORTED',
+      'this account is currently not supported',
+      'Connecting to this type of account is not supported.',
+    ),
+  USER_SETUP_REQUIRED: () =>
+    new PlaidSandboxError(
+      400,
+      'ITEM_ERROR',
+      'USER_SETUP_REQUIRED',
+      'the user must log in directly to the financial institution and take some action before Plaid can access their accounts',
+      'Please log in to your financial institution to complete the setup.',
+    ),
+  INSUFFICIENT_CREDENTIALS: () =>
+    new PlaidSandboxError(
+      400,
+      'ITEM_ERROR',
+      'INSUFFICIENT_CREDENTIALS',
+      'insufficient authorization was provided to complete the request',
+      null,
+    ),
   INSTITUTION_DOWN: plaidErrors.institutionDown,
-  INSTITUTION_NOT_RESPONDING: () => new PlaidSandboxError(400, 'INSTITUTION_ERROR', 'INSTITUTION_NOT_RESPONDING', 'this institution is failing to respond to this request. please try again soon', null),
+  INSTITUTION_NOT_RESPONDING: () =>
+    new PlaidSandboxError(
+      400,
+      'INSTITUTION_ERROR',
+      'INSTITUTION_NOT_RESPONDING',
+      'this institution is failing to respond to this request. please try again soon',
+      null,
+    ),
 };

@@ -16,12 +16,60 @@ export interface SandboxInstitution {
 }
 
 export const INSTITUTIONS: SandboxInstitution[] = [
-  { id: 'ins_109511', name: 'Tartan Bank', oauth: false, app2app: false, health: 'HEALTHY', routingNumbers: ['011401533'], primaryColor: '#174b7a' },
-  { id: 'ins_127287', name: 'Platypus OAuth Bank', oauth: true, app2app: false, health: 'HEALTHY', routingNumbers: ['011000138'], primaryColor: '#0a85ea' },
-  { id: 'ins_132241', name: 'First Platypus OAuth App2App Bank', oauth: true, app2app: true, health: 'HEALTHY', routingNumbers: ['021000021'], primaryColor: '#117a65' },
-  { id: 'ins_109508', name: 'First Platypus Bank', oauth: false, app2app: false, health: 'HEALTHY', routingNumbers: ['011401533'], primaryColor: '#6c3483' },
-  { id: 'ins_132363', name: 'Unhealthy Platypus Bank - Degraded', oauth: false, app2app: false, health: 'DEGRADED', routingNumbers: ['011401533'], primaryColor: '#b9770e' },
-  { id: 'ins_132361', name: 'Unhealthy Platypus Bank - Down', oauth: false, app2app: false, health: 'DOWN', routingNumbers: ['011401533'], primaryColor: '#922b21' },
+  {
+    id: 'ins_109511',
+    name: 'Tartan Bank',
+    oauth: false,
+    app2app: false,
+    health: 'HEALTHY',
+    routingNumbers: ['011401533'],
+    primaryColor: '#174b7a',
+  },
+  {
+    id: 'ins_127287',
+    name: 'Platypus OAuth Bank',
+    oauth: true,
+    app2app: false,
+    health: 'HEALTHY',
+    routingNumbers: ['011000138'],
+    primaryColor: '#0a85ea',
+  },
+  {
+    id: 'ins_132241',
+    name: 'First Platypus OAuth App2App Bank',
+    oauth: true,
+    app2app: true,
+    health: 'HEALTHY',
+    routingNumbers: ['021000021'],
+    primaryColor: '#117a65',
+  },
+  {
+    id: 'ins_109508',
+    name: 'First Platypus Bank',
+    oauth: false,
+    app2app: false,
+    health: 'HEALTHY',
+    routingNumbers: ['011401533'],
+    primaryColor: '#6c3483',
+  },
+  {
+    id: 'ins_132363',
+    name: 'Unhealthy Platypus Bank - Degraded',
+    oauth: false,
+    app2app: false,
+    health: 'DEGRADED',
+    routingNumbers: ['011401533'],
+    primaryColor: '#b9770e',
+  },
+  {
+    id: 'ins_132361',
+    name: 'Unhealthy Platypus Bank - Down',
+    oauth: false,
+    app2app: false,
+    health: 'DOWN',
+    routingNumbers: ['011401533'],
+    primaryColor: '#922b21',
+  },
 ];
 
 export function findInstitution(id: string): SandboxInstitution | undefined {
@@ -47,9 +95,24 @@ export const PLAID_DEFAULT_OWNER = 'Alberta Bobbeth Charleson';
 export const OTHER_OWNER = 'Jordan Q. Mismatch';
 
 export const TEST_USERS: TestUser[] = [
-  { username: 'custom_ratio_good', password: 'pass_good', owner: { kind: 'LINK_USER' }, description: 'accounts owned by the legal name given at link-token creation: verification APPROVED' },
-  { username: 'custom_ratio_bad', password: 'pass_bad', owner: { kind: 'FIXED', name: OTHER_OWNER }, description: `accounts owned by ${OTHER_OWNER}: verification DECLINED` },
-  { username: 'user_good', password: 'pass_good', owner: { kind: 'FIXED', name: PLAID_DEFAULT_OWNER }, description: `Plaid's standard test user, owner ${PLAID_DEFAULT_OWNER}` },
+  {
+    username: 'custom_ratio_good',
+    password: 'pass_good',
+    owner: { kind: 'LINK_USER' },
+    description: 'accounts owned by the legal name given at link-token creation: verification APPROVED',
+  },
+  {
+    username: 'custom_ratio_bad',
+    password: 'pass_bad',
+    owner: { kind: 'FIXED', name: OTHER_OWNER },
+    description: `accounts owned by ${OTHER_OWNER}: verification DECLINED`,
+  },
+  {
+    username: 'user_good',
+    password: 'pass_good',
+    owner: { kind: 'FIXED', name: PLAID_DEFAULT_OWNER },
+    description: `Plaid's standard test user, owner ${PLAID_DEFAULT_OWNER}`,
+  },
 ];
 
 export type LoginResult = { ok: true; user: TestUser } | { ok: false; error: PlaidSandboxError };
@@ -83,6 +146,24 @@ export interface AccountTemplate {
 
 /** Every test user has these two depository accounts (Plaid's sandbox numbers). */
 export const ACCOUNT_TEMPLATES: AccountTemplate[] = [
-  { name: 'Plaid Checking', officialName: 'Plaid Gold Standard 0% Interest Checking', subtype: 'checking', mask: '0000', accountNumber: '1111222233330000', wireRouting: '021000021', availableCents: 10_000n, currentCents: 11_000n },
-  { name: 'Plaid Saving', officialName: 'Plaid Silver Standard 0.1% Interest Saving', subtype: 'savings', mask: '1111', accountNumber: '1111222233331111', wireRouting: '021000021', availableCents: 20_000n, currentCents: 21_000n },
+  {
+    name: 'Plaid Checking',
+    officialName: 'Plaid Gold Standard 0% Interest Checking',
+    subtype: 'checking',
+    mask: '0000',
+    accountNumber: '1111222233330000',
+    wireRouting: '021000021',
+    availableCents: 10_000n,
+    currentCents: 11_000n,
+  },
+  {
+    name: 'Plaid Saving',
+    officialName: 'Plaid Silver Standard 0.1% Interest Saving',
+    subtype: 'savings',
+    mask: '1111',
+    accountNumber: '1111222233331111',
+    wireRouting: '021000021',
+    availableCents: 20_000n,
+    currentCents: 21_000n,
+  },
 ];

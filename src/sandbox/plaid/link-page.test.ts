@@ -14,11 +14,14 @@ import { createApiUser } from '../../../test/users.ts';
 import { createClient } from '../../modules/clients/create-client.ts';
 
 const CHROMIUM = process.env.ONRAMP_CHROMIUM ?? '/usr/bin/chromium';
-const skip = fs.existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}: install it (apt-get install -y chromium) or set ONRAMP_CHROMIUM`;
+const skip = fs.existsSync(CHROMIUM)
+  ? false
+  : `no Chromium at ${CHROMIUM}: install it (apt-get install -y chromium) or set ONRAMP_CHROMIUM`;
 const shots = process.env.ONRAMP_SCREENSHOT_DIR ?? path.join(os.tmpdir(), 'onramp-link-screenshots');
 
 // A partner's pages: the OAuth return URL, and an app page that opens Link in a popup and listens.
-const PARTNER_RETURN = '<!doctype html><title>Partner app</title><h1>Partner app</h1><p id="out"></p><script>document.getElementById("out").textContent = location.search</script>';
+const PARTNER_RETURN =
+  '<!doctype html><title>Partner app</title><h1>Partner app</h1><p id="out"></p><script>document.getElementById("out").textContent = location.search</script>';
 const PARTNER_OPENER =
   '<!doctype html><title>Partner app</title><h1>Partner app</h1><script>window.received = []; window.addEventListener("message", (e) => window.received.push(e.data)); window.openLink = (url) => window.open(url, "plaid", "width=460,height=720");</script>';
 
@@ -31,14 +34,21 @@ describe('sandbox Link page in Chromium', { skip }, () => {
       listen: true,
       workers: true,
       routes: (app) => {
-        app.get('/partner/plaid', { config: { auth: 'public' }, schema: { hide: true } }, async (_r, reply) => reply.type('text/html').send(PARTNER_RETURN));
-        app.get('/partner/app', { config: { auth: 'public' }, schema: { hide: true } }, async (_r, reply) => reply.type('text/html').send(PARTNER_OPENER));
+        app.get('/partner/plaid', { config: { auth: 'public' }, schema: { hide: true } }, async (_r, reply) =>
+          reply.type('text/html').send(PARTNER_RETURN),
+        );
+        app.get('/partner/app', { config: { auth: 'public' }, schema: { hide: true } }, async (_r, reply) =>
+          reply.type('text/html').send(PARTNER_OPENER),
+        );
       },
     });
     base = baseUrl(t);
     fs.mkdirSync(shots, { recursive: true });
     const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
   });
   after(async () => {
     await browser?.close();
@@ -65,7 +75,10 @@ describe('sandbox Link page in Chromium', { skip }, () => {
     await page.fill('#username', 'custom_ratio_good');
     await page.fill('#password', 'wrong');
     await page.click('#submit-credentials');
-    await page.locator('#error').filter({ hasText: /credentials you provided were incorrect/ }).waitFor();
+    await page
+      .locator('#error')
+      .filter({ hasText: /credentials you provided were incorrect/ })
+      .waitFor();
     await page.fill('#password', 'pass_good');
     await shot(page, '2-credentials');
     await page.click('#submit-credentials');
@@ -83,7 +96,12 @@ describe('sandbox Link page in Chromium', { skip }, () => {
     const activated = await post(t, `/v1/users/${user.id}/banks:activateLink`, { publicToken }, user.headers);
     assert.equal(activated.statusCode, 200, activated.body);
     assert.deepEqual(
-      { name: activated.json().bankAccount.name, mask: activated.json().bankAccount.mask, linkStatus: activated.json().bankAccount.linkStatus, verificationStatus: activated.json().bankAccount.verificationStatus },
+      {
+        name: activated.json().bankAccount.name,
+        mask: activated.json().bankAccount.mask,
+        linkStatus: activated.json().bankAccount.linkStatus,
+        verificationStatus: activated.json().bankAccount.verificationStatus,
+      },
       { name: 'Plaid Saving', mask: '1111', linkStatus: 'ACTIVE', verificationStatus: 'APPROVED' },
     );
   });
@@ -93,10 +111,19 @@ describe('sandbox Link page in Chromium', { skip }, () => {
     const linkToken = (await post(t, `/v1/users/${user.id}/banks:requestLink`, {}, user.headers)).json().linkToken;
     const app = await browser.newPage();
     await app.goto(`${base}/partner/app`);
-    const [popup] = await Promise.all([app.waitForEvent('popup'), app.evaluate((url) => (window as unknown as { openLink(u: string): void }).openLink(url), `${base}/sandbox/link?token=${linkToken}`)]);
+    const [popup] = await Promise.all([
+      app.waitForEvent('popup'),
+      app.evaluate(
+        (url) => (window as unknown as { openLink(u: string): void }).openLink(url),
+        `${base}/sandbox/link?token=${linkToken}`,
+      ),
+    ]);
 
     await popup.getByRole('button', { name: /Unhealthy Platypus Bank - Down/ }).click();
-    await popup.locator('#error').filter({ hasText: /INSTITUTION_DOWN/ }).waitFor();
+    await popup
+      .locator('#error')
+      .filter({ hasText: /INSTITUTION_DOWN/ })
+      .waitFor();
     await popup.getByRole('button', { name: /Unhealthy Platypus Bank - Degraded/ }).click();
     await popup.locator('#degraded').waitFor({ state: 'visible' });
     await shot(popup, '5-degraded');
@@ -115,11 +142,21 @@ describe('sandbox Link page in Chromium', { skip }, () => {
     await popup.getByText('Bank linked').waitFor();
 
     await app.waitForFunction(() => (window as unknown as { received: unknown[] }).received.length > 0);
-    const [message] = (await app.evaluate(() => (window as unknown as { received: unknown[] }).received)) as Array<{ source: string; event: string; public_token: string; metadata: { institution: { institution_id: string } } }>;
+    const [message] = (await app.evaluate(() => (window as unknown as { received: unknown[] }).received)) as Array<{
+      source: string;
+      event: string;
+      public_token: string;
+      metadata: { institution: { institution_id: string } };
+    }>;
     assert.equal(message!.source, 'onramp-sandbox-link');
     assert.equal(message!.event, 'SUCCESS');
     assert.equal(message!.metadata.institution.institution_id, 'ins_127287');
-    const activated = await post(t, `/v1/users/${user.id}/banks:activateLink`, { publicToken: message!.public_token }, user.headers);
+    const activated = await post(
+      t,
+      `/v1/users/${user.id}/banks:activateLink`,
+      { publicToken: message!.public_token },
+      user.headers,
+    );
     assert.equal(activated.statusCode, 200, activated.body);
     assert.equal(activated.json().bankAccount.verificationStatus, 'IN_REVIEW', 'KYC not decided yet');
     await app.close();

@@ -8,24 +8,38 @@ import { ACCOUNT_TEMPLATES, findInstitution, INSTITUTIONS, type SandboxInstituti
 import { LINK_PAGE, LINK_SCRIPT } from './link-page.ts';
 import type { PlaidSandbox } from './sandbox.ts';
 
-const CSP = "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; form-action 'none'; base-uri 'none'";
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; form-action 'none'; base-uri 'none'";
 
-const institutionView = (i: SandboxInstitution) => ({ id: i.id, name: i.name, oauth: i.oauth, health: i.health, primaryColor: i.primaryColor });
+const institutionView = (i: SandboxInstitution) => ({
+  id: i.id,
+  name: i.name,
+  oauth: i.oauth,
+  health: i.health,
+  primaryColor: i.primaryColor,
+});
 
-function field(body: Record<string, unknown>, name: string, opts: { required?: boolean; max?: number } = {}): string | undefined {
+function field(
+  body: Record<string, unknown>,
+  name: string,
+  opts: { required?: boolean; max?: number } = {},
+): string | undefined {
   const value = body[name];
   if (value === undefined || value === null || value === '') {
     if (opts.required) throw plaidErrors.missingFields([name]);
     return undefined;
   }
-  if (typeof value !== 'string' || value.length > (opts.max ?? 200)) throw plaidErrors.invalidField(`${name} must be a string of at most ${opts.max ?? 200} characters`);
+  if (typeof value !== 'string' || value.length > (opts.max ?? 200))
+    throw plaidErrors.invalidField(`${name} must be a string of at most ${opts.max ?? 200} characters`);
   return value;
 }
 
 function loginInput(body: unknown) {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw plaidErrors.invalidBody();
   const b = body as Record<string, unknown>;
-  const unknown = Object.keys(b).filter((k) => !['token', 'institutionId', 'username', 'password', 'mfaCode', 'accountSubtype'].includes(k));
+  const unknown = Object.keys(b).filter(
+    (k) => !['token', 'institutionId', 'username', 'password', 'mfaCode', 'accountSubtype'].includes(k),
+  );
   if (unknown.length > 0) throw plaidErrors.unknownFields(unknown);
   return {
     linkToken: field(b, 'token', { required: true })!,
@@ -38,21 +52,35 @@ function loginInput(body: unknown) {
 }
 
 export function registerLinkPageRoutes(app: App, sandbox: PlaidSandbox): void {
+  // biome-ignore lint/nursery/noMisusedPromises: Fastify awaits an async plugin; the rule cannot see its types
   void app.register(async (scope: FastifyInstance) => {
-    const json = (reply: FastifyReply, status: number, body: unknown) => reply.code(status).type('application/json').header('cache-control', 'no-store').send(JSON.stringify(body));
+    const json = (reply: FastifyReply, status: number, body: unknown) =>
+      reply.code(status).type('application/json').header('cache-control', 'no-store').send(JSON.stringify(body));
     scope.setErrorHandler((error: Error & { code?: string }, request, reply) => {
       if (error instanceof PlaidSandboxError) return json(reply, error.status, error.body(newRequestId()));
-      if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) return json(reply, 400, plaidErrors.invalidBody().body(newRequestId()));
+      if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError)
+        return json(reply, 400, plaidErrors.invalidBody().body(newRequestId()));
       request.log.error({ err: error }, 'sandbox Link request failed unexpectedly');
-      return json(reply, 500, new PlaidSandboxError(500, 'API_ERROR', 'INTERNAL_SERVER_ERROR', 'an unexpected error occurred').body(newRequestId()));
+      return json(
+        reply,
+        500,
+        new PlaidSandboxError(500, 'API_ERROR', 'INTERNAL_SERVER_ERROR', 'an unexpected error occurred').body(
+          newRequestId(),
+        ),
+      );
     });
     const opts = { config: { auth: 'public' as const }, schema: { hide: true } };
 
     scope.get('/sandbox/link', opts, async (_request, reply) => {
-      reply.header('content-security-policy', CSP).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+      reply
+        .header('content-security-policy', CSP)
+        .header('cache-control', 'no-store')
+        .header('referrer-policy', 'no-referrer');
       return reply.type('text/html; charset=utf-8').send(LINK_PAGE);
     });
-    scope.get('/sandbox/link.js', opts, async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(LINK_SCRIPT));
+    scope.get('/sandbox/link.js', opts, async (_request, reply) =>
+      reply.type('text/javascript; charset=utf-8').send(LINK_SCRIPT),
+    );
 
     scope.get('/sandbox/link/session', opts, async (request, reply) => {
       const tokenParam = (request.query as Record<string, unknown>).token;
@@ -85,7 +113,13 @@ export function registerLinkPageRoutes(app: App, sandbox: PlaidSandbox): void {
         publicToken: result.publicToken,
         updateMode: result.updateMode,
         institution: { id: result.institution.id, name: result.institution.name },
-        accounts: result.accounts.map((a) => ({ id: a.account_id, name: a.name, mask: a.mask, type: a.type, subtype: a.subtype })),
+        accounts: result.accounts.map((a) => ({
+          id: a.account_id,
+          name: a.name,
+          mask: a.mask,
+          type: a.type,
+          subtype: a.subtype,
+        })),
         redirectUri: result.redirectUri,
         linkSessionId: newRequestId(),
       });

@@ -90,7 +90,9 @@ describe('built-in Plaid sandbox, through the official plaid client', () => {
     ).data.public_token;
 
   const link = async (institutionId: string, username: string, password: string, userId?: string) => {
-    const exchanged = await plaid.itemPublicTokenExchange({ public_token: await publicToken(institutionId, username, password, userId) });
+    const exchanged = await plaid.itemPublicTokenExchange({
+      public_token: await publicToken(institutionId, username, password, userId),
+    });
     return exchanged.data;
   };
 
@@ -109,26 +111,37 @@ describe('built-in Plaid sandbox, through the official plaid client', () => {
     assert.match(item_id, /^[A-Za-z0-9]{37}$/);
 
     const accounts = (await plaid.accountsGet({ access_token })).data;
-    assert.deepEqual(accounts.accounts.map((a) => [a.name, a.type, a.subtype, a.mask]), [
-      ['Plaid Checking', 'depository', 'checking', '0000'],
-      ['Plaid Saving', 'depository', 'savings', '1111'],
-    ]);
+    assert.deepEqual(
+      accounts.accounts.map((a) => [a.name, a.type, a.subtype, a.mask]),
+      [
+        ['Plaid Checking', 'depository', 'checking', '0000'],
+        ['Plaid Saving', 'depository', 'savings', '1111'],
+      ],
+    );
     assert.equal(accounts.item.item_id, item_id);
     assert.equal(accounts.item.institution_id, 'ins_109511');
     assert.equal(accounts.item.error, null);
 
     const auth = (await plaid.authGet({ access_token })).data;
-    assert.deepEqual(auth.numbers.ach.map((n) => [n.account, n.routing]), [
-      ['1111222233330000', '011401533'],
-      ['1111222233331111', '011401533'],
-    ]);
+    assert.deepEqual(
+      auth.numbers.ach.map((n) => [n.account, n.routing]),
+      [
+        ['1111222233330000', '011401533'],
+        ['1111222233331111', '011401533'],
+      ],
+    );
     assert.equal(auth.numbers.ach[0]!.account_id, accounts.accounts[0]!.account_id);
 
     const identity = (await plaid.identityGet({ access_token })).data;
     assert.deepEqual(identity.accounts[0]!.owners[0]!.names, ['Ada King Lovelace']);
 
-    const balance = (await plaid.accountsBalanceGet({ access_token, options: { account_ids: [accounts.accounts[1]!.account_id] } })).data;
-    assert.deepEqual(balance.accounts.map((a) => [a.balances.available, a.balances.current, a.balances.iso_currency_code]), [[200, 210, 'USD']]);
+    const balance = (
+      await plaid.accountsBalanceGet({ access_token, options: { account_ids: [accounts.accounts[1]!.account_id] } })
+    ).data;
+    assert.deepEqual(
+      balance.accounts.map((a) => [a.balances.available, a.balances.current, a.balances.iso_currency_code]),
+      [[200, 210, 'USD']],
+    );
 
     const item = (await plaid.itemGet({ access_token })).data;
     assert.equal(item.item.webhook, webhook);
@@ -138,9 +151,17 @@ describe('built-in Plaid sandbox, through the official plaid client', () => {
   it('gives each test user its documented owner, on every institution but the one that is down', async () => {
     for (const institution of ['ins_109511', 'ins_127287', 'ins_132241', 'ins_132363']) {
       const bad = await link(institution, 'custom_ratio_bad', 'pass_bad');
-      assert.deepEqual((await plaid.identityGet({ access_token: bad.access_token })).data.accounts[0]!.owners[0]!.names, [OTHER_OWNER], institution);
+      assert.deepEqual(
+        (await plaid.identityGet({ access_token: bad.access_token })).data.accounts[0]!.owners[0]!.names,
+        [OTHER_OWNER],
+        institution,
+      );
       const standard = await link(institution, 'user_good', 'pass_good');
-      assert.deepEqual((await plaid.identityGet({ access_token: standard.access_token })).data.accounts[0]!.owners[0]!.names, [PLAID_DEFAULT_OWNER], institution);
+      assert.deepEqual(
+        (await plaid.identityGet({ access_token: standard.access_token })).data.accounts[0]!.owners[0]!.names,
+        [PLAID_DEFAULT_OWNER],
+        institution,
+      );
     }
     const down = await plaidFailure(publicToken('ins_132361', 'custom_ratio_good', 'pass_good'));
     assert.equal(down.error_type, 'INSTITUTION_ERROR');
@@ -157,37 +178,84 @@ describe('built-in Plaid sandbox, through the official plaid client', () => {
     assert.deepEqual([locked.error_type, locked.error_code], ['ITEM_ERROR', 'ITEM_LOCKED']);
     const unknown = await plaidFailure(publicToken('ins_999999', 'user_good', 'pass_good'));
     assert.deepEqual([unknown.error_type, unknown.error_code], ['INVALID_INPUT', 'INVALID_INSTITUTION']);
-    const product = await plaidFailure(plaid.sandboxPublicTokenCreate({ institution_id: 'ins_109511', initial_products: ['assets' as Products] }));
+    const product = await plaidFailure(
+      plaid.sandboxPublicTokenCreate({ institution_id: 'ins_109511', initial_products: ['assets' as Products] }),
+    );
     assert.deepEqual([product.error_type, product.error_code], ['INVALID_INPUT', 'INVALID_PRODUCT']);
   });
 
   it('checks Plaid keys from headers or body; sandbox/public_token/create alone works without keys', async () => {
     const base = `${baseUrl(t)}/sandbox/plaid`;
-    const wrong = new PlaidApi(new Configuration({ basePath: base, baseOptions: { headers: { 'PLAID-CLIENT-ID': t.ctx.plaid.sandboxCredentials!.clientId, 'PLAID-SECRET': 'not-the-secret' } } }));
-    const refused = await plaidFailure(wrong.linkTokenCreate({ client_name: 'x', language: 'en', country_codes: [CountryCode.Us], user: { client_user_id: 'u' }, products: [Products.Auth] }));
-    assert.deepEqual([refused.status, refused.error_type, refused.error_code], [400, 'INVALID_INPUT', 'INVALID_API_KEYS']);
+    const wrong = new PlaidApi(
+      new Configuration({
+        basePath: base,
+        baseOptions: {
+          headers: { 'PLAID-CLIENT-ID': t.ctx.plaid.sandboxCredentials!.clientId, 'PLAID-SECRET': 'not-the-secret' },
+        },
+      }),
+    );
+    const refused = await plaidFailure(
+      wrong.linkTokenCreate({
+        client_name: 'x',
+        language: 'en',
+        country_codes: [CountryCode.Us],
+        user: { client_user_id: 'u' },
+        products: [Products.Auth],
+      }),
+    );
+    assert.deepEqual(
+      [refused.status, refused.error_type, refused.error_code],
+      [400, 'INVALID_INPUT', 'INVALID_API_KEYS'],
+    );
 
-    const none = await fetch(`${base}/item/get`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ access_token: 'access-sandbox-x' }) });
+    const none = await fetch(`${base}/item/get`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ access_token: 'access-sandbox-x' }),
+    });
     const missing = (await none.json()) as PlaidError;
     assert.equal(none.status, 400);
-    assert.deepEqual([missing.error_type, missing.error_code, missing.error_message], ['INVALID_REQUEST', 'MISSING_FIELDS', 'the following required fields are missing: client_id, secret']);
+    assert.deepEqual(
+      [missing.error_type, missing.error_code, missing.error_message],
+      ['INVALID_REQUEST', 'MISSING_FIELDS', 'the following required fields are missing: client_id, secret'],
+    );
 
     const { clientId, secret } = t.ctx.plaid.sandboxCredentials!;
     const inBody = await fetch(`${base}/link/token/create`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ client_id: clientId, secret, client_name: 'x', language: 'en', country_codes: ['US'], user: { client_user_id: 'u' }, products: ['auth'] }),
+      body: JSON.stringify({
+        client_id: clientId,
+        secret,
+        client_name: 'x',
+        language: 'en',
+        country_codes: ['US'],
+        user: { client_user_id: 'u' },
+        products: ['auth'],
+      }),
     });
     assert.equal(inBody.status, 200);
 
-    const script = await fetch(`${base}/sandbox/public_token/create`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ institution_id: 'ins_109511', initial_products: ['auth'] }) });
+    const script = await fetch(`${base}/sandbox/public_token/create`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ institution_id: 'ins_109511', initial_products: ['auth'] }),
+    });
     assert.equal(script.status, 200);
     assert.match(((await script.json()) as { public_token: string }).public_token, /^public-sandbox-/);
 
-    const extra = await fetch(`${base}/item/public_token/exchange`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ client_id: clientId, secret, public_token: 'p', surprise: 1 }) });
+    const extra = await fetch(`${base}/item/public_token/exchange`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client_id: clientId, secret, public_token: 'p', surprise: 1 }),
+    });
     assert.equal(((await extra.json()) as PlaidError).error_code, 'UNKNOWN_FIELDS');
 
-    const nowhere = await fetch(`${base}/transactions/nope`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const nowhere = await fetch(`${base}/transactions/nope`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     assert.equal(nowhere.status, 404);
     assert.equal(((await nowhere.json()) as PlaidError).error_code, 'NOT_FOUND');
   });
@@ -199,7 +267,9 @@ describe('built-in Plaid sandbox, through the official plaid client', () => {
     assert.deepEqual([again.error_type, again.error_code], ['INVALID_INPUT', 'INVALID_PUBLIC_TOKEN']);
     const malformed = await plaidFailure(plaid.accountsGet({ access_token: 'nope' }));
     assert.equal(malformed.error_code, 'INVALID_ACCESS_TOKEN');
-    const unknown = await plaidFailure(plaid.accountsGet({ access_token: 'access-sandbox-00000000-0000-4000-8000-000000000000' }));
+    const unknown = await plaidFailure(
+      plaid.accountsGet({ access_token: 'access-sandbox-00000000-0000-4000-8000-000000000000' }),
+    );
     assert.equal(unknown.error_code, 'INVALID_ACCESS_TOKEN');
   });
 
@@ -224,7 +294,10 @@ describe('built-in Plaid sandbox, through the official plaid client', () => {
     await receiver.next(before + 1);
     const { body, jwt } = receiver.received.at(-1)!;
     const payload = JSON.parse(body);
-    assert.deepEqual([payload.webhook_type, payload.webhook_code, payload.item_id, payload.error.error_code, payload.environment], ['ITEM', 'ERROR', item_id, 'ITEM_LOGIN_REQUIRED', 'sandbox']);
+    assert.deepEqual(
+      [payload.webhook_type, payload.webhook_code, payload.item_id, payload.error.error_code, payload.environment],
+      ['ITEM', 'ERROR', item_id, 'ITEM_LOGIN_REQUIRED', 'sandbox'],
+    );
 
     const header = decodeProtectedHeader(jwt);
     assert.equal(header.alg, 'ES256');

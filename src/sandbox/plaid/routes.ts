@@ -32,14 +32,16 @@ function str(body: Body, field: string, opts: { max?: number } = {}): string | u
   const value = body[field];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw plaidErrors.invalidField(`${field} must be a string`);
-  if (opts.max !== undefined && value.length > opts.max) throw plaidErrors.invalidField(`${field} must be at most ${opts.max} characters`);
+  if (opts.max !== undefined && value.length > opts.max)
+    throw plaidErrors.invalidField(`${field} must be at most ${opts.max} characters`);
   return value;
 }
 
 function strArray(body: Body, field: string): string[] | undefined {
   const value = body[field];
   if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw plaidErrors.invalidField(`${field} must be an array of strings`);
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
+    throw plaidErrors.invalidField(`${field} must be an array of strings`);
   return value as string[];
 }
 
@@ -62,7 +64,8 @@ function url(value: string | undefined, field: string): string | null {
 }
 
 function products(values: string[], field: string): string[] {
-  for (const p of values) if (!(SUPPORTED_PRODUCTS as readonly string[]).includes(p)) throw plaidErrors.invalidProduct(p);
+  for (const p of values)
+    if (!(SUPPORTED_PRODUCTS as readonly string[]).includes(p)) throw plaidErrors.invalidProduct(p);
   if (values.length === 0) throw plaidErrors.invalidField(`${field} must contain at least one product`);
   return [...new Set(values)];
 }
@@ -72,7 +75,13 @@ const money = (cents: bigint) => Number(cents) / 100;
 export function renderAccount(a: AccountRow) {
   return {
     account_id: a.account_id,
-    balances: { available: money(a.available_cents), current: money(a.current_cents), limit: null, iso_currency_code: 'USD', unofficial_currency_code: null },
+    balances: {
+      available: money(a.available_cents),
+      current: money(a.current_cents),
+      limit: null,
+      iso_currency_code: 'USD',
+      unofficial_currency_code: null,
+    },
     mask: a.mask,
     name: a.name,
     official_name: a.official_name,
@@ -86,7 +95,12 @@ function renderOwner(a: AccountRow) {
     names: a.owner_names,
     phone_numbers: [{ data: '+1 415-555-0123', primary: true, type: 'mobile' }],
     emails: [{ data: 'accountholder@example.com', primary: true, type: 'primary' }],
-    addresses: [{ data: { city: 'Malakoff', country: 'US', postal_code: '14236', region: 'NY', street: '2992 Cameron Road' }, primary: true }],
+    addresses: [
+      {
+        data: { city: 'Malakoff', country: 'US', postal_code: '14236', region: 'NY', street: '2992 Cameron Road' },
+        primary: true,
+      },
+    ],
   };
 }
 
@@ -112,46 +126,100 @@ const WEBHOOK_CODES: WebhookJob['code'][] = ['ERROR', 'PENDING_EXPIRATION', 'PEN
 
 export function registerPlaidApiRoutes(app: App, sandbox: PlaidSandbox): void {
   void app.register(
+    // biome-ignore lint/nursery/noMisusedPromises: Fastify awaits an async plugin; the rule cannot see its types
     async (scope: FastifyInstance) => {
       // Plaid's shapes, not the Ratio error schema the OpenAPI plugin attaches: bodies go out as JSON text.
-      const json = (reply: FastifyReply, status: number, body: unknown) => reply.code(status).type('application/json').send(JSON.stringify(body));
+      const json = (reply: FastifyReply, status: number, body: unknown) =>
+        reply.code(status).type('application/json').send(JSON.stringify(body));
       scope.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
         const requestId = newRequestId();
         if (error instanceof PlaidSandboxError) return json(reply, error.status, error.body(requestId));
-        if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error instanceof SyntaxError) {
+        if (
+          error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+          error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
+          error instanceof SyntaxError
+        ) {
           return json(reply, 400, plaidErrors.invalidBody().body(requestId));
         }
         if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-          return json(reply, 400, new PlaidSandboxError(400, 'INVALID_REQUEST', 'INVALID_HEADERS', 'Content-Type must be application/json').body(requestId));
+          return json(
+            reply,
+            400,
+            new PlaidSandboxError(
+              400,
+              'INVALID_REQUEST',
+              'INVALID_HEADERS',
+              'Content-Type must be application/json',
+            ).body(requestId),
+          );
         }
         request.log.error({ err: error }, 'sandbox Plaid request failed unexpectedly');
-        return json(reply, 500, new PlaidSandboxError(500, 'API_ERROR', 'INTERNAL_SERVER_ERROR', 'an unexpected error occurred').body(requestId));
+        return json(
+          reply,
+          500,
+          new PlaidSandboxError(500, 'API_ERROR', 'INTERNAL_SERVER_ERROR', 'an unexpected error occurred').body(
+            requestId,
+          ),
+        );
       });
       scope.setNotFoundHandler((_request, reply) => json(reply, 404, plaidErrors.notFound().body(newRequestId())));
 
       /** Plaid keys from the PLAID-CLIENT-ID / PLAID-SECRET headers or the body, as Plaid accepts both. */
       const keys = (request: FastifyRequest, body: Body): string => {
-        const header = (name: string) => (typeof request.headers[name] === 'string' ? (request.headers[name] as string) : undefined);
-        return sandbox.checkKeys(header('plaid-client-id') ?? str(body, 'client_id'), header('plaid-secret') ?? str(body, 'secret'));
+        const header = (name: string) =>
+          typeof request.headers[name] === 'string' ? (request.headers[name] as string) : undefined;
+        return sandbox.checkKeys(
+          header('plaid-client-id') ?? str(body, 'client_id'),
+          header('plaid-secret') ?? str(body, 'secret'),
+        );
       };
 
-      const route = (path: string, handler: (request: FastifyRequest, body: Body) => Promise<Record<string, unknown>>) => {
-        scope.post(path, { config: { auth: 'public' }, schema: { hide: true } }, async (request: FastifyRequest, reply: FastifyReply) => {
-          const body = asBody(request);
-          const result = await handler(request, body);
-          return json(reply, 200, { ...result, request_id: newRequestId() });
-        });
+      const route = (
+        path: string,
+        handler: (request: FastifyRequest, body: Body) => Promise<Record<string, unknown>>,
+      ) => {
+        scope.post(
+          path,
+          { config: { auth: 'public' }, schema: { hide: true } },
+          async (request: FastifyRequest, reply: FastifyReply) => {
+            const body = asBody(request);
+            const result = await handler(request, body);
+            return json(reply, 200, { ...result, request_id: newRequestId() });
+          },
+        );
       };
 
       route('/link/token/create', async (request, body) => {
-        onlyFields(body, ['client_id', 'secret', 'client_name', 'language', 'country_codes', 'user', 'products', 'webhook', 'access_token', 'redirect_uri', 'android_package_name', 'account_filters', 'link_customization_name', 'update', 'required_if_supported_products', 'optional_products', 'additional_consented_products', 'auth', 'institution_id']);
+        onlyFields(body, [
+          'client_id',
+          'secret',
+          'client_name',
+          'language',
+          'country_codes',
+          'user',
+          'products',
+          'webhook',
+          'access_token',
+          'redirect_uri',
+          'android_package_name',
+          'account_filters',
+          'link_customization_name',
+          'update',
+          'required_if_supported_products',
+          'optional_products',
+          'additional_consented_products',
+          'auth',
+          'institution_id',
+        ]);
         const plaidClientId = keys(request, body);
         requireFields(body, ['client_name', 'language', 'country_codes', 'user']);
         const clientName = str(body, 'client_name', { max: 30 })!;
         const language = str(body, 'language')!;
-        if (!['en', 'es', 'fr', 'de', 'nl', 'it', 'pt'].includes(language)) throw plaidErrors.invalidField('language must be a supported language code such as en');
+        if (!['en', 'es', 'fr', 'de', 'nl', 'it', 'pt'].includes(language))
+          throw plaidErrors.invalidField('language must be a supported language code such as en');
         const countries = strArray(body, 'country_codes')!;
-        if (!countries.includes('US')) throw plaidErrors.invalidField('country_codes must include US: this sandbox only has US institutions');
+        if (!countries.includes('US'))
+          throw plaidErrors.invalidField('country_codes must include US: this sandbox only has US institutions');
         const user = obj(body, 'user')!;
         const clientUserId = str(user, 'client_user_id', { max: 128 });
         if (!clientUserId) throw plaidErrors.missingFields(['user.client_user_id']);
@@ -206,23 +274,43 @@ export function registerPlaidApiRoutes(app: App, sandbox: PlaidSandbox): void {
           const item = await sandbox.healthyItem(plaidClientId, str(body, 'access_token')!);
           const ids = accountIdsOption(body);
           const accounts = await sandbox.accounts(item.item_id, ids);
-          if (ids && accounts.length !== new Set(ids).size) throw new PlaidSandboxError(400, 'INVALID_INPUT', 'INVALID_ACCOUNT_ID', 'one or more of the account IDs is invalid');
+          if (ids && accounts.length !== new Set(ids).size)
+            throw new PlaidSandboxError(
+              400,
+              'INVALID_INPUT',
+              'INVALID_ACCOUNT_ID',
+              'one or more of the account IDs is invalid',
+            );
           return render(item, accounts);
         });
 
-      dataRoute('/accounts/get', (item, accounts) => ({ accounts: accounts.map(renderAccount), item: renderItem(item) }));
-      dataRoute('/accounts/balance/get', (item, accounts) => ({ accounts: accounts.map(renderAccount), item: renderItem(item) }));
+      dataRoute('/accounts/get', (item, accounts) => ({
+        accounts: accounts.map(renderAccount),
+        item: renderItem(item),
+      }));
+      dataRoute('/accounts/balance/get', (item, accounts) => ({
+        accounts: accounts.map(renderAccount),
+        item: renderItem(item),
+      }));
       dataRoute('/auth/get', (item, accounts) => ({
         accounts: accounts.map(renderAccount),
         numbers: {
-          ach: accounts.map((a) => ({ account_id: a.account_id, account: a.account_number, routing: a.routing_number, wire_routing: a.wire_routing_number })),
+          ach: accounts.map((a) => ({
+            account_id: a.account_id,
+            account: a.account_number,
+            routing: a.routing_number,
+            wire_routing: a.wire_routing_number,
+          })),
           eft: [],
           international: [],
           bacs: [],
         },
         item: renderItem(item),
       }));
-      dataRoute('/identity/get', (item, accounts) => ({ accounts: accounts.map((a) => ({ ...renderAccount(a), owners: [renderOwner(a)] })), item: renderItem(item) }));
+      dataRoute('/identity/get', (item, accounts) => ({
+        accounts: accounts.map((a) => ({ ...renderAccount(a), owners: [renderOwner(a)] })),
+        item: renderItem(item),
+      }));
 
       route('/item/get', async (request, body) => {
         onlyFields(body, ['client_id', 'secret', 'access_token']);
@@ -251,9 +339,21 @@ export function registerPlaidApiRoutes(app: App, sandbox: PlaidSandbox): void {
       });
 
       route('/sandbox/public_token/create', async (request, body) => {
-        onlyFields(body, ['client_id', 'secret', 'institution_id', 'initial_products', 'options', 'user_token', 'user_id']);
+        onlyFields(body, [
+          'client_id',
+          'secret',
+          'institution_id',
+          'initial_products',
+          'options',
+          'user_token',
+          'user_id',
+        ]);
         // Scripts may call this without Plaid keys (the sandbox has one Plaid client); given keys must be right.
-        const sentKeys = request.headers['plaid-client-id'] !== undefined || request.headers['plaid-secret'] !== undefined || body.client_id !== undefined || body.secret !== undefined;
+        const sentKeys =
+          request.headers['plaid-client-id'] !== undefined ||
+          request.headers['plaid-secret'] !== undefined ||
+          body.client_id !== undefined ||
+          body.secret !== undefined;
         const plaidClientId = sentKeys ? keys(request, body) : sandbox.clientId;
         requireFields(body, ['institution_id', 'initial_products']);
         const options = obj(body, 'options') ?? {};
@@ -284,11 +384,14 @@ export function registerPlaidApiRoutes(app: App, sandbox: PlaidSandbox): void {
         const plaidClientId = keys(request, body);
         requireFields(body, ['access_token', 'webhook_code']);
         const type = str(body, 'webhook_type') ?? 'ITEM';
-        if (type !== 'ITEM') throw plaidErrors.invalidField('webhook_type must be ITEM: this sandbox fires item webhooks');
+        if (type !== 'ITEM')
+          throw plaidErrors.invalidField('webhook_type must be ITEM: this sandbox fires item webhooks');
         const code = str(body, 'webhook_code')! as WebhookJob['code'];
-        if (!WEBHOOK_CODES.includes(code)) throw plaidErrors.invalidField(`webhook_code must be one of ${WEBHOOK_CODES.join(', ')}`);
+        if (!WEBHOOK_CODES.includes(code))
+          throw plaidErrors.invalidField(`webhook_code must be one of ${WEBHOOK_CODES.join(', ')}`);
         const item = await sandbox.item(plaidClientId, str(body, 'access_token')!);
-        if (!item.webhook) throw new PlaidSandboxError(400, 'INVALID_REQUEST', 'SANDBOX_WEBHOOK_INVALID', 'the Item has no webhook set');
+        if (!item.webhook)
+          throw new PlaidSandboxError(400, 'INVALID_REQUEST', 'SANDBOX_WEBHOOK_INVALID', 'the Item has no webhook set');
         await sandbox.fireWebhook(item.item_id, code);
         return { webhook_fired: true };
       });

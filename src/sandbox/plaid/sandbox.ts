@@ -10,7 +10,14 @@ import type { Jobs } from '../../jobs/index.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { safeEqual, sha256, type KeyRing } from '../../lib/crypto.ts';
 import { newRequestId, plaidErrors, PlaidSandboxError } from './errors.ts';
-import { ACCOUNT_TEMPLATES, findInstitution, login, PLAID_DEFAULT_OWNER, type SandboxInstitution, type TestUser } from './institutions.ts';
+import {
+  ACCOUNT_TEMPLATES,
+  findInstitution,
+  login,
+  PLAID_DEFAULT_OWNER,
+  type SandboxInstitution,
+  type TestUser,
+} from './institutions.ts';
 
 export const LINK_TOKEN_TTL_MS = 4 * 3600_000;
 export const PUBLIC_TOKEN_TTL_MS = 30 * 60_000;
@@ -71,7 +78,12 @@ export class PlaidSandbox {
     private readonly credentials: SandboxCredentials,
     private readonly log: Logger,
   ) {
-    jobs.define<WebhookJob>({ name: WEBHOOK_QUEUE, retryLimit: 3, retryDelaySeconds: 2, handler: (job) => this.deliverWebhook(job.data) });
+    jobs.define<WebhookJob>({
+      name: WEBHOOK_QUEUE,
+      retryLimit: 3,
+      retryDelaySeconds: 2,
+      handler: (job) => this.deliverWebhook(job.data),
+    });
   }
 
   /** Plaid keys are checked in constant time; either missing is MISSING_FIELDS, as Plaid answers. */
@@ -115,24 +127,39 @@ export class PlaidSandbox {
 
   /** A live link token, or INVALID_LINK_TOKEN. */
   async linkToken(token: string): Promise<LinkTokenRow> {
-    if (!/^link-sandbox-[0-9a-f-]{36}$/.test(token)) throw plaidErrors.invalidLinkToken('link token is in an invalid format. expected format: link-sandbox-<identifier>');
-    const row = await this.db.selectFrom('sandbox_plaid_link_tokens').selectAll().where('token_hash', '=', hash(token)).executeTakeFirst();
+    if (!/^link-sandbox-[0-9a-f-]{36}$/.test(token))
+      throw plaidErrors.invalidLinkToken(
+        'link token is in an invalid format. expected format: link-sandbox-<identifier>',
+      );
+    const row = await this.db
+      .selectFrom('sandbox_plaid_link_tokens')
+      .selectAll()
+      .where('token_hash', '=', hash(token))
+      .executeTakeFirst();
     if (!row) throw plaidErrors.invalidLinkToken('link token not found');
-    if (row.expires_at.getTime() <= this.clock.now().getTime()) throw plaidErrors.invalidLinkToken('link token has expired');
+    if (row.expires_at.getTime() <= this.clock.now().getTime())
+      throw plaidErrors.invalidLinkToken('link token has expired');
     return row;
   }
 
   /** For update mode: the item a link token repairs (and its institution). */
   async linkTokenItem(row: LinkTokenRow): Promise<ItemRow | undefined> {
     if (!row.item_id) return undefined;
-    return this.db.selectFrom('sandbox_plaid_items').selectAll().where('item_id', '=', row.item_id).where('removed_at', 'is', null).executeTakeFirst();
+    return this.db
+      .selectFrom('sandbox_plaid_items')
+      .selectAll()
+      .where('item_id', '=', row.item_id)
+      .where('removed_at', 'is', null)
+      .executeTakeFirst();
   }
 
   /**
    * The Link login step: the link token, the institution (fixed in update mode), the credentials and,
    * for OAuth institutions, the one-time code (any number). Throws Plaid's error for each failure.
    */
-  async checkLinkLogin(input: LinkLoginInput): Promise<{ token: LinkTokenRow; existing: ItemRow | undefined; institution: SandboxInstitution; user: TestUser }> {
+  async checkLinkLogin(
+    input: LinkLoginInput,
+  ): Promise<{ token: LinkTokenRow; existing: ItemRow | undefined; institution: SandboxInstitution; user: TestUser }> {
     const token = await this.linkToken(input.linkToken);
     const existing = await this.linkTokenItem(token);
     if (token.item_id && !existing) throw plaidErrors.itemNotFound();
@@ -150,18 +177,49 @@ export class PlaidSandbox {
    * What Plaid Link does when the user finishes: the login again (the page is not trusted), then a
    * new item with the chosen account — or, in update mode, the repaired item — and a public token.
    */
-  async completeLink(input: LinkLoginInput & { accountSubtype?: string | undefined }): Promise<{ publicToken: string; itemId: string; institution: SandboxInstitution; accounts: AccountRow[]; redirectUri: string | null; updateMode: boolean }> {
+  async completeLink(input: LinkLoginInput & { accountSubtype?: string | undefined }): Promise<{
+    publicToken: string;
+    itemId: string;
+    institution: SandboxInstitution;
+    accounts: AccountRow[];
+    redirectUri: string | null;
+    updateMode: boolean;
+  }> {
     const { token, existing, institution, user } = await this.checkLinkLogin(input);
     if (existing) {
       await this.repairItem(existing.item_id);
       const publicToken = await this.issuePublicToken(existing.item_id);
-      return { publicToken, itemId: existing.item_id, institution, accounts: await this.accounts(existing.item_id), redirectUri: token.redirect_uri, updateMode: true };
+      return {
+        publicToken,
+        itemId: existing.item_id,
+        institution,
+        accounts: await this.accounts(existing.item_id),
+        redirectUri: token.redirect_uri,
+        updateMode: true,
+      };
     }
-    const templates = input.accountSubtype ? ACCOUNT_TEMPLATES.filter((t) => t.subtype === input.accountSubtype) : ACCOUNT_TEMPLATES;
+    const templates = input.accountSubtype
+      ? ACCOUNT_TEMPLATES.filter((t) => t.subtype === input.accountSubtype)
+      : ACCOUNT_TEMPLATES;
     if (templates.length === 0) throw plaidErrors.invalidField('account_subtype must be checking or savings');
     const ownerName = user.owner.kind === 'LINK_USER' ? (token.legal_name ?? PLAID_DEFAULT_OWNER) : user.owner.name;
-    const created = await this.createItem({ plaidClientId: token.plaid_client_id, institution, user, ownerName, products: token.products, webhook: token.webhook, templates });
-    return { publicToken: created.publicToken, itemId: created.itemId, institution, accounts: await this.accounts(created.itemId), redirectUri: token.redirect_uri, updateMode: false };
+    const created = await this.createItem({
+      plaidClientId: token.plaid_client_id,
+      institution,
+      user,
+      ownerName,
+      products: token.products,
+      webhook: token.webhook,
+      templates,
+    });
+    return {
+      publicToken: created.publicToken,
+      itemId: created.itemId,
+      institution,
+      accounts: await this.accounts(created.itemId),
+      redirectUri: token.redirect_uri,
+      updateMode: false,
+    };
   }
 
   /**
@@ -170,7 +228,15 @@ export class PlaidSandbox {
    * session: a `custom_ratio_good` item is owned by its legal name and gets its webhook, so scripts
    * reach the same outcome as the Link page.
    */
-  async createPublicTokenDirect(input: { plaidClientId: string; institutionId: string; products: string[]; username: string; password: string; webhook: string | null; clientUserId: string | null }): Promise<{ publicToken: string; itemId: string }> {
+  async createPublicTokenDirect(input: {
+    plaidClientId: string;
+    institutionId: string;
+    products: string[];
+    username: string;
+    password: string;
+    webhook: string | null;
+    clientUserId: string | null;
+  }): Promise<{ publicToken: string; itemId: string }> {
     const institution = findInstitution(input.institutionId);
     if (!institution) throw plaidErrors.invalidInstitution(input.institutionId);
     const result = login(institution, input.username, input.password);
@@ -186,9 +252,18 @@ export class PlaidSandbox {
           .limit(1)
           .executeTakeFirst()
       : undefined;
-    const ownerName = result.user.owner.kind === 'FIXED' ? result.user.owner.name : (latest?.legal_name ?? PLAID_DEFAULT_OWNER);
+    const ownerName =
+      result.user.owner.kind === 'FIXED' ? result.user.owner.name : (latest?.legal_name ?? PLAID_DEFAULT_OWNER);
     const webhook = input.webhook ?? latest?.webhook ?? null;
-    return this.createItem({ plaidClientId: input.plaidClientId, institution, user: result.user, ownerName, products: input.products, webhook, templates: ACCOUNT_TEMPLATES });
+    return this.createItem({
+      plaidClientId: input.plaidClientId,
+      institution,
+      user: result.user,
+      ownerName,
+      products: input.products,
+      webhook,
+      templates: ACCOUNT_TEMPLATES,
+    });
   }
 
   private async createItem(input: {
@@ -244,7 +319,12 @@ export class PlaidSandbox {
         .execute();
       await trx
         .insertInto('sandbox_plaid_public_tokens')
-        .values({ token_hash: hash(publicToken), item_id: itemId, created_at: now, expires_at: new Date(now.getTime() + PUBLIC_TOKEN_TTL_MS) })
+        .values({
+          token_hash: hash(publicToken),
+          item_id: itemId,
+          created_at: now,
+          expires_at: new Date(now.getTime() + PUBLIC_TOKEN_TTL_MS),
+        })
         .execute();
     });
     return { publicToken, itemId };
@@ -255,7 +335,12 @@ export class PlaidSandbox {
     const publicToken = `public-sandbox-${randomUUID()}`;
     await this.db
       .insertInto('sandbox_plaid_public_tokens')
-      .values({ token_hash: hash(publicToken), item_id: itemId, created_at: now, expires_at: new Date(now.getTime() + PUBLIC_TOKEN_TTL_MS) })
+      .values({
+        token_hash: hash(publicToken),
+        item_id: itemId,
+        created_at: now,
+        expires_at: new Date(now.getTime() + PUBLIC_TOKEN_TTL_MS),
+      })
       .execute();
     return publicToken;
   }
@@ -265,7 +350,9 @@ export class PlaidSandbox {
   /** One-time exchange of a live public token for the item's access token. */
   async exchange(plaidClientId: string, publicToken: string): Promise<{ accessToken: string; itemId: string }> {
     if (!/^public-sandbox-[0-9a-f-]{36}$/.test(publicToken)) {
-      throw plaidErrors.invalidPublicToken('provided public token is in an invalid format. expected format: public-<environment>-<identifier>');
+      throw plaidErrors.invalidPublicToken(
+        'provided public token is in an invalid format. expected format: public-<environment>-<identifier>',
+      );
     }
     const now = this.clock.now();
     const accessToken = `access-sandbox-${randomUUID()}`;
@@ -287,7 +374,8 @@ export class PlaidSandbox {
         .where('removed_at', 'is', null)
         .returning('item_id')
         .executeTakeFirst();
-      if (!item) throw plaidErrors.invalidPublicToken('provided public token belongs to another client or a removed item');
+      if (!item)
+        throw plaidErrors.invalidPublicToken('provided public token belongs to another client or a removed item');
       return { accessToken, itemId: row.item_id };
     });
   }
@@ -295,7 +383,11 @@ export class PlaidSandbox {
   /** The item behind an access token of this Plaid client, or INVALID_ACCESS_TOKEN / ITEM_NOT_FOUND. */
   async item(plaidClientId: string, accessToken: string): Promise<ItemRow> {
     if (!/^access-sandbox-[0-9a-f-]{36}$/.test(accessToken)) throw plaidErrors.invalidAccessToken();
-    const row = await this.db.selectFrom('sandbox_plaid_items').selectAll().where('access_token_hash', '=', hash(accessToken)).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('sandbox_plaid_items')
+      .selectAll()
+      .where('access_token_hash', '=', hash(accessToken))
+      .executeTakeFirst();
     if (!row || row.plaid_client_id !== plaidClientId) {
       throw new PlaidSandboxError(400, 'INVALID_INPUT', 'INVALID_ACCESS_TOKEN', 'could not find matching access token');
     }
@@ -320,13 +412,22 @@ export class PlaidSandbox {
 
   async removeItem(itemId: string): Promise<void> {
     const now = this.clock.now();
-    await this.db.updateTable('sandbox_plaid_items').set({ removed_at: now, updated_at: now }).where('item_id', '=', itemId).where('removed_at', 'is', null).execute();
+    await this.db
+      .updateTable('sandbox_plaid_items')
+      .set({ removed_at: now, updated_at: now })
+      .where('item_id', '=', itemId)
+      .where('removed_at', 'is', null)
+      .execute();
   }
 
   /** /sandbox/item/reset_login: the item now needs its user to log in again; an ERROR webhook follows. */
   async resetLogin(itemId: string): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('sandbox_plaid_items').set({ error_code: 'ITEM_LOGIN_REQUIRED', updated_at: this.clock.now() }).where('item_id', '=', itemId).execute();
+      await trx
+        .updateTable('sandbox_plaid_items')
+        .set({ error_code: 'ITEM_LOGIN_REQUIRED', updated_at: this.clock.now() })
+        .where('item_id', '=', itemId)
+        .execute();
       await this.jobs.send<WebhookJob>(WEBHOOK_QUEUE, { itemId, code: 'ERROR' }, { trx });
     });
   }
@@ -340,7 +441,8 @@ export class PlaidSandbox {
         .where('item_id', '=', itemId)
         .where((eb) => eb.or([eb('error_code', 'is not', null), eb('consent_expiration_time', 'is not', null)]))
         .executeTakeFirst();
-      if (Number(repaired.numUpdatedRows) > 0) await this.jobs.send<WebhookJob>(WEBHOOK_QUEUE, { itemId, code: 'LOGIN_REPAIRED' }, { trx });
+      if (Number(repaired.numUpdatedRows) > 0)
+        await this.jobs.send<WebhookJob>(WEBHOOK_QUEUE, { itemId, code: 'LOGIN_REPAIRED' }, { trx });
     });
   }
 
@@ -351,7 +453,10 @@ export class PlaidSandbox {
       if (code === 'PENDING_EXPIRATION' || code === 'PENDING_DISCONNECT') {
         await trx
           .updateTable('sandbox_plaid_items')
-          .set({ consent_expiration_time: new Date(this.clock.now().getTime() + 7 * 86400_000), updated_at: this.clock.now() })
+          .set({
+            consent_expiration_time: new Date(this.clock.now().getTime() + 7 * 86400_000),
+            updated_at: this.clock.now(),
+          })
           .where('item_id', '=', itemId)
           .execute();
       }
@@ -360,14 +465,22 @@ export class PlaidSandbox {
   }
 
   async setWebhook(itemId: string, webhook: string | null): Promise<void> {
-    await this.db.updateTable('sandbox_plaid_items').set({ webhook, updated_at: this.clock.now() }).where('item_id', '=', itemId).execute();
+    await this.db
+      .updateTable('sandbox_plaid_items')
+      .set({ webhook, updated_at: this.clock.now() })
+      .where('item_id', '=', itemId)
+      .execute();
   }
 
   // ---- webhooks ----
 
   /** The public key for /webhook_verification_key/get, in Plaid's JWK shape. */
   async verificationKey(kid: string): Promise<Record<string, unknown> | undefined> {
-    const row = await this.db.selectFrom('sandbox_plaid_webhook_keys').selectAll().where('kid', '=', kid).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('sandbox_plaid_webhook_keys')
+      .selectAll()
+      .where('kid', '=', kid)
+      .executeTakeFirst();
     if (!row) return undefined;
     const jwk = row.public_jwk as Record<string, unknown>;
     return {
@@ -394,7 +507,13 @@ export class PlaidSandbox {
       case 'ERROR':
         return { ...base, error: plaidErrors.itemLoginRequired().body(newRequestId(), true), environment: 'sandbox' };
       case 'PENDING_EXPIRATION':
-        return { ...base, consent_expiration_time: (item.consent_expiration_time ?? new Date(this.clock.now().getTime() + 7 * 86400_000)).toISOString(), environment: 'sandbox' };
+        return {
+          ...base,
+          consent_expiration_time: (
+            item.consent_expiration_time ?? new Date(this.clock.now().getTime() + 7 * 86400_000)
+          ).toISOString(),
+          environment: 'sandbox',
+        };
       default:
         return { ...base, environment: 'sandbox' };
     }
@@ -402,8 +521,12 @@ export class PlaidSandbox {
 
   /** Job: POST the signed webhook to the item's webhook URL (bounded by a timeout; the queue retries). */
   async deliverWebhook(job: WebhookJob): Promise<void> {
-    const item = await this.db.selectFrom('sandbox_plaid_items').selectAll().where('item_id', '=', job.itemId).executeTakeFirst();
-    if (!item || !item.webhook || item.removed_at !== null) return;
+    const item = await this.db
+      .selectFrom('sandbox_plaid_items')
+      .selectAll()
+      .where('item_id', '=', job.itemId)
+      .executeTakeFirst();
+    if (!item?.webhook || item.removed_at !== null) return;
     const { body, jwt } = await this.signedWebhook(this.webhookPayload(item, job.code));
     const response = await fetch(item.webhook, {
       method: 'POST',
@@ -412,7 +535,10 @@ export class PlaidSandbox {
       signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
     });
     if (!response.ok) {
-      this.log.warn({ itemId: item.item_id, code: job.code, status: response.status }, 'sandbox Plaid webhook was refused; the queue retries');
+      this.log.warn(
+        { itemId: item.item_id, code: job.code, status: response.status },
+        'sandbox Plaid webhook was refused; the queue retries',
+      );
       throw new Error(`webhook receiver answered ${response.status}`);
     }
   }
@@ -427,25 +553,49 @@ export interface SigningDeps {
 /** The signing key: the oldest unexpired one, created on first use (private JWK encrypted at rest). */
 async function signingKey(deps: SigningDeps): Promise<{ kid: string; privateJwk: JWK }> {
   const find = () =>
-    deps.db.selectFrom('sandbox_plaid_webhook_keys').selectAll().where('expired_at', 'is', null).orderBy('created_at').orderBy('kid').limit(1).executeTakeFirst();
+    deps.db
+      .selectFrom('sandbox_plaid_webhook_keys')
+      .selectAll()
+      .where('expired_at', 'is', null)
+      .orderBy('created_at')
+      .orderBy('kid')
+      .limit(1)
+      .executeTakeFirst();
   let row = await find();
   if (!row) {
     const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
     const kid = randomUUID();
     const publicJwk = { ...(await exportJWK(publicKey)), alg: 'ES256', use: 'sig', kid };
-    const encrypted = deps.keyring.encrypt(JSON.stringify(await exportJWK(privateKey)), `sandbox-plaid-webhook-key:${kid}`);
+    const encrypted = deps.keyring.encrypt(
+      JSON.stringify(await exportJWK(privateKey)),
+      `sandbox-plaid-webhook-key:${kid}`,
+    );
     await deps.db
       .insertInto('sandbox_plaid_webhook_keys')
-      .values({ kid, public_jwk: JSON.stringify(publicJwk), private_key_id: encrypted.keyId, private_key_ciphertext: encrypted.ciphertext, created_at: deps.clock.now() })
+      .values({
+        kid,
+        public_jwk: JSON.stringify(publicJwk),
+        private_key_id: encrypted.keyId,
+        private_key_ciphertext: encrypted.ciphertext,
+        created_at: deps.clock.now(),
+      })
       .execute();
     row = await find();
   }
-  const privateJwk = JSON.parse(deps.keyring.decrypt({ keyId: row!.private_key_id, ciphertext: row!.private_key_ciphertext }, `sandbox-plaid-webhook-key:${row!.kid}`)) as JWK;
+  const privateJwk = JSON.parse(
+    deps.keyring.decrypt(
+      { keyId: row!.private_key_id, ciphertext: row!.private_key_ciphertext },
+      `sandbox-plaid-webhook-key:${row!.kid}`,
+    ),
+  ) as JWK;
   return { kid: row!.kid, privateJwk };
 }
 
 /** A webhook body (pretty-printed like Plaid's) and its Plaid-Verification JWT (ES256, iat, request_body_sha256). */
-export async function signWebhook(deps: SigningDeps, payload: Record<string, unknown>): Promise<{ body: string; jwt: string }> {
+export async function signWebhook(
+  deps: SigningDeps,
+  payload: Record<string, unknown>,
+): Promise<{ body: string; jwt: string }> {
   const body = JSON.stringify(payload, null, 2);
   const { kid, privateJwk } = await signingKey(deps);
   const key = await importJWK(privateJwk, 'ES256');
