@@ -21,6 +21,7 @@ import { createMessaging } from './providers/messaging.ts';
 import { createPlaidProvider } from './providers/plaid/index.ts';
 import { createPrices } from './providers/prices/index.ts';
 import { createAch } from './modules/ach/index.ts';
+import { PayoutService } from './modules/payouts/index.ts';
 import { SandboxClock } from './sandbox/clock/clock.ts';
 import { SandboxInbox } from './sandbox/inbox/store.ts';
 import { MODULES } from './modules/index.ts';
@@ -161,6 +162,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
     plaid: createPlaidProvider(config, secrets.keyring, () => listeningUrl(app)),
     prices: createPrices(config.prices, clock),
     ach: createAch({ db: dbHandle.db, clock, config: config.ach, log }),
+    payouts: new PayoutService({ clock, jobs }),
   };
   const state = { shuttingDown: false };
 

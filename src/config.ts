@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { getAddress, isAddress } from 'viem';
 import { NETWORKS, type Network } from './chains/networks.ts';
-import { readDeliveryConfig, type DeliveryConfig } from './modules/delivery/config.ts';
+import { readPayoutsConfig, type PayoutsConfig } from './modules/payouts/config.ts';
 
 export type Mode = 'sandbox' | 'production';
 
@@ -55,7 +55,7 @@ export interface Config {
   messaging: MessagingConfig;
   chains: ChainsConfig;
   onboarding: OnboardingConfig;
-  delivery: DeliveryConfig;
+  payout: PayoutsConfig;
   plaid: PlaidConfig;
   prices: PricesConfig;
   ach: AchConfig;
@@ -70,7 +70,7 @@ export interface WebhooksConfig {
   timeoutMs: number;
   /** Attempts in flight at once to one registration (pg-boss group concurrency, across processes). */
   perWebhookConcurrency: number;
-  /** Delivery attempts in flight at once, per process. */
+  /** Payout attempts in flight at once, per process. */
   globalConcurrency: number;
   /** How often retries that have become due (by ctx.clock) are queued, and stale claims recovered. */
   sweepIntervalMs: number;
@@ -221,14 +221,14 @@ export interface ChainNetworkConfig {
   chainId: number;
   /** The USDC contract on this network. */
   usdcAddress: `0x${string}`;
-  /** Blocks (the transaction's own included) before a delivery counts as final. */
+  /** Blocks (the transaction's own included) before a payout counts as final. */
   confirmations: number;
 }
 
 export interface ChainsConfig {
   /** Production only, every network required; sandbox mode runs its own chains instead. */
   networks: Record<Network, ChainNetworkConfig> | undefined;
-  /** Production only: the hot wallet that signs deliveries. A secret: never logged. */
+  /** Production only: the hot wallet that signs payouts. A secret: never logged. */
   hotWallet: { privateKey: `0x${string}` } | undefined;
   /** Per JSON-RPC request. */
   rpcTimeoutMs: number;
@@ -399,7 +399,7 @@ export function loadConfig(env: Env = process.env): Config {
     messaging: readMessagingConfig(r, mode, publicUrl),
     chains: readChainsConfig(r, mode, stateDir),
     onboarding: readOnboardingConfig(r, mode),
-    delivery: readDeliveryConfig(r),
+    payout: readPayoutsConfig(r),
     plaid: readPlaidConfig(r, mode),
     prices: readPricesConfig(r, mode),
     ach: readAchConfig(r, mode),
@@ -724,7 +724,7 @@ function readChainNetwork(r: EnvReader, network: Network): ChainNetworkConfig | 
 function readHotWalletKey(r: EnvReader): `0x${string}` | undefined {
   const name = 'ONRAMP_HOT_WALLET_PRIVATE_KEY';
   const raw = r.raw(name);
-  r.require(name, raw, 'in production mode (the hot wallet that signs deliveries)');
+  r.require(name, raw, 'in production mode (the hot wallet that signs payouts)');
   if (raw === undefined) return undefined;
   const hex = raw.startsWith('0x') ? raw.slice(2) : raw;
   // The message never echoes the value: it is a secret even when malformed.

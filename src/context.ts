@@ -13,6 +13,7 @@ import type { Messaging } from './providers/messaging.ts';
 import type { PlaidProvider } from './providers/plaid/index.ts';
 import type { Prices } from './providers/prices/index.ts';
 import type { AchService } from './modules/ach/index.ts';
+import type { PayoutService } from './modules/payouts/index.ts';
 import type { SandboxInbox } from './sandbox/inbox/store.ts';
 import type { RuntimeSecrets } from './runtime-secrets.ts';
 
@@ -43,4 +44,6 @@ export interface AppContext {
   prices: Prices;
   /** ACH debits: originate through the configured provider, settlement job, onUpdate subscribers. */
   ach: AchService;
+  /** On-chain payouts: request() in the caller's transaction, onUpdate() for outcomes (payouts module). */
+  payouts: PayoutService;
 }

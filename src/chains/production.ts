@@ -75,7 +75,7 @@ export class ProductionChains implements Chains {
   /**
    * A wrong chain id is a misconfiguration that would send money to the wrong place: refuse to
    * start. An endpoint that does not answer is an outage, not a misconfiguration: warn and go on
-   * (deliveries retry), so the API stays up for everything else.
+   * (payouts retry), so the API stays up for everything else.
    */
   async start(): Promise<void> {
     this.log.info(

@@ -9,7 +9,7 @@ export { NETWORKS, type Network } from './networks.ts';
 export type ChainPublicClient = PublicClient<Transport, Chain>;
 export type HotWalletClient = WalletClient<Transport, Chain, LocalAccount>;
 
-/** The account deliveries are sent from, and a client that signs with it locally and sends raw transactions. */
+/** The account payouts are sent from, and a client that signs with it locally and sends raw transactions. */
 export interface HotWallet {
   address: Address;
   account: LocalAccount;
@@ -25,7 +25,7 @@ export interface Chains {
   hotWallet(network: Network): HotWallet;
   /** The USDC ERC-20 contract on `network` (6 decimals). */
   usdcAddress(network: Network): Address;
-  /** Blocks, the transaction's own included, before a delivery counts as final. */
+  /** Blocks, the transaction's own included, before a payout counts as final. */
   confirmations(network: Network): number;
   /**
    * Makes the chains usable now rather than on first use: sandbox mode starts its chains (replaying

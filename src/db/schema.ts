@@ -13,7 +13,7 @@ import type { WalletTables } from '../modules/wallets/tables.ts';
 import type { KycTables } from '../modules/kyc/tables.ts';
 import type { FlagTables } from '../modules/flags/tables.ts';
 import type { EmailTables } from '../modules/emails/tables.ts';
-import type { DeliveryTables } from '../modules/delivery/tables.ts';
+import type { PayoutTables } from '../modules/payouts/tables.ts';
 import type { SandboxPlaidTables } from '../sandbox/plaid/tables.ts';
 import type { PurchaseTables } from '../modules/purchases/tables.ts';
 import type { BankTables } from '../modules/banks/tables.ts';
@@ -136,7 +136,7 @@ export type Database = FoundationTables &
   KycTables &
   FlagTables &
   EmailTables &
-  DeliveryTables &
+  PayoutTables &
   SandboxPlaidTables &
   PurchaseTables &
   BankTables &

@@ -14,7 +14,7 @@ import { definePurchaseJobs } from './purchases/jobs.ts';
 import { registerUserRoutes, userSchemas } from './users/routes.ts';
 import { registerWalletRoutes, walletSchemas } from './wallets/routes.ts';
 import { defineEmailJobs } from './emails/index.ts';
-import { deliveryModule } from './delivery/index.ts';
+import { payoutsModule } from './payouts/index.ts';
 import { registerPlaidSandbox } from '../sandbox/plaid/index.ts';
 import { estimateSchemas, registerEstimateRoutes } from './estimates/routes.ts';
 import { defineKycJobs, registerKycRoutes } from './kyc/routes.ts';
@@ -47,14 +47,14 @@ export const MODULES: Module[] = [
   { name: 'wallets', schemas: walletSchemas, routes: registerWalletRoutes },
   { name: 'kyc', routes: registerKycRoutes, jobs: defineKycJobs },
   { name: 'emails', jobs: defineEmailJobs },
-  deliveryModule,
+  payoutsModule,
   { name: 'sandbox-plaid', routes: registerPlaidSandbox },
   { name: 'estimates', schemas: estimateSchemas, routes: registerEstimateRoutes },
   banksModule,
   { name: 'ach', jobs: defineAchJobs },
   { name: 'idempotency', jobs: defineIdempotencyJobs },
   { name: 'sandbox-clock', schemas: sandboxClockSchemas, routes: registerSandboxClockRoutes },
-  // After ach and delivery: it subscribes to both.
+  // After ach and payout: it subscribes to both.
   { name: 'purchases', schemas: purchaseSchemas, routes: registerPurchaseRoutes, jobs: definePurchaseJobs },
   { name: 'webhooks', schemas: webhookSchemas, routes: registerWebhookRoutes, jobs: registerWebhookJobs },
 ];

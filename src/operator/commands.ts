@@ -11,7 +11,7 @@ import { ledgerCommands } from '../modules/ledger/commands.ts';
 import { webhookCommands } from '../modules/webhooks/commands.ts';
 import { kycCommands } from '../modules/kyc/commands.ts';
 import { flagCommands } from '../modules/flags/commands.ts';
-import { deliveryCommands } from '../modules/delivery/commands.ts';
+import { payoutCommands } from '../modules/payouts/commands.ts';
 import { sandboxClockCommands } from '../sandbox/clock/commands.ts';
 
 export interface CommandArgs {
@@ -137,7 +137,7 @@ export const COMMANDS: OperatorCommand[] = [
   ...ledgerCommands,
   ...kycCommands,
   ...flagCommands,
-  ...deliveryCommands,
+  ...payoutCommands,
   ...sandboxClockCommands,
   ...webhookCommands,
 ];

@@ -2,7 +2,7 @@
 // them. The settlement job asks the provider about every debit that is due (by ctx.clock) and, when
 // one settled or was returned, moves it PENDING → SETTLED | RETURNED with a conditional update and
 // runs every onUpdate subscriber IN THAT SAME TRANSACTION: the outcome and the reactions to it
-// (purchase legs, ledger journals, a delivery request, events) commit together or not at all. A
+// (purchase legs, ledger journals, a payout request, events) commit together or not at all. A
 // subscriber that throws rolls the outcome back; the debit stays due and is retried after a pause.
 import type { Logger } from 'pino';
 import type { AchConfig } from '../../config.ts';

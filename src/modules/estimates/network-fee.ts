@@ -1,4 +1,4 @@
-// The network fee of a delivery, in the network's gas token and in USD: the gas a transfer uses at the
+// The network fee of a payout, in the network's gas token and in USD: the gas a transfer uses at the
 // chain's current gas price, priced with the gas token's USD price. Read through ctx.chains — an RPC
 // call in production, so never from inside a database transaction.
 import type { Chains } from '../../chains/types.ts';
@@ -8,7 +8,7 @@ import type { PriceSnapshot, PricedAsset } from '../../providers/prices/index.ts
 import { ASSETS, type CryptoCurrency, type Network } from '../config/routes.ts';
 
 /**
- * Gas charged per delivery. A native transfer costs exactly 21,000; an ERC-20 `transfer` to an address
+ * Gas charged per payout. A native transfer costs exactly 21,000; an ERC-20 `transfer` to an address
  * that already holds the token costs ~35k–52k and ~52k–65k to one that does not: charge the upper bound.
  */
 export const TRANSFER_GAS: Record<'NATIVE' | 'ERC20', bigint> = { NATIVE: 21_000n, ERC20: 65_000n };

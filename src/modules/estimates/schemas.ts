@@ -82,7 +82,7 @@ export const NetworkFeeSchema = named(
   'NetworkFee',
   Type.Object({
     cryptoCurrency: StringEnum(CRYPTO_CURRENCIES),
-    cryptoFee: Type.String({ description: 'The network fee of one delivery, in the crypto currency' }),
+    cryptoFee: Type.String({ description: 'The network fee of one payout, in the crypto currency' }),
     fiatCurrency: Type.Literal('USD'),
     fiatFee: Type.String({ description: 'The same in USD' }),
   }),

@@ -3,15 +3,14 @@
 // conditional update. Safe to run any number of times: a step already taken is skipped.
 //
 //   ach PENDING          → originate the debit. The originator's risk check may refuse it: both legs
-//                          fail and the user is flagged F1004. Accepted: INSTANT requests delivery at once.
-//   STANDARD, SETTLED    → re-quote at today's rate and request delivery
+//                          fail and the user is flagged F1004. Accepted: INSTANT requests payout at once.
+//   STANDARD, SETTLED    → re-quote at today's rate and request payout
 import type { AppContext } from '../../context.ts';
 import type { Executor } from '../../db/index.ts';
 import { formatUsd } from '../../lib/money.ts';
 import { AchDebitRejectedError } from '../ach/index.ts';
 import { getBankForDebit } from '../banks/repository.ts';
 import type { CryptoCurrency } from '../config/routes.ts';
-import { requestDelivery } from '../delivery/index.ts';
 import { sendTemplatedEmail } from '../emails/index.ts';
 import { quoteAch } from '../estimates/quote.ts';
 import { setFlag } from '../flags/index.ts';
@@ -25,8 +24,8 @@ export async function advancePurchase(ctx: AppContext, id: string): Promise<void
     await originate(ctx, p);
     p = (await findPurchase(ctx.db, id))!;
   }
-  if (p.ach_type === 'STANDARD' && p.ach_state === 'SETTLED' && p.delivery_state === 'WAITING')
-    await deliverStandard(ctx, p);
+  if (p.ach_type === 'STANDARD' && p.ach_state === 'SETTLED' && p.payout_state === 'WAITING')
+    await payOutStandard(ctx, p);
 }
 
 /** Fails a purchase whose debit was never made: nothing moved, the journal is voided. */
@@ -43,7 +42,7 @@ async function cancel(
       {
         ...(why.risk ? { risk: 'REJECTED' as const } : {}),
         ach: 'CANCELLED',
-        delivery: 'CANCELLED',
+        payout: 'CANCELLED',
         set: { risk_reason: why.reason },
       },
       now,
@@ -100,17 +99,17 @@ async function originate(ctx: AppContext, p: PurchaseRow): Promise<void> {
       {
         risk: 'APPROVED',
         ach: 'ORIGINATED',
-        ...(instant ? { delivery: 'REQUESTED' as const } : {}),
+        ...(instant ? { payout: 'REQUESTED' as const } : {}),
         set: {
           ach_provider_ref: debit.providerRef,
           ach_expected_settlement_date: debit.expectedSettlementDate,
-          ...(instant ? { delivery_amount_minor: await currentAmount(trx, p.id) } : {}),
+          ...(instant ? { payout_amount_minor: await currentAmount(trx, p.id) } : {}),
         },
       },
       now,
     );
     if (!moved) return;
-    if (instant) await request(ctx, trx, moved, BigInt(moved.delivery_amount_minor!));
+    if (instant) await request(ctx, trx, moved, BigInt(moved.payout_amount_minor!));
     const item = await syncActivity(
       ctx,
       trx,
@@ -144,7 +143,7 @@ async function currentAmount(trx: Executor, id: string): Promise<string> {
 }
 
 async function request(ctx: AppContext, trx: Executor, p: PurchaseRow, amountMinor: bigint): Promise<void> {
-  await requestDelivery(ctx, trx, {
+  await ctx.payouts.request(trx, {
     id: p.id,
     network: p.network,
     asset: p.asset,
@@ -154,7 +153,7 @@ async function request(ctx: AppContext, trx: Executor, p: PurchaseRow, amountMin
 }
 
 /** STANDARD after settlement: the rate and network fee are fixed now, when the transfer is broadcast. */
-async function deliverStandard(ctx: AppContext, p: PurchaseRow): Promise<void> {
+async function payOutStandard(ctx: AppContext, p: PurchaseRow): Promise<void> {
   const activity = await ctx.db
     .selectFrom('activity_items')
     .select(['crypto_currency'])
@@ -170,7 +169,7 @@ async function deliverStandard(ctx: AppContext, p: PurchaseRow): Promise<void> {
     const moved = await movePurchase(
       trx,
       p.id,
-      { delivery: 'REQUESTED', set: { delivery_amount_minor: quote.cryptoAmountMinor.toString() } },
+      { payout: 'REQUESTED', set: { payout_amount_minor: quote.cryptoAmountMinor.toString() } },
       now,
     );
     if (!moved) return;

@@ -161,7 +161,7 @@ export async function initiatePurchase(
         updated_at: now,
         risk_state: 'PENDING',
         ach_state: 'PENDING',
-        delivery_state: 'WAITING',
+        payout_state: 'WAITING',
         device_fingerprint: who.deviceFingerprint ? JSON.stringify(who.deviceFingerprint) : null,
       },
     );

@@ -1,9 +1,8 @@
-// The purchase's job queue and its subscriptions to ACH outcomes and delivery updates.
+// The purchase's job queue and its subscriptions to ACH outcomes and payout updates.
 import type { AppContext } from '../../context.ts';
-import { onDeliveryUpdate } from '../delivery/index.ts';
 import { advancePurchase } from './advance-purchase.ts';
 import { PROCESS_QUEUE } from './queues.ts';
-import { onAchUpdate, onPurchaseDeliveryUpdate } from './settlement.ts';
+import { onAchUpdate, onPurchasePayoutUpdate } from './settlement.ts';
 
 export function definePurchaseJobs(ctx: AppContext): void {
   ctx.jobs.define<{ id: string }>({
@@ -18,5 +17,5 @@ export function definePurchaseJobs(ctx: AppContext): void {
     handler: async (job) => advancePurchase(ctx, job.data.id),
   });
   ctx.ach.onUpdate((update, trx) => onAchUpdate(ctx, update, trx));
-  onDeliveryUpdate(ctx, (update) => onPurchaseDeliveryUpdate(ctx, update));
+  ctx.payouts.onUpdate((update) => onPurchasePayoutUpdate(ctx, update));
 }

@@ -90,7 +90,7 @@ export async function journalReturnedInstant(
   });
 }
 
-export interface Delivered extends PurchaseRef {
+export interface PaidOut extends PurchaseRef {
   feeCents: bigint;
   networkFeeCents: bigint;
   currency: string;
@@ -99,9 +99,9 @@ export interface Delivered extends PurchaseRef {
   cryptoAmountMinor: bigint;
 }
 
-export async function journalDelivered(
+export async function journalPaidOut(
   trx: Executor,
-  d: Delivered,
+  d: PaidOut,
   transactionHash: string | null,
   at: Date,
 ): Promise<void> {
@@ -115,6 +115,7 @@ export async function journalDelivered(
     ...(spend > 0n ? [{ account: accounts.cryptoSales, currency: USD, amountMinor: -spend }] : []),
   ];
   await postJournal(trx, {
+    // The stored kind keeps its first name: journals are immutable and looked up by kind.
     kind: 'purchase.delivered',
     reference: d.id,
     at,

@@ -202,7 +202,7 @@ describe('buying crypto by ACH (buy-crypto-ach.md, sandbox-testing.md)', () => {
     assert.equal(failed.metadata.failureReason, 'RISK_REJECTED');
     assert.deepEqual(await flags(buyer.id), ['F1004']);
     assert.equal(
-      await t.db.db.selectFrom('deliveries').select('id').where('id', '=', id).executeTakeFirst(),
+      await t.db.db.selectFrom('payouts').select('id').where('id', '=', id).executeTakeFirst(),
       undefined,
       'nothing sent',
     );

@@ -6,15 +6,8 @@ import type { Executor } from '../../db/index.ts';
 import type { NewRow, Row } from '../../db/schema.ts';
 import { toActivityItem, type ActivityItem } from '../activity/repository.ts';
 import type { ActivityItemsTable } from '../activity/tables.ts';
-import {
-  ACH_TRANSITIONS,
-  DELIVERY_TRANSITIONS,
-  RISK_TRANSITIONS,
-  cryptoStatus,
-  fiatStatus,
-  sourcesOf,
-} from './state.ts';
-import type { AchState, DeliveryState, PurchasesTable, RiskState } from './tables.ts';
+import { ACH_TRANSITIONS, PAYOUT_TRANSITIONS, RISK_TRANSITIONS, cryptoStatus, fiatStatus, sourcesOf } from './state.ts';
+import type { AchState, PayoutState, PurchasesTable, RiskState } from './tables.ts';
 
 export type PurchaseRow = Omit<Row<'purchases'>, 'ach_expected_settlement_date'> & {
   expected_settlement_date: string | null;
@@ -56,7 +49,7 @@ export async function insertPurchase(
 export interface Move {
   risk?: RiskState;
   ach?: AchState;
-  delivery?: DeliveryState;
+  payout?: PayoutState;
   set?: Updateable<PurchasesTable>;
 }
 
@@ -71,13 +64,13 @@ export async function movePurchase(trx: Executor, id: string, move: Move, now: D
       ...move.set,
       ...(move.risk ? { risk_state: move.risk } : {}),
       ...(move.ach ? { ach_state: move.ach } : {}),
-      ...(move.delivery ? { delivery_state: move.delivery } : {}),
+      ...(move.payout ? { payout_state: move.payout } : {}),
       updated_at: now,
     })
     .where('id', '=', id);
   if (move.risk) q = q.where('risk_state', 'in', sourcesOf(RISK_TRANSITIONS, move.risk));
   if (move.ach) q = q.where('ach_state', 'in', sourcesOf(ACH_TRANSITIONS, move.ach));
-  if (move.delivery) q = q.where('delivery_state', 'in', sourcesOf(DELIVERY_TRANSITIONS, move.delivery));
+  if (move.payout) q = q.where('payout_state', 'in', sourcesOf(PAYOUT_TRANSITIONS, move.payout));
   const moved = await q.returning('id').executeTakeFirst();
   return moved ? findPurchase(trx, id) : undefined;
 }
@@ -104,7 +97,7 @@ export async function syncActivity(
     .set({
       ...columns,
       fiat_status: fiatStatus(purchase.ach_state),
-      crypto_status: cryptoStatus(purchase.delivery_state),
+      crypto_status: cryptoStatus(purchase.payout_state),
       updated_at: now,
       ...(metadata ? { metadata: sql`metadata || ${JSON.stringify(metadata)}::jsonb` } : {}),
     })

@@ -5,16 +5,10 @@
 import type { AppContext } from '../../context.ts';
 import type { Tx } from '../../db/index.ts';
 import type { AchUpdate } from '../ach/index.ts';
-import type { DeliveryUpdate } from '../delivery/index.ts';
+import type { PayoutUpdate } from '../payouts/index.ts';
 import { sendTemplatedEmail } from '../emails/index.ts';
 import { setFlag } from '../flags/index.ts';
-import {
-  confirmInitiated,
-  journalDelivered,
-  journalReturnedInstant,
-  journalSettled,
-  voidInitiated,
-} from './journals.ts';
+import { confirmInitiated, journalPaidOut, journalReturnedInstant, journalSettled, voidInitiated } from './journals.ts';
 import { PROCESS_QUEUE } from './queues.ts';
 import { findPurchase, movePurchase, syncActivity, type PurchaseRow } from './repository.ts';
 
@@ -49,7 +43,7 @@ async function returned(ctx: AppContext, trx: Tx, p: PurchaseRow, returnCode: st
   const moved = await movePurchase(
     trx,
     p.id,
-    { ach: 'RETURNED', ...(instant ? {} : { delivery: 'CANCELLED' as const }), set: { ach_return_code: returnCode } },
+    { ach: 'RETURNED', ...(instant ? {} : { payout: 'CANCELLED' as const }), set: { ach_return_code: returnCode } },
     now,
   );
   if (!moved) return;
@@ -72,28 +66,28 @@ async function returned(ctx: AppContext, trx: Tx, p: PurchaseRow, returnCode: st
   );
 }
 
-export async function onPurchaseDeliveryUpdate(ctx: AppContext, update: DeliveryUpdate): Promise<void> {
+export async function onPurchasePayoutUpdate(ctx: AppContext, update: PayoutUpdate): Promise<void> {
   const p = await findPurchase(ctx.db, update.id);
   if (!p) return; // another module's transfer
   await ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock.now();
     const hash = update.transactionHash ?? null;
     if (update.status === 'SUBMITTED') {
-      const moved = await movePurchase(trx, p.id, { delivery: 'SUBMITTED' }, now);
+      const moved = await movePurchase(trx, p.id, { payout: 'SUBMITTED' }, now);
       if (!moved) return;
       const item = await syncActivity(ctx, trx, moved, hash ? { transaction_hash: hash } : {}, now);
       await orderComplete(ctx, trx, moved, item.crypto.amount, item.crypto.currency, hash);
       return;
     }
     if (update.status === 'CONFIRMED') {
-      const moved = await movePurchase(trx, p.id, { delivery: 'CONFIRMED' }, now);
+      const moved = await movePurchase(trx, p.id, { payout: 'CONFIRMED' }, now);
       if (!moved) return;
       const activity = await trx
         .selectFrom('activity_items')
         .selectAll()
         .where('id', '=', p.id)
         .executeTakeFirstOrThrow();
-      await journalDelivered(
+      await journalPaidOut(
         trx,
         {
           ...ref(moved),
@@ -102,7 +96,7 @@ export async function onPurchaseDeliveryUpdate(ctx: AppContext, update: Delivery
           currency: activity.crypto_currency,
           network: moved.network,
           asset: moved.asset,
-          cryptoAmountMinor: BigInt(moved.delivery_amount_minor ?? activity.crypto_amount_minor),
+          cryptoAmountMinor: BigInt(moved.payout_amount_minor ?? activity.crypto_amount_minor),
         },
         hash,
         now,
@@ -125,9 +119,9 @@ export async function onPurchaseDeliveryUpdate(ctx: AppContext, update: Delivery
       );
       return;
     }
-    const moved = await movePurchase(trx, p.id, { delivery: 'FAILED' }, now);
+    const moved = await movePurchase(trx, p.id, { payout: 'FAILED' }, now);
     if (!moved) return;
-    ctx.log.error({ purchaseId: p.id, reason: update.failureReason }, 'purchase delivery failed on chain');
+    ctx.log.error({ purchaseId: p.id, reason: update.failureReason }, 'purchase payout failed on chain');
     const item = await syncActivity(ctx, trx, moved, { metadata: { failureReason: 'DELIVERY_FAILED' } }, now);
     await sendTemplatedEmail(ctx, {
       userId: p.user_id,

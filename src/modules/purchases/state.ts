@@ -4,12 +4,12 @@
 //
 //   risk      PENDING → APPROVED | REJECTED
 //   ach       PENDING → ORIGINATED → SETTLED | RETURNED;  PENDING → CANCELLED (risk rejected)
-//   delivery  WAITING → REQUESTED → SUBMITTED → CONFIRMED | FAILED  (REQUESTED → CONFIRMED | FAILED too)
+//   payout  WAITING → REQUESTED → SUBMITTED → CONFIRMED | FAILED  (REQUESTED → CONFIRMED | FAILED too)
 //             WAITING → CANCELLED (risk rejected, or a STANDARD debit returned)
 //
-// INSTANT requests delivery as soon as the risk check approves; STANDARD waits for SETTLED.
+// INSTANT requests payout as soon as the risk check approves; STANDARD waits for SETTLED.
 import type { ActivityStatus } from '../activity/tables.ts';
-import type { AchState, DeliveryState, RiskState } from './tables.ts';
+import type { AchState, PayoutState, RiskState } from './tables.ts';
 
 export const RISK_TRANSITIONS: Record<RiskState, RiskState[]> = {
   PENDING: ['APPROVED', 'REJECTED'],
@@ -25,7 +25,7 @@ export const ACH_TRANSITIONS: Record<AchState, AchState[]> = {
   CANCELLED: [],
 };
 
-export const DELIVERY_TRANSITIONS: Record<DeliveryState, DeliveryState[]> = {
+export const PAYOUT_TRANSITIONS: Record<PayoutState, PayoutState[]> = {
   WAITING: ['REQUESTED', 'CANCELLED'],
   REQUESTED: ['SUBMITTED', 'CONFIRMED', 'FAILED'],
   SUBMITTED: ['CONFIRMED', 'FAILED'],
@@ -56,8 +56,8 @@ export function fiatStatus(ach: AchState): ActivityStatus {
 }
 
 /** The crypto leg's API status. */
-export function cryptoStatus(delivery: DeliveryState): ActivityStatus {
-  switch (delivery) {
+export function cryptoStatus(payout: PayoutState): ActivityStatus {
+  switch (payout) {
     case 'WAITING':
     case 'REQUESTED':
     case 'SUBMITTED':
@@ -68,7 +68,7 @@ export function cryptoStatus(delivery: DeliveryState): ActivityStatus {
     case 'CANCELLED':
       return 'FAILED';
     default:
-      return assertNever(delivery);
+      return assertNever(payout);
   }
 }
 

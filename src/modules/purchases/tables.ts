@@ -6,7 +6,7 @@ import type { Numeric } from '../activity/tables.ts';
 export type AchType = 'INSTANT' | 'STANDARD';
 export type RiskState = 'PENDING' | 'APPROVED' | 'REJECTED';
 export type AchState = 'PENDING' | 'ORIGINATED' | 'SETTLED' | 'RETURNED' | 'CANCELLED';
-export type DeliveryState = 'WAITING' | 'REQUESTED' | 'SUBMITTED' | 'CONFIRMED' | 'FAILED' | 'CANCELLED';
+export type PayoutState = 'WAITING' | 'REQUESTED' | 'SUBMITTED' | 'CONFIRMED' | 'FAILED' | 'CANCELLED';
 
 export interface PurchasesTable {
   id: string;
@@ -28,8 +28,8 @@ export interface PurchasesTable {
   /** A date column: read it through purchaseColumns() (to_char), never as a driver-parsed Date. */
   ach_expected_settlement_date: ColumnType<unknown, string | null | undefined, string | null>;
   ach_return_code: string | null;
-  delivery_state: DeliveryState;
-  delivery_amount_minor: Numeric | null;
+  payout_state: PayoutState;
+  payout_amount_minor: Numeric | null;
   device_fingerprint: Json<Record<string, unknown>> | null;
 }
 

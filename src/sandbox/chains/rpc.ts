@@ -35,7 +35,7 @@ export const ALLOWED_METHODS: ReadonlySet<string> = new Set([
   'eth_getTransactionByBlockNumberAndIndex',
   'eth_getTransactionReceipt',
   'eth_getLogs',
-  // Recorded and replayed at restart like our own deliveries.
+  // Recorded and replayed at restart like our own payouts.
   'eth_sendRawTransaction',
   // Answered here: the node manages no accounts for callers.
   'eth_accounts',

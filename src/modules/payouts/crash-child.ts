@@ -1,16 +1,15 @@
-// A delivery process for the crash tests (crash.test.ts): starts the app with workers on the given
-// database and state directory, optionally requests deliveries, and SIGKILLs itself at a chosen point
+// A payout process for the crash tests (crash.test.ts): starts the app with workers on the given
+// database and state directory, optionally requests payouts, and SIGKILLs itself at a chosen point
 // of the sender — right after signed transactions are stored, or right after one was broadcast.
-// Without a crash point it waits for the given deliveries to finish and prints what the chain shows.
+// Without a crash point it waits for the given payouts to finish and prints what the chain shows.
 //
 //   CRASH_SPEC='{"crashAt":"after-sign","request":[…]}' ONRAMP_STATE_DIR=… node --import tsx crash-child.ts
 import { erc20Abi, type Address } from 'viem';
 import { buildApp } from '../../app.ts';
 import { NETWORKS } from '../../chains/networks.ts';
 import { loadConfig } from '../../config.ts';
-import { requestDelivery } from './index.ts';
-import { getDelivery } from './repository.ts';
-import { deliveryFaults } from './sender.ts';
+import { getPayout } from './repository.ts';
+import { payoutFaults } from './broadcaster.ts';
 
 interface Spec {
   crashAt?: 'after-sign' | 'after-broadcast';
@@ -22,7 +21,7 @@ interface Spec {
     amountMinor: string;
   }>;
   waitIds?: string[];
-  /** Deliveries whose recipients' balances to report (default: `request`). */
+  /** Payouts whose recipients' balances to report (default: `request`). */
   check?: Spec['request'];
 }
 
@@ -32,8 +31,8 @@ const crash = (where: string) => {
   process.kill(process.pid, 'SIGKILL');
 };
 if (spec.crashAt === 'after-sign')
-  deliveryFaults.afterSign = async (ids) => (ids.length > 0 ? crash('after-sign') : undefined);
-if (spec.crashAt === 'after-broadcast') deliveryFaults.afterBroadcast = async () => crash('after-broadcast');
+  payoutFaults.afterSign = async (ids) => (ids.length > 0 ? crash('after-sign') : undefined);
+if (spec.crashAt === 'after-broadcast') payoutFaults.afterBroadcast = async () => crash('after-broadcast');
 
 const config = loadConfig({
   ...process.env,
@@ -48,7 +47,7 @@ await ctx.chains.start();
 
 // One transaction, so the sender finds them all at once and signs them as one batch.
 await ctx.db.transaction().execute(async (trx) => {
-  for (const r of spec.request ?? []) await requestDelivery(ctx, trx, { ...r, amountMinor: BigInt(r.amountMinor) });
+  for (const r of spec.request ?? []) await ctx.payouts.request(trx, { ...r, amountMinor: BigInt(r.amountMinor) });
 });
 
 if (spec.crashAt) {
@@ -62,7 +61,7 @@ const until = Date.now() + 240_000;
 const rows = [];
 for (const id of spec.waitIds ?? []) {
   for (;;) {
-    const row = await getDelivery(ctx.db, id);
+    const row = await getPayout(ctx.db, id);
     if (row && (row.status === 'CONFIRMED' || row.status === 'FAILED' || row.status === 'FAILED_RETRYABLE')) {
       rows.push({ id, status: row.status, txHash: row.tx_hash, nonce: row.nonce?.toString() });
       break;

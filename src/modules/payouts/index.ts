@@ -1,23 +1,23 @@
-// On-chain delivery: other modules call requestDelivery() inside their transaction and hear back
-// through onDeliveryUpdate(). Everything else (nonces, signing, broadcast, confirmations, crash
-// recovery) happens in this module's jobs. docs/delivery.md explains the state machine.
+// On-chain payouts: other modules call ctx.payouts.request() inside their transaction and hear back
+// through ctx.payouts.onUpdate(). Everything else (nonces, signing, broadcast, confirmations, crash
+// recovery) happens in this module's jobs. docs/payouts.md explains the state machine.
 import type { AppContext } from '../../context.ts';
 import { NETWORKS, type Network } from '../../chains/networks.ts';
 import type { Module } from '../index.ts';
-import { confirmDelivery } from './confirm.ts';
+import { confirmPayout } from './confirm.ts';
 import { CONFIRM_QUEUE, SEND_QUEUE } from './queues.ts';
 import { submittedIds } from './repository.ts';
-import { runSender } from './sender.ts';
-import { dispatchUpdate, UPDATE_QUEUE, type DeliveryUpdate } from './updates.ts';
+import { runBroadcaster } from './broadcaster.ts';
+import { UPDATE_QUEUE, type PayoutUpdate } from './updates.ts';
 
 export {
-  requestDelivery,
-  DeliveryRequestError,
-  type DeliveryRequest,
-  type DeliveryRequested,
-} from './request-delivery.ts';
-export { onDeliveryUpdate, type DeliveryUpdate, type DeliveryUpdateHandler } from './updates.ts';
-export type { DeliveryStatus, DeliveryAsset } from './tables.ts';
+  PayoutService,
+  PayoutRequestError,
+  type PayoutRequest,
+  type PayoutRequested,
+} from './request-payout.ts';
+export type { PayoutUpdate, PayoutUpdateHandler } from './updates.ts';
+export type { PayoutStatus, PayoutAsset } from './tables.ts';
 
 function defineQueues(ctx: AppContext): void {
   ctx.jobs.define<{ network: Network }>({
@@ -28,7 +28,7 @@ function defineQueues(ctx: AppContext): void {
     retryBackoff: true,
     localConcurrency: 2,
     expireInSeconds: 600,
-    handler: async (job) => runSender(ctx, job.data.network),
+    handler: async (job) => runBroadcaster(ctx, job.data.network),
   });
   ctx.jobs.define<{ id: string }>({
     name: CONFIRM_QUEUE,
@@ -37,9 +37,9 @@ function defineQueues(ctx: AppContext): void {
     retryBackoff: true,
     localConcurrency: 4,
     batchSize: 10,
-    handler: async (job) => confirmDelivery(ctx, job.data.id),
+    handler: async (job) => confirmPayout(ctx, job.data.id),
   });
-  ctx.jobs.define<DeliveryUpdate>({
+  ctx.jobs.define<PayoutUpdate>({
     name: UPDATE_QUEUE,
     retryLimit: 10,
     retryDelaySeconds: 2,
@@ -48,7 +48,7 @@ function defineQueues(ctx: AppContext): void {
     // failure can still reorder them; statuses only move forward, so a late SUBMITTED is ignorable).
     localConcurrency: 1,
     batchSize: 10,
-    handler: async (job) => dispatchUpdate(ctx, job.data),
+    handler: async (job) => ctx.payouts.dispatch(job.data),
   });
 }
 
@@ -62,8 +62,8 @@ async function reconcileAtStart(ctx: AppContext): Promise<void> {
   for (const id of await submittedIds(ctx.db, 1000)) await ctx.jobs.send(CONFIRM_QUEUE, { id });
 }
 
-export const deliveryModule: Module = {
-  name: 'delivery',
+export const payoutsModule: Module = {
+  name: 'payout',
   jobs: defineQueues,
   start: reconcileAtStart,
 };

@@ -1,16 +1,16 @@
-// The on-chain shape of a delivery, and how a node's answer to a broadcast is read.
+// The on-chain shape of a payout, and how a node's answer to a broadcast is read.
 import { encodeFunctionData, erc20Abi, type Address, type Hex } from 'viem';
 import type { Chains } from '../../chains/types.ts';
-import type { DeliveryRow } from './repository.ts';
+import type { PayoutRow } from './repository.ts';
 
-export interface TransferCall {
+export interface TransactionCall {
   to: Address;
   value: bigint;
   data?: Hex;
 }
 
 /** ETH: a plain value transfer. USDC: `transfer(to, amount)` on the network's USDC contract. */
-export function transferCall(chains: Chains, row: DeliveryRow): TransferCall {
+export function payoutCall(chains: Chains, row: PayoutRow): TransactionCall {
   const amount = BigInt(row.amount_minor);
   switch (row.asset) {
     case 'ETH':

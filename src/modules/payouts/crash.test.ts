@@ -1,7 +1,7 @@
 // Crash safety, with real processes: a child process runs the sender and is SIGKILLed right after the
 // signed transactions are stored (nothing broadcast yet), then — restarted on the same database —
 // right after one of them was broadcast (its outcome never recorded); a third start finishes. The
-// chain must show exactly one transfer per delivery, with the hashes signed before the first crash.
+// chain must show exactly one transfer per payout, with the hashes signed before the first crash.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -25,7 +25,7 @@ interface ChildResult {
   stderr: string;
 }
 
-describe('delivery crash safety (child processes killed with SIGKILL)', () => {
+describe('payout crash safety (child processes killed with SIGKILL)', () => {
   let stateDir: string;
   let env: Record<string, string>;
   let pg: DbHandle | undefined;
@@ -82,7 +82,7 @@ describe('delivery crash safety (child processes killed with SIGKILL)', () => {
     }
   }
 
-  it('sends each delivery exactly once across a crash after signing and a crash after broadcasting', async () => {
+  it('sends each payout exactly once across a crash after signing and a crash after broadcasting', async () => {
     const request = [
       {
         id: randomUUID(),
@@ -101,7 +101,7 @@ describe('delivery crash safety (child processes killed with SIGKILL)', () => {
     assert.equal(first.signal, 'SIGKILL', `child 1 should have been killed: ${first.stderr.slice(-2000)}`);
     assert.deepEqual(first.lines.at(-1), { crashing: 'after-sign' });
     const signed = await withDb((h) =>
-      h.db.selectFrom('deliveries').selectAll().where('id', 'in', ids).orderBy('nonce').execute(),
+      h.db.selectFrom('payouts').selectAll().where('id', 'in', ids).orderBy('nonce').execute(),
     );
     assert.equal(signed.length, 3);
     assert.ok(
@@ -118,7 +118,7 @@ describe('delivery crash safety (child processes killed with SIGKILL)', () => {
     const second = await runChild({ crashAt: 'after-broadcast' });
     assert.equal(second.signal, 'SIGKILL', `child 2 should have been killed: ${second.stderr.slice(-2000)}`);
     const afterSecond = await withDb((h) =>
-      h.db.selectFrom('deliveries').select(['id', 'status', 'tx_hash']).where('id', 'in', ids).execute(),
+      h.db.selectFrom('payouts').select(['id', 'status', 'tx_hash']).where('id', 'in', ids).execute(),
     );
     assert.ok(
       afterSecond.every((r) => r.tx_hash === hashes.get(r.id)),

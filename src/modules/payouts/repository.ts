@@ -1,24 +1,24 @@
-// SQL of on-chain delivery. State changes are conditional updates on the expected status; callers
+// SQL of on-chain payout. State changes are conditional updates on the expected status; callers
 // check the returned row count. Lease times use the database's clock (infrastructure timing shared by
 // processes), domain timestamps the app clock.
 import { sql } from 'kysely';
 import type { Network } from '../../chains/networks.ts';
 import type { Db, Executor } from '../../db/index.ts';
 import type { Row } from '../../db/schema.ts';
-import type { DeliveryStatus } from './tables.ts';
+import type { PayoutStatus } from './tables.ts';
 
-export type DeliveryRow = Row<'deliveries'>;
-export type SenderRow = Row<'delivery_senders'>;
+export type PayoutRow = Row<'payouts'>;
+export type SenderRow = Row<'hot_wallets'>;
 
-export async function getDelivery(db: Executor, id: string): Promise<DeliveryRow | undefined> {
-  return db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
+export async function getPayout(db: Executor, id: string): Promise<PayoutRow | undefined> {
+  return db.selectFrom('payouts').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function listDeliveries(
+export async function listPayouts(
   db: Executor,
-  filter: { status?: DeliveryStatus[]; network?: Network; limit: number },
-): Promise<DeliveryRow[]> {
-  let q = db.selectFrom('deliveries').selectAll();
+  filter: { status?: PayoutStatus[]; network?: Network; limit: number },
+): Promise<PayoutRow[]> {
+  let q = db.selectFrom('payouts').selectAll();
   if (filter.status?.length) q = q.where('status', 'in', filter.status);
   if (filter.network) q = q.where('network', '=', filter.network);
   return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
@@ -26,7 +26,7 @@ export async function listDeliveries(
 
 export async function ensureSender(db: Executor, network: Network, address: string): Promise<void> {
   await db
-    .insertInto('delivery_senders')
+    .insertInto('hot_wallets')
     .values({ network, address })
     .onConflict((oc) => oc.columns(['network', 'address']).doNothing())
     .execute();
@@ -34,7 +34,7 @@ export async function ensureSender(db: Executor, network: Network, address: stri
 
 export async function getSender(db: Executor, network: Network, address: string): Promise<SenderRow | undefined> {
   return db
-    .selectFrom('delivery_senders')
+    .selectFrom('hot_wallets')
     .selectAll()
     .where('network', '=', network)
     .where('address', '=', address)
@@ -42,7 +42,7 @@ export async function getSender(db: Executor, network: Network, address: string)
 }
 
 export async function listSenders(db: Executor): Promise<SenderRow[]> {
-  return db.selectFrom('delivery_senders').selectAll().orderBy('network').execute();
+  return db.selectFrom('hot_wallets').selectAll().orderBy('network').execute();
 }
 
 /** Takes the sender's lease if it is free or lapsed. */
@@ -54,7 +54,7 @@ export async function acquireLease(
   seconds: number,
 ): Promise<boolean> {
   const result = await db
-    .updateTable('delivery_senders')
+    .updateTable('hot_wallets')
     .set({
       lease_token: token,
       lease_expires_at: sql`now() + make_interval(secs => ${seconds})`,
@@ -76,7 +76,7 @@ export async function renewLease(
   seconds: number,
 ): Promise<boolean> {
   const result = await db
-    .updateTable('delivery_senders')
+    .updateTable('hot_wallets')
     .set({ lease_expires_at: sql`now() + make_interval(secs => ${seconds})` })
     .where('network', '=', network)
     .where('address', '=', address)
@@ -87,7 +87,7 @@ export async function renewLease(
 
 export async function releaseLease(db: Executor, network: Network, address: string, token: string): Promise<void> {
   await db
-    .updateTable('delivery_senders')
+    .updateTable('hot_wallets')
     .set({ lease_token: null, lease_expires_at: null })
     .where('network', '=', network)
     .where('address', '=', address)
@@ -95,10 +95,10 @@ export async function releaseLease(db: Executor, network: Network, address: stri
     .execute();
 }
 
-/** Deliveries ready to be signed: PENDING and not waiting for a retry. */
-export async function readyPending(db: Executor, network: Network, limit: number): Promise<DeliveryRow[]> {
+/** Payouts ready to be signed: PENDING and not waiting for a retry. */
+export async function readyPending(db: Executor, network: Network, limit: number): Promise<PayoutRow[]> {
   return db
-    .selectFrom('deliveries')
+    .selectFrom('payouts')
     .selectAll()
     .where('network', '=', network)
     .where('status', '=', 'PENDING')
@@ -109,7 +109,7 @@ export async function readyPending(db: Executor, network: Network, limit: number
     .execute();
 }
 
-export type DueRow = DeliveryRow & { due: boolean };
+export type DueRow = PayoutRow & { due: boolean };
 
 /**
  * Signed transactions not yet accepted by a node, in nonce order (they must reach the chain in that
@@ -122,7 +122,7 @@ export async function signedInNonceOrder(
   limit: number,
 ): Promise<DueRow[]> {
   return db
-    .selectFrom('deliveries')
+    .selectFrom('payouts')
     .selectAll()
     .select(sql<boolean>`(next_attempt_at is null or next_attempt_at <= now())`.as('due'))
     .where('network', '=', network)
@@ -135,7 +135,7 @@ export async function signedInNonceOrder(
 
 /**
  * Is there something the sender can do now: the first signed transaction (by nonce) is due, or none
- * is waiting and a pending delivery is due?
+ * is waiting and a pending payout is due?
  */
 export async function hasReadyWork(db: Executor, network: Network, from: string): Promise<boolean> {
   const [first] = await signedInNonceOrder(db, network, from, 1);
@@ -143,10 +143,10 @@ export async function hasReadyWork(db: Executor, network: Network, from: string)
   return (await readyPending(db, network, 1)).length > 0;
 }
 
-/** The earliest retry time among deliveries waiting on `network`. */
+/** The earliest retry time among payouts waiting on `network`. */
 export async function nextRetryAt(db: Executor, network: Network): Promise<Date | undefined> {
   const row = await db
-    .selectFrom('deliveries')
+    .selectFrom('payouts')
     .select((eb) => eb.fn.min('next_attempt_at').as('at'))
     .where('network', '=', network)
     .where('status', 'in', ['PENDING', 'SIGNED'])
@@ -155,7 +155,7 @@ export async function nextRetryAt(db: Executor, network: Network): Promise<Date 
   return row?.at ? new Date(row.at) : undefined;
 }
 
-/** Nonces in [from, to) held by deliveries of this wallet. */
+/** Nonces in [from, to) held by payouts of this wallet. */
 export async function noncesInRange(
   db: Executor,
   network: Network,
@@ -164,7 +164,7 @@ export async function noncesInRange(
   to: bigint,
 ): Promise<bigint[]> {
   const rows = await db
-    .selectFrom('deliveries')
+    .selectFrom('payouts')
     .select('nonce')
     .where('network', '=', network)
     .where('from_address', '=', address)
@@ -177,7 +177,7 @@ export async function noncesInRange(
 
 export async function submittedIds(db: Db, limit: number): Promise<string[]> {
   const rows = await db
-    .selectFrom('deliveries')
+    .selectFrom('payouts')
     .select('id')
     .where('status', '=', 'SUBMITTED')
     .orderBy('submitted_at')
@@ -187,19 +187,19 @@ export async function submittedIds(db: Db, limit: number): Promise<string[]> {
 }
 
 /**
- * Records a failed attempt of the current step. After `maxAttempts` the delivery becomes
+ * Records a failed attempt of the current step. After `maxAttempts` the payout becomes
  * FAILED_RETRYABLE (an operator retries it); until then it waits `delaySeconds * 2^attempts` (≤ 1 h).
  */
 export async function recordAttemptFailure(
   db: Executor,
-  row: DeliveryRow,
+  row: PayoutRow,
   opts: { reason: string; code: string; maxAttempts: number; delaySeconds: number; now: Date },
-): Promise<{ status: DeliveryStatus; attempts: number } | undefined> {
+): Promise<{ status: PayoutStatus; attempts: number } | undefined> {
   const attempts = row.attempts + 1;
   const giveUp = attempts >= opts.maxAttempts;
   const delay = Math.min(3600, opts.delaySeconds * 2 ** (attempts - 1));
   const result = await db
-    .updateTable('deliveries')
+    .updateTable('payouts')
     .set({
       attempts,
       last_error: opts.reason,

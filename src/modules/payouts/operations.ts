@@ -1,18 +1,18 @@
-// What an operator can do about deliveries (`onramp deliveries …`): see them with the reason they
+// What an operator can do about payouts (`onramp payouts …`): see them with the reason they
 // wait, retry the ones that gave up, and resolve a sender halted on a nonce disagreement.
 import { keccak256, type Hash, type Hex } from 'viem';
 import { NETWORKS, type Network } from '../../chains/networks.ts';
 import type { AppContext } from '../../context.ts';
 import { CONFIRM_QUEUE, SEND_QUEUE } from './queues.ts';
-import { getDelivery, getSender, listDeliveries, listSenders, noncesInRange, type DeliveryRow } from './repository.ts';
-import { broadcastRaw, knownOnChain } from './sender.ts';
-import type { DeliveryStatus } from './tables.ts';
+import { getPayout, getSender, listPayouts, listSenders, noncesInRange, type PayoutRow } from './repository.ts';
+import { broadcastRaw, knownOnChain } from './broadcaster.ts';
+import type { PayoutStatus } from './tables.ts';
 
 export class OperationError extends Error {
   override name = 'OperationError';
 }
 
-export function deliveryView(row: DeliveryRow) {
+export function payoutView(row: PayoutRow) {
   return {
     id: row.id,
     network: row.network,
@@ -31,12 +31,12 @@ export function deliveryView(row: DeliveryRow) {
   };
 }
 
-export async function deliveriesOverview(
+export async function payoutsOverview(
   ctx: AppContext,
-  filter: { status?: DeliveryStatus[]; network?: Network; limit: number },
+  filter: { status?: PayoutStatus[]; network?: Network; limit: number },
 ) {
   const senders = await listSenders(ctx.db);
-  const rows = await listDeliveries(ctx.db, filter);
+  const rows = await listPayouts(ctx.db, filter);
   return {
     senders: senders.map((s) => ({
       network: s.network,
@@ -44,26 +44,26 @@ export async function deliveriesOverview(
       nextNonce: s.next_nonce?.toString() ?? null,
       halted: s.halted_reason,
     })),
-    deliveries: rows.map(deliveryView),
+    payouts: rows.map(payoutView),
   };
 }
 
 /**
- * Retries a delivery that gave up. Without a signed transaction it goes back to PENDING. With one, the
+ * Retries a payout that gave up. Without a signed transaction it goes back to PENDING. With one, the
  * same bytes are broadcast again — unless the chain shows its nonce went to another transaction, the
- * one case where signing anew (with a new nonce) cannot send twice. A SUBMITTED delivery whose
+ * one case where signing anew (with a new nonce) cannot send twice. A SUBMITTED payout whose
  * confirmation polling timed out is followed again.
  */
-export async function retryDelivery(
+export async function retryPayout(
   ctx: AppContext,
   id: string,
-): Promise<{ id: string; status: DeliveryStatus; action: string }> {
-  const row = await getDelivery(ctx.db, id);
-  if (!row) throw new OperationError(`no delivery ${id}`);
+): Promise<{ id: string; status: PayoutStatus; action: string }> {
+  const row = await getPayout(ctx.db, id);
+  if (!row) throw new OperationError(`no payout ${id}`);
   const now = ctx.clock.now();
   if (row.status === 'SUBMITTED') {
     await ctx.db
-      .updateTable('deliveries')
+      .updateTable('payouts')
       .set({ last_error: null, updated_at: now })
       .where('id', '=', id)
       .where('status', '=', 'SUBMITTED')
@@ -73,7 +73,7 @@ export async function retryDelivery(
   }
   if (row.status !== 'FAILED_RETRYABLE')
     throw new OperationError(
-      `delivery ${id} is ${row.status}; only FAILED_RETRYABLE (or SUBMITTED) deliveries can be retried`,
+      `payout ${id} is ${row.status}; only FAILED_RETRYABLE (or SUBMITTED) payouts can be retried`,
     );
   const reset = {
     attempts: 0,
@@ -83,7 +83,7 @@ export async function retryDelivery(
     failure_message: null,
     updated_at: now,
   };
-  let status: DeliveryStatus;
+  let status: PayoutStatus;
   let action: string;
   if (!row.tx_hash) {
     status = 'PENDING';
@@ -110,26 +110,26 @@ export async function retryDelivery(
   const clearSigning =
     status === 'PENDING' ? { from_address: null, nonce: null, tx_hash: null, raw_tx: null, signed_at: null } : {};
   const updated = await ctx.db
-    .updateTable('deliveries')
+    .updateTable('payouts')
     .set({ status, ...reset, ...clearSigning })
     .where('id', '=', id)
     .where('status', '=', 'FAILED_RETRYABLE')
     .executeTakeFirst();
-  if (updated.numUpdatedRows !== 1n) throw new OperationError(`delivery ${id} changed meanwhile; look again`);
+  if (updated.numUpdatedRows !== 1n) throw new OperationError(`payout ${id} changed meanwhile; look again`);
   await ctx.jobs.send(SEND_QUEUE, { network: row.network });
-  ctx.log.info({ deliveryId: id, status, action }, 'delivery retried by an operator');
+  ctx.log.info({ payoutId: id, status, action }, 'payout retried by an operator');
   return { id, status, action };
 }
 
-export async function retryAllDeliveries(
+export async function retryAllPayouts(
   ctx: AppContext,
-): Promise<Array<{ id: string; status?: DeliveryStatus; action?: string; error?: string }>> {
-  const rows = await listDeliveries(ctx.db, { status: ['FAILED_RETRYABLE'], limit: 1000 });
+): Promise<Array<{ id: string; status?: PayoutStatus; action?: string; error?: string }>> {
+  const rows = await listPayouts(ctx.db, { status: ['FAILED_RETRYABLE'], limit: 1000 });
   const out = [];
   // Oldest first: signed ones must reach the chain in nonce order.
   for (const row of rows.reverse()) {
     try {
-      out.push(await retryDelivery(ctx, row.id));
+      out.push(await retryPayout(ctx, row.id));
     } catch (error) {
       out.push({ id: row.id, error: (error as Error).message });
     }
@@ -152,12 +152,12 @@ export async function resyncNonce(ctx: AppContext, networkText: string | undefin
   const network = parseNetwork(networkText);
   const hot = ctx.chains.hotWallet(network);
   const sender = await getSender(ctx.db, network, hot.address);
-  if (!sender) throw new OperationError(`no deliveries were ever sent on ${network}`);
+  if (!sender) throw new OperationError(`no payouts were ever sent on ${network}`);
   const chainNonce = BigInt(
     await ctx.chains.publicClient(network).getTransactionCount({ address: hot.address, blockTag: 'pending' }),
   );
   const maxRow = await ctx.db
-    .selectFrom('deliveries')
+    .selectFrom('payouts')
     .select((eb) => eb.fn.max('nonce').as('n'))
     .where('network', '=', network)
     .where('from_address', '=', hot.address)
@@ -165,7 +165,7 @@ export async function resyncNonce(ctx: AppContext, networkText: string | undefin
   const assigned = maxRow?.n === null || maxRow?.n === undefined ? 0n : BigInt(maxRow.n) + 1n;
   const next = chainNonce > assigned ? chainNonce : assigned;
   await ctx.db
-    .updateTable('delivery_senders')
+    .updateTable('hot_wallets')
     .set({ next_nonce: next, halted_reason: null, updated_at: ctx.clock.now() })
     .where('network', '=', network)
     .where('address', '=', hot.address)
@@ -173,7 +173,7 @@ export async function resyncNonce(ctx: AppContext, networkText: string | undefin
   await ctx.jobs.send(SEND_QUEUE, { network });
   ctx.log.warn(
     { network, previous: sender.next_nonce?.toString() ?? null, next: next.toString() },
-    'delivery nonce resynchronised by an operator',
+    'payout nonce resynchronised by an operator',
   );
   return {
     network,
@@ -185,7 +185,7 @@ export async function resyncNonce(ctx: AppContext, networkText: string | undefin
 }
 
 /**
- * Fills nonces that no delivery holds between the chain's pending nonce and the next nonce onramp
+ * Fills nonces that no payout holds between the chain's pending nonce and the next nonce onramp
  * assigns, with zero-value transfers from the hot wallet to itself, so the transactions after them
  * can be mined; then lifts the halt.
  */
@@ -193,7 +193,7 @@ export async function fillNonceGap(ctx: AppContext, networkText: string | undefi
   const network = parseNetwork(networkText);
   const hot = ctx.chains.hotWallet(network);
   const sender = await getSender(ctx.db, network, hot.address);
-  if (!sender || sender.next_nonce === null) throw new OperationError(`no deliveries were ever sent on ${network}`);
+  if (!sender || sender.next_nonce === null) throw new OperationError(`no payouts were ever sent on ${network}`);
   const client = ctx.chains.publicClient(network);
   const chainNonce = BigInt(await client.getTransactionCount({ address: hot.address, blockTag: 'pending' }));
   const next = BigInt(sender.next_nonce);
@@ -218,12 +218,12 @@ export async function fillNonceGap(ctx: AppContext, networkText: string | undefi
     filled.push({ nonce: n.toString(), transactionHash: keccak256(raw), outcome: outcome.kind });
   }
   await ctx.db
-    .updateTable('delivery_senders')
+    .updateTable('hot_wallets')
     .set({ halted_reason: null, updated_at: ctx.clock.now() })
     .where('network', '=', network)
     .where('address', '=', hot.address)
     .execute();
   await ctx.jobs.send(SEND_QUEUE, { network });
-  ctx.log.warn({ network, filled }, 'delivery nonce gap filled by an operator');
+  ctx.log.warn({ network, filled }, 'payout nonce gap filled by an operator');
   return { network, hotWallet: hot.address, filled };
 }

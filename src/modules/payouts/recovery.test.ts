@@ -1,4 +1,4 @@
-// What happens when a delivery cannot go out: an underfunded hot wallet (bounded retries, then
+// What happens when a payout cannot go out: an underfunded hot wallet (bounded retries, then
 // FAILED_RETRYABLE with the reason, retried by an operator once funded), the hot wallet used outside
 // onramp (the sender halts rather than guess), and a nonce gap (reported, filled by an operator).
 import assert from 'node:assert/strict';
@@ -8,11 +8,11 @@ import { parseEther } from 'viem';
 import { startTestApp, type TestApp } from '../../../test/helpers.ts';
 import { runCommand } from '../../operator/run.ts';
 import { sandboxChainsOf } from '../../sandbox/chains/smart-wallets.ts';
-import { requestDelivery, type DeliveryRequest } from './index.ts';
+import type { PayoutRequest } from './index.ts';
 import { getSender } from './repository.ts';
 import { ethBalance, newAddress, usdcBalance, waitForStatus } from './test-support.ts';
 
-describe('delivery recovery', () => {
+describe('payout recovery', () => {
   let t: TestApp;
   before(async () => {
     t = await startTestApp({
@@ -22,15 +22,14 @@ describe('delivery recovery', () => {
   });
   after(() => t.close());
 
-  const request = (input: DeliveryRequest) =>
-    t.ctx.db.transaction().execute((trx) => requestDelivery(t.ctx, trx, input));
+  const request = (input: PayoutRequest) => t.ctx.db.transaction().execute((trx) => t.ctx.payouts.request(trx, input));
   const cli = async (...argv: string[]) => {
     const outcome = await runCommand(t.ctx, argv);
     assert.equal(outcome.exitCode, 0, outcome.error);
     return outcome.output as Record<string, unknown>;
   };
 
-  it('keeps an unaffordable delivery unsigned, gives up after the bounded attempts with the reason, and sends it once an operator retries after funding', async () => {
+  it('keeps an unaffordable payout unsigned, gives up after the bounded attempts with the reason, and sends it once an operator retries after funding', async () => {
     const network = 'POLYGON';
     const hot = t.ctx.chains.hotWallet(network).address;
     const held = await usdcBalance(t, network, hot);
@@ -48,31 +47,31 @@ describe('delivery recovery', () => {
     assert.equal(failed.failure_code, 'INSUFFICIENT_HOT_WALLET_FUNDS');
     assert.match(
       failed.last_error!,
-      new RegExp(`hot wallet ${hot} holds [0-9.]+ USDC on POLYGON; this delivery needs [0-9.]+ USDC`),
+      new RegExp(`hot wallet ${hot} holds [0-9.]+ USDC on POLYGON; this payout needs [0-9.]+ USDC`),
     );
     assert.equal(failed.tx_hash, null, 'nothing was signed');
     const logged = t.logs
       .records()
       .find(
         (r) =>
-          r.deliveryId === id &&
-          r.msg === 'delivery needs an operator: retry it with `onramp deliveries retry` once the cause is fixed',
+          r.payoutId === id &&
+          r.msg === 'payout needs an operator: retry it with `onramp payouts retry` once the cause is fixed',
       );
-    assert.ok(logged, 'an error log names the delivery');
+    assert.ok(logged, 'an error log names the payout');
 
-    const listed = await cli('deliveries', 'list', '--status', 'FAILED_RETRYABLE');
-    const shown = (listed.deliveries as Array<Record<string, unknown>>).find((d) => d.id === id);
+    const listed = await cli('payouts', 'list', '--status', 'FAILED_RETRYABLE');
+    const shown = (listed.payouts as Array<Record<string, unknown>>).find((d) => d.id === id);
     assert.equal(shown?.failureCode, 'INSUFFICIENT_HOT_WALLET_FUNDS');
-    assert.match(String(shown?.lastError), /this delivery needs/);
+    assert.match(String(shown?.lastError), /this payout needs/);
 
     // Retrying before funding fails the same bounded way; after funding it goes out once.
     await sandboxChainsOf(t.ctx).fund(network, hot, { usdcUnits: 10_000_000n });
-    const retried = await cli('deliveries', 'retry', id);
+    const retried = await cli('payouts', 'retry', id);
     assert.equal(retried.status, 'PENDING');
     const done = await waitForStatus(t, id, ['CONFIRMED']);
     assert.ok(done.tx_hash);
     assert.equal(await usdcBalance(t, network, to), amount);
-    const again = await runCommand(t.ctx, ['deliveries', 'retry', id]);
+    const again = await runCommand(t.ctx, ['payouts', 'retry', id]);
     assert.equal(again.exitCode, 1);
     assert.match(again.error!, /is CONFIRMED; only FAILED_RETRYABLE/);
   });
@@ -93,13 +92,13 @@ describe('delivery recovery', () => {
     const sender = await getSender(t.ctx.db, network, hot.address);
     assert.match(sender!.halted_reason!, /pending nonce \d+ is ahead of the next nonce onramp would assign/);
     assert.equal((await waitForStatus(t, id, ['PENDING'])).tx_hash, null);
-    const listed = await cli('deliveries', 'list', '--network', 'ETHEREUM');
+    const listed = await cli('payouts', 'list', '--network', 'ETHEREUM');
     assert.match(
       String((listed.senders as Array<Record<string, unknown>>).find((s) => s.network === 'ETHEREUM')?.halted),
       /resync-nonce ETHEREUM/,
     );
 
-    const resynced = await cli('deliveries', 'resync-nonce', 'ethereum');
+    const resynced = await cli('payouts', 'resync-nonce', 'ethereum');
     assert.equal(BigInt(resynced.nextNonce as string), BigInt(resynced.previousNextNonce as string) + 1n);
     await waitForStatus(t, id, ['CONFIRMED']);
     assert.equal(await ethBalance(t, network, to), parseEther('0.01'));
@@ -110,7 +109,7 @@ describe('delivery recovery', () => {
     const hot = t.ctx.chains.hotWallet(network);
     // A gap: the database's next nonce is one past anything that exists (as after a lost row).
     await t.ctx.db
-      .updateTable('delivery_senders')
+      .updateTable('hot_wallets')
       .set((eb) => ({ next_nonce: eb('next_nonce', '+', 1n) }))
       .where('network', '=', network)
       .execute();
@@ -120,9 +119,9 @@ describe('delivery recovery', () => {
     await waitFor(async () => Boolean((await getSender(t.ctx.db, network, hot.address))?.halted_reason));
     assert.match(
       (await getSender(t.ctx.db, network, hot.address))!.halted_reason!,
-      /nonce gap: no delivery holds nonce\(s\) \d+/,
+      /nonce gap: no payout holds nonce\(s\) \d+/,
     );
-    const filled = await cli('deliveries', 'fill-gap', 'ETHEREUM');
+    const filled = await cli('payouts', 'fill-gap', 'ETHEREUM');
     assert.equal((filled.filled as unknown[]).length, 1);
     await waitForStatus(t, id, ['CONFIRMED']);
     assert.equal(await ethBalance(t, network, to), 5n);

@@ -1,8 +1,8 @@
-// npm run bench:delivery — on-chain deliveries end to end (requestDelivery → nonce, sign, store,
+// npm run bench:payouts — on-chain payouts end to end (ctx.payouts.request → nonce, sign, store,
 // broadcast → confirmation job → CONFIRMED) on the sandbox chains, against plain viem
 // sendTransaction from a funded account measured in the same run: what the crash-safe bookkeeping
 // (rows, leases, jobs) costs per transfer.
-//   BENCH_DELIVERIES=300 npm run bench:delivery   (with DATABASE_URL: a scratch database on that server)
+//   BENCH_DELIVERIES=300 npm run bench:payouts   (with DATABASE_URL: a scratch database on that server)
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,7 +12,6 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import type { DbHandle } from '../src/db/index.ts';
-import { requestDelivery } from '../src/modules/delivery/index.ts';
 import { generateSecrets, resolveRuntimeSecrets } from '../src/runtime-secrets.ts';
 import { sandboxChainsOf } from '../src/sandbox/chains/smart-wallets.ts';
 import { openTestDatabase } from '../test/helpers.ts';
@@ -56,24 +55,24 @@ const viemPerS = count / (ms(started) / 1000);
 async function confirmed(ids: string[]): Promise<void> {
   for (;;) {
     const row = await ctx.db
-      .selectFrom('deliveries')
+      .selectFrom('payouts')
       .select((eb) => eb.fn.countAll<string>().as('n'))
       .where('id', 'in', ids)
       .where('status', '=', 'CONFIRMED')
       .executeTakeFirstOrThrow();
     if (Number(row.n) === ids.length) return;
     const failed = await ctx.db
-      .selectFrom('deliveries')
+      .selectFrom('payouts')
       .select(['id', 'status', 'last_error'])
       .where('id', 'in', ids)
       .where('status', 'in', ['FAILED', 'FAILED_RETRYABLE'])
       .execute();
-    if (failed.length > 0) throw new Error(`deliveries failed: ${JSON.stringify(failed.slice(0, 3))}`);
+    if (failed.length > 0) throw new Error(`payouts failed: ${JSON.stringify(failed.slice(0, 3))}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
 
-// Warm-up, then one delivery at a time: the latency a purchase sees (request → CONFIRMED).
+// Warm-up, then one payout at a time: the latency a purchase sees (request → CONFIRMED).
 const single: number[] = [];
 for (let i = 0; i < 12; i++) {
   const id = randomUUID();
@@ -81,14 +80,14 @@ for (let i = 0; i < 12; i++) {
   await ctx.db
     .transaction()
     .execute((trx) =>
-      requestDelivery(ctx, trx, { id, network: 'ETHEREUM', asset: 'ETH', toAddress: recipient(), amountMinor: 1n }),
+      ctx.payouts.request(trx, { id, network: 'ETHEREUM', asset: 'ETH', toAddress: recipient(), amountMinor: 1n }),
     );
   await confirmed([id]);
   if (i >= 2) single.push(ms(t0));
 }
 single.sort((a, b) => a - b);
 
-// Throughput: `count` deliveries requested by concurrent callers (one transaction each), until all are CONFIRMED.
+// Throughput: `count` payouts requested by concurrent callers (one transaction each), until all are CONFIRMED.
 async function burst(asset: 'ETH' | 'USDC'): Promise<number> {
   const ids = Array.from({ length: count }, () => randomUUID());
   const t0 = performance.now();
@@ -97,7 +96,7 @@ async function burst(asset: 'ETH' | 'USDC'): Promise<number> {
       ctx.db
         .transaction()
         .execute((trx) =>
-          requestDelivery(ctx, trx, { id, network: 'ETHEREUM', asset, toAddress: recipient(), amountMinor: 1n }),
+          ctx.payouts.request(trx, { id, network: 'ETHEREUM', asset, toAddress: recipient(), amountMinor: 1n }),
         ),
     ),
   );
@@ -116,15 +115,15 @@ const line = (name: string, value: string) => `  ${name.padEnd(62)} ${value}`;
 const perS = (n: number) => `${n.toFixed(1).padStart(7)} /s`;
 process.stdout.write(
   [
-    `bench:delivery — Node ${process.version}, ${os.cpus().length} CPUs, database ${db.kind}, ${count} transfers per measure, ETHEREUM sandbox chain, job polling 0.5 s`,
+    `bench:payouts — Node ${process.version}, ${os.cpus().length} CPUs, database ${db.kind}, ${count} transfers per measure, ETHEREUM sandbox chain, job polling 0.5 s`,
     line('baseline: viem sendTransaction, funded account, sequential', perS(viemPerS)),
-    line(`deliveries confirmed, ${count} ETH requested at once`, perS(ethPerS)),
-    line(`deliveries confirmed, ${count} USDC requested at once`, perS(usdcPerS)),
+    line(`payouts confirmed, ${count} ETH requested at once`, perS(ethPerS)),
+    line(`payouts confirmed, ${count} USDC requested at once`, perS(usdcPerS)),
     line(
-      'one delivery at a time, request → CONFIRMED, p50 / max',
+      'one payout at a time, request → CONFIRMED, p50 / max',
       `${single[Math.floor(single.length / 2)]!.toFixed(0)} / ${single.at(-1)!.toFixed(0)} ms`,
     ),
-    `  ratio deliveries/s ÷ viem sendTransaction/s: ETH ${(ethPerS / viemPerS).toFixed(3)}, USDC ${(usdcPerS / viemPerS).toFixed(3)}`,
+    `  ratio payouts/s ÷ viem sendTransaction/s: ETH ${(ethPerS / viemPerS).toFixed(3)}, USDC ${(usdcPerS / viemPerS).toFixed(3)}`,
     '',
   ].join('\n'),
 );

@@ -4,12 +4,12 @@
 import { TransactionReceiptNotFoundError, type Hash, type Hex, type TransactionReceipt } from 'viem';
 import type { AppContext } from '../../context.ts';
 import { CONFIRM_QUEUE } from './queues.ts';
-import { getDelivery, type DeliveryRow } from './repository.ts';
-import { broadcastRaw, knownOnChain } from './sender.ts';
+import { getPayout, type PayoutRow } from './repository.ts';
+import { broadcastRaw, knownOnChain } from './broadcaster.ts';
 import { enqueueUpdate } from './updates.ts';
 
-export async function confirmDelivery(ctx: AppContext, id: string): Promise<void> {
-  const row = await getDelivery(ctx.db, id);
+export async function confirmPayout(ctx: AppContext, id: string): Promise<void> {
+  const row = await getPayout(ctx.db, id);
   if (row?.status !== 'SUBMITTED') return;
   const client = ctx.chains.publicClient(row.network);
   const hash = row.tx_hash as Hash;
@@ -23,8 +23,8 @@ export async function confirmDelivery(ctx: AppContext, id: string): Promise<void
     if (!(await knownOnChain(ctx, row.network, hash))) {
       const outcome = await broadcastRaw(ctx, row.network, row.raw_tx as Hex);
       ctx.log.warn(
-        { deliveryId: row.id, network: row.network, txHash: hash, outcome: outcome.kind },
-        'delivery transaction unknown to the node; broadcast again',
+        { payoutId: row.id, network: row.network, txHash: hash, outcome: outcome.kind },
+        'payout transaction unknown to the node; broadcast again',
       );
     }
     return pollAgain(ctx, row);
@@ -35,7 +35,7 @@ export async function confirmDelivery(ctx: AppContext, id: string): Promise<void
   await finish(ctx, row, receipt);
 }
 
-async function finish(ctx: AppContext, row: DeliveryRow, receipt: TransactionReceipt): Promise<void> {
+async function finish(ctx: AppContext, row: PayoutRow, receipt: TransactionReceipt): Promise<void> {
   const now = ctx.clock.now();
   const ok = receipt.status === 'success';
   const failure = ok
@@ -43,7 +43,7 @@ async function finish(ctx: AppContext, row: DeliveryRow, receipt: TransactionRec
     : { code: 'TRANSACTION_REVERTED', message: `transaction ${row.tx_hash} reverted in block ${receipt.blockNumber}` };
   await ctx.db.transaction().execute(async (trx) => {
     const updated = await trx
-      .updateTable('deliveries')
+      .updateTable('payouts')
       .set({
         status: ok ? 'CONFIRMED' : 'FAILED',
         block_number: receipt.blockNumber,
@@ -65,21 +65,21 @@ async function finish(ctx: AppContext, row: DeliveryRow, receipt: TransactionRec
     });
   });
   if (!ok)
-    ctx.log.error({ deliveryId: row.id, network: row.network, txHash: row.tx_hash }, 'delivery transaction reverted');
+    ctx.log.error({ payoutId: row.id, network: row.network, txHash: row.tx_hash }, 'payout transaction reverted');
 }
 
-async function pollAgain(ctx: AppContext, row: DeliveryRow): Promise<void> {
-  const cfg = ctx.config.delivery;
+async function pollAgain(ctx: AppContext, row: PayoutRow): Promise<void> {
+  const cfg = ctx.config.payout;
   const waitedSeconds = (ctx.clock.now().getTime() - (row.submitted_at ?? row.created_at).getTime()) / 1000;
   if (waitedSeconds > cfg.confirmTimeoutSeconds) {
-    const reason = `no ${ctx.chains.confirmations(row.network)} confirmation(s) after ${Math.round(waitedSeconds)} s; no longer polled (\`onramp deliveries retry ${row.id}\` resumes)`;
+    const reason = `no ${ctx.chains.confirmations(row.network)} confirmation(s) after ${Math.round(waitedSeconds)} s; no longer polled (\`onramp payouts retry ${row.id}\` resumes)`;
     await ctx.db
-      .updateTable('deliveries')
+      .updateTable('payouts')
       .set({ last_error: reason, updated_at: ctx.clock.now() })
       .where('id', '=', row.id)
       .where('status', '=', 'SUBMITTED')
       .execute();
-    ctx.log.error({ deliveryId: row.id, network: row.network, txHash: row.tx_hash }, reason);
+    ctx.log.error({ payoutId: row.id, network: row.network, txHash: row.tx_hash }, reason);
     return;
   }
   await ctx.jobs.send(CONFIRM_QUEUE, { id: row.id }, { startAfter: cfg.confirmPollSeconds });

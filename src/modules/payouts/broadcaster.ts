@@ -1,7 +1,7 @@
-// The sender of one network's hot wallet. One process at a time holds its lease (delivery_senders);
+// The sender of one network's hot wallet. One process at a time holds its lease (hot_wallets);
 // it assigns nonces from the database in order, signs, stores the signed bytes and hash, and only then
 // broadcasts. Anything signed is only ever re-broadcast, byte for byte, never signed again with
-// another nonce, so a crash at any point cannot send a delivery twice (docs/delivery.md).
+// another nonce, so a crash at any point cannot send a payout twice (docs/payouts.md).
 import { createHash } from 'node:crypto';
 import {
   erc20Abi,
@@ -30,16 +30,16 @@ import {
   releaseLease,
   renewLease,
   signedInNonceOrder,
-  type DeliveryRow,
+  type PayoutRow,
 } from './repository.ts';
-import { classifyBroadcastError, transferCall, withTimeout, type TransferCall } from './transfer.ts';
+import { classifyBroadcastError, payoutCall, withTimeout, type TransactionCall } from './transaction.ts';
 import { enqueueUpdate } from './updates.ts';
 
 /**
- * Fault-injection points for the crash tests (test/delivery-crash-child.ts kills the process here).
+ * Fault-injection points for the crash tests (src/modules/payouts/crash-child.ts kills the process here).
  * No-ops otherwise.
  */
-export const deliveryFaults = {
+export const payoutFaults = {
   afterSign: async (_ids: string[]): Promise<void> => {},
   afterBroadcast: async (_id: string): Promise<void> => {},
 };
@@ -52,9 +52,9 @@ const MAX_ROUNDS = 50;
  * sure someone looks again when that lease would lapse (a dead holder's), and returns: the live
  * holder looks for new work after releasing the lease anyway.
  */
-export async function runSender(ctx: AppContext, network: Network): Promise<void> {
+export async function runBroadcaster(ctx: AppContext, network: Network): Promise<void> {
   const hot = ctx.chains.hotWallet(network);
-  const cfg = ctx.config.delivery;
+  const cfg = ctx.config.payout;
   await ensureSender(ctx.db, network, hot.address);
   for (let pass = 0; pass < 3; pass++) {
     const token = newId();
@@ -69,14 +69,14 @@ export async function runSender(ctx: AppContext, network: Network): Promise<void
       for (let round = 0; round < MAX_ROUNDS; round++) {
         lastRenewal.set(token, performance.now());
         if (!(await renewLease(ctx.db, network, hot.address, token, cfg.senderLeaseSeconds))) {
-          ctx.log.warn({ network }, 'delivery sender lost its lease; another process took over');
+          ctx.log.warn({ network }, 'payout sender lost its lease; another process took over');
           return;
         }
         if (!(await senderRound(ctx, network, hot, token))) break;
       }
     } catch (error) {
       // An unreachable node or database: the job is retried (bounded, backing off); say why meanwhile.
-      ctx.log.error({ network, err: error }, 'delivery sender run failed; retrying');
+      ctx.log.error({ network, err: error }, 'payout sender run failed; retrying');
       throw error;
     } finally {
       lastRenewal.delete(token);
@@ -108,7 +108,7 @@ async function checkNonces(ctx: AppContext, network: Network, hot: HotWallet, to
   if (sender.halted_reason) {
     ctx.log.error(
       { network, hotWallet: hot.address, reason: sender.halted_reason },
-      'delivery sender halted; see `onramp deliveries list`',
+      'payout sender halted; see `onramp payouts list`',
     );
     return false;
   }
@@ -117,18 +117,18 @@ async function checkNonces(ctx: AppContext, network: Network, hot: HotWallet, to
   );
   const halt = async (reason: string, details: Record<string, unknown>) => {
     await ctx.db
-      .updateTable('delivery_senders')
+      .updateTable('hot_wallets')
       .set({ halted_reason: reason, updated_at: ctx.clock.now() })
       .where('network', '=', network)
       .where('address', '=', hot.address)
       .where('lease_token', '=', token)
       .execute();
-    ctx.log.error({ network, hotWallet: hot.address, ...details, reason }, 'delivery sender halted');
+    ctx.log.error({ network, hotWallet: hot.address, ...details, reason }, 'payout sender halted');
     return false;
   };
   if (sender.next_nonce === null) {
     await ctx.db
-      .updateTable('delivery_senders')
+      .updateTable('hot_wallets')
       .set({ next_nonce: chainNonce })
       .where('network', '=', network)
       .where('address', '=', hot.address)
@@ -137,14 +137,14 @@ async function checkNonces(ctx: AppContext, network: Network, hot: HotWallet, to
       .execute();
     ctx.log.info(
       { network, hotWallet: hot.address, nonce: chainNonce.toString() },
-      'delivery sender: first nonce taken from the chain',
+      'payout sender: first nonce taken from the chain',
     );
     return true;
   }
   const next = BigInt(sender.next_nonce);
   if (chainNonce > next) {
     return halt(
-      `the chain's pending nonce ${chainNonce} is ahead of the next nonce onramp would assign (${next}): transactions were sent from the hot wallet outside onramp, or the database is older than the chain. Check the wallet's transactions, then run \`onramp deliveries resync-nonce ${network}\``,
+      `the chain's pending nonce ${chainNonce} is ahead of the next nonce onramp would assign (${next}): transactions were sent from the hot wallet outside onramp, or the database is older than the chain. Check the wallet's transactions, then run \`onramp payouts resync-nonce ${network}\``,
       { chainNonce: chainNonce.toString(), next: next.toString() },
     );
   }
@@ -156,7 +156,7 @@ async function checkNonces(ctx: AppContext, network: Network, hot: HotWallet, to
       if (!heldSet.has(n.toString())) missing.push(n.toString());
     if (missing.length > 0) {
       return halt(
-        `nonce gap: no delivery holds nonce(s) ${missing.join(', ')} between the chain's pending nonce ${chainNonce} and ${next}, so later transactions cannot be mined. Fill it with \`onramp deliveries fill-gap ${network}\``,
+        `nonce gap: no payout holds nonce(s) ${missing.join(', ')} between the chain's pending nonce ${chainNonce} and ${next}, so later transactions cannot be mined. Fill it with \`onramp payouts fill-gap ${network}\``,
         { chainNonce: chainNonce.toString(), next: next.toString(), missing },
       );
     }
@@ -166,7 +166,7 @@ async function checkNonces(ctx: AppContext, network: Network, hot: HotWallet, to
 
 /** One step: push out signed transactions in nonce order, else sign and send a batch of pending ones. Returns whether it did anything. */
 async function senderRound(ctx: AppContext, network: Network, hot: HotWallet, token: string): Promise<boolean> {
-  const batch = ctx.config.delivery.signBatchSize;
+  const batch = ctx.config.payout.signBatchSize;
   const signed = await signedInNonceOrder(ctx.db, network, hot.address, batch);
   if (signed.length > 0) {
     for (const row of signed) {
@@ -181,7 +181,7 @@ async function senderRound(ctx: AppContext, network: Network, hot: HotWallet, to
   const { prepared, fees } = await prepare(ctx, network, hot, pending);
   if (prepared.length === 0) return true;
   const signedNow = await signAndPersist(ctx, network, hot, token, prepared, fees);
-  await deliveryFaults.afterSign(signedNow.map((r) => r.id));
+  await payoutFaults.afterSign(signedNow.map((r) => r.id));
   for (const row of signedNow) {
     if ((await broadcastRow(ctx, row)) === 'WAITING') break;
     if (!(await keepLease(ctx, network, hot, token))) return false;
@@ -196,7 +196,7 @@ const lastRenewal = new Map<string, number>();
  * machine, a slow node) does not let it lapse. False: another process holds it now; stop.
  */
 async function keepLease(ctx: AppContext, network: Network, hot: HotWallet, token: string): Promise<boolean> {
-  const seconds = ctx.config.delivery.senderLeaseSeconds;
+  const seconds = ctx.config.payout.senderLeaseSeconds;
   const now = performance.now();
   if (now - (lastRenewal.get(token) ?? 0) < (seconds * 1000) / 3) return true;
   lastRenewal.set(token, now);
@@ -204,8 +204,8 @@ async function keepLease(ctx: AppContext, network: Network, hot: HotWallet, toke
 }
 
 interface Prepared {
-  row: DeliveryRow;
-  call: TransferCall;
+  row: PayoutRow;
+  call: TransactionCall;
   gas: bigint;
 }
 
@@ -216,14 +216,14 @@ interface Fees {
 
 /**
  * Prices the batch and checks that the hot wallet can pay for it (balances at the pending block, less
- * what earlier deliveries of the batch spend). A delivery that cannot be paid for now is not signed:
+ * what earlier payouts of the batch spend). A payout that cannot be paid for now is not signed:
  * it waits for its next attempt with the reason recorded.
  */
 async function prepare(
   ctx: AppContext,
   network: Network,
   hot: HotWallet,
-  rows: DeliveryRow[],
+  rows: PayoutRow[],
 ): Promise<{ prepared: Prepared[]; fees: Fees }> {
   const client = ctx.chains.publicClient(network);
   const fees = await feesOf(ctx, network);
@@ -241,14 +241,14 @@ async function prepare(
   const native = ctx.chains.chain(network).nativeCurrency.symbol;
   const out: Prepared[] = [];
   for (const row of rows) {
-    const call = transferCall(ctx.chains, row);
+    const call = payoutCall(ctx.chains, row);
     const amount = BigInt(row.amount_minor);
     if (row.asset === 'USDC' && usdc < amount) {
       await attemptFailed(
         ctx,
         row,
         'INSUFFICIENT_HOT_WALLET_FUNDS',
-        `hot wallet ${hot.address} holds ${formatUnits(usdc, 6)} USDC on ${network}; this delivery needs ${formatUnits(amount, 6)} USDC`,
+        `hot wallet ${hot.address} holds ${formatUnits(usdc, 6)} USDC on ${network}; this payout needs ${formatUnits(amount, 6)} USDC`,
       );
       continue;
     }
@@ -257,7 +257,7 @@ async function prepare(
         ctx,
         row,
         'INSUFFICIENT_HOT_WALLET_FUNDS',
-        `hot wallet ${hot.address} holds ${formatEther(eth)} ${native} on ${network}; this delivery needs ${formatEther(call.value)} ${native} plus the network fee`,
+        `hot wallet ${hot.address} holds ${formatEther(eth)} ${native} on ${network}; this payout needs ${formatEther(call.value)} ${native} plus the network fee`,
       );
       continue;
     }
@@ -286,7 +286,7 @@ async function prepare(
         ctx,
         row,
         'INSUFFICIENT_HOT_WALLET_FUNDS',
-        `hot wallet ${hot.address} holds ${formatEther(eth)} ${native} on ${network}; this delivery needs up to ${formatEther(cost)} ${native} (amount and network fee)`,
+        `hot wallet ${hot.address} holds ${formatEther(eth)} ${native} on ${network}; this payout needs up to ${formatEther(cost)} ${native} (amount and network fee)`,
       );
       continue;
     }
@@ -307,8 +307,8 @@ function shortMessage(error: unknown): string {
   return (e.shortMessage ?? e.message ?? String(error)).slice(0, 300);
 }
 
-async function attemptFailed(ctx: AppContext, row: DeliveryRow, code: string, reason: string): Promise<void> {
-  const cfg = ctx.config.delivery;
+async function attemptFailed(ctx: AppContext, row: PayoutRow, code: string, reason: string): Promise<void> {
+  const cfg = ctx.config.payout;
   const outcome = await recordAttemptFailure(ctx.db, row, {
     code,
     reason,
@@ -318,7 +318,7 @@ async function attemptFailed(ctx: AppContext, row: DeliveryRow, code: string, re
   });
   if (!outcome) return;
   const fields = {
-    deliveryId: row.id,
+    payoutId: row.id,
     network: row.network,
     asset: row.asset,
     code,
@@ -326,14 +326,11 @@ async function attemptFailed(ctx: AppContext, row: DeliveryRow, code: string, re
     attempts: outcome.attempts,
   };
   if (outcome.status === 'FAILED_RETRYABLE')
-    ctx.log.error(
-      fields,
-      'delivery needs an operator: retry it with `onramp deliveries retry` once the cause is fixed',
-    );
-  else ctx.log.warn(fields, 'delivery attempt failed; will retry');
+    ctx.log.error(fields, 'payout needs an operator: retry it with `onramp payouts retry` once the cause is fixed');
+  else ctx.log.warn(fields, 'payout attempt failed; will retry');
 }
 
-type SignedRow = DeliveryRow & { raw_tx: string; tx_hash: string };
+type SignedRow = PayoutRow & { raw_tx: string; tx_hash: string };
 
 /**
  * Assigns nonces in order and stores each signed transaction, in one transaction that holds the
@@ -351,7 +348,7 @@ async function signAndPersist(
   const chainId = ctx.chains.chainId(network);
   return ctx.db.transaction().execute(async (trx) => {
     const sender = await trx
-      .selectFrom('delivery_senders')
+      .selectFrom('hot_wallets')
       .select('next_nonce')
       .where('network', '=', network)
       .where('address', '=', hot.address)
@@ -376,7 +373,7 @@ async function signAndPersist(
       })) as Hex;
       const hash = keccak256(raw);
       const updated = await trx
-        .updateTable('deliveries')
+        .updateTable('payouts')
         .set({
           status: 'SIGNED',
           from_address: hot.address,
@@ -399,7 +396,7 @@ async function signAndPersist(
       nonce++;
     }
     await trx
-      .updateTable('delivery_senders')
+      .updateTable('hot_wallets')
       .set({ next_nonce: nonce, updated_at: now })
       .where('network', '=', network)
       .where('address', '=', hot.address)
@@ -431,7 +428,7 @@ export async function broadcastRaw(ctx: AppContext, network: Network, raw: Hex) 
   try {
     await withTimeout(
       ctx.chains.publicClient(network).request({ method: 'eth_sendRawTransaction', params: [raw] }),
-      ctx.config.delivery.broadcastTimeoutMs,
+      ctx.config.payout.broadcastTimeoutMs,
       'eth_sendRawTransaction',
     );
     return { kind: 'ACCEPTED' } as const;
@@ -440,27 +437,24 @@ export async function broadcastRaw(ctx: AppContext, network: Network, raw: Hex) 
   }
 }
 
-/** Broadcasts a SIGNED delivery and records what happened. 'WAITING': later nonces must wait. */
-async function broadcastRow(
-  ctx: AppContext,
-  row: SignedRow | DeliveryRow,
-): Promise<'SUBMITTED' | 'SKIPPED' | 'WAITING'> {
+/** Broadcasts a SIGNED payout and records what happened. 'WAITING': later nonces must wait. */
+async function broadcastRow(ctx: AppContext, row: SignedRow | PayoutRow): Promise<'SUBMITTED' | 'SKIPPED' | 'WAITING'> {
   const raw = row.raw_tx as Hex;
   const hash = row.tx_hash as Hash;
   const outcome = await broadcastRaw(ctx, row.network, raw);
-  await deliveryFaults.afterBroadcast(row.id);
+  await payoutFaults.afterBroadcast(row.id);
   if (outcome.kind === 'ACCEPTED' || (await knownOnChain(ctx, row.network, hash).catch(() => false))) {
     await markSubmitted(ctx, row);
     return 'SUBMITTED';
   }
   switch (outcome.kind) {
     case 'NONCE_USED': {
-      // The nonce went to another transaction (ours is not known by its hash): this delivery was not
+      // The nonce went to another transaction (ours is not known by its hash): this payout was not
       // sent and never can be with these bytes. Re-signing is an operator's decision (`retry`).
       const now = ctx.clock.now();
-      const reason = `nonce ${row.nonce} of ${row.from_address} was used by another transaction (the node said: ${outcome.message}); this delivery was not sent`;
+      const reason = `nonce ${row.nonce} of ${row.from_address} was used by another transaction (the node said: ${outcome.message}); this payout was not sent`;
       await ctx.db
-        .updateTable('deliveries')
+        .updateTable('payouts')
         .set({
           status: 'FAILED_RETRYABLE',
           failure_code: 'NONCE_CONSUMED',
@@ -472,8 +466,8 @@ async function broadcastRow(
         .where('status', '=', 'SIGNED')
         .execute();
       ctx.log.error(
-        { deliveryId: row.id, network: row.network, nonce: String(row.nonce), txHash: hash },
-        'delivery nonce used by another transaction; needs an operator',
+        { payoutId: row.id, network: row.network, nonce: String(row.nonce), txHash: hash },
+        'payout nonce used by another transaction; needs an operator',
       );
       return 'SKIPPED';
     }
@@ -495,11 +489,11 @@ async function broadcastRow(
   }
 }
 
-async function markSubmitted(ctx: AppContext, row: DeliveryRow): Promise<void> {
+async function markSubmitted(ctx: AppContext, row: PayoutRow): Promise<void> {
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
     const updated = await trx
-      .updateTable('deliveries')
+      .updateTable('payouts')
       .set({
         status: 'SUBMITTED',
         submitted_at: now,

@@ -1,9 +1,9 @@
-// Delivery settings (ONRAMP_DELIVERY_*), read with the shared EnvReader so bad values are reported
+// Payout settings (their environment variables keep the older name, ONRAMP_DELIVERY_*), read with the shared EnvReader so bad values are reported
 // with every other configuration problem at start.
 import type { EnvReader } from '../../config.ts';
 
-export interface DeliveryConfig {
-  /** Funding checks (or other failures before signing) per delivery before it becomes FAILED_RETRYABLE. */
+export interface PayoutsConfig {
+  /** Funding checks (or other failures before signing) per payout before it becomes FAILED_RETRYABLE. */
   maxAttempts: number;
   /** First delay between those attempts; doubles each time, capped at an hour. */
   retryDelaySeconds: number;
@@ -11,15 +11,15 @@ export interface DeliveryConfig {
   broadcastTimeoutMs: number;
   /** How often a submitted transaction's receipt is checked. */
   confirmPollSeconds: number;
-  /** After this long without the confirmations, the delivery stays SUBMITTED and is reported, not polled. */
+  /** After this long without the confirmations, the payout stays SUBMITTED and is reported, not polled. */
   confirmTimeoutSeconds: number;
   /** The sender's lease: another process takes over a crashed sender after this long. */
   senderLeaseSeconds: number;
-  /** Deliveries signed in one database transaction. */
+  /** Payouts signed in one database transaction. */
   signBatchSize: number;
 }
 
-export function readDeliveryConfig(r: EnvReader): DeliveryConfig {
+export function readPayoutsConfig(r: EnvReader): PayoutsConfig {
   return {
     maxAttempts: r.int('ONRAMP_DELIVERY_MAX_ATTEMPTS', 6, 1, 100),
     retryDelaySeconds: r.int('ONRAMP_DELIVERY_RETRY_DELAY_SECONDS', 30, 1, 3600),

@@ -1,10 +1,10 @@
-// Helpers for delivery tests: wait for a delivery's state, read balances through viem.
+// Helpers for payout tests: wait for a payout's state, read balances through viem.
 import { erc20Abi, type Address } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import type { Network } from '../../chains/networks.ts';
 import type { AppContext } from '../../context.ts';
-import { getDelivery, type DeliveryRow } from './repository.ts';
-import type { DeliveryStatus } from './tables.ts';
+import { getPayout, type PayoutRow } from './repository.ts';
+import type { PayoutStatus } from './tables.ts';
 
 export function newAddress(): Address {
   return privateKeyToAccount(generatePrivateKey()).address;
@@ -13,17 +13,17 @@ export function newAddress(): Address {
 export async function waitForStatus(
   t: { ctx: AppContext; logs?: { records(): Array<Record<string, unknown>> } },
   id: string,
-  statuses: DeliveryStatus[],
+  statuses: PayoutStatus[],
   timeoutMs = 120_000,
-): Promise<DeliveryRow> {
+): Promise<PayoutRow> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const row = await getDelivery(t.ctx.db, id);
+    const row = await getPayout(t.ctx.db, id);
     if (row && statuses.includes(row.status)) return row;
     if (Date.now() > until) {
       const problems = (t.logs?.records() ?? []).filter((r) => (r.level as number) >= 40).slice(-10);
       throw new Error(
-        `delivery ${id} is ${row?.status ?? 'missing'} (${row?.last_error ?? 'no error'}), not ${statuses.join('/')}, after ${timeoutMs} ms; recent warnings: ${JSON.stringify(problems)}`,
+        `payout ${id} is ${row?.status ?? 'missing'} (${row?.last_error ?? 'no error'}), not ${statuses.join('/')}, after ${timeoutMs} ms; recent warnings: ${JSON.stringify(problems)}`,
       );
     }
     await new Promise((r) => setTimeout(r, 50));

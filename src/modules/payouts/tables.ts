@@ -1,17 +1,17 @@
-// Tables of on-chain delivery (migration 0045). See docs/delivery.md.
+// Tables of on-chain payout (migration 0045). See docs/payouts.md.
 import type { ColumnType } from 'kysely';
 import type { NullableTimestamp, Timestamp } from '../../db/schema.ts';
 import type { Network } from '../../chains/networks.ts';
 
-export const DELIVERY_STATUSES = ['PENDING', 'SIGNED', 'SUBMITTED', 'CONFIRMED', 'FAILED', 'FAILED_RETRYABLE'] as const;
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
-export const DELIVERY_ASSETS = ['ETH', 'USDC'] as const;
-export type DeliveryAsset = (typeof DELIVERY_ASSETS)[number];
+export const PAYOUT_STATUSES = ['PENDING', 'SIGNED', 'SUBMITTED', 'CONFIRMED', 'FAILED', 'FAILED_RETRYABLE'] as const;
+export type PayoutStatus = (typeof PAYOUT_STATUSES)[number];
+export const PAYOUT_ASSETS = ['ETH', 'USDC'] as const;
+export type PayoutAsset = (typeof PAYOUT_ASSETS)[number];
 
 /** numeric(78,0): read as a decimal string (both drivers), written as bigint or string. */
 type Numeric = ColumnType<string, bigint | string, bigint | string>;
 
-export interface DeliverySendersTable {
+export interface HotWalletsTable {
   network: Network;
   address: string;
   next_nonce: ColumnType<bigint | null, bigint | string | null | undefined, bigint | string | null>;
@@ -21,13 +21,13 @@ export interface DeliverySendersTable {
   updated_at: Timestamp;
 }
 
-export interface DeliveriesTable {
+export interface PayoutsTable {
   id: string;
   network: Network;
-  asset: DeliveryAsset;
+  asset: PayoutAsset;
   to_address: string;
   amount_minor: Numeric;
-  status: ColumnType<DeliveryStatus, DeliveryStatus | undefined, DeliveryStatus>;
+  status: ColumnType<PayoutStatus, PayoutStatus | undefined, PayoutStatus>;
   from_address: string | null;
   nonce: ColumnType<bigint | null, bigint | string | null | undefined, bigint | string | null>;
   tx_hash: string | null;
@@ -45,7 +45,7 @@ export interface DeliveriesTable {
   finished_at: NullableTimestamp;
 }
 
-export interface DeliveryTables {
-  delivery_senders: DeliverySendersTable;
-  deliveries: DeliveriesTable;
+export interface PayoutTables {
+  hot_wallets: HotWalletsTable;
+  payouts: PayoutsTable;
 }

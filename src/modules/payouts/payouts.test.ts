@@ -1,4 +1,4 @@
-// On-chain delivery on the sandbox chains: what a purchase asks for arrives in the wallet (balances
+// On-chain payout on the sandbox chains: what a purchase asks for arrives in the wallet (balances
 // read through viem), nonces are assigned in order under concurrency, the same id never sends twice,
 // and subscribers hear SUBMITTED then CONFIRMED with the transaction's hash.
 import assert from 'node:assert/strict';
@@ -6,30 +6,23 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { parseEther, type Hash } from 'viem';
 import { startTestApp, type TestApp } from '../../../test/helpers.ts';
-import {
-  onDeliveryUpdate,
-  requestDelivery,
-  DeliveryRequestError,
-  type DeliveryRequest,
-  type DeliveryUpdate,
-} from './index.ts';
-import { getDelivery } from './repository.ts';
+import { PayoutRequestError, type PayoutRequest, type PayoutUpdate } from './index.ts';
+import { getPayout } from './repository.ts';
 import { waitForStatus, ethBalance, usdcBalance, newAddress } from './test-support.ts';
 
-describe('on-chain delivery', () => {
+describe('on-chain payout', () => {
   let t: TestApp;
-  const updates: DeliveryUpdate[] = [];
+  const updates: PayoutUpdate[] = [];
 
   before(async () => {
     t = await startTestApp({ workers: true });
-    onDeliveryUpdate(t.ctx, async (u) => {
+    t.ctx.payouts.onUpdate(async (u) => {
       updates.push(u);
     });
   });
   after(() => t.close());
 
-  const request = (input: DeliveryRequest) =>
-    t.ctx.db.transaction().execute((trx) => requestDelivery(t.ctx, trx, input));
+  const request = (input: PayoutRequest) => t.ctx.db.transaction().execute((trx) => t.ctx.payouts.request(trx, input));
 
   it('delivers ETH on ETHEREUM and tells subscribers SUBMITTED then CONFIRMED with the hash', async () => {
     const to = newAddress();
@@ -74,7 +67,7 @@ describe('on-chain delivery', () => {
     });
   }
 
-  it('gives many concurrent deliveries distinct, consecutive nonces, all confirmed', async () => {
+  it('gives many concurrent payouts distinct, consecutive nonces, all confirmed', async () => {
     const client = t.ctx.chains.publicClient('POLYGON');
     const hot = t.ctx.chains.hotWallet('POLYGON').address;
     const nonceBefore = await client.getTransactionCount({ address: hot });
@@ -107,7 +100,7 @@ describe('on-chain delivery', () => {
     const hot = t.ctx.chains.hotWallet('ETHEREUM').address;
     const nonceBefore = await client.getTransactionCount({ address: hot });
     const to = newAddress();
-    const input: DeliveryRequest = {
+    const input: PayoutRequest = {
       id: randomUUID(),
       network: 'ETHEREUM',
       asset: 'ETH',
@@ -129,7 +122,7 @@ describe('on-chain delivery', () => {
     const to = newAddress();
     await assert.rejects(
       request({ id: randomUUID(), network: 'POLYGON', asset: 'ETH', toAddress: to, amountMinor: 1n }),
-      DeliveryRequestError,
+      PayoutRequestError,
     );
     await assert.rejects(
       request({ id: randomUUID(), network: 'ETHEREUM', asset: 'ETH', toAddress: '0x1234', amountMinor: 1n }),
@@ -156,7 +149,7 @@ describe('on-chain delivery', () => {
     const id = randomUUID();
     await assert.rejects(
       t.ctx.db.transaction().execute(async (trx) => {
-        await requestDelivery(t.ctx, trx, {
+        await t.ctx.payouts.request(trx, {
           id,
           network: 'ETHEREUM',
           asset: 'ETH',
@@ -167,7 +160,7 @@ describe('on-chain delivery', () => {
       }),
       /the purchase failed/,
     );
-    assert.equal(await getDelivery(t.ctx.db, id), undefined);
+    assert.equal(await getPayout(t.ctx.db, id), undefined);
   });
 });
 
