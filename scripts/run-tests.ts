@@ -5,6 +5,7 @@
 //   npm test                          whole suite
 //   npm test -- src/modules/clients   only test files under these paths
 //   npm test -- --no-typecheck        skip tsc
+//   npm test -- --no-coverage         skip the coverage figure (V8 coverage of src/, printed at the end)
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -56,13 +57,26 @@ const templates = await prepareTemplates(root);
 process.stdout.write(`database template: ${templates.description}\n`);
 
 const concurrency = Number(process.env.ONRAMP_TEST_CONCURRENCY ?? Math.max(1, Math.min(os.availableParallelism(), 4)));
+const coverage = !flags.has('--no-coverage');
+const lcovFile = path.join(os.tmpdir(), `onramp-lcov-${process.pid}.info`);
 const result = spawnSync(
   process.execPath,
   [
     '--import',
     'tsx',
+    ...(coverage
+      ? [
+          '--enable-source-maps',
+          '--experimental-test-coverage',
+          '--test-coverage-include=src/**',
+          '--test-coverage-exclude=**/*.test.ts',
+          '--test-reporter=lcov',
+          `--test-reporter-destination=${lcovFile}`,
+        ]
+      : []),
     '--test',
-    '--test-reporter=spec',
+    `--test-reporter=${path.join(root, 'scripts/test-reporter.mjs')}`,
+    '--test-reporter-destination=stdout',
     `--test-concurrency=${concurrency}`,
     '--test-timeout=300000',
     ...files,
@@ -73,4 +87,36 @@ const result = spawnSync(
     env: { ...process.env, ...templates.env, ONRAMP_TEST: '1' },
   },
 );
+if (coverage && fs.existsSync(lcovFile)) {
+  process.stdout.write(`${coverageSummary(fs.readFileSync(lcovFile, 'utf8'))}\n`);
+  fs.rmSync(lcovFile, { force: true });
+}
 process.exit(result.status ?? 1);
+
+/** One line from an lcov report: lines, branches and functions hit in src/, and the files no test loads. */
+function coverageSummary(lcov: string): string {
+  const totals = { LF: 0, LH: 0, BRF: 0, BRH: 0, FNF: 0, FNH: 0 };
+  const loaded = new Set<string>();
+  for (const line of lcov.split('\n')) {
+    if (line.startsWith('SF:')) loaded.add(path.relative(root, path.resolve(root, line.slice(3))));
+    const [key, value] = line.split(':');
+    if (key && key in totals) totals[key as keyof typeof totals] += Number(value);
+  }
+  const all = sourceFilesUnder(path.join(root, 'src'));
+  const never = all.filter((f) => !loaded.has(path.relative(root, f)));
+  const pct = (hit: number, found: number) => (found === 0 ? 'n/a' : `${((100 * hit) / found).toFixed(1)}%`);
+  return (
+    `coverage of src/: lines ${pct(totals.LH, totals.LF)} (${totals.LH}/${totals.LF}), ` +
+    `branches ${pct(totals.BRH, totals.BRF)}, functions ${pct(totals.FNH, totals.FNF)}; ` +
+    `${never.length} of ${all.length} source files loaded by no test`
+  );
+}
+
+function sourceFilesUnder(dir: string, out: string[] = []): string[] {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) sourceFilesUnder(full, out);
+    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) out.push(full);
+  }
+  return out;
+}
