@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PRODUCTION_CHAIN_ENV, configProblems } from '../../../test/chain-env.ts';
-import { loadConfig, PLAID_PRODUCTION_URL } from '../../config.ts';
+import { loadConfig } from '../../config.ts';
+import { PLAID_PRODUCTION_URL } from './config.ts';
 import { KeyRing } from '../../lib/crypto.ts';
 import { createPlaidProvider } from './index.ts';
 

@@ -1,0 +1,84 @@
+// User authentication settings (ONRAMP_JWT_*, ONRAMP_SESSION_*, ONRAMP_SIWE_*, ONRAMP_OTP_*, …).
+import type { EnvReader } from '../../config.ts';
+
+/** User authentication: session JWTs, server-side sessions, wallet challenges and one-time codes. */
+export interface AuthConfig {
+  jwt: {
+    /** `iss` of every session JWT (the public URL). */
+    issuer: string;
+    ttlSeconds: number;
+    /** A JWT with less than this left is replaced through the `ratio-authentication-refresh` header. */
+    refreshWithinSeconds: number;
+  };
+  session: {
+    /** A session unused for this long ends (10 minutes, as the Ratio docs say). */
+    idleSeconds: number;
+    /** A session ends this long after sign-in however active it is. */
+    maxSeconds: number;
+  };
+  /** The EIP-4361 (Sign-In with Ethereum) challenge; Solana wallets sign the same shape of message. */
+  challenge: {
+    domain: string;
+    uri: string;
+    statement: string;
+    /** The `Chain ID` in EVM challenges; by default the ETHEREUM chain's (where smart wallets are checked). */
+    evmChainId: number | undefined;
+    solanaChainId: string;
+    ttlSeconds: number;
+  };
+  otp: {
+    ttlSeconds: number;
+    /** Wrong tries allowed per code. */
+    maxAttempts: number;
+    /** Consecutive wrong codes per phone or email (across codes) that lock it out… */
+    lockoutFailures: number;
+    /** …for this long. */
+    lockoutSeconds: number;
+    /** Shortest time between two codes sent to one phone or email. */
+    resendIntervalSeconds: number;
+    sendsPerDestinationPerHour: number;
+    sendsPerIpPerHour: number;
+  };
+}
+
+export function readAuthConfig(r: EnvReader, publicUrl: string): AuthConfig {
+  const ttlSeconds = r.int('ONRAMP_JWT_TTL_SECONDS', 300, 30, 3600);
+  const config: AuthConfig = {
+    jwt: {
+      issuer: publicUrl,
+      ttlSeconds,
+      refreshWithinSeconds: r.int('ONRAMP_JWT_REFRESH_WITHIN_SECONDS', 120, 0, 3600),
+    },
+    session: {
+      idleSeconds: r.int('ONRAMP_SESSION_IDLE_SECONDS', 600, 60, 24 * 3600),
+      maxSeconds: r.int('ONRAMP_SESSION_MAX_SECONDS', 12 * 3600, 300, 7 * 24 * 3600),
+    },
+    challenge: {
+      domain: r.string('ONRAMP_SIWE_DOMAIN', new URL(publicUrl).host, { maxLength: 253 }),
+      uri: r.url('ONRAMP_SIWE_URI', publicUrl, ['http:', 'https:'])!,
+      statement: r.string(
+        'ONRAMP_SIWE_STATEMENT',
+        'Sign in to buy crypto with your bank account. This request costs nothing.',
+        { maxLength: 300 },
+      ),
+      evmChainId:
+        r.raw('ONRAMP_SIWE_CHAIN_ID') === undefined ? undefined : r.int('ONRAMP_SIWE_CHAIN_ID', 1, 1, 2 ** 31 - 1),
+      solanaChainId: r.oneOf('ONRAMP_SIWS_CHAIN_ID', 'mainnet', ['mainnet', 'devnet', 'testnet', 'localnet']),
+      // EIP-4361 challenges live at most five minutes (issue 4).
+      ttlSeconds: r.int('ONRAMP_WALLET_CHALLENGE_TTL_SECONDS', 300, 30, 300),
+    },
+    otp: {
+      ttlSeconds: r.int('ONRAMP_OTP_TTL_SECONDS', 600, 60, 600),
+      maxAttempts: r.int('ONRAMP_OTP_MAX_ATTEMPTS', 5, 1, 5),
+      lockoutFailures: r.int('ONRAMP_OTP_LOCKOUT_FAILURES', 10, 2, 100),
+      lockoutSeconds: r.int('ONRAMP_OTP_LOCKOUT_SECONDS', 3600, 60, 7 * 24 * 3600),
+      resendIntervalSeconds: r.int('ONRAMP_OTP_RESEND_INTERVAL_SECONDS', 30, 0, 3600),
+      sendsPerDestinationPerHour: r.int('ONRAMP_OTP_SENDS_PER_DESTINATION_PER_HOUR', 5, 1, 1000),
+      sendsPerIpPerHour: r.int('ONRAMP_OTP_SENDS_PER_IP_PER_HOUR', 30, 1, 1_000_000),
+    },
+  };
+  if (config.jwt.refreshWithinSeconds >= ttlSeconds)
+    r.problems.push('ONRAMP_JWT_REFRESH_WITHIN_SECONDS: must be less than ONRAMP_JWT_TTL_SECONDS');
+  if (/[\r\n]/.test(config.challenge.statement)) r.problems.push('ONRAMP_SIWE_STATEMENT: must be one line (EIP-4361)');
+  return config;
+}
