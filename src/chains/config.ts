@@ -41,9 +41,31 @@ function chainEnvNames(network: Network) {
   };
 }
 
+const EXAMPLES: Record<Network, { rpcUrl: string; chainId: string; usdc: string; confirmations: string }> = {
+  ETHEREUM: {
+    rpcUrl: 'https://eth-mainnet.g.alchemy.com/v2/YOUR_API_KEY',
+    chainId: '1',
+    usdc: '0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48',
+    confirmations: '12',
+  },
+  POLYGON: {
+    rpcUrl: 'https://polygon-mainnet.g.alchemy.com/v2/YOUR_API_KEY',
+    chainId: '137',
+    usdc: '0x3c499c542cEF5E3811e1192ce70d8cC03d5c3359',
+    confirmations: '64',
+  },
+};
+
 /** An RPC URL often carries an API key in its path, so a bad one is never echoed. */
-function rpcUrlFrom(r: EnvReader, name: string): string | undefined {
-  const value = r.raw(name);
+function rpcUrlFrom(r: EnvReader, network: Network, name: string): string | undefined {
+  const value = r.secret(
+    name,
+    {
+      doc: `production: the ${network} JSON-RPC endpoint (your node or provider; often carries an API key, so it is never logged)`,
+      example: EXAMPLES[network].rpcUrl,
+    },
+    'URL (https:// or http://)',
+  );
   if (value === undefined) return undefined;
   try {
     const parsed = new URL(value);
@@ -55,28 +77,32 @@ function rpcUrlFrom(r: EnvReader, name: string): string | undefined {
   return undefined;
 }
 
-function requiredInt(r: EnvReader, name: string, min: number, max: number, why: string): number | undefined {
-  if (r.raw(name) === undefined) {
-    r.require(name, undefined, why);
-    return undefined;
-  }
-  return r.int(name, min, min, max);
-}
-
 function readChainNetwork(r: EnvReader, network: Network): ChainNetworkConfig | undefined {
   const names = chainEnvNames(network);
+  const example = EXAMPLES[network];
   const why = 'in production mode (sandbox mode runs its own chains)';
-  const rpcUrl = rpcUrlFrom(r, names.rpcUrl);
-  r.require(names.rpcUrl, r.raw(names.rpcUrl), why);
-  const chainId = requiredInt(r, names.chainId, 1, Number.MAX_SAFE_INTEGER, why);
-  const usdcText = r.raw(names.usdcAddress);
+  const rpcUrl = rpcUrlFrom(r, network, names.rpcUrl);
+  r.require(names.rpcUrl, rpcUrl, why);
+  const chainId = r.optionalInt(names.chainId, 1, Number.MAX_SAFE_INTEGER, {
+    doc: `production: the ${network} chain id (mainnet ${example.chainId}, or a testnet's); at start the server checks the endpoint serves it`,
+    example: example.chainId,
+  });
+  r.require(names.chainId, chainId, why);
+  const usdcText = r.optional(names.usdcAddress, {
+    doc: `production: the USDC contract on ${network}`,
+    example: example.usdc,
+  });
   r.require(names.usdcAddress, usdcText, why);
   let usdcAddress: `0x${string}` | undefined;
   if (usdcText !== undefined) {
     if (isAddress(usdcText, { strict: false })) usdcAddress = getAddress(usdcText);
     else r.problems.push(`${names.usdcAddress}: must be a 0x-prefixed 20-byte hex address (got "${usdcText}")`);
   }
-  const confirmations = requiredInt(r, names.confirmations, 1, 10_000, why);
+  const confirmations = r.optionalInt(names.confirmations, 1, 10_000, {
+    doc: `production: blocks on ${network}, the transaction's own included, before a payout counts as final`,
+    example: example.confirmations,
+  });
+  r.require(names.confirmations, confirmations, why);
   if (rpcUrl === undefined || chainId === undefined || usdcAddress === undefined || confirmations === undefined)
     return undefined;
   return { rpcUrl, chainId, usdcAddress, confirmations };
@@ -84,7 +110,14 @@ function readChainNetwork(r: EnvReader, network: Network): ChainNetworkConfig | 
 
 function readHotWalletKey(r: EnvReader): `0x${string}` | undefined {
   const name = 'ONRAMP_HOT_WALLET_PRIVATE_KEY';
-  const raw = r.raw(name);
+  const raw = r.secret(
+    name,
+    {
+      doc: 'production: the secp256k1 key of the hot wallet that signs payouts on both networks (fund it with ETH, POL and USDC); `npm run cli -- keys generate --hot-wallet` makes one',
+      example: '',
+    },
+    '32 bytes of hex',
+  );
   r.require(name, raw, 'in production mode (the hot wallet that signs payouts)');
   if (raw === undefined) return undefined;
   const hex = raw.startsWith('0x') ? raw.slice(2) : raw;
@@ -98,9 +131,20 @@ function readHotWalletKey(r: EnvReader): `0x${string}` | undefined {
 
 export function readChainsConfig(r: EnvReader, mode: Mode, stateDir: string): ChainsConfig {
   const common = {
-    rpcTimeoutMs: r.int('ONRAMP_CHAIN_RPC_TIMEOUT_MS', 10_000, 100, 120_000),
-    rpcRetryCount: r.int('ONRAMP_CHAIN_RPC_RETRY_COUNT', 2, 0, 10),
-    sandboxCacheDir: path.resolve(r.string('ONRAMP_SANDBOX_CACHE_DIR', path.join(stateDir, 'cache'))),
+    rpcTimeoutMs: r.int('ONRAMP_CHAIN_RPC_TIMEOUT_MS', 10_000, 100, 120_000, 'per JSON-RPC request'),
+    rpcRetryCount: r.int(
+      'ONRAMP_CHAIN_RPC_RETRY_COUNT',
+      2,
+      0,
+      10,
+      'retries of a failed JSON-RPC request (timeouts, network errors, 408/413/429/5xx), with exponential back-off',
+    ),
+    sandboxCacheDir: path.resolve(
+      r.string('ONRAMP_SANDBOX_CACHE_DIR', path.join(stateDir, 'cache'), {
+        doc: 'sandbox: where compiled sandbox contracts are cached',
+        defaultText: '$ONRAMP_STATE_DIR/cache',
+      }),
+    ),
   };
   if (mode === 'sandbox') {
     // Production chain settings in sandbox mode would silently do nothing: say so instead.

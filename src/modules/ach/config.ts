@@ -14,16 +14,33 @@ export interface AchConfig {
 }
 
 export function readAchConfig(r: EnvReader, mode: Mode): AchConfig {
-  const provider = r.oneOf<AchProviderName>('ONRAMP_ACH_PROVIDER', mode === 'sandbox' ? 'sandbox' : 'none', [
-    'sandbox',
-    'none',
-  ]);
+  const provider = r.oneOf<AchProviderName>(
+    'ONRAMP_ACH_PROVIDER',
+    mode === 'sandbox' ? 'sandbox' : 'none',
+    ['sandbox', 'none'],
+    {
+      doc: 'the ACH originator that debits bank accounts: `sandbox` applies the documented test amounts and moves no money (refused in production); `none` means no originator is configured, and purchases answer `501 NOT_IMPLEMENTED`',
+      example: 'none',
+    },
+  );
   if (mode === 'production' && provider === 'sandbox') {
     r.problems.push('ONRAMP_ACH_PROVIDER: sandbox is not allowed in production mode (it moves no money)');
   }
   return {
     provider,
-    settlementBusinessDays: r.int('ONRAMP_ACH_SETTLEMENT_BUSINESS_DAYS', 3, 1, 10),
-    pollSeconds: r.int('ONRAMP_ACH_POLL_SECONDS', 30, 1, 3600),
+    settlementBusinessDays: r.int(
+      'ONRAMP_ACH_SETTLEMENT_BUSINESS_DAYS',
+      3,
+      1,
+      10,
+      'Federal Reserve business days from origination to settlement',
+    ),
+    pollSeconds: r.int(
+      'ONRAMP_ACH_POLL_SECONDS',
+      30,
+      1,
+      3600,
+      'how often a worker looks for debits due to settle (the sandbox clock also triggers it)',
+    ),
   };
 }

@@ -42,43 +42,118 @@ export interface AuthConfig {
 }
 
 export function readAuthConfig(r: EnvReader, publicUrl: string): AuthConfig {
-  const ttlSeconds = r.int('ONRAMP_JWT_TTL_SECONDS', 300, 30, 3600);
   const config: AuthConfig = {
-    jwt: {
-      issuer: publicUrl,
-      ttlSeconds,
-      refreshWithinSeconds: r.int('ONRAMP_JWT_REFRESH_WITHIN_SECONDS', 120, 0, 3600),
-    },
+    jwt: readJwtConfig(r, publicUrl),
     session: {
-      idleSeconds: r.int('ONRAMP_SESSION_IDLE_SECONDS', 600, 60, 24 * 3600),
-      maxSeconds: r.int('ONRAMP_SESSION_MAX_SECONDS', 12 * 3600, 300, 7 * 24 * 3600),
-    },
-    challenge: {
-      domain: r.string('ONRAMP_SIWE_DOMAIN', new URL(publicUrl).host, { maxLength: 253 }),
-      uri: r.url('ONRAMP_SIWE_URI', publicUrl, ['http:', 'https:'])!,
-      statement: r.string(
-        'ONRAMP_SIWE_STATEMENT',
-        'Sign in to buy crypto with your bank account. This request costs nothing.',
-        { maxLength: 300 },
+      idleSeconds: r.int(
+        'ONRAMP_SESSION_IDLE_SECONDS',
+        600,
+        60,
+        24 * 3600,
+        'a user session unused for this long ends (10 minutes, as the Ratio docs say)',
       ),
-      evmChainId:
-        r.raw('ONRAMP_SIWE_CHAIN_ID') === undefined ? undefined : r.int('ONRAMP_SIWE_CHAIN_ID', 1, 1, 2 ** 31 - 1),
-      solanaChainId: r.oneOf('ONRAMP_SIWS_CHAIN_ID', 'mainnet', ['mainnet', 'devnet', 'testnet', 'localnet']),
-      // EIP-4361 challenges live at most five minutes (issue 4).
-      ttlSeconds: r.int('ONRAMP_WALLET_CHALLENGE_TTL_SECONDS', 300, 30, 300),
+      maxSeconds: r.int(
+        'ONRAMP_SESSION_MAX_SECONDS',
+        12 * 3600,
+        300,
+        7 * 24 * 3600,
+        'a user session ends this long after sign-in, however active',
+      ),
     },
-    otp: {
-      ttlSeconds: r.int('ONRAMP_OTP_TTL_SECONDS', 600, 60, 600),
-      maxAttempts: r.int('ONRAMP_OTP_MAX_ATTEMPTS', 5, 1, 5),
-      lockoutFailures: r.int('ONRAMP_OTP_LOCKOUT_FAILURES', 10, 2, 100),
-      lockoutSeconds: r.int('ONRAMP_OTP_LOCKOUT_SECONDS', 3600, 60, 7 * 24 * 3600),
-      resendIntervalSeconds: r.int('ONRAMP_OTP_RESEND_INTERVAL_SECONDS', 30, 0, 3600),
-      sendsPerDestinationPerHour: r.int('ONRAMP_OTP_SENDS_PER_DESTINATION_PER_HOUR', 5, 1, 1000),
-      sendsPerIpPerHour: r.int('ONRAMP_OTP_SENDS_PER_IP_PER_HOUR', 30, 1, 1_000_000),
-    },
+    challenge: readChallengeConfig(r, publicUrl),
+    otp: readOtpConfig(r),
   };
-  if (config.jwt.refreshWithinSeconds >= ttlSeconds)
+  if (config.jwt.refreshWithinSeconds >= config.jwt.ttlSeconds)
     r.problems.push('ONRAMP_JWT_REFRESH_WITHIN_SECONDS: must be less than ONRAMP_JWT_TTL_SECONDS');
   if (/[\r\n]/.test(config.challenge.statement)) r.problems.push('ONRAMP_SIWE_STATEMENT: must be one line (EIP-4361)');
   return config;
+}
+
+function readJwtConfig(r: EnvReader, publicUrl: string): AuthConfig['jwt'] {
+  return {
+    issuer: publicUrl,
+    ttlSeconds: r.int('ONRAMP_JWT_TTL_SECONDS', 300, 30, 3600, 'lifetime of a session JWT'),
+    refreshWithinSeconds: r.int(
+      'ONRAMP_JWT_REFRESH_WITHIN_SECONDS',
+      120,
+      0,
+      3600,
+      'a JWT with less than this left is replaced through the `ratio-authentication-refresh` response header (less than ONRAMP_JWT_TTL_SECONDS)',
+    ),
+  };
+}
+
+function readChallengeConfig(r: EnvReader, publicUrl: string): AuthConfig['challenge'] {
+  return {
+    domain: r.string('ONRAMP_SIWE_DOMAIN', new URL(publicUrl).host, {
+      maxLength: 253,
+      doc: "the domain in the Sign-In with Ethereum (EIP-4361) message wallets sign: your front end's host",
+      defaultText: 'host of ONRAMP_PUBLIC_URL',
+    }),
+    uri: r.url('ONRAMP_SIWE_URI', publicUrl, ['http:', 'https:'], {
+      doc: 'the URI in the sign-in message',
+      defaultText: 'ONRAMP_PUBLIC_URL',
+    })!,
+    statement: r.string(
+      'ONRAMP_SIWE_STATEMENT',
+      'Sign in to buy crypto with your bank account. This request costs nothing.',
+      {
+        maxLength: 300,
+        doc: 'the statement line of the sign-in message (one line)',
+      },
+    ),
+    evmChainId: r.optionalInt(
+      'ONRAMP_SIWE_CHAIN_ID',
+      1,
+      2 ** 31 - 1,
+      "the `Chain ID` in EVM sign-in messages; by default the ETHEREUM chain's, where smart-contract wallet signatures are checked (31337 in the sandbox)",
+    ),
+    solanaChainId: r.oneOf('ONRAMP_SIWS_CHAIN_ID', 'mainnet', ['mainnet', 'devnet', 'testnet', 'localnet'], {
+      doc: 'the chain in Solana sign-in messages',
+    }),
+    // EIP-4361 challenges live at most five minutes (issue 4).
+    ttlSeconds: r.int(
+      'ONRAMP_WALLET_CHALLENGE_TTL_SECONDS',
+      300,
+      30,
+      300,
+      'how long a wallet sign-in challenge can be answered',
+    ),
+  };
+}
+
+function readOtpConfig(r: EnvReader): AuthConfig['otp'] {
+  return {
+    ttlSeconds: r.int('ONRAMP_OTP_TTL_SECONDS', 600, 60, 600, 'how long a one-time code (SMS or email) is valid'),
+    maxAttempts: r.int('ONRAMP_OTP_MAX_ATTEMPTS', 5, 1, 5, 'wrong tries allowed per code'),
+    lockoutFailures: r.int(
+      'ONRAMP_OTP_LOCKOUT_FAILURES',
+      10,
+      2,
+      100,
+      'consecutive wrong codes (across codes) that lock a phone number or email out for ONRAMP_OTP_LOCKOUT_SECONDS',
+    ),
+    lockoutSeconds: r.int('ONRAMP_OTP_LOCKOUT_SECONDS', 3600, 60, 7 * 24 * 3600, 'how long such a lockout lasts'),
+    resendIntervalSeconds: r.int(
+      'ONRAMP_OTP_RESEND_INTERVAL_SECONDS',
+      30,
+      0,
+      3600,
+      'shortest time between two codes sent to one phone number or email',
+    ),
+    sendsPerDestinationPerHour: r.int(
+      'ONRAMP_OTP_SENDS_PER_DESTINATION_PER_HOUR',
+      5,
+      1,
+      1000,
+      'codes sent to one phone number or email per hour',
+    ),
+    sendsPerIpPerHour: r.int(
+      'ONRAMP_OTP_SENDS_PER_IP_PER_HOUR',
+      30,
+      1,
+      1_000_000,
+      'codes requested from one IP address per hour',
+    ),
+  };
 }

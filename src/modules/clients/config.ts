@@ -19,14 +19,41 @@ export interface DemoClientConfig {
 
 export function readClientsConfig(r: EnvReader): ClientsConfig {
   return {
-    secretOverlapSeconds: r.int('ONRAMP_CLIENT_SECRET_OVERLAP_SECONDS', 24 * 3600, 0, 30 * 24 * 3600),
-    sessionTtlSeconds: r.int('ONRAMP_CLIENT_SESSION_TTL_SECONDS', 30 * 60, 60, 24 * 3600),
-    cacheTtlMs: r.int('ONRAMP_CLIENT_CACHE_TTL_MS', 5_000, 0, 300_000),
+    secretOverlapSeconds: r.int(
+      'ONRAMP_CLIENT_SECRET_OVERLAP_SECONDS',
+      24 * 3600,
+      0,
+      30 * 24 * 3600,
+      'how long a rotated-out client secret keeps working (`clients rotate-secret` can override it)',
+    ),
+    sessionTtlSeconds: r.int(
+      'ONRAMP_CLIENT_SESSION_TTL_SECONDS',
+      30 * 60,
+      60,
+      24 * 3600,
+      'lifetime of a client session (`ratio-client-session-id`)',
+    ),
+    cacheTtlMs: r.int(
+      'ONRAMP_CLIENT_CACHE_TTL_MS',
+      5_000,
+      0,
+      300_000,
+      "how long a process caches a client and its secrets' hashes: disabling a client or rotating its secret takes effect on other processes within this",
+    ),
   };
 }
 
 export function readDemoClientConfig(r: EnvReader): DemoClientConfig {
-  return { id: r.optional('ONRAMP_DEMO_CLIENT_ID'), secret: r.optional('ONRAMP_DEMO_CLIENT_SECRET') };
+  return {
+    id: r.optional('ONRAMP_DEMO_CLIENT_ID', {
+      doc: 'sandbox only: a fixed id (UUID) for the demo client, with ONRAMP_DEMO_CLIENT_SECRET; by default one is generated on first start and kept in ONRAMP_STATE_DIR/demo-client.json',
+      defaultText: 'generated',
+    }),
+    secret: r.secret('ONRAMP_DEMO_CLIENT_SECRET', {
+      doc: 'sandbox only: the fixed demo client secret (at least 32 characters), with ONRAMP_DEMO_CLIENT_ID',
+      defaultText: 'generated',
+    }),
+  };
 }
 
 /** Checked once every section is read, so these problems come after the per-variable ones. */
@@ -42,4 +69,6 @@ export function checkDemoClientConfig(r: EnvReader, demo: DemoClientConfig, mode
   }
   if (mode === 'production' && demo.id !== undefined)
     r.problems.push('ONRAMP_DEMO_CLIENT_ID: the demo client exists only in sandbox mode');
+  if (demo.secret?.startsWith('sk_live_'))
+    r.problems.push('ONRAMP_DEMO_CLIENT_SECRET: must not start with sk_live_ (the prefix of production secrets)');
 }

@@ -30,36 +30,96 @@ export interface MessagingConfig {
 
 export function readMessagingConfig(r: EnvReader, mode: Mode, publicUrl: string): MessagingConfig {
   const fallback = mode === 'sandbox' ? 'sandbox' : undefined;
-  const sms = r.oneOf<SmsProviderName | 'unset'>('ONRAMP_SMS_PROVIDER', fallback ?? 'unset', ['sandbox', 'twilio']);
-  const email = r.oneOf<EmailProviderName | 'unset'>('ONRAMP_EMAIL_PROVIDER', fallback ?? 'unset', ['sandbox', 'smtp']);
+  const sms = r.oneOf<SmsProviderName | 'unset'>('ONRAMP_SMS_PROVIDER', fallback ?? 'unset', ['sandbox', 'twilio'], {
+    doc: 'where SMS codes go: `sandbox` writes them to the sandbox inbox (GET /sandbox/inbox; refused in production), `twilio` sends them through Twilio',
+    example: 'twilio',
+  });
+  const email = r.oneOf<EmailProviderName | 'unset'>(
+    'ONRAMP_EMAIL_PROVIDER',
+    fallback ?? 'unset',
+    ['sandbox', 'smtp'],
+    {
+      doc: 'where email codes and notices go: `sandbox` writes them to the sandbox inbox (refused in production), `smtp` sends them through ONRAMP_SMTP_URL',
+      example: 'smtp',
+    },
+  );
   const config: MessagingConfig = {
-    brandName: r.string('ONRAMP_BRAND_NAME', 'onramp', { maxLength: 40 }),
+    brandName: r.string('ONRAMP_BRAND_NAME', 'onramp', {
+      maxLength: 40,
+      doc: 'the name users see in codes and emails (and in Plaid Link by default)',
+      example: 'Acme Onramp',
+    }),
     sms: {
       provider: sms === 'unset' ? 'twilio' : sms,
-      timeoutMs: r.int('ONRAMP_SMS_TIMEOUT_MS', 10_000, 100, 60_000),
-      twilio: {
-        accountSid: r.optional('ONRAMP_TWILIO_ACCOUNT_SID'),
-        authToken: r.optional('ONRAMP_TWILIO_AUTH_TOKEN'),
-        from: r.optional('ONRAMP_TWILIO_FROM'),
-        messagingServiceSid: r.optional('ONRAMP_TWILIO_MESSAGING_SERVICE_SID'),
-        baseUrl: r.url('ONRAMP_TWILIO_BASE_URL', 'https://api.twilio.com', ['https:', 'http:'])!,
-      },
+      timeoutMs: r.int('ONRAMP_SMS_TIMEOUT_MS', 10_000, 100, 60_000, 'per request to the SMS provider'),
+      twilio: readTwilioConfig(r),
     },
     email: {
       provider: email === 'unset' ? 'smtp' : email,
-      timeoutMs: r.int('ONRAMP_EMAIL_TIMEOUT_MS', 15_000, 100, 120_000),
-      smtpUrl: r.url('ONRAMP_SMTP_URL', undefined, ['smtp:', 'smtps:']),
-      from: r.string('ONRAMP_EMAIL_FROM', `onramp <no-reply@${new URL(publicUrl).hostname}>`, { maxLength: 300 }),
+      timeoutMs: r.int('ONRAMP_EMAIL_TIMEOUT_MS', 15_000, 100, 120_000, 'per message to the SMTP server'),
+      smtpUrl: r.url('ONRAMP_SMTP_URL', undefined, ['smtp:', 'smtps:'], {
+        doc: 'the SMTP server, with credentials (`smtps://user:password@smtp.example.com:465`)',
+        example: 'smtps://USER:PASSWORD@smtp.example.com:465',
+      }),
+      from: r.string('ONRAMP_EMAIL_FROM', `onramp <no-reply@${new URL(publicUrl).hostname}>`, {
+        maxLength: 300,
+        doc: 'the From of every email',
+        defaultText: 'onramp <no-reply@host of ONRAMP_PUBLIC_URL>',
+        example: 'Acme Onramp <no-reply@example.com>',
+      }),
     },
   };
-  const production = 'in production mode (choose a real provider; sandbox providers only write to the sandbox inbox)';
-  if (sms === 'unset') r.problems.push(`ONRAMP_SMS_PROVIDER: is required ${production}`);
-  if (email === 'unset') r.problems.push(`ONRAMP_EMAIL_PROVIDER: is required ${production}`);
-  if (mode === 'production' && sms === 'sandbox')
-    r.problems.push(`ONRAMP_SMS_PROVIDER: sandbox is not allowed ${production}`);
-  if (mode === 'production' && email === 'sandbox')
-    r.problems.push(`ONRAMP_EMAIL_PROVIDER: sandbox is not allowed ${production}`);
-  if (sms === 'twilio') {
+  checkMessagingConfig(r, mode, config, { sms, email });
+  return config;
+}
+
+function readTwilioConfig(r: EnvReader): MessagingConfig['sms']['twilio'] {
+  return {
+    accountSid: r.optional('ONRAMP_TWILIO_ACCOUNT_SID', {
+      doc: 'your Twilio account SID (`AC…`)',
+      example: 'ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX',
+    }),
+    authToken: r.secret('ONRAMP_TWILIO_AUTH_TOKEN', {
+      doc: 'your Twilio auth token',
+      example: 'CHANGE_ME',
+    }),
+    from: r.optional('ONRAMP_TWILIO_FROM', {
+      doc: 'the number codes are sent from (E.164, `+1…`); with ONRAMP_SMS_PROVIDER=twilio, this or ONRAMP_TWILIO_MESSAGING_SERVICE_SID is required',
+      example: '+15005550006',
+    }),
+    messagingServiceSid: r.optional('ONRAMP_TWILIO_MESSAGING_SERVICE_SID', {
+      doc: 'a Twilio Messaging Service (`MG…`) to send from instead of ONRAMP_TWILIO_FROM',
+    }),
+    baseUrl: r.url('ONRAMP_TWILIO_BASE_URL', 'https://api.twilio.com', ['https:', 'http:'], {
+      doc: "Twilio's API (a stand-in's URL in tests); https:// in production",
+    })!,
+  };
+}
+
+function checkMessagingConfig(
+  r: EnvReader,
+  mode: Mode,
+  config: MessagingConfig,
+  chosen: { sms: SmsProviderName | 'unset'; email: EmailProviderName | 'unset' },
+): void {
+  const inbox = 'the sandbox provider only writes to the sandbox inbox';
+  if (mode === 'production') {
+    r.require(
+      'ONRAMP_SMS_PROVIDER',
+      chosen.sms === 'unset' ? undefined : chosen.sms,
+      `in production mode: twilio (${inbox})`,
+    );
+    r.require(
+      'ONRAMP_EMAIL_PROVIDER',
+      chosen.email === 'unset' ? undefined : chosen.email,
+      `in production mode: smtp (${inbox})`,
+    );
+    if (chosen.sms === 'sandbox')
+      r.problems.push(`ONRAMP_SMS_PROVIDER: sandbox is not allowed in production mode; use twilio (${inbox})`);
+    if (chosen.email === 'sandbox')
+      r.problems.push(`ONRAMP_EMAIL_PROVIDER: sandbox is not allowed in production mode; use smtp (${inbox})`);
+  }
+  if (chosen.sms === 'twilio') {
     const t = config.sms.twilio;
     r.require('ONRAMP_TWILIO_ACCOUNT_SID', t.accountSid, 'with ONRAMP_SMS_PROVIDER=twilio');
     r.require('ONRAMP_TWILIO_AUTH_TOKEN', t.authToken, 'with ONRAMP_SMS_PROVIDER=twilio');
@@ -70,6 +130,5 @@ export function readMessagingConfig(r: EnvReader, mode: Mode, publicUrl: string)
     if (mode === 'production' && !t.baseUrl.startsWith('https://'))
       r.problems.push('ONRAMP_TWILIO_BASE_URL: must be an https:// URL in production mode');
   }
-  if (email === 'smtp') r.require('ONRAMP_SMTP_URL', config.email.smtpUrl, 'with ONRAMP_EMAIL_PROVIDER=smtp');
-  return config;
+  if (chosen.email === 'smtp') r.require('ONRAMP_SMTP_URL', config.email.smtpUrl, 'with ONRAMP_EMAIL_PROVIDER=smtp');
 }

@@ -24,18 +24,42 @@ export interface PlaidConfig {
 export const PLAID_PRODUCTION_URL = 'https://production.plaid.com';
 
 export function readPlaidConfig(r: EnvReader, mode: Mode): PlaidConfig {
-  const baseUrl = r.url('ONRAMP_PLAID_BASE_URL', mode === 'production' ? PLAID_PRODUCTION_URL : undefined, [
-    'https:',
-    'http:',
-  ]);
+  const baseUrl = r.url(
+    'ONRAMP_PLAID_BASE_URL',
+    mode === 'production' ? PLAID_PRODUCTION_URL : undefined,
+    ['https:', 'http:'],
+    {
+      doc: "where the official `plaid` client goes: unset in sandbox mode means the built-in Plaid-compatible sandbox (/sandbox/plaid); `https://sandbox.plaid.com` is Plaid's own sandbox. https:// in production",
+      defaultText: 'built-in sandbox',
+    },
+  );
   const config: PlaidConfig = {
     baseUrl,
-    clientId: r.optional('ONRAMP_PLAID_CLIENT_ID'),
-    secret: r.optional('ONRAMP_PLAID_SECRET'),
-    timeoutMs: r.int('ONRAMP_PLAID_TIMEOUT_MS', 20_000, 500, 120_000),
-    clientName: r.string('ONRAMP_PLAID_CLIENT_NAME', r.raw('ONRAMP_BRAND_NAME') ?? 'onramp', { maxLength: 30 }),
-    webhookUrl: r.url('ONRAMP_PLAID_WEBHOOK_URL', undefined, ['https:', 'http:']),
-    webhookMaxAgeSeconds: r.int('ONRAMP_PLAID_WEBHOOK_MAX_AGE_SECONDS', 300, 30, 3600),
+    clientId: r.optional('ONRAMP_PLAID_CLIENT_ID', {
+      doc: 'your Plaid client id (Plaid dashboard, Developers → Keys); required with ONRAMP_PLAID_BASE_URL, so always in production. The built-in sandbox derives its own when unset',
+      example: 'YOUR_PLAID_CLIENT_ID',
+    }),
+    secret: r.secret('ONRAMP_PLAID_SECRET', {
+      doc: 'your Plaid secret for that environment (sandbox and production secrets differ)',
+      example: 'YOUR_PLAID_SECRET',
+    }),
+    timeoutMs: r.int('ONRAMP_PLAID_TIMEOUT_MS', 20_000, 500, 120_000, 'per Plaid request (no automatic retries)'),
+    clientName: r.string('ONRAMP_PLAID_CLIENT_NAME', r.raw('ONRAMP_BRAND_NAME') ?? 'onramp', {
+      maxLength: 30,
+      doc: 'the name Plaid Link shows the user (`client_name`)',
+      defaultText: 'ONRAMP_BRAND_NAME',
+    }),
+    webhookUrl: r.url('ONRAMP_PLAID_WEBHOOK_URL', undefined, ['https:', 'http:'], {
+      doc: 'where Plaid sends item webhooks (verified ES256 JWTs); https:// in production',
+      defaultText: 'ONRAMP_PUBLIC_URL/webhooks/plaid',
+    }),
+    webhookMaxAgeSeconds: r.int(
+      'ONRAMP_PLAID_WEBHOOK_MAX_AGE_SECONDS',
+      300,
+      30,
+      3600,
+      "oldest accepted `iat` of a Plaid webhook's JWT",
+    ),
   };
   if (baseUrl !== undefined) {
     const why =
