@@ -180,6 +180,8 @@ export interface AuthConfig {
     lockoutFailures: number;
     /** …for this long. */
     lockoutSeconds: number;
+    /** Consecutive wrong codes, across lockouts, that block the phone or email until `onramp auth unlock`. */
+    maxConsecutiveFailures: number;
     /** Shortest time between two codes sent to one phone or email. */
     resendIntervalSeconds: number;
     sendsPerDestinationPerHour: number;
@@ -490,6 +492,8 @@ function readAuthConfig(r: EnvReader, publicUrl: string): AuthConfig {
       maxAttempts: r.int('ONRAMP_OTP_MAX_ATTEMPTS', 5, 1, 5),
       lockoutFailures: r.int('ONRAMP_OTP_LOCKOUT_FAILURES', 10, 2, 100),
       lockoutSeconds: r.int('ONRAMP_OTP_LOCKOUT_SECONDS', 3600, 60, 7 * 24 * 3600),
+      // NIST SP 800-63B §5.2.2 allows at most 100 consecutive failed attempts.
+      maxConsecutiveFailures: r.int('ONRAMP_OTP_MAX_CONSECUTIVE_FAILURES', 100, 1, 100),
       resendIntervalSeconds: r.int('ONRAMP_OTP_RESEND_INTERVAL_SECONDS', 30, 0, 3600),
       sendsPerDestinationPerHour: r.int('ONRAMP_OTP_SENDS_PER_DESTINATION_PER_HOUR', 5, 1, 1000),
       sendsPerIpPerHour: r.int('ONRAMP_OTP_SENDS_PER_IP_PER_HOUR', 30, 1, 1_000_000),

@@ -197,6 +197,11 @@ export const ONRAMP_CODES = {
     status: 429,
     message: 'Too many wrong one-time codes for this phone number or email; retry after the time given in Retry-After',
   },
+  OTP_BLOCKED: {
+    status: 403,
+    message:
+      'Too many consecutive wrong one-time codes for this phone number or email: codes are blocked until support unlocks it',
+  },
   WALLET_NOT_PROVEN: {
     status: 422,
     message:

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../../../test/helpers.ts';
 import { insertUser, latestCode, post, testEmail, testPhone } from '../../../test/auth.ts';
 import { ManualClock } from '../../lib/clock.ts';
+import { runCommand } from '../../operator/run.ts';
 import { createClient } from '../clients/create-client.ts';
 
 const SMS_SEND = '/v1/auth/otp/sms:send';
@@ -99,6 +100,66 @@ describe('SMS one-time codes', () => {
     clock.advance(3600_000);
     const after = await send(phone);
     assert.equal((await check(after.phoneId, after.otp)).statusCode, 200);
+  });
+
+  it('after 100 consecutive wrong codes across lock periods the number is blocked until the operator unlocks it', async () => {
+    const phone = testPhone();
+    const wrongFor = (otp: string) => (otp === '111111' ? '222222' : '111111');
+    let failures = 0;
+    // Ten lock periods of ten failures (two codes of five tries each); each lock is waited out.
+    for (let period = 1; period <= 10; period++) {
+      for (const tries of [5, 5]) {
+        const code = await send(phone);
+        for (let i = 0; i < tries; i++) {
+          const res = await check(code.phoneId, wrongFor(code.otp));
+          failures++;
+          if (failures < period * 10) assert.equal(res.statusCode, 401, `failure ${failures}`);
+          else if (failures < 100) assert.equal(res.json().code, 'OTP_LOCKED', `failure ${failures}`);
+          else {
+            assert.equal(res.statusCode, 403, `failure ${failures}: ${res.body}`);
+            assert.equal(res.json().code, 'OTP_BLOCKED');
+            assert.equal(res.json().data.consecutiveFailures, 100);
+            assert.equal(res.headers['retry-after'], undefined);
+          }
+        }
+        nextSendWindow();
+      }
+      clock.advance(3600_000);
+    }
+    assert.equal(failures, 100);
+    // Time no longer helps: no code is sent, and the right code of an earlier send is refused too.
+    clock.advance(30 * 86_400_000);
+    const blockedSend = await post(t, SMS_SEND, { phoneNumber: phone });
+    assert.equal(blockedSend.statusCode, 403);
+    assert.equal(blockedSend.json().code, 'OTP_BLOCKED');
+    assert.match(blockedSend.json().message, /onramp auth unlock/);
+    // The documented recovery: the operator unlocks the number after checking who asks.
+    const unlocked = await runCommand(t.ctx, [
+      'auth',
+      'unlock',
+      '--phone',
+      phone,
+      '--reason',
+      'owner verified by support',
+    ]);
+    assert.deepEqual(unlocked.output, {
+      channel: 'SMS',
+      destination: phone,
+      result: 'UNLOCKED',
+      consecutiveFailures: 100,
+    });
+    const again = await runCommand(t.ctx, ['auth', 'unlock', '--phone', phone, '--reason', 'twice']);
+    assert.equal((again.output as { result: string }).result, 'NOT_LOCKED');
+    const fresh = await send(phone);
+    assert.equal((await check(fresh.phoneId, fresh.otp)).statusCode, 200);
+    const audit = await t.db.db
+      .selectFrom('audit_log')
+      .select(['action', 'actor_type', 'details'])
+      .where('action', '=', 'auth.otp_unlock')
+      .execute();
+    assert.equal(audit.length, 1);
+    assert.equal(audit[0]!.actor_type, 'OPERATOR');
+    assert.ok(!JSON.stringify(audit[0]!.details).includes(phone.slice(2)), 'the audit row names the number masked');
   });
 
   it('a correct code ends a run of failures', async () => {
