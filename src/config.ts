@@ -185,6 +185,9 @@ export interface AuthConfig {
     /** Shortest time between two codes sent to one phone or email. */
     resendIntervalSeconds: number;
     sendsPerDestinationPerHour: number;
+    /** Codes one partner client may send per hour, all its users together. */
+    sendsPerClientPerHour: number;
+    /** Codes per end-user IP per hour (the fingerprint's `ip` for client-secret callers, else the socket's). */
     sendsPerIpPerHour: number;
   };
 }
@@ -496,6 +499,7 @@ function readAuthConfig(r: EnvReader, publicUrl: string): AuthConfig {
       maxConsecutiveFailures: r.int('ONRAMP_OTP_MAX_CONSECUTIVE_FAILURES', 100, 1, 100),
       resendIntervalSeconds: r.int('ONRAMP_OTP_RESEND_INTERVAL_SECONDS', 30, 0, 3600),
       sendsPerDestinationPerHour: r.int('ONRAMP_OTP_SENDS_PER_DESTINATION_PER_HOUR', 5, 1, 1000),
+      sendsPerClientPerHour: r.int('ONRAMP_OTP_SENDS_PER_CLIENT_PER_HOUR', 10_000, 1, 10_000_000),
       sendsPerIpPerHour: r.int('ONRAMP_OTP_SENDS_PER_IP_PER_HOUR', 30, 1, 1_000_000),
     },
   };

@@ -53,7 +53,7 @@ export async function consume(trx: Tx, now: Date, limits: Limit[]): Promise<void
   if (blocking) {
     const seconds = retryAfterSeconds(waitMs);
     throw new AppError('RATE_LIMITED', {
-      message: `Too many codes sent to ${blocking.label}; retry in ${seconds} s`,
+      message: `Too many one-time codes for ${blocking.label} this hour; retry in ${seconds} s`,
       data: { retryAfterSeconds: seconds, limit: blocking.max, windowSeconds: blocking.windowMs / 1000 },
       headers: { 'retry-after': String(seconds) },
     });
