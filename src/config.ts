@@ -4,6 +4,7 @@ import path from 'node:path';
 import { getAddress, isAddress } from 'viem';
 import { NETWORKS, type Network } from './chains/networks.ts';
 import { readPayoutsConfig, type PayoutsConfig } from './modules/payouts/config.ts';
+import { SANDBOX_IDV_TEMPLATE_ID } from './sandbox/plaid/idv-template.ts';
 
 export type Mode = 'sandbox' | 'production';
 
@@ -101,19 +102,38 @@ export interface PlaidConfig {
   webhookUrl: string | undefined;
   /** Oldest accepted `iat` of a Plaid webhook JWT. */
   webhookMaxAgeSeconds: number;
+  /**
+   * The built-in sandbox only: where it sends the webhooks Plaid sends to the URL set in its dashboard
+   * (IDENTITY_VERIFICATION); by default this server's Plaid webhook URL.
+   */
+  sandboxWebhookUrl: string | undefined;
 }
 
-export type KycProviderName = 'sandbox' | 'manual';
+export type KycProviderName = 'plaid' | 'manual';
 
 /** Users, deposit wallets and KYC (issue 5). */
 export interface OnboardingConfig {
   /** Deposit wallets a user may have. */
   walletsPerUser: number;
   /**
-   * Who decides KYC: `sandbox` follows guides/sandbox-testing.md (SSN first digit 2-9 approved, 1 in
-   * review, 0 declined); `manual` sends every submission to operator review (`onramp kyc approve|decline`).
+   * Who decides KYC: `plaid` runs Plaid Identity Verification through ctx.plaid (in sandbox mode the
+   * built-in sandbox, which follows guides/sandbox-testing.md); `manual` sends every submission to
+   * operator review (`onramp kyc approve|decline`).
    */
   kycProvider: KycProviderName;
+  /** Plaid Identity Verification (docs/identity-verification.md). */
+  identityVerification: IdentityVerificationConfig;
+}
+
+export interface IdentityVerificationConfig {
+  /** The Plaid IDV template (idvtmp_…); the built-in sandbox's own template by default. */
+  templateId: string;
+  /** The fallback poll of a verification (for a lost webhook) first runs after this; each next one waits twice as long, at most 6 h. */
+  pollSeconds: number;
+  /** Fallback polls per verification; after them only webhooks, POST /idv and `onramp kyc sync` look again. */
+  pollAttempts: number;
+  /** Verifications a user may have: the first, plus retries POST /v1/users/{userId}/idv starts. */
+  maxAttempts: number;
 }
 
 export type PriceProviderName = 'sandbox' | 'coinbase';
@@ -360,6 +380,7 @@ export function loadConfig(env: Env = process.env): Config {
   const displayHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const publicUrl = r.url('ONRAMP_PUBLIC_URL', `http://${displayHost}:${port}`, ['http:', 'https:'])!;
   const stateDir = path.resolve(r.string('ONRAMP_STATE_DIR', './.onramp'));
+  const plaid = readPlaidConfig(r, mode);
 
   const config: Config = {
     mode,
@@ -398,9 +419,9 @@ export function loadConfig(env: Env = process.env): Config {
     auth: readAuthConfig(r, publicUrl),
     messaging: readMessagingConfig(r, mode, publicUrl),
     chains: readChainsConfig(r, mode, stateDir),
-    onboarding: readOnboardingConfig(r, mode),
+    onboarding: readOnboardingConfig(r, mode, plaid.baseUrl),
     payout: readPayoutsConfig(r),
-    plaid: readPlaidConfig(r, mode),
+    plaid,
     prices: readPricesConfig(r, mode),
     ach: readAchConfig(r, mode),
     webhooks: readWebhooksConfig(r, mode),
@@ -446,17 +467,31 @@ function readWebhooksConfig(r: EnvReader, mode: Mode): WebhooksConfig {
   return config;
 }
 
-function readOnboardingConfig(r: EnvReader, mode: Mode): OnboardingConfig {
-  const kycProvider = r.oneOf<KycProviderName>('ONRAMP_KYC_PROVIDER', mode === 'sandbox' ? 'sandbox' : 'manual', [
-    'sandbox',
-    'manual',
-  ]);
-  if (mode === 'production' && kycProvider === 'sandbox') {
-    r.problems.push(
-      'ONRAMP_KYC_PROVIDER: sandbox is not allowed in production mode (it approves by the first digit of the SSN); use manual',
+function readOnboardingConfig(r: EnvReader, mode: Mode, plaidBaseUrl: string | undefined): OnboardingConfig {
+  const kycProvider = r.oneOf<KycProviderName>('ONRAMP_KYC_PROVIDER', 'plaid', ['plaid', 'manual']);
+  const templateId = r.optional('ONRAMP_PLAID_IDV_TEMPLATE_ID');
+  if (templateId !== undefined && !/^idvtmp_[A-Za-z0-9]{1,64}$/.test(templateId))
+    r.problems.push('ONRAMP_PLAID_IDV_TEMPLATE_ID: must be a Plaid Identity Verification template id (idvtmp_…)');
+  if (kycProvider === 'plaid' && plaidBaseUrl !== undefined)
+    r.require(
+      'ONRAMP_PLAID_IDV_TEMPLATE_ID',
+      templateId,
+      `with ONRAMP_KYC_PROVIDER=plaid ${mode === 'production' ? 'in production mode' : `and ONRAMP_PLAID_BASE_URL=${plaidBaseUrl}`} (the Identity Verification template from the Plaid dashboard)`,
     );
-  }
-  return { walletsPerUser: r.int('ONRAMP_WALLETS_PER_USER', 10, 1, 1000), kycProvider };
+  if (plaidBaseUrl === undefined && templateId !== undefined && templateId !== SANDBOX_IDV_TEMPLATE_ID)
+    r.problems.push(
+      `ONRAMP_PLAID_IDV_TEMPLATE_ID: the built-in Plaid sandbox has one template, ${SANDBOX_IDV_TEMPLATE_ID} (leave the variable unset)`,
+    );
+  return {
+    walletsPerUser: r.int('ONRAMP_WALLETS_PER_USER', 10, 1, 1000),
+    kycProvider,
+    identityVerification: {
+      templateId: templateId ?? SANDBOX_IDV_TEMPLATE_ID,
+      pollSeconds: r.int('ONRAMP_KYC_POLL_SECONDS', 60, 1, 86_400),
+      pollAttempts: r.int('ONRAMP_KYC_POLL_ATTEMPTS', 12, 0, 100),
+      maxAttempts: r.int('ONRAMP_KYC_MAX_ATTEMPTS', 3, 1, 20),
+    },
+  };
 }
 
 function readAuthConfig(r: EnvReader, publicUrl: string): AuthConfig {
@@ -596,7 +631,12 @@ function readPlaidConfig(r: EnvReader, mode: Mode): PlaidConfig {
     clientName: r.string('ONRAMP_PLAID_CLIENT_NAME', r.raw('ONRAMP_BRAND_NAME') ?? 'onramp', { maxLength: 30 }),
     webhookUrl: r.url('ONRAMP_PLAID_WEBHOOK_URL', undefined, ['https:', 'http:']),
     webhookMaxAgeSeconds: r.int('ONRAMP_PLAID_WEBHOOK_MAX_AGE_SECONDS', 300, 30, 3600),
+    sandboxWebhookUrl: r.url('ONRAMP_SANDBOX_PLAID_WEBHOOK_URL', undefined, ['https:', 'http:']),
   };
+  if (config.sandboxWebhookUrl !== undefined && baseUrl !== undefined)
+    r.problems.push(
+      'ONRAMP_SANDBOX_PLAID_WEBHOOK_URL: only the built-in Plaid sandbox sends webhooks from this server (unset ONRAMP_PLAID_BASE_URL, or set the webhook in the Plaid dashboard)',
+    );
   if (baseUrl !== undefined) {
     const why =
       mode === 'production'
