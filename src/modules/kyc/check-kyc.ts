@@ -150,11 +150,12 @@ async function applyDecision(
   const meta = { now, decidedBy: actor, providerReference: state.reference };
   const updated = await transitionKyc(trx, userId, allowedFrom(current, state), outcome, meta);
   if (!updated) {
-    // An approved user asked for documents (a review flag an operator set): passing clears the
-    // flags; failing leaves them for the operator.
+    // An approved user asked for documents (a review flag an operator set): an attempt started after
+    // the flag passing clears it; failing leaves it for the operator.
     if (current.status !== 'APPROVED' || decision.outcome === 'IN_REVIEW') return;
     if (decision.outcome === 'APPROVED') {
-      const cleared = await clearReviewFlags(trx, { userId, reason: 'identity documents verified', actor, now });
+      const reason = 'identity documents verified';
+      const cleared = await clearReviewFlags(trx, { userId, reason, actor, now, setBefore: state.createdAt });
       if (cleared.length > 0) await audit(trx, current, system, 'kyc.documents_verified', details, now);
     } else if (input.changed) await audit(trx, current, system, 'kyc.documents_not_verified', details, now);
     return;

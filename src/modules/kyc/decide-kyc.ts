@@ -6,7 +6,7 @@ import type { Executor } from '../../db/index.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { newId } from '../../lib/crypto.ts';
 import { sendTemplatedEmail, type EmailTemplate } from '../emails/index.ts';
-import { clearFlag, type FlagCode } from '../flags/index.ts';
+import { activeFlags, clearFlag, type FlagCode } from '../flags/index.ts';
 import { findKycRow, transitionKyc, type KycOutcome, type KycRow } from './repository.ts';
 import type { KycSubmissionStatus } from './tables.ts';
 import { toKyc } from './view.ts';
@@ -54,13 +54,17 @@ export async function audit(
     .execute();
 }
 
-/** Clears F2000–F2003; answers the codes that were active. */
+/** Clears F2000–F2003 (only those set before `setBefore`, when given); answers the codes cleared. */
 export async function clearReviewFlags(
   trx: Executor,
-  change: { userId: string; reason: string; actor: string; now: Date },
+  change: { userId: string; reason: string; actor: string; now: Date; setBefore?: Date },
 ): Promise<FlagCode[]> {
+  const { setBefore, ...flagChange } = change;
   const cleared: FlagCode[] = [];
-  for (const code of REVIEW_FLAGS) if (await clearFlag(trx, { ...change, code })) cleared.push(code);
+  for (const flag of await activeFlags(trx, change.userId)) {
+    if (!REVIEW_FLAGS.includes(flag.code) || (setBefore && flag.setAt >= setBefore)) continue;
+    if (await clearFlag(trx, { ...flagChange, code: flag.code })) cleared.push(flag.code);
+  }
   return cleared;
 }
 
