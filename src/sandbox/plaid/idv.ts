@@ -376,7 +376,13 @@ export class IdvSandbox {
           .executeTakeFirst()
       : undefined;
     if (!row?.is_shareable || !safeEqual(key, this.shareKey(id)))
-      throw plaidErrors.invalidField('this verification link is not valid: ask the app for a new one');
+      throw new PlaidSandboxError(
+        400,
+        'INVALID_REQUEST',
+        'INVALID_FIELD',
+        'the identity verification id or key of this link is not valid',
+        'This verification link is not valid. Ask the app for a new one.',
+      );
     return row;
   }
 
@@ -403,7 +409,13 @@ export class IdvSandbox {
   async submitDocument(id: string, key: string, category: DocumentCategory, passed: boolean): Promise<IdvRow> {
     const row = await this.byShareKey(id, key);
     if (row.status !== 'active' || row.steps.documentary_verification !== 'active')
-      throw plaidErrors.invalidField(`this verification does not ask for a document (it is ${row.status})`);
+      throw new PlaidSandboxError(
+        400,
+        'INVALID_REQUEST',
+        'INVALID_FIELD',
+        `this verification does not ask for a document (it is ${row.status})`,
+        'This verification does not need a document any more. Return to the app.',
+      );
     const now = this.deps.clock.now();
     const steps: IdvSteps = { ...row.steps, documentary_verification: passed ? 'success' : 'failed' };
     const documents = documentaryVerification(this.userOf(row), category, passed, now);
