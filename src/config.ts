@@ -289,6 +289,8 @@ export function readConfig(env: Env): { config: Config; reader: EnvReader } {
   });
   const server = readServerConfig(r, mode);
   const { publicUrl } = server.http;
+  // Read before onboarding, whose Identity Verification template depends on the Plaid environment.
+  const plaid = r.section('Plaid', () => readPlaidConfig(r, mode));
   const config: Config = {
     mode,
     ...server,
@@ -299,9 +301,9 @@ export function readConfig(env: Env): { config: Config; reader: EnvReader } {
     auth: r.section('Sign-in', () => readAuthConfig(r, publicUrl)),
     messaging: r.section('SMS and email', () => readMessagingConfig(r, mode, publicUrl)),
     chains: r.section('Chains', () => readChainsConfig(r, mode, server.stateDir)),
-    onboarding: r.section('Users, wallets and KYC', () => readOnboardingConfig(r, mode)),
+    onboarding: r.section('Users, wallets and KYC', () => readOnboardingConfig(r, mode, plaid.baseUrl)),
     payout: r.section('Payouts', () => readPayoutsConfig(r)),
-    plaid: r.section('Plaid', () => readPlaidConfig(r, mode)),
+    plaid,
     prices: r.section('Prices', () => readPricesConfig(r, mode)),
     ach: r.section('ACH', () => readAchConfig(r, mode)),
     webhooks: r.section('Webhooks', () => readWebhooksConfig(r, mode)),

@@ -207,6 +207,10 @@ export const ONRAMP_CODES = {
     message:
       'The wallet has not signed in to this client recently: sign in with it (cryptoWallet:start and :authenticate) before adding it to the user',
   },
+  IDV_ATTEMPTS_EXHAUSTED: {
+    status: 422,
+    message: 'The user has used every identity verification attempt; an operator decides the review',
+  },
   NOT_FOUND_WEBHOOK: { status: 404, message: 'Webhook not found' },
   NOT_FOUND_WEBHOOK_DELIVERY: { status: 404, message: 'Webhook delivery not found' },
   EXCEEDS_LIMIT_WEBHOOKS: { status: 422, message: 'The client has reached the number of webhooks allowed' },

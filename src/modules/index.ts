@@ -17,7 +17,7 @@ import { defineEmailJobs } from './emails/index.ts';
 import { payoutsModule } from './payouts/index.ts';
 import { registerPlaidSandbox } from '../sandbox/plaid/index.ts';
 import { estimateSchemas, registerEstimateRoutes } from './estimates/routes.ts';
-import { defineKycJobs, registerKycRoutes } from './kyc/routes.ts';
+import { defineKycJobs, kycSchemas, registerKycRoutes } from './kyc/routes.ts';
 import { banksModule } from './banks/index.ts';
 import { defineAchJobs } from './ach/index.ts';
 import { defineIdempotencyJobs } from '../plugins/idempotency.ts';
@@ -45,7 +45,7 @@ export const MODULES: Module[] = [
   { name: 'activity', schemas: activitySchemas, routes: registerActivityRoutes },
   { name: 'users', schemas: userSchemas, routes: registerUserRoutes },
   { name: 'wallets', schemas: walletSchemas, routes: registerWalletRoutes },
-  { name: 'kyc', routes: registerKycRoutes, jobs: defineKycJobs },
+  { name: 'kyc', schemas: kycSchemas, routes: registerKycRoutes, jobs: defineKycJobs },
   { name: 'emails', jobs: defineEmailJobs },
   payoutsModule,
   { name: 'sandbox-plaid', routes: registerPlaidSandbox },
