@@ -37,7 +37,7 @@ export function readOnboardingConfig(r: EnvReader, mode: Mode, plaidBaseUrl: str
   });
   const templateId = r.optional('ONRAMP_PLAID_IDV_TEMPLATE_ID', {
     doc: 'the Plaid Identity Verification template (`idvtmp_…`, from the Plaid dashboard); required with ONRAMP_KYC_PROVIDER=plaid and a real Plaid environment. The built-in sandbox has its own',
-    example: 'idvtmp_YOUR_TEMPLATE',
+    example: 'idvtmp_YourTemplateId',
     defaultText: `${SANDBOX_IDV_TEMPLATE_ID} (built-in sandbox)`,
   });
   if (templateId !== undefined && !/^idvtmp_[A-Za-z0-9]{1,64}$/.test(templateId))
