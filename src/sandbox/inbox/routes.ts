@@ -9,20 +9,34 @@ import type { AppContext } from '../../context.ts';
 import { named, Obj } from '../../lib/schema.ts';
 import { INBOX_PAGE, INBOX_SCRIPT } from './page.ts';
 
+const INBOX_MESSAGE_EXAMPLE = {
+  id: '3e7a9c1b-5d2f-4a6e-8b0c-2f4a6c8e0b13',
+  createTime: '2026-03-02T15:04:30.000Z',
+  channel: 'SMS',
+  to: '+12015550123',
+  text: '196244 is your onramp verification code. It expires in 10 minutes. Never share it: onramp will never ask you for it.',
+};
+
 const InboxMessageSchema = named(
   'SandboxInboxMessage',
-  Type.Object({
-    id: Type.String(),
-    createTime: Type.String({ format: 'date-time' }),
-    channel: Type.Union([Type.Literal('SMS'), Type.Literal('EMAIL')]),
-    to: Type.String(),
-    subject: Type.Optional(Type.String()),
-    text: Type.String({ description: 'The plain-text part (the SMS body)' }),
-    html: Type.Optional(Type.String({ description: 'The HTML part of an email' })),
-  }),
+  Type.Object(
+    {
+      id: Type.String(),
+      createTime: Type.String({ format: 'date-time' }),
+      channel: Type.Union([Type.Literal('SMS'), Type.Literal('EMAIL')]),
+      to: Type.String(),
+      subject: Type.Optional(Type.String()),
+      text: Type.String({ description: 'The plain-text part (the SMS body)' }),
+      html: Type.Optional(Type.String({ description: 'The HTML part of an email' })),
+    },
+    { examples: [INBOX_MESSAGE_EXAMPLE] },
+  ),
 );
 
-const InboxSchema = named('SandboxInbox', Type.Object({ items: Type.Array(Type.Ref(InboxMessageSchema)) }));
+const InboxSchema = named(
+  'SandboxInbox',
+  Type.Object({ items: Type.Array(Type.Ref(InboxMessageSchema)) }, { examples: [{ items: [INBOX_MESSAGE_EXAMPLE] }] }),
+);
 
 export const inboxSchemas = [InboxMessageSchema, InboxSchema];
 
@@ -55,6 +69,7 @@ export function registerInboxRoutes(app: App, ctx: AppContext): void {
   app.get('/sandbox/inbox', {
     config: { auth: 'client', tag: 'Sandbox' },
     schema: {
+      operationId: 'listSandboxInbox',
       summary: 'Read the sandbox inbox',
       description:
         'SMS and email that sandbox providers delivered to `to` on behalf of this client (one-time codes and notifications), newest first.',
