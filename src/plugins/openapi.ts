@@ -94,7 +94,7 @@ export const openapiPlugin = fp(async function openapiPlugin(app: FastifyInstanc
     const schema = route.schema as Record<string, unknown>;
     if (schema.hide === true) return;
     const operationId = requireNames(route, schema, seen);
-    extras.set(operationId, { idempotent: route.config?.idempotency === true });
+    extras.set(operationId, { idempotent: Boolean(route.config?.idempotency) });
     schema.tags ??= [route.config?.tag ?? tagFor(route.url)];
     const security = securityFor(auth, user);
     if (security.length > 0) schema.security = security;

@@ -73,7 +73,7 @@ export function registerAuthRoutes(app: App, ctx: AppContext): void {
   });
 
   app.post('/v1/auth/cryptoWallet::addToUser', {
-    config: { auth: 'client', user: 'two', tag },
+    config: { auth: 'client', user: 'two', tag, idempotency: true },
     schema: {
       operationId: 'addWalletToUser',
       summary: 'Add a signing wallet to the user',

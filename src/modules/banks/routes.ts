@@ -52,7 +52,7 @@ export function registerBankRoutes(app: App, ctx: AppContext): void {
   });
 
   app.post('/v1/users/:userId/banks::activateLink', {
-    config: { auth: 'client', user: 'two', tag },
+    config: { auth: 'client', user: 'two', tag, idempotency: true },
     schema: {
       operationId: 'activateBankLink',
       summary: 'Activate bank link',

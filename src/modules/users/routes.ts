@@ -15,7 +15,7 @@ export function registerUserRoutes(app: App, ctx: AppContext): void {
   const deps = { db: ctx.db, clock: ctx.clock, jobs: ctx.jobs };
 
   app.post('/v1/users', {
-    config: { auth: 'client', user: 'two', tag },
+    config: { auth: 'client', user: 'two', tag, idempotency: { bindSessionUser: false } },
     schema: {
       operationId: 'createUser',
       summary: 'Create a user',

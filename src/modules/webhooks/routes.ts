@@ -53,7 +53,8 @@ export function registerWebhookRoutes(app: App, ctx: AppContext): void {
   });
 
   app.post('/v1/webhooks', {
-    config,
+    // A retried registration must not register twice: a client has at most 10.
+    config: { ...config, idempotency: true },
     schema: {
       operationId: 'createWebhook',
       summary: 'Create a webhook',
