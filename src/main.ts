@@ -2,11 +2,18 @@
 import { buildApp } from './app.ts';
 import type { Chains } from './chains/types.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { newSecret } from './lib/crypto.ts';
+import { type KeyRing, newSecret } from './lib/crypto.ts';
+import { inboxReadToken } from './sandbox/inbox/read-token.ts';
 import { ensureDemoClient, type DemoCredentials } from './modules/clients/ensure-demo-client.ts';
 import { readLiveInstance, removeInstance, writeInstance } from './operator/instance.ts';
 
-function banner(config: Config, address: string, demo: DemoCredentials | undefined, chains: Chains): string {
+function banner(
+  config: Config,
+  address: string,
+  demo: DemoCredentials | undefined,
+  chains: Chains,
+  keyring: KeyRing,
+): string {
   const lines = [
     '',
     `  onramp is running in ${config.mode} mode`,
@@ -33,6 +40,7 @@ function banner(config: Config, address: string, demo: DemoCredentials | undefin
       '  Demo client (sandbox)',
       `  ratio-client-id:      ${demo.clientId}`,
       `  ratio-client-secret:  ${demo.clientSecret}`,
+      `  Sandbox inbox:        ${address}/sandbox/inbox#token=${inboxReadToken(keyring, demo.clientId)}`,
       '',
       '  Try it:',
       `  curl -H 'ratio-client-id: ${demo.clientId}' -H 'ratio-client-secret: ${demo.clientSecret}' ${address}/v1/config`,
@@ -77,7 +85,7 @@ async function main(): Promise<void> {
     config.http.publicUrl.replace(/:\d+$/, '') === config.http.publicUrl
       ? config.http.publicUrl
       : config.http.publicUrl.replace(/:\d+$/, `:${port}`);
-  process.stdout.write(banner(config, address, demo, ctx.chains));
+  process.stdout.write(banner(config, address, demo, ctx.chains, ctx.secrets.keyring));
 
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -3,6 +3,7 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { AuthTables } from '../modules/auth/tables.ts';
 import type { SandboxInboxTables } from '../sandbox/inbox/tables.ts';
+import type { SandboxWebhookReceiverTables } from '../sandbox/webhook-receiver/tables.ts';
 import type { SandboxChainTables } from '../sandbox/chains/tables.ts';
 import type { LedgerTables } from '../modules/ledger/tables.ts';
 import type { AchTables } from '../modules/ach/tables.ts';
@@ -130,6 +131,7 @@ export interface FoundationTables {
 export type Database = FoundationTables &
   AuthTables &
   SandboxInboxTables &
+  SandboxWebhookReceiverTables &
   SandboxChainTables &
   LedgerTables &
   ActivityTables &
