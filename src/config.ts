@@ -4,6 +4,7 @@ import path from 'node:path';
 import { getAddress, isAddress } from 'viem';
 import { NETWORKS, type Network } from './chains/networks.ts';
 import { readPayoutsConfig, type PayoutsConfig } from './modules/payouts/config.ts';
+import { readDashboardConfig, type DashboardConfig } from './modules/dashboard/config.ts';
 
 export type Mode = 'sandbox' | 'production';
 
@@ -60,6 +61,7 @@ export interface Config {
   prices: PricesConfig;
   ach: AchConfig;
   webhooks: WebhooksConfig;
+  dashboard: DashboardConfig;
 }
 
 /** Webhook registrations and delivery (src/modules/webhooks). */
@@ -404,6 +406,7 @@ export function loadConfig(env: Env = process.env): Config {
     prices: readPricesConfig(r, mode),
     ach: readAchConfig(r, mode),
     webhooks: readWebhooksConfig(r, mode),
+    dashboard: readDashboardConfig(r, mode, publicUrl),
   };
 
   if (config.demoClient.id !== undefined && !UUID_RE.test(config.demoClient.id)) {

@@ -24,6 +24,7 @@ import { defineIdempotencyJobs } from '../plugins/idempotency.ts';
 import { registerSandboxClockRoutes, sandboxClockSchemas } from '../sandbox/clock/routes.ts';
 import { registerWebhookJobs } from './webhooks/index.ts';
 import { registerWebhookRoutes, webhookSchemas } from './webhooks/routes.ts';
+import { dashboardModule } from './dashboard/index.ts';
 
 export interface Module {
   name: string;
@@ -57,4 +58,6 @@ export const MODULES: Module[] = [
   // After ach and payout: it subscribes to both.
   { name: 'purchases', schemas: purchaseSchemas, routes: registerPurchaseRoutes, jobs: definePurchaseJobs },
   { name: 'webhooks', schemas: webhookSchemas, routes: registerWebhookRoutes, jobs: registerWebhookJobs },
+  // Last: its request log hook and its pages sit on top of every other module.
+  dashboardModule,
 ];
