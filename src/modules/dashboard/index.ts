@@ -27,6 +27,18 @@ export function requestLogOf(ctx: AppContext): RequestLogWriter {
   return w;
 }
 
+const patterns = new Map<string, string>();
+
+/** `/v1/users/:userId(^[^:]+)::calculateAchLimits` → `/v1/users/:userId:calculateAchLimits`, as partners write it. */
+export function routePattern(url: string): string {
+  let p = patterns.get(url);
+  if (p === undefined) {
+    p = url.replace(/(:[A-Za-z0-9_]+)\([^)]*\)/g, '$1').replace(/::/g, ':');
+    if (patterns.size < 10_000) patterns.set(url, p);
+  }
+  return p;
+}
+
 function registerRequestLog(app: App, ctx: AppContext): void {
   const writer = requestLogOf(ctx);
   app.addHook('onResponse', async (request, reply) => {
@@ -37,7 +49,7 @@ function registerRequestLog(app: App, ctx: AppContext): void {
       clientId: client.id,
       at: ctx.clock.now(),
       method: request.method,
-      route,
+      route: routePattern(route),
       status: reply.statusCode,
       latencyUs: Math.round(reply.elapsedTime * 1000),
       requestId: request.id,
