@@ -12,6 +12,7 @@ import {
   readClientsConfig,
   readDemoClientConfig,
 } from './modules/clients/config.ts';
+import { type DashboardConfig, readDashboardConfig } from './modules/dashboard/config.ts';
 import { type OnboardingConfig, readOnboardingConfig } from './modules/kyc/config.ts';
 import { type PayoutsConfig, readPayoutsConfig } from './modules/payouts/config.ts';
 import { type ProductConfig, readProductConfig } from './modules/purchases/config.ts';
@@ -68,6 +69,7 @@ export interface Config {
   prices: PricesConfig;
   ach: AchConfig;
   webhooks: WebhooksConfig;
+  dashboard: DashboardConfig;
 }
 
 export class ConfigError extends Error {
@@ -307,6 +309,7 @@ export function readConfig(env: Env): { config: Config; reader: EnvReader } {
     prices: r.section('Prices', () => readPricesConfig(r, mode)),
     ach: r.section('ACH', () => readAchConfig(r, mode)),
     webhooks: r.section('Webhooks', () => readWebhooksConfig(r, mode)),
+    dashboard: r.section('Partner dashboard', () => readDashboardConfig(r, mode, publicUrl)),
   };
   checkDemoClientConfig(r, config.demoClient, mode);
   if (mode === 'production') checkProductionServer(r, config);

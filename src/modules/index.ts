@@ -27,6 +27,7 @@ import { registerSandboxWalletRoutes, sandboxWalletSchemas } from '../sandbox/wa
 import { registerWebhookReceiverRoutes, webhookReceiverSchemas } from '../sandbox/webhook-receiver/routes.ts';
 import { registerWebhookJobs } from './webhooks/index.ts';
 import { registerWebhookRoutes, webhookSchemas } from './webhooks/routes.ts';
+import { dashboardModule } from './dashboard/index.ts';
 
 export interface Module {
   name: string;
@@ -62,4 +63,6 @@ export const MODULES: Module[] = [
   // After ach and payout: it subscribes to both.
   { name: 'purchases', schemas: purchaseSchemas, routes: registerPurchaseRoutes, jobs: definePurchaseJobs },
   { name: 'webhooks', schemas: webhookSchemas, routes: registerWebhookRoutes, jobs: registerWebhookJobs },
+  // Last: its request log hook and its pages sit on top of every other module.
+  dashboardModule,
 ];
