@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { getAddress, isAddress } from 'viem';
 import { NETWORKS, type Network } from './chains/networks.ts';
+import { readOpsConfig, type OpsConfig } from './modules/ops/config.ts';
 import { readPayoutsConfig, type PayoutsConfig } from './modules/payouts/config.ts';
 
 export type Mode = 'sandbox' | 'production';
@@ -60,6 +61,8 @@ export interface Config {
   prices: PricesConfig;
   ach: AchConfig;
   webhooks: WebhooksConfig;
+  /** Process role, metrics endpoint, readiness checks (src/modules/ops/config.ts). */
+  ops: OpsConfig;
 }
 
 /** Webhook registrations and delivery (src/modules/webhooks). */
@@ -404,6 +407,7 @@ export function loadConfig(env: Env = process.env): Config {
     prices: readPricesConfig(r, mode),
     ach: readAchConfig(r, mode),
     webhooks: readWebhooksConfig(r, mode),
+    ops: readOpsConfig(r, mode, r.raw('DATABASE_URL')),
   };
 
   if (config.demoClient.id !== undefined && !UUID_RE.test(config.demoClient.id)) {

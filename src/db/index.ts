@@ -20,6 +20,8 @@ export interface DbHandle {
   url?: string;
   /** PGlite only: the database as a data-dir tarball (tests clone a migrated template from it). */
   dump?: () => Promise<Blob>;
+  /** PostgreSQL server only: the pool's size and use now (for /metrics). */
+  poolCounts?: () => { max: number; total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -95,6 +97,12 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<DbHandle> {
     db,
     kind: 'postgres',
     url,
+    poolCounts: () => ({
+      max: pool.options.max ?? 10,
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+    }),
     async close() {
       if (closed) return;
       closed = true;

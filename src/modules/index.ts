@@ -15,7 +15,7 @@ import { registerUserRoutes, userSchemas } from './users/routes.ts';
 import { registerWalletRoutes, walletSchemas } from './wallets/routes.ts';
 import { defineEmailJobs } from './emails/index.ts';
 import { payoutsModule } from './payouts/index.ts';
-import { registerPlaidSandbox } from '../sandbox/plaid/index.ts';
+import { plaidSandboxModule } from '../sandbox/plaid/index.ts';
 import { estimateSchemas, registerEstimateRoutes } from './estimates/routes.ts';
 import { defineKycJobs, registerKycRoutes } from './kyc/routes.ts';
 import { banksModule } from './banks/index.ts';
@@ -23,6 +23,7 @@ import { defineAchJobs } from './ach/index.ts';
 import { defineIdempotencyJobs } from '../plugins/idempotency.ts';
 import { registerSandboxClockRoutes, sandboxClockSchemas } from '../sandbox/clock/routes.ts';
 import { registerWebhookJobs } from './webhooks/index.ts';
+import { opsModule } from './ops/index.ts';
 import { registerWebhookRoutes, webhookSchemas } from './webhooks/routes.ts';
 
 export interface Module {
@@ -48,7 +49,7 @@ export const MODULES: Module[] = [
   { name: 'kyc', routes: registerKycRoutes, jobs: defineKycJobs },
   { name: 'emails', jobs: defineEmailJobs },
   payoutsModule,
-  { name: 'sandbox-plaid', routes: registerPlaidSandbox },
+  plaidSandboxModule,
   { name: 'estimates', schemas: estimateSchemas, routes: registerEstimateRoutes },
   banksModule,
   { name: 'ach', jobs: defineAchJobs },
@@ -57,4 +58,6 @@ export const MODULES: Module[] = [
   // After ach and payout: it subscribes to both.
   { name: 'purchases', schemas: purchaseSchemas, routes: registerPurchaseRoutes, jobs: definePurchaseJobs },
   { name: 'webhooks', schemas: webhookSchemas, routes: registerWebhookRoutes, jobs: registerWebhookJobs },
+  // Last: it subscribes to ach and payout outcomes after the modules that act on them.
+  opsModule,
 ];

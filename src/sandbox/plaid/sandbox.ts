@@ -77,8 +77,11 @@ export class PlaidSandbox {
     private readonly jobs: Jobs,
     private readonly credentials: SandboxCredentials,
     private readonly log: Logger,
-  ) {
-    jobs.define<WebhookJob>({
+  ) {}
+
+  /** The queue its item webhooks go out on (defined in every process; run by workers). */
+  defineJobs(): void {
+    this.jobs.define<WebhookJob>({
       name: WEBHOOK_QUEUE,
       retryLimit: 3,
       retryDelaySeconds: 2,
