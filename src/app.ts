@@ -26,6 +26,7 @@ import { SandboxClock } from './sandbox/clock/clock.ts';
 import { SandboxInbox } from './sandbox/inbox/store.ts';
 import { MODULES } from './modules/index.ts';
 import { registerOperatorRoutes } from './operator/routes.ts';
+import { addProviderChecks, Readiness } from './modules/ops/readiness.ts';
 import { registerOpsRoutes } from './modules/ops/routes.ts';
 import { clientAuthPlugin } from './plugins/client-auth.ts';
 import { errorsPlugin } from './plugins/errors.ts';
@@ -192,7 +193,9 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
     ach: createAch({ db: dbHandle.db, clock, config: config.ach, log }),
     payouts: new PayoutService({ clock, jobs }),
     metrics: new Metrics(dbHandle.poolCounts),
+    readiness: new Readiness(config.ops.readiness.timeoutMs),
   };
+  addProviderChecks(ctx);
   const state = { shuttingDown: false };
 
   const app = Fastify({

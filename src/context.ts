@@ -15,6 +15,7 @@ import type { Prices } from './providers/prices/index.ts';
 import type { AchService } from './modules/ach/index.ts';
 import type { PayoutService } from './modules/payouts/index.ts';
 import type { SandboxInbox } from './sandbox/inbox/store.ts';
+import type { Readiness } from './modules/ops/readiness.ts';
 import type { Metrics } from './plugins/metrics.ts';
 import type { RuntimeSecrets } from './runtime-secrets.ts';
 
@@ -49,4 +50,6 @@ export interface AppContext {
   payouts: PayoutService;
   /** This process's Prometheus instruments (GET /metrics): modules record their outcomes here. */
   metrics: Metrics;
+  /** The provider checks of `/readyz?full=1`: add one with ctx.readiness.add(name, check). */
+  readiness: Readiness;
 }

@@ -233,6 +233,11 @@ export class Jobs {
     await this.boss.insert(queue, rows, options.trx ? { db: fromKysely(options.trx) } : {});
   }
 
+  /** Whether this process runs job handlers and periodic tasks (false in `api` processes and the CLI). */
+  get runsWorkers(): boolean {
+    return this.workersStarted;
+  }
+
   /** How often workers poll an empty queue. */
   get pollingIntervalMs(): number {
     return this.opts.pollingIntervalSeconds * 1000;

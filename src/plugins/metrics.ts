@@ -87,8 +87,8 @@ export function openapiPath(url: string): string {
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
-/** Who may read /metrics on the API port: the token's bearer, else (sandbox only) loopback clients. */
-function checkAccess(request: FastifyRequest, config: Config): void {
+/** Who may read /metrics (and /readyz?full=1) on the API port: the token's bearer, else loopback clients. */
+export function checkMetricsAccess(request: FastifyRequest, config: Config): void {
   const { token } = config.ops.metrics;
   if (token !== undefined) {
     const given = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
@@ -148,7 +148,7 @@ export const metricsPlugin = fp(async function metricsPlugin(
     '/metrics',
     { config: { auth: 'public', tag: 'Operations' }, schema: { hide: true } },
     async (request, reply) => {
-      checkAccess(request, config);
+      checkMetricsAccess(request, config);
       reply.type(metrics.registry.contentType);
       return metrics.registry.metrics();
     },
