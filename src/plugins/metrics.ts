@@ -65,7 +65,8 @@ export class Metrics {
     registers: [this.registry],
     collect: () => {
       const counts = this.poolCounts?.();
-      if (counts) for (const [state, value] of Object.entries(counts)) this.dbPool.set({ state }, value);
+      if (!counts) return;
+      for (const [state, value] of Object.entries(counts)) if (value !== undefined) this.dbPool.set({ state }, value);
     },
   });
 
@@ -75,7 +76,7 @@ export class Metrics {
   }
 }
 
-export type PoolCounts = () => { max: number; total: number; idle: number; waiting: number } | undefined;
+export type PoolCounts = () => { max: number; total: number; idle?: number; waiting?: number } | undefined;
 
 /** `/v1/users/:userId(^[^:]+)::calculateAchLimits` → `/v1/users/{userId}:calculateAchLimits`, as in /v1/api-docs. */
 export function openapiPath(url: string): string {

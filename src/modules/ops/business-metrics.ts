@@ -10,7 +10,9 @@ import type { AppContext } from '../../context.ts';
 import { NETWORKS, type Network } from '../../chains/networks.ts';
 import type { Metrics } from '../../plugins/metrics.ts';
 
-const OPEN_PAYOUT_STATUSES = ['PENDING', 'SIGNED', 'SUBMITTED', 'FAILED_RETRYABLE'] as const;
+/** Payouts on their way (payouts_open), and with those that wait for an operator. */
+const MOVING_PAYOUT_STATUSES = ['PENDING', 'SIGNED', 'SUBMITTED'] as const;
+const OPEN_PAYOUT_STATUSES = [...MOVING_PAYOUT_STATUSES, 'FAILED_RETRYABLE'] as const;
 const WEBHOOK_BACKLOG_STATUSES = ['SCHEDULED', 'QUEUED', 'SENDING'] as const;
 /** Registrations reported one by one; past this many the rest are left out (label cardinality). */
 const MAX_WEBHOOK_SERIES = 500;
@@ -128,30 +130,45 @@ export class BusinessMetrics {
     }
   }
 
+  /** Every active registration gets a series (0 when it has no backlog), so an alert can name it. */
   private async webhooks(): Promise<void> {
-    const rows = await this.ctx.db
-      .selectFrom('webhook_deliveries')
-      .select(['webhook_id', sql<string>`count(*)`.as('n'), sql<Date>`min(created_at)`.as('oldest')])
-      .where('status', 'in', [...WEBHOOK_BACKLOG_STATUSES])
-      .groupBy('webhook_id')
-      .limit(MAX_WEBHOOK_SERIES)
-      .execute();
+    const [active, open] = await Promise.all([
+      this.ctx.db
+        .selectFrom('webhooks')
+        .select('id')
+        .where('status', '=', 'ACTIVE')
+        .orderBy('created_at')
+        .limit(MAX_WEBHOOK_SERIES)
+        .execute(),
+      // webhook_deliveries_open (0059): the unfinished deliveries only.
+      this.ctx.db
+        .selectFrom('webhook_deliveries')
+        .select(['webhook_id', sql<string>`count(*)`.as('n'), sql<Date>`min(created_at)`.as('oldest')])
+        .where('status', 'in', [...WEBHOOK_BACKLOG_STATUSES])
+        .groupBy('webhook_id')
+        .execute(),
+    ]);
     const now = this.ctx.clock.now().getTime();
+    const backlog = new Map(open.map((r) => [r.webhook_id, r]));
     this.gauges.webhookBacklog.reset();
     this.gauges.webhookOldest.reset();
-    for (const r of rows) {
-      this.gauges.webhookBacklog.set({ webhook_id: r.webhook_id }, Number(r.n));
-      this.gauges.webhookOldest.set({ webhook_id: r.webhook_id }, ageSeconds(now, r.oldest));
+    for (const { id } of active) {
+      const row = backlog.get(id);
+      this.gauges.webhookBacklog.set({ webhook_id: id }, row ? Number(row.n) : 0);
+      this.gauges.webhookOldest.set({ webhook_id: id }, row ? ageSeconds(now, row.oldest) : 0);
     }
   }
 
   private async payouts(): Promise<void> {
-    const rows = await this.ctx.db
-      .selectFrom('payouts')
-      .select(['network', 'status', sql<string>`count(*)`.as('n'), sql<Date>`min(created_at)`.as('oldest')])
-      .where('status', 'in', [...OPEN_PAYOUT_STATUSES])
-      .groupBy(['network', 'status'])
-      .execute();
+    const count = (statuses: readonly string[]) =>
+      this.ctx.db
+        .selectFrom('payouts')
+        .select(['network', 'status', sql<string>`count(*)`.as('n'), sql<Date>`min(created_at)`.as('oldest')])
+        .where('status', 'in', [...statuses] as Array<(typeof OPEN_PAYOUT_STATUSES)[number]>)
+        .groupBy(['network', 'status'])
+        .execute();
+    // Two reads, one per partial index: payouts_open (0045) and payouts_needs_operator (0049).
+    const rows = (await Promise.all([count(MOVING_PAYOUT_STATUSES), count(['FAILED_RETRYABLE'])])).flat();
     const now = this.ctx.clock.now().getTime();
     for (const network of NETWORKS) {
       let oldest: number | undefined;
