@@ -29,20 +29,50 @@ export interface OpsConfig {
 }
 
 export function readOpsConfig(r: EnvReader, mode: Mode, databaseUrl: string | undefined): OpsConfig {
-  const role = r.oneOf<Role>('ONRAMP_ROLE', 'all', ROLES);
-  const sandboxUrl = r.url('ONRAMP_SANDBOX_URL', undefined, ['http:', 'https:']);
-  const token = r.optional('ONRAMP_METRICS_TOKEN');
-  const port = r.raw('ONRAMP_METRICS_PORT') === undefined ? undefined : r.int('ONRAMP_METRICS_PORT', 9464, 1, 65535);
+  const role = r.oneOf<Role>('ONRAMP_ROLE', 'all', ROLES, {
+    doc: '`api` answers HTTP and enqueues jobs, `worker` runs jobs and periodic tasks and serves only `/healthz`, `/readyz` and `/metrics`, `all` does both (also `onramp serve --role …`). Sandbox mode on the embedded database is one `all` process (docs/scaling.md)',
+  });
+  const sandboxUrl = r.url('ONRAMP_SANDBOX_URL', undefined, ['http:', 'https:'], {
+    doc: 'sandbox mode on a PostgreSQL server with several processes: the URL of the one `api` or `all` process that runs the sandbox chains; this process then uses them over its JSON-RPC (required for a sandbox worker; docs/scaling.md)',
+  });
+  const token = r.secret(
+    'ONRAMP_METRICS_TOKEN',
+    {
+      doc: 'bearer token `GET /metrics` and `/readyz?full=1` ask for, at least 32 characters (`openssl rand -hex 32`). Without it and without `ONRAMP_METRICS_PORT`, sandbox mode answers loopback clients only and production serves no metrics',
+      example: '',
+    },
+    'secret, at least 32 characters',
+  );
+  const port = r.optionalInt(
+    'ONRAMP_METRICS_PORT',
+    1,
+    65535,
+    'serve `/metrics` on this separate port (on `ONRAMP_METRICS_HOST`) instead of the API port',
+  );
   const config: OpsConfig = {
     role,
     sandboxUrl,
     metrics: {
       token,
       port,
-      host: r.string('ONRAMP_METRICS_HOST', '127.0.0.1'),
-      refreshMs: r.int('ONRAMP_METRICS_REFRESH_MS', 10_000, 1_000, 600_000),
+      host: r.string('ONRAMP_METRICS_HOST', '127.0.0.1', 'the address the metrics port listens on'),
+      refreshMs: r.int(
+        'ONRAMP_METRICS_REFRESH_MS',
+        10_000,
+        1_000,
+        600_000,
+        'how often workers read the business gauges of `/metrics` (queues, payouts, hot wallets, webhooks, ACH, KYC) from the database and the chains',
+      ),
     },
-    readiness: { timeoutMs: r.int('ONRAMP_READINESS_TIMEOUT_MS', 3_000, 100, 30_000) },
+    readiness: {
+      timeoutMs: r.int(
+        'ONRAMP_READINESS_TIMEOUT_MS',
+        3_000,
+        100,
+        30_000,
+        'per provider check of `/readyz?full=1` (chain RPC, Plaid, SMS, email, prices)',
+      ),
+    },
   };
   if (token !== undefined && token.length < 32)
     r.problems.push('ONRAMP_METRICS_TOKEN: must be at least 32 characters (it guards /metrics)');

@@ -9,7 +9,7 @@ import type { ChainsDeps } from '../../chains/index.ts';
 import { NETWORKS, type Network } from '../../chains/networks.ts';
 import { ProductionChains } from '../../chains/production.ts';
 import type { Chains } from '../../chains/types.ts';
-import type { ChainNetworkConfig } from '../../config.ts';
+import type { ChainNetworkConfig } from '../../chains/config.ts';
 import { deriveSandboxKey } from './keys.ts';
 import { loadOrCreateChainState } from './repository.ts';
 import { SANDBOX_CHAIN_IDS, SANDBOX_CONFIRMATIONS } from './sandbox-chains.ts';

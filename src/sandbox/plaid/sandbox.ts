@@ -77,11 +77,8 @@ export class PlaidSandbox {
     private readonly jobs: Jobs,
     private readonly credentials: SandboxCredentials,
     private readonly log: Logger,
-  ) {}
-
-  /** The queue its item webhooks go out on (defined in every process; run by workers). */
-  defineJobs(): void {
-    this.jobs.define<WebhookJob>({
+  ) {
+    jobs.define<WebhookJob>({
       name: WEBHOOK_QUEUE,
       retryLimit: 3,
       retryDelaySeconds: 2,
