@@ -20,6 +20,8 @@ export interface DbHandle {
   url?: string;
   /** PGlite only: the database as a data-dir tarball (tests clone a migrated template from it). */
   dump?: () => Promise<Blob>;
+  /** The pool's size and use now (for /metrics); PGlite is one connection, with no idle or waiting count. */
+  poolCounts?: () => { max: number; total: number; idle?: number; waiting?: number };
   close(): Promise<void>;
 }
 
@@ -58,6 +60,7 @@ async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<DbHandle
     db,
     kind: 'pglite',
     dump: () => pglite.dumpDataDir('none'),
+    poolCounts: () => ({ max: 1, total: 1 }),
     async close() {
       if (closed) return;
       closed = true;
@@ -95,6 +98,12 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<DbHandle> {
     db,
     kind: 'postgres',
     url,
+    poolCounts: () => ({
+      max: pool.options.max ?? 10,
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+    }),
     async close() {
       if (closed) return;
       closed = true;

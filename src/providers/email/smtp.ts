@@ -56,6 +56,22 @@ export class SmtpEmailProvider implements EmailProvider {
     }
   }
 
+  /** Connects, greets, upgrades to TLS and authenticates (nodemailer's verify), sending nothing. */
+  async probe(signal: AbortSignal): Promise<void> {
+    const aborted = new Promise<never>((_, reject) =>
+      signal.addEventListener('abort', () => reject(new Error('the mail server did not answer in time')), {
+        once: true,
+      }),
+    );
+    try {
+      await Promise.race([this.transport.verify(), aborted]);
+    } catch (error) {
+      const code = (error as { responseCode?: number }).responseCode;
+      // The message of a failed verify can quote the server; the URL (with the password) never appears.
+      throw new Error(code ? `the mail server answered ${code}` : (error as Error).message);
+    }
+  }
+
   async close(): Promise<void> {
     this.transport.close();
   }
