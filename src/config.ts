@@ -234,8 +234,6 @@ export interface ChainsConfig {
   rpcTimeoutMs: number;
   /** Retries of a failed JSON-RPC request (viem backs off exponentially between them). */
   rpcRetryCount: number;
-  /** Sandbox: where compiled sandbox contracts are cached, keyed by a hash of their source. */
-  sandboxCacheDir: string;
 }
 
 /** What a partner's front end needs to present purchases; exposed at GET /v1/config. */
@@ -397,7 +395,7 @@ export function loadConfig(env: Env = process.env): Config {
     product: readProductConfig(r),
     auth: readAuthConfig(r, publicUrl),
     messaging: readMessagingConfig(r, mode, publicUrl),
-    chains: readChainsConfig(r, mode, stateDir),
+    chains: readChainsConfig(r, mode),
     onboarding: readOnboardingConfig(r, mode),
     payout: readPayoutsConfig(r),
     plaid: readPlaidConfig(r, mode),
@@ -735,11 +733,10 @@ function readHotWalletKey(r: EnvReader): `0x${string}` | undefined {
   return `0x${hex.toLowerCase()}`;
 }
 
-function readChainsConfig(r: EnvReader, mode: Mode, stateDir: string): ChainsConfig {
+function readChainsConfig(r: EnvReader, mode: Mode): ChainsConfig {
   const common = {
     rpcTimeoutMs: r.int('ONRAMP_CHAIN_RPC_TIMEOUT_MS', 10_000, 100, 120_000),
     rpcRetryCount: r.int('ONRAMP_CHAIN_RPC_RETRY_COUNT', 2, 0, 10),
-    sandboxCacheDir: path.resolve(r.string('ONRAMP_SANDBOX_CACHE_DIR', path.join(stateDir, 'cache'))),
   };
   if (mode === 'sandbox') {
     // Production chain settings in sandbox mode would silently do nothing: say so instead.
