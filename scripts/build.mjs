@@ -5,7 +5,8 @@
 // dist/ with no transpiler in the process (tsx transpiled ~20k lines at every start).
 //
 // Nothing is downloaded: esbuild's binary comes from its platform package, installed by npm.
-// dist/.build.json records a fingerprint of src/ (paths, sizes, modification times); isBuildFresh()
+// It then builds the embedded database's template (src/db/template.ts), which a first start unpacks
+// instead of running initdb. dist/.build.json records a fingerprint of src/ (paths, sizes, modification times); isBuildFresh()
 // compares it with the tree as it is now.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -112,6 +113,21 @@ export async function build({ quiet = false } = {}) {
   }
 }
 
+/** The embedded database's template (src/db/template.ts), so that a first start does not run initdb. */
+async function buildDatabaseTemplate() {
+  const started = performance.now();
+  const { ensurePgliteTemplate } = await import(pathToFileURL(path.join(DIST, 'db', 'template.js')).href);
+  const file = await ensurePgliteTemplate();
+  const ms = Math.round(performance.now() - started);
+  process.stderr.write(`onramp: embedded database template ${path.relative(ROOT, file)} ready in ${ms} ms\n`);
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   await build();
+  try {
+    await buildDatabaseTemplate();
+  } catch (error) {
+    // Not fatal: the first start builds it instead.
+    process.stderr.write(`onramp: could not build the embedded database template: ${error?.message ?? error}\n`);
+  }
 }
