@@ -1,6 +1,6 @@
 // Chain settings: per-network RPC, chain id, USDC contract and confirmations (production), the hot wallet's key,
 // and JSON-RPC timeouts. Sandbox mode runs its own chains and refuses the production-only variables.
-import { getAddress, isAddress } from 'viem';
+import { checksumAddress, isHexAddress, SECP256K1_N } from '../lib/evm-address.ts';
 import type { EnvReader, Mode } from '../config.ts';
 import { NETWORKS, type Network } from './networks.ts';
 
@@ -25,9 +25,6 @@ export interface ChainsConfig {
   /** Retries of a failed JSON-RPC request (viem backs off exponentially between them). */
   rpcRetryCount: number;
 }
-
-// secp256k1 group order: a private key must lie in [1, n-1].
-const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 
 function chainEnvNames(network: Network) {
   return {
@@ -92,7 +89,7 @@ function readChainNetwork(r: EnvReader, network: Network): ChainNetworkConfig | 
   r.require(names.usdcAddress, usdcText, why);
   let usdcAddress: `0x${string}` | undefined;
   if (usdcText !== undefined) {
-    if (isAddress(usdcText, { strict: false })) usdcAddress = getAddress(usdcText);
+    if (isHexAddress(usdcText)) usdcAddress = checksumAddress(usdcText);
     else r.problems.push(`${names.usdcAddress}: must be a 0x-prefixed 20-byte hex address (got "${usdcText}")`);
   }
   const confirmations = r.optionalInt(names.confirmations, 1, 10_000, {
