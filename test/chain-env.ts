@@ -20,6 +20,8 @@ export const PRODUCTION_CHAIN_ENV = {
   // Plaid API keys (production mode requires them); never used to reach Plaid in tests.
   ONRAMP_PLAID_CLIENT_ID: 'test-plaid-client-id',
   ONRAMP_PLAID_SECRET: 'test-plaid-secret',
+  // KYC runs on Plaid Identity Verification, whose template production mode requires.
+  ONRAMP_PLAID_IDV_TEMPLATE_ID: 'idvtmp_TestTemplate',
 };
 
 /** The problems a ConfigError lists for `env`; fails the test if the config loads. */
