@@ -72,6 +72,8 @@ describe('Plaid configuration', () => {
       ONRAMP_PLAID_BASE_URL: 'https://sandbox.plaid.com',
       ONRAMP_PLAID_CLIENT_ID: 'id',
       ONRAMP_PLAID_SECRET: 's',
+      // KYC on Identity Verification needs the template of that Plaid account.
+      ONRAMP_PLAID_IDV_TEMPLATE_ID: 'idvtmp_FromTheDashboard',
     });
     assert.equal(config.plaid.baseUrl, 'https://sandbox.plaid.com');
   });
