@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
 import { ConfigError, loadConfig } from '../src/config.ts';
+import { generatedKeysEnv } from '../src/runtime-secrets.ts';
+
+/** Real, fresh keys for tests that build a production config (the reader checks them). */
+export const TEST_KEYS_ENV = generatedKeysEnv();
 
 // Valid production chain (and Plaid) settings, for tests that build a whole production config (mode production
 // refuses to start without them). The key is a throwaway test key; the URLs are never contacted.
@@ -16,6 +20,8 @@ export const PRODUCTION_CHAIN_ENV = {
   // Plaid API keys (production mode requires them); never used to reach Plaid in tests.
   ONRAMP_PLAID_CLIENT_ID: 'test-plaid-client-id',
   ONRAMP_PLAID_SECRET: 'test-plaid-secret',
+  // KYC runs on Plaid Identity Verification, whose template production mode requires.
+  ONRAMP_PLAID_IDV_TEMPLATE_ID: 'idvtmp_TestTemplate',
 };
 
 /** The problems a ConfigError lists for `env`; fails the test if the config loads. */

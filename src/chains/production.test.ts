@@ -9,7 +9,7 @@ import pino from 'pino';
 import { erc20Abi, parseEther } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { baseUrl, startTestApp, type TestApp } from '../../test/helpers.ts';
-import type { ChainsConfig } from '../config.ts';
+import type { ChainsConfig } from './config.ts';
 import type { SandboxChains } from '../sandbox/chains/sandbox-chains.ts';
 import { deploySmartWallet, sandboxChainsOf } from '../sandbox/chains/smart-wallets.ts';
 import { ProductionChains } from './production.ts';
@@ -46,7 +46,6 @@ function chainsConfig(overrides: {
     hotWallet: { privateKey: overrides.privateKey ?? generatePrivateKey() },
     rpcTimeoutMs: overrides.timeoutMs ?? 5_000,
     rpcRetryCount: overrides.retryCount ?? 0,
-    sandboxCacheDir: '',
   };
 }
 
