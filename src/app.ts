@@ -1,5 +1,5 @@
 // buildApp(): database, plugins, modules and jobs, wired from one config. It never listens;
-// main.ts does, and tests use app.inject().
+// server.ts does, and tests use app.inject().
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import pino, { type DestinationStream, type Logger } from 'pino';
@@ -10,6 +10,7 @@ import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
 import { openDatabase, type DbHandle } from './db/index.ts';
 import { migrate } from './db/migrate.ts';
+import { checkDatabaseMode } from './db/mode.ts';
 import { Jobs } from './jobs/index.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { ClientAuthenticator } from './modules/clients/authenticator.ts';
@@ -52,10 +53,10 @@ export interface BuildOptions {
   /** Run job workers in this process (default true). */
   workers?: boolean;
   jobsPollingIntervalSeconds?: number;
-  /** Enables POST /operator/commands for the local CLI (main.ts sets it). */
+  /** Enables POST /operator/commands for the local CLI (server.ts sets it). */
   operatorToken?: string;
   /**
-   * Start the chains when the app becomes ready (main.ts sets it): the sandbox chains replay their
+   * Start the chains when the app becomes ready (server.ts sets it): the sandbox chains replay their
    * history, production checks its RPC endpoints. Otherwise the sandbox chains start on first use.
    */
   startChains?: boolean;
@@ -133,6 +134,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
       statementTimeoutMs: config.db.statementTimeoutMs,
     }));
   if (options.migrate !== false) await migrate(dbHandle.db);
+  await checkDatabaseMode(dbHandle.db, config.mode);
   // Sandbox time runs ahead of real time by the offset partners add with POST /sandbox/clock:advance.
   const clock: Clock = config.mode === 'sandbox' ? await SandboxClock.open(dbHandle.db, baseClock) : baseClock;
 
@@ -153,7 +155,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
     secrets,
     jobs,
     events: new EventBus(dbHandle.db, jobs),
-    clientAuth: new ClientAuthenticator(dbHandle.db, clock, config.clients.cacheTtlMs),
+    clientAuth: new ClientAuthenticator(dbHandle.db, clock, config.clients.cacheTtlMs, config.mode),
     sessions: new UserSessions(dbHandle.db, clock, tokens, config.auth),
     evmVerifier: chainVerifier(chains.publicClient('ETHEREUM')),
     messaging: createMessaging(config.messaging, inbox, config.auth.otp.ttlSeconds),

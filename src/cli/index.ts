@@ -1,10 +1,16 @@
-// The operator CLI: `npx onramp <command>` or `npm run cli -- <command>`. With the embedded database
-// and a sandbox server running, commands run inside that server (PGlite allows one process);
-// otherwise the CLI opens the database itself.
+// The operator CLI: `npm run cli -- <command>` or `node bin/onramp.mjs <command>` in a clone (not
+// `npx onramp`: that name on the npm registry is an unrelated package). With the embedded database and
+// a sandbox server running, commands run inside that server (PGlite allows one process); otherwise the
+// CLI opens the database itself. `serve` runs the server, as `npm start` does.
 import { buildApp } from '../app.ts';
-import { ConfigError, loadConfig, type Config } from '../config.ts';
+import type { Config } from '../config.ts';
+import { privateKeyToAddress } from 'viem/accounts';
+import { generatedKeysEnv } from '../runtime-secrets.ts';
+import { serve } from '../server.ts';
+import { loadConfigOrExit, takeEnvFile } from './env.ts';
 import { openDatabase } from '../db/index.ts';
 import { migrate } from '../db/migrate.ts';
+import { checkDatabaseMode, DatabaseModeError } from '../db/mode.ts';
 import { readLiveInstance } from '../operator/instance.ts';
 import { helpText, parseCommand, runCommand, type CommandOutcome } from '../operator/run.ts';
 
@@ -29,24 +35,46 @@ async function runMigrate(config: Config): Promise<CommandOutcome> {
   const handle = await openDatabase({ url: config.db.url, dataDir: config.db.dataDir });
   try {
     const result = await migrate(handle.db);
+    await checkDatabaseMode(handle.db, config.mode);
     return { exitCode: 0, output: { applied: result.applied, total: result.total } };
   } finally {
     await handle.close();
   }
 }
 
-async function main(argv: string[]): Promise<void> {
+/** `keys generate [--hot-wallet]`: fresh production keys in .env form, from no configuration at all. */
+function keysGenerate(argv: string[]): never {
+  const extra = argv.slice(2).filter((a) => a !== '--hot-wallet');
+  if (argv[1] !== 'generate' || extra.length > 0)
+    print({ exitCode: 2, error: `usage: onramp keys generate [--hot-wallet]\n\n${helpText()}` });
+  const env = generatedKeysEnv({ hotWallet: argv.includes('--hot-wallet') });
+  const lines = [
+    '# Fresh onramp keys. Keep them secret, and keep every key you have used: data encrypted or tokens',
+    '# signed under a key need it to be read. ONRAMP_JWT_SIGNING_KEY is a PEM on one line (\\n escapes).',
+  ];
+  for (const [name, value] of Object.entries(env))
+    lines.push(`${name}=${name === 'ONRAMP_JWT_SIGNING_KEY' ? `"${value}"` : value}`);
+  if (env.ONRAMP_HOT_WALLET_PRIVATE_KEY) {
+    lines.push(
+      `# hot wallet address: ${privateKeyToAddress(env.ONRAMP_HOT_WALLET_PRIVATE_KEY as `0x${string}`)} (fund it)`,
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+  process.exit(0);
+}
+
+async function main(args: string[]): Promise<void> {
+  const argv = takeEnvFile(args);
   if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help') {
     process.stdout.write(`${helpText()}\n`);
     return;
   }
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) print({ exitCode: 2, error: error.message });
-    throw error;
+  if (argv[0] === 'keys') keysGenerate(argv);
+  if (argv[0] === 'serve') {
+    if (argv.length > 1) print({ exitCode: 2, error: `usage: onramp serve [--env-file PATH]\n\n${helpText()}` });
+    return serve(loadConfigOrExit());
   }
+  const config = loadConfigOrExit();
   const live = config.db.url ? undefined : readLiveInstance(config);
   if (live && argv[0] === 'migrate')
     print({
@@ -74,6 +102,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof DatabaseModeError) print({ exitCode: 2, error: error.message });
   process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

@@ -1,0 +1,97 @@
+// Runs the server (`npm start`, `onramp serve`): builds the app from a loaded config, listens, prints
+// the banner, and shuts down gracefully on SIGTERM/SIGINT.
+import { buildApp } from './app.ts';
+import type { Chains } from './chains/types.ts';
+import type { Config } from './config.ts';
+import { newSecret } from './lib/crypto.ts';
+import { ensureDemoClient, type DemoCredentials } from './modules/clients/ensure-demo-client.ts';
+import { readLiveInstance, removeInstance, writeInstance } from './operator/instance.ts';
+
+function banner(config: Config, address: string, demo: DemoCredentials | undefined, chains: Chains): string {
+  const lines = [
+    '',
+    `  onramp is running in ${config.mode} mode`,
+    '',
+    `  API          ${address}`,
+    `  Docs         ${address}/docs`,
+    `  OpenAPI      ${address}/v1/api-docs`,
+    `  Database     ${config.db.url ? 'PostgreSQL server (DATABASE_URL)' : `embedded PGlite at ${config.db.dataDir}`}`,
+  ];
+  if (config.mode === 'sandbox') {
+    lines.push(
+      `  Chains       ${address}/sandbox/rpc/ethereum (chain id ${chains.chainId('ETHEREUM')}), ${address}/sandbox/rpc/polygon (chain id ${chains.chainId('POLYGON')})`,
+      `               USDC ${chains.usdcAddress('ETHEREUM')} on both (docs/chains.md)`,
+    );
+    if (config.plaid.baseUrl === undefined) {
+      lines.push(
+        `  Plaid        ${address}/sandbox/plaid (Plaid-compatible sandbox), Link page ${address}/sandbox/link?token=… (docs/plaid-sandbox.md)`,
+      );
+    }
+  }
+  if (demo) {
+    lines.push(
+      '',
+      '  Demo client (sandbox)',
+      `  ratio-client-id:      ${demo.clientId}`,
+      `  ratio-client-secret:  ${demo.clientSecret}`,
+      '',
+      '  Try it:',
+      `  curl -H 'ratio-client-id: ${demo.clientId}' -H 'ratio-client-secret: ${demo.clientSecret}' ${address}/v1/config`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export async function serve(config: Config): Promise<void> {
+  const running = config.db.url ? undefined : readLiveInstance(config);
+  if (running) {
+    process.stderr.write(
+      `Another onramp server (pid ${running.pid}, ${running.url}) is using the embedded database at ${config.db.dataDir}.\n` +
+        'Stop it first, or set ONRAMP_STATE_DIR / ONRAMP_DATA_DIR to use another one.\n',
+    );
+    process.exit(1);
+  }
+  const operatorToken = newSecret('op_');
+  const { app, ctx, state } = await buildApp({ config, operatorToken, startChains: true });
+  const demo = config.mode === 'sandbox' ? await ensureDemoClient(ctx.db, config, ctx.clock) : undefined;
+  await app.listen({ host: config.http.host, port: config.http.port });
+  const port = (app.server.address() as { port: number }).port;
+  writeInstance(config, {
+    pid: process.pid,
+    url: `http://127.0.0.1:${port}`,
+    operatorToken,
+    dataDir: config.db.dataDir,
+    startedAt: new Date().toISOString(),
+  });
+  const address =
+    config.http.publicUrl.replace(/:\d+$/, '') === config.http.publicUrl
+      ? config.http.publicUrl
+      : config.http.publicUrl.replace(/:\d+$/, `:${port}`);
+  process.stdout.write(banner(config, address, demo, ctx.chains));
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    state.shuttingDown = true;
+    ctx.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    const timer = setTimeout(() => {
+      ctx.log.error({ graceMs: config.http.shutdownGraceMs }, 'shutdown grace period over; exiting');
+      process.exit(1);
+    }, config.http.shutdownGraceMs);
+    timer.unref();
+    app.close().then(
+      () => {
+        removeInstance(config);
+        ctx.log.info('shutdown complete');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        ctx.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
