@@ -11,6 +11,7 @@ import { ledgerCommands } from '../modules/ledger/commands.ts';
 import { webhookCommands } from '../modules/webhooks/commands.ts';
 import { kycCommands } from '../modules/kyc/commands.ts';
 import { flagCommands } from '../modules/flags/commands.ts';
+import { authCommands } from '../modules/auth/commands.ts';
 import { payoutCommands } from '../modules/payouts/commands.ts';
 import { sandboxClockCommands } from '../sandbox/clock/commands.ts';
 
@@ -137,6 +138,7 @@ export const COMMANDS: OperatorCommand[] = [
   ...ledgerCommands,
   ...kycCommands,
   ...flagCommands,
+  ...authCommands,
   ...payoutCommands,
   ...sandboxClockCommands,
   ...webhookCommands,

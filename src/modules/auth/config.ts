@@ -34,9 +34,14 @@ export interface AuthConfig {
     lockoutFailures: number;
     /** …for this long. */
     lockoutSeconds: number;
+    /** Consecutive wrong codes, across lockouts, that block the phone or email until `onramp auth unlock`. */
+    maxConsecutiveFailures: number;
     /** Shortest time between two codes sent to one phone or email. */
     resendIntervalSeconds: number;
     sendsPerDestinationPerHour: number;
+    /** Codes one partner client may send per hour, all its users together. */
+    sendsPerClientPerHour: number;
+    /** Codes per end-user IP per hour (the fingerprint's `ip` for client-secret callers, else the socket's). */
     sendsPerIpPerHour: number;
   };
 }
@@ -134,6 +139,14 @@ function readOtpConfig(r: EnvReader): AuthConfig['otp'] {
       'consecutive wrong codes (across codes) that lock a phone number or email out for ONRAMP_OTP_LOCKOUT_SECONDS',
     ),
     lockoutSeconds: r.int('ONRAMP_OTP_LOCKOUT_SECONDS', 3600, 60, 7 * 24 * 3600, 'how long such a lockout lasts'),
+    // NIST SP 800-63B §5.2.2 allows at most 100 consecutive failed attempts.
+    maxConsecutiveFailures: r.int(
+      'ONRAMP_OTP_MAX_CONSECUTIVE_FAILURES',
+      100,
+      1,
+      100,
+      'consecutive wrong codes, counted across lockouts, that block a phone number or email until an operator runs `onramp auth unlock`',
+    ),
     resendIntervalSeconds: r.int(
       'ONRAMP_OTP_RESEND_INTERVAL_SECONDS',
       30,
@@ -148,12 +161,19 @@ function readOtpConfig(r: EnvReader): AuthConfig['otp'] {
       1000,
       'codes sent to one phone number or email per hour',
     ),
+    sendsPerClientPerHour: r.int(
+      'ONRAMP_OTP_SENDS_PER_CLIENT_PER_HOUR',
+      10_000,
+      1,
+      10_000_000,
+      'codes one partner client may send per hour, all its users together',
+    ),
     sendsPerIpPerHour: r.int(
       'ONRAMP_OTP_SENDS_PER_IP_PER_HOUR',
       30,
       1,
       1_000_000,
-      'codes requested from one IP address per hour',
+      "codes per end-user IP per hour: the ratio-device-fingerprint's ip for client-secret callers, the socket's for client-session callers",
     ),
   };
 }
