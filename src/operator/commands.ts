@@ -9,6 +9,7 @@ import { listClients, setClientStatus } from '../modules/clients/repository.ts';
 import { rotateClientSecret } from '../modules/clients/rotate-client-secret.ts';
 import { ledgerCommands } from '../modules/ledger/commands.ts';
 import { webhookCommands } from '../modules/webhooks/commands.ts';
+import { userCommands } from '../modules/users/commands.ts';
 import { kycCommands } from '../modules/kyc/commands.ts';
 import { flagCommands } from '../modules/flags/commands.ts';
 import { authCommands } from '../modules/auth/commands.ts';
@@ -135,6 +136,7 @@ const clientCommands: OperatorCommand[] = [
 /** Every operator command. Modules append theirs here. */
 export const COMMANDS: OperatorCommand[] = [
   ...clientCommands,
+  ...userCommands,
   ...ledgerCommands,
   ...kycCommands,
   ...flagCommands,
