@@ -10,7 +10,7 @@ import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
 import { openDatabase, type DbHandle } from './db/index.ts';
 import { migrate } from './db/migrate.ts';
-import { checkDatabaseMode } from './db/mode.ts';
+import { checkDatabaseMode, checkDatabaseReachable } from './db/startup.ts';
 import { Jobs } from './jobs/index.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { ClientAuthenticator } from './modules/clients/authenticator.ts';
@@ -133,6 +133,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
       poolMax: config.db.poolMax,
       statementTimeoutMs: config.db.statementTimeoutMs,
     }));
+  await checkDatabaseReachable(dbHandle.db, config.db.url);
   if (options.migrate !== false) await migrate(dbHandle.db);
   await checkDatabaseMode(dbHandle.db, config.mode);
   // Sandbox time runs ahead of real time by the offset partners add with POST /sandbox/clock:advance.

@@ -1,7 +1,7 @@
 // `npm start` (the same as `onramp serve`): reads the configuration, with `--env-file PATH` first
 // when given, and runs the server.
 import { loadConfigOrExit, takeEnvFile } from './cli/env.ts';
-import { DatabaseModeError } from './db/mode.ts';
+import { StartupError } from './errors/startup-error.ts';
 import { serve } from './server.ts';
 
 const argv = takeEnvFile(process.argv.slice(2));
@@ -10,7 +10,7 @@ if (argv.length > 0) {
   process.exit(2);
 }
 serve(loadConfigOrExit()).catch((error: unknown) => {
-  if (error instanceof DatabaseModeError) {
+  if (error instanceof StartupError) {
     process.stderr.write(`onramp refused to start: ${error.message}\n`);
     process.exit(2);
   }

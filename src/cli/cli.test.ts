@@ -10,7 +10,7 @@ import { parseEnv } from 'node:util';
 import { PRODUCTION_TEST_ENV } from '../../test/chain-env.ts';
 import { persistedTestDatabase } from '../../test/helpers.ts';
 import { loadConfig } from '../config.ts';
-import { checkDatabaseMode } from '../db/mode.ts';
+import { checkDatabaseMode } from '../db/startup.ts';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
@@ -71,6 +71,16 @@ describe('operator CLI (child process)', { timeout: 180_000 }, () => {
     assert.match(run.stderr, /^Invalid configuration:\n {2}- ONRAMP_ENCRYPTION_KEYS: key "k1" must be 32 bytes/);
     assert.match(run.stderr, /\n {2}- ONRAMP_JWT_SIGNING_KEY: must be an Ed25519 private key/);
     assert.doesNotMatch(run.stderr, /DECODER|\n\s+at /);
+  });
+
+  it('names DATABASE_URL, without its password, when the database cannot be reached', async () => {
+    const run = await runCli(['migrate'], { DATABASE_URL: 'postgres://onramp:hunter2@127.0.0.1:1/onramp' });
+    assert.equal(run.code, 2, run.stdout + run.stderr);
+    assert.match(
+      run.stderr,
+      /^Cannot use the database at DATABASE_URL \(postgres:\/\/onramp:\*\*\*@127\.0\.0\.1:1\/onramp\): /,
+    );
+    assert.doesNotMatch(run.stderr, /hunter2|\n\s+at /);
   });
 
   it('a production database refuses a sandbox-mode clients create, and nothing is written', async () => {

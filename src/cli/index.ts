@@ -10,7 +10,8 @@ import { serve } from '../server.ts';
 import { loadConfigOrExit, takeEnvFile } from './env.ts';
 import { openDatabase } from '../db/index.ts';
 import { migrate } from '../db/migrate.ts';
-import { checkDatabaseMode, DatabaseModeError } from '../db/mode.ts';
+import { checkDatabaseMode, checkDatabaseReachable } from '../db/startup.ts';
+import { StartupError } from '../errors/startup-error.ts';
 import { readLiveInstance } from '../operator/instance.ts';
 import { helpText, parseCommand, runCommand, type CommandOutcome } from '../operator/run.ts';
 
@@ -34,6 +35,7 @@ async function viaServer(url: string, token: string, argv: string[]): Promise<Co
 async function runMigrate(config: Config): Promise<CommandOutcome> {
   const handle = await openDatabase({ url: config.db.url, dataDir: config.db.dataDir });
   try {
+    await checkDatabaseReachable(handle.db, config.db.url);
     const result = await migrate(handle.db);
     await checkDatabaseMode(handle.db, config.mode);
     return { exitCode: 0, output: { applied: result.applied, total: result.total } };
@@ -102,7 +104,7 @@ async function main(args: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof DatabaseModeError) print({ exitCode: 2, error: error.message });
+  if (error instanceof StartupError) print({ exitCode: 2, error: error.message });
   process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

@@ -121,3 +121,113 @@ describe('users find', () => {
     assert.match(bad.error!, /not a user id \(UUID\), an email address or an E\.164 phone number/);
   });
 });
+
+describe('clients show and update', () => {
+  it("shows a client's settings and secret hints, never the secret", async () => {
+    const created: { clientId: string; clientSecret: string } = await run(
+      'clients',
+      'create',
+      '--name',
+      'Acme',
+      '--redirect-uri',
+      'https://acme.example/plaid',
+      '--allowed-origin',
+      'https://app.acme.example',
+    );
+    const shown: {
+      name: string;
+      status: string;
+      redirectUris: string[];
+      allowedOrigins: string[];
+      secrets: Array<{ hint: string }>;
+    } = await run('clients', 'show', created.clientId);
+    assert.equal(shown.name, 'Acme');
+    assert.equal(shown.status, 'ACTIVE');
+    assert.deepEqual(shown.redirectUris, ['https://acme.example/plaid']);
+    assert.deepEqual(shown.allowedOrigins, ['https://app.acme.example']);
+    assert.equal(shown.secrets.length, 1);
+    assert.ok(created.clientSecret.endsWith(shown.secrets[0]!.hint.slice(1)));
+    assert.ok(!JSON.stringify(shown).includes(created.clientSecret));
+    const missing = await runCommand(t.ctx, ['clients', 'show', '00000000-0000-4000-8000-000000000000']);
+    assert.equal(missing.exitCode, 1);
+    assert.match(missing.error!, /NOT_FOUND_CLIENT/);
+  });
+
+  it('replaces the lists given, keeps the others, clears on request, audits, and refuses bad URLs', async () => {
+    const { clientId, clientSecret }: { clientId: string; clientSecret: string } = await run(
+      'clients',
+      'create',
+      '--name',
+      'Beta',
+    );
+    // Cached by the authenticator, as every partner call does.
+    assert.deepEqual((await t.ctx.clientAuth.withSecret(clientId, clientSecret)).redirectUris, []);
+    const updated: { redirectUris: string[]; allowedOrigins: string[]; androidPackageNames: string[] } = await run(
+      'clients',
+      'update',
+      clientId,
+      '--redirect-uri',
+      'https://beta.example/a',
+      '--redirect-uri',
+      'https://beta.example/b',
+      '--allowed-origin',
+      'https://beta.example',
+      '--android-package',
+      'com.beta.wallet',
+    );
+    assert.deepEqual(updated.redirectUris, ['https://beta.example/a', 'https://beta.example/b']);
+    assert.deepEqual(updated.allowedOrigins, ['https://beta.example']);
+    assert.deepEqual(updated.androidPackageNames, ['com.beta.wallet']);
+
+    // What the partner's requests see (Plaid Link's redirect check reads it) changes at once.
+    const principal = await t.ctx.clientAuth.withSecret(clientId, clientSecret);
+    assert.deepEqual(principal.redirectUris, ['https://beta.example/a', 'https://beta.example/b']);
+
+    const renamed: { name: string; redirectUris: string[]; allowedOrigins: string[] } = await run(
+      'clients',
+      'update',
+      clientId,
+      '--name',
+      'Beta Wallet',
+      '--clear-allowed-origins',
+    );
+    assert.equal(renamed.name, 'Beta Wallet');
+    assert.deepEqual(renamed.redirectUris, ['https://beta.example/a', 'https://beta.example/b']);
+    assert.deepEqual(renamed.allowedOrigins, []);
+
+    const audit = await t.db.db
+      .selectFrom('audit_log')
+      .select(['action', 'actor_type'])
+      .where('subject_id', '=', clientId)
+      .execute();
+    assert.deepEqual(audit, [
+      { action: 'client.update', actor_type: 'OPERATOR' },
+      { action: 'client.update', actor_type: 'OPERATOR' },
+    ]);
+
+    for (const [argv, pattern] of [
+      [['--redirect-uri', 'ftp://beta.example/x'], /must use https/],
+      [['--allowed-origin', 'https://beta.example/path'], /origins only/],
+      [['--redirect-uri', 'https://user:pw@beta.example/'], /credentials/],
+      [['--android-package', 'not a package'], /package names/],
+    ] as const) {
+      const outcome = await runCommand(t.ctx, ['clients', 'update', clientId, ...argv]);
+      assert.equal(outcome.exitCode, 1, argv.join(' '));
+      assert.match(outcome.error!, pattern);
+    }
+    assert.equal((await runCommand(t.ctx, ['clients', 'update', clientId])).exitCode, 2);
+    assert.equal(
+      (
+        await runCommand(t.ctx, [
+          'clients',
+          'update',
+          clientId,
+          '--clear-redirect-uris',
+          '--redirect-uri',
+          'https://x.example/',
+        ])
+      ).exitCode,
+      2,
+    );
+  });
+});

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { PRODUCTION_TEST_ENV } from '../../../test/chain-env.ts';
 import { openTestDatabase, startTestApp, testConfig, testSecrets, type TestApp } from '../../../test/helpers.ts';
 import { buildApp } from '../../app.ts';
-import { DatabaseModeError } from '../../db/mode.ts';
+import { DatabaseModeError } from '../../db/startup.ts';
 import { createClient } from './create-client.ts';
 
 describe('client secrets carry their mode', () => {

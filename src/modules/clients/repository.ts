@@ -22,7 +22,14 @@ export async function findLiveSecrets(db: Executor, clientId: string, now: Date)
 
 export async function insertClient(
   db: Executor,
-  row: { id: string; name: string; is_demo?: boolean; redirect_uris?: string[]; android_package_names?: string[] },
+  row: {
+    id: string;
+    name: string;
+    is_demo?: boolean;
+    redirect_uris?: string[];
+    allowed_origins?: string[];
+    android_package_names?: string[];
+  },
 ): Promise<void> {
   await db.insertInto('clients').values(row).execute();
 }
@@ -66,6 +73,31 @@ export async function setClientStatus(
     .where('id', '=', id)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
+}
+
+/** Changes what is given; the row after the change, or undefined when there is no such client. */
+export async function updateClientUris(
+  db: Executor,
+  id: string,
+  set: { name?: string; allowed_origins?: string[]; redirect_uris?: string[]; android_package_names?: string[] },
+  now: Date,
+): Promise<ClientRow | undefined> {
+  return db
+    .updateTable('clients')
+    .set({ ...set, updated_at: now })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Every secret of the client, newest first: only hints and lifetimes are kept. */
+export async function listClientSecrets(db: Executor, clientId: string): Promise<ClientSecretRow[]> {
+  return db
+    .selectFrom('client_secrets')
+    .selectAll()
+    .where('client_id', '=', clientId)
+    .orderBy('created_at', 'desc')
+    .execute();
 }
 
 export async function listClients(db: Executor): Promise<ClientRow[]> {
