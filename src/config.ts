@@ -12,6 +12,7 @@ import {
   readClientsConfig,
   readDemoClientConfig,
 } from './modules/clients/config.ts';
+import { type DashboardConfig, readDashboardConfig } from './modules/dashboard/config.ts';
 import { type OnboardingConfig, readOnboardingConfig } from './modules/kyc/config.ts';
 import { type PayoutsConfig, readPayoutsConfig } from './modules/payouts/config.ts';
 import { type ProductConfig, readProductConfig } from './modules/purchases/config.ts';
@@ -68,6 +69,7 @@ export interface Config {
   prices: PricesConfig;
   ach: AchConfig;
   webhooks: WebhooksConfig;
+  dashboard: DashboardConfig;
 }
 
 export class ConfigError extends Error {
@@ -289,6 +291,8 @@ export function readConfig(env: Env): { config: Config; reader: EnvReader } {
   });
   const server = readServerConfig(r, mode);
   const { publicUrl } = server.http;
+  // Read before onboarding, whose Identity Verification template depends on the Plaid environment.
+  const plaid = r.section('Plaid', () => readPlaidConfig(r, mode));
   const config: Config = {
     mode,
     ...server,
@@ -299,12 +303,13 @@ export function readConfig(env: Env): { config: Config; reader: EnvReader } {
     auth: r.section('Sign-in', () => readAuthConfig(r, publicUrl)),
     messaging: r.section('SMS and email', () => readMessagingConfig(r, mode, publicUrl)),
     chains: r.section('Chains', () => readChainsConfig(r, mode, server.stateDir)),
-    onboarding: r.section('Users, wallets and KYC', () => readOnboardingConfig(r, mode)),
+    onboarding: r.section('Users, wallets and KYC', () => readOnboardingConfig(r, mode, plaid.baseUrl)),
     payout: r.section('Payouts', () => readPayoutsConfig(r)),
-    plaid: r.section('Plaid', () => readPlaidConfig(r, mode)),
+    plaid,
     prices: r.section('Prices', () => readPricesConfig(r, mode)),
     ach: r.section('ACH', () => readAchConfig(r, mode)),
     webhooks: r.section('Webhooks', () => readWebhooksConfig(r, mode)),
+    dashboard: r.section('Partner dashboard', () => readDashboardConfig(r, mode, publicUrl)),
   };
   checkDemoClientConfig(r, config.demoClient, mode);
   if (mode === 'production') checkProductionServer(r, config);

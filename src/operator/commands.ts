@@ -4,6 +4,7 @@
 import type { AppContext } from '../context.ts';
 import { UUID_RE } from '../lib/ids.ts';
 import { clientCommands } from '../modules/clients/commands.ts';
+import { dashboardCommands } from '../modules/dashboard/commands.ts';
 import { ledgerCommands } from '../modules/ledger/commands.ts';
 import { webhookCommands } from '../modules/webhooks/commands.ts';
 import { userCommands } from '../modules/users/commands.ts';
@@ -63,6 +64,7 @@ export const COMMANDS: OperatorCommand[] = [
   ...payoutCommands,
   ...sandboxClockCommands,
   ...webhookCommands,
+  ...dashboardCommands,
 ];
 
 export function findCommand(words: string[]): { command: OperatorCommand; rest: string[] } | undefined {

@@ -1,5 +1,5 @@
 // Operator commands for partner clients: create, show, update (redirect URIs, allowed origins, Android
-// packages, name), list, rotate the secret, disable and enable. Secrets are shown once, at creation or
+// packages, name, the partner's revenue share), list, rotate the secret, disable and enable. Secrets are shown once, at creation or
 // rotation; afterwards only their last characters (hints).
 import type { Mode } from '../../config.ts';
 import type { Executor } from '../../db/index.ts';
@@ -15,16 +15,18 @@ import {
 } from '../../operator/commands.ts';
 import { createClient } from './create-client.ts';
 import {
+  type ClientChanges,
   type ClientRow,
   type ClientSecretRow,
   findClient,
   listClients,
   listClientSecrets,
   setClientStatus,
-  updateClientUris,
+  updateClient,
 } from './repository.ts';
 import { rotateClientSecret } from './rotate-client-secret.ts';
 import { checkAndroidPackage, checkClientList, checkClientUrl } from './uris.ts';
+import { secretHints } from './view.ts';
 
 /** The lists given on the command line, checked as they will be stored. */
 function uriLists(mode: Mode, args: CommandArgs) {
@@ -49,11 +51,12 @@ const updateOptions = {
   'clear-redirect-uris': { type: 'boolean' },
   'clear-allowed-origins': { type: 'boolean' },
   'clear-android-packages': { type: 'boolean' },
+  'revenue-share-bps': { type: 'string' },
 } as const;
 
-function clientChanges(mode: Mode, args: CommandArgs): Parameters<typeof updateClientUris>[2] {
+function clientChanges(mode: Mode, args: CommandArgs): ClientChanges {
   const lists = uriLists(mode, args);
-  const set: Parameters<typeof updateClientUris>[2] = {};
+  const set: ClientChanges = {};
   const name = option(args, 'name');
   if (name !== undefined) {
     if (name.trim().length < 1 || name.length > 200) throw new UsageError('--name must be 1-200 characters');
@@ -72,6 +75,13 @@ function clientChanges(mode: Mode, args: CommandArgs): Parameters<typeof updateC
   list(lists.redirectUris, 'clear-redirect-uris', 'redirect_uris');
   list(lists.allowedOrigins, 'clear-allowed-origins', 'allowed_origins');
   list(lists.androidPackageNames, 'clear-android-packages', 'android_package_names');
+  const bps = option(args, 'revenue-share-bps');
+  if (bps !== undefined) {
+    // Applies to fees earned from then on; shares already accrued keep their rate (revenue_shares.bps).
+    if (!/^\d{1,5}$/.test(bps) || Number(bps) > 10_000)
+      throw new UsageError('--revenue-share-bps must be an integer from 0 to 10000');
+    set.revenue_share_bps = Number(bps);
+  }
   return set;
 }
 
@@ -84,13 +94,8 @@ function clientView(client: ClientRow, secrets: ClientSecretRow[], now: Date) {
     redirectUris: client.redirect_uris,
     allowedOrigins: client.allowed_origins,
     androidPackageNames: client.android_package_names,
-    secrets: secrets
-      .filter((s) => s.expires_at === null || s.expires_at > now)
-      .map((s) => ({
-        hint: `…${s.hint}`,
-        createTime: s.created_at.toISOString(),
-        ...(s.expires_at ? { expireTime: s.expires_at.toISOString() } : {}),
-      })),
+    secrets: secretHints(secrets, now),
+    revenueShareBps: client.revenue_share_bps,
     createTime: client.created_at.toISOString(),
     updateTime: client.updated_at.toISOString(),
   };
@@ -173,18 +178,18 @@ export const clientCommands: OperatorCommand[] = [
     path: ['clients', 'update'],
     options: updateOptions,
     usage:
-      'clients update CLIENT_ID [--name NAME] [--redirect-uri URI]... [--allowed-origin ORIGIN]... [--android-package NAME]... [--clear-redirect-uris] [--clear-allowed-origins] [--clear-android-packages]',
+      'clients update CLIENT_ID [--name NAME] [--redirect-uri URI]... [--allowed-origin ORIGIN]... [--android-package NAME]... [--clear-redirect-uris] [--clear-allowed-origins] [--clear-android-packages] [--revenue-share-bps N]',
     description:
-      'Change a client: each list given replaces the stored one (--clear-… empties it); audited; takes effect at once',
+      "Change a client: each list given replaces the stored one (--clear-… empties it); --revenue-share-bps is the partner's share of the fee (0-10000 basis points of the fee; 2000 = 20%) on fees earned from then on. Audited; takes effect at once",
     async run(ctx, args) {
       const clientId = positionalId(args, 0, 'CLIENT_ID');
       const set = clientChanges(ctx.config.mode, args);
       if (Object.keys(set).length === 0) throw new UsageError('nothing to change: give at least one option');
       const now = ctx.clock.now();
       const row = await ctx.db.transaction().execute(async (trx) => {
-        const updated = await updateClientUris(trx, clientId, set, now);
+        const updated = await updateClient(trx, clientId, set, now);
         if (!updated) throw new AppError('NOT_FOUND_CLIENT');
-        await auditOperator(trx, { action: 'client.update', clientId, at: now, details: set });
+        await auditOperator(trx, { action: 'client.update', clientId, at: now, details: { ...set } });
         return updated;
       });
       ctx.clientAuth.invalidate(clientId);

@@ -75,11 +75,20 @@ export async function setClientStatus(
   return result.numUpdatedRows > 0n;
 }
 
+export interface ClientChanges {
+  name?: string;
+  allowed_origins?: string[];
+  redirect_uris?: string[];
+  android_package_names?: string[];
+  /** The partner's share of the fee, basis points of the fee (src/modules/purchases/revenue-share.ts). */
+  revenue_share_bps?: number;
+}
+
 /** Changes what is given; the row after the change, or undefined when there is no such client. */
-export async function updateClientUris(
+export async function updateClient(
   db: Executor,
   id: string,
-  set: { name?: string; allowed_origins?: string[]; redirect_uris?: string[]; android_package_names?: string[] },
+  set: ClientChanges,
   now: Date,
 ): Promise<ClientRow | undefined> {
   return db
