@@ -36,6 +36,7 @@ export const PRODUCTION_TEST_ENV: Record<string, string> = {
   ONRAMP_EMAIL_PROVIDER: 'smtp',
   ONRAMP_SMTP_URL: 'smtp://unused.invalid:25',
   ...PRODUCTION_CHAIN_ENV,
+  ONRAMP_PLAID_IDV_TEMPLATE_ID: 'idvtmp_testtemplate1',
 };
 
 /** The problems a ConfigError lists for `env`; fails the test if the config loads. */
