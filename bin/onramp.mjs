@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npx onramp …`: runs the TypeScript CLI through tsx (a runtime dependency, no build step).
-import { register } from 'tsx/esm/api';
+// `npm run cli -- …` or `node bin/onramp.mjs …` in a clone (not `npx onramp`: that registry name is
+// an unrelated package): the operator CLI, from the compiled dist/ (see launch.mjs).
+import { launch } from './launch.mjs';
 
-register();
-await import('../src/cli/index.ts');
+await launch('cli/index');

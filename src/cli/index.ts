@@ -2,9 +2,9 @@
 // `npx onramp`: that name on the npm registry is an unrelated package). With the embedded database and
 // a sandbox server running, commands run inside that server (PGlite allows one process); otherwise the
 // CLI opens the database itself. `serve` runs the server, as `npm start` does.
+import { parseArgs } from 'node:util';
 import { buildApp } from '../app.ts';
 import type { Config } from '../config.ts';
-import { privateKeyToAddress } from 'viem/accounts';
 import { generatedKeysEnv } from '../runtime-secrets.ts';
 import { serve } from '../server.ts';
 import { loadConfigOrExit, takeEnvFile } from './env.ts';
@@ -12,6 +12,7 @@ import { openDatabase } from '../db/index.ts';
 import { migrate } from '../db/migrate.ts';
 import { checkDatabaseMode, checkDatabaseReachable } from '../db/startup.ts';
 import { StartupError } from '../errors/startup-error.ts';
+import { ROLES } from '../modules/ops/config.ts';
 import { readLiveInstance } from '../operator/instance.ts';
 import { helpText, parseCommand, runCommand, type CommandOutcome } from '../operator/run.ts';
 
@@ -45,7 +46,7 @@ async function runMigrate(config: Config): Promise<CommandOutcome> {
 }
 
 /** `keys generate [--hot-wallet]`: fresh production keys in .env form, from no configuration at all. */
-function keysGenerate(argv: string[]): never {
+async function keysGenerate(argv: string[]): Promise<never> {
   const extra = argv.slice(2).filter((a) => a !== '--hot-wallet');
   if (argv[1] !== 'generate' || extra.length > 0)
     print({ exitCode: 2, error: `usage: onramp keys generate [--hot-wallet]\n\n${helpText()}` });
@@ -57,6 +58,8 @@ function keysGenerate(argv: string[]): never {
   for (const [name, value] of Object.entries(env))
     lines.push(`${name}=${name === 'ONRAMP_JWT_SIGNING_KEY' ? `"${value}"` : value}`);
   if (env.ONRAMP_HOT_WALLET_PRIVATE_KEY) {
+    // viem only here: every other command starts without it.
+    const { privateKeyToAddress } = await import('viem/accounts');
     lines.push(
       `# hot wallet address: ${privateKeyToAddress(env.ONRAMP_HOT_WALLET_PRIVATE_KEY as `0x${string}`)} (fund it)`,
     );
@@ -65,17 +68,33 @@ function keysGenerate(argv: string[]): never {
   process.exit(0);
 }
 
+/** `serve [--role api|worker|all] [--env-file PATH]`: --role sets ONRAMP_ROLE (docs/scaling.md). */
+function serveConfig(args: string[]): Config {
+  let role: string | undefined;
+  try {
+    role = parseArgs({ args, options: { role: { type: 'string' } }, strict: true }).values.role;
+  } catch (error) {
+    print({
+      exitCode: 2,
+      error: `${(error as Error).message}\n\nusage: onramp serve [--role api|worker|all] [--env-file PATH]`,
+    });
+  }
+  if (role !== undefined) {
+    if (!(ROLES as readonly string[]).includes(role))
+      print({ exitCode: 2, error: `--role must be one of ${ROLES.join(', ')} (got "${role}")` });
+    process.env.ONRAMP_ROLE = role;
+  }
+  return loadConfigOrExit();
+}
+
 async function main(args: string[]): Promise<void> {
   const argv = takeEnvFile(args);
   if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help') {
     process.stdout.write(`${helpText()}\n`);
     return;
   }
-  if (argv[0] === 'keys') keysGenerate(argv);
-  if (argv[0] === 'serve') {
-    if (argv.length > 1) print({ exitCode: 2, error: `usage: onramp serve [--env-file PATH]\n\n${helpText()}` });
-    return serve(loadConfigOrExit());
-  }
+  if (argv[0] === 'keys') await keysGenerate(argv);
+  if (argv[0] === 'serve') return serve(serveConfig(argv.slice(1)));
   const config = loadConfigOrExit();
   const live = config.db.url ? undefined : readLiveInstance(config);
   if (live && argv[0] === 'migrate')

@@ -11,7 +11,7 @@ export interface CommandOutcome {
 
 /** Commands the CLI runs itself, before (or without) a database. */
 const CLI_COMMANDS: Array<[string, string]> = [
-  ['serve', 'Run the server (the same as npm start)'],
+  ['serve [--role api|worker|all]', 'Run the server (the same as npm start; ONRAMP_ROLE, docs/scaling.md)'],
   ['keys generate [--hot-wallet]', 'Print fresh ONRAMP_ENCRYPTION_KEYS and ONRAMP_JWT_SIGNING_KEY in .env form'],
   ['migrate', 'Apply pending database migrations'],
 ];
