@@ -12,7 +12,10 @@ export interface CommandOutcome {
 /** Commands the CLI runs itself, before (or without) a database. */
 const CLI_COMMANDS: Array<[string, string]> = [
   ['serve [--role api|worker|all]', 'Run the server (the same as npm start; ONRAMP_ROLE, docs/scaling.md)'],
-  ['keys generate [--hot-wallet]', 'Print fresh ONRAMP_ENCRYPTION_KEYS and ONRAMP_JWT_SIGNING_KEY in .env form'],
+  [
+    'keys generate [--hot-wallet]',
+    'Print fresh ONRAMP_ENCRYPTION_KEYS, ONRAMP_JWT_SIGNING_KEY and ONRAMP_METRICS_TOKEN (and a hot wallet key) in .env form',
+  ],
   ['migrate', 'Apply pending database migrations'],
 ];
 
