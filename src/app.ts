@@ -1,5 +1,5 @@
 // buildApp(): database, plugins, modules and jobs, wired from one config. It never listens;
-// main.ts does, and tests use app.inject().
+// server.ts does, and tests use app.inject().
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController } from 'fastify';
 import pino, { type DestinationStream, type Logger } from 'pino';
@@ -11,6 +11,7 @@ import type { AppContext } from './context.ts';
 import type { DbHandle } from './db/index.ts';
 import { openDatabaseFromTemplate } from './db/template.ts';
 import { migrate } from './db/migrate.ts';
+import { checkDatabaseMode, checkDatabaseReachable } from './db/startup.ts';
 import { Jobs } from './jobs/index.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { ClientAuthenticator } from './modules/clients/authenticator.ts';
@@ -54,10 +55,10 @@ export interface BuildOptions {
   /** Run job workers in this process (default: unless config.ops.role is `api`). */
   workers?: boolean;
   jobsPollingIntervalSeconds?: number;
-  /** Enables POST /operator/commands for the local CLI (main.ts sets it). */
+  /** Enables POST /operator/commands for the local CLI (server.ts sets it). */
   operatorToken?: string;
   /**
-   * Start the chains when the app becomes ready (main.ts sets it): the sandbox chains replay their
+   * Start the chains when the app becomes ready (server.ts sets it): the sandbox chains replay their
    * history, production checks its RPC endpoints. Otherwise the sandbox chains start on first use.
    */
   startChains?: boolean;
@@ -153,7 +154,9 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
       poolMax: config.db.poolMax,
       statementTimeoutMs: config.db.statementTimeoutMs,
     }));
+  await checkDatabaseReachable(dbHandle.db, config.db.url);
   if (options.migrate !== false) await migrate(dbHandle.db);
+  await checkDatabaseMode(dbHandle.db, config.mode);
   // Sandbox time runs ahead of real time by the offset partners add with POST /sandbox/clock:advance.
   const clock: Clock = config.mode === 'sandbox' ? await SandboxClock.open(dbHandle.db, baseClock) : baseClock;
 
@@ -182,7 +185,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
     secrets,
     jobs,
     events: new EventBus(dbHandle.db, jobs),
-    clientAuth: new ClientAuthenticator(dbHandle.db, clock, config.clients.cacheTtlMs),
+    clientAuth: new ClientAuthenticator(dbHandle.db, clock, config.clients.cacheTtlMs, config.mode),
     sessions: new UserSessions(dbHandle.db, clock, tokens, config.auth),
     evmVerifier: chainVerifier(chains.publicClient('ETHEREUM')),
     messaging: createMessaging(config.messaging, inbox, config.auth.otp.ttlSeconds),

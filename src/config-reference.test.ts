@@ -23,8 +23,23 @@ const read = (file: string) => fs.readFileSync(path.join(root, file), 'utf8');
 const references = configurationReference();
 const RUN = 'it is out of date: run `npm run docs:config` and commit the result';
 
-/** Identifiers that match the pattern but are not environment variables. */
-const NOT_VARIABLES = new Set(['ONRAMP_CODES']);
+/** Names that match the pattern but are not onramp's variables: a constant, and a partner's own setting in docs/webhooks.md. */
+const NOT_VARIABLES = new Set(['ONRAMP_CODES', 'ONRAMP_WEBHOOK_SECRET']);
+
+/** The ONRAMP_ names in `files` that the reader does not declare (a name ending in _ or * is a prefix). */
+function undeclaredIn(files: string[]): string[] {
+  const declared = references.map((v) => v.name);
+  const undeclared = new Set<string>();
+  for (const file of files) {
+    for (const [found] of fs.readFileSync(file, 'utf8').matchAll(/ONRAMP_[A-Z0-9_]+\*?/g)) {
+      const prefix = found.endsWith('*') || found.endsWith('_');
+      const name = found.replace(/\*$/, '');
+      const known = prefix ? declared.some((d) => d.startsWith(name)) : declared.includes(name);
+      if (!known && !NOT_VARIABLES.has(name)) undeclared.add(`${name} (${path.relative(root, file)})`);
+    }
+  }
+  return [...undeclared];
+}
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -43,23 +58,21 @@ describe('configuration reference', () => {
   });
 
   it('declares every ONRAMP_ variable the source mentions, and documents each', () => {
-    const declared = references.map((v) => v.name);
-    const undeclared = new Set<string>();
-    for (const file of sourceFiles(path.join(root, 'src'))) {
-      for (const [found] of fs.readFileSync(file, 'utf8').matchAll(/ONRAMP_[A-Z0-9_]+\*?/g)) {
-        const prefix = found.endsWith('*') || found.endsWith('_');
-        const name = found.replace(/\*$/, '');
-        const known = prefix ? declared.some((d) => d.startsWith(name)) : declared.includes(name);
-        if (!known && !NOT_VARIABLES.has(name)) undeclared.add(`${name} (${path.relative(root, file)})`);
-      }
-    }
     assert.deepEqual(
-      [...undeclared],
+      undeclaredIn(sourceFiles(path.join(root, 'src'))),
       [],
       'read these through the EnvReader in their module config.ts (with a doc), or fix the name',
     );
     const undocumented = references.filter((v) => !v.doc).map((v) => v.name);
     assert.deepEqual(undocumented, [], 'give these a doc where they are read, then run `npm run docs:config`');
+  });
+
+  it('the README and the guides in docs/ name only variables the reader declares', () => {
+    const docs = fs
+      .readdirSync(path.join(root, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => path.join(root, 'docs', f));
+    assert.deepEqual(undeclaredIn([path.join(root, 'README.md'), ...docs]), [], 'rename or remove these in the docs');
   });
 
   it('the production .env.example, with fresh keys, starts in production mode', () => {

@@ -1,7 +1,7 @@
 // The keys onramp needs at run time. Production takes them from the environment (config refuses to
 // start without them); sandbox mode generates them on first start and keeps them in the state
 // directory, so a restart can still decrypt what it stored and verify the sessions it issued.
-import { createPrivateKey, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, type JsonWebKey, type KeyObject, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config, EnvReader, Mode } from './config.ts';
@@ -113,7 +113,8 @@ export function resolveRuntimeSecrets(config: Config, generated?: SavedSecrets):
 }
 
 /**
- * Fresh production keys as environment variables (`onramp keys generate`): the PEM on one line with
+ * Fresh production keys as environment variables (`onramp keys generate`): the encryption keys, the
+ * JWT signing key, the metrics token and, on request, a hot wallet's key. The PEM is on one line with
  * `\n` escapes, so it fits a .env file, `docker run --env-file` and a Kubernetes secret alike.
  */
 export function generatedKeysEnv(options: { hotWallet?: boolean; now?: Date } = {}): Record<string, string> {
@@ -123,6 +124,8 @@ export function generatedKeysEnv(options: { hotWallet?: boolean; now?: Date } = 
   const env: Record<string, string> = {
     ONRAMP_ENCRYPTION_KEYS: KeyRing.generateSpec(`k${day}`),
     ONRAMP_JWT_SIGNING_KEY: pem.trimEnd().replace(/\n/g, '\\n'),
+    // The bearer token /metrics asks for in production (src/modules/ops/config.ts).
+    ONRAMP_METRICS_TOKEN: randomBytes(32).toString('hex'),
   };
   if (options.hotWallet) env.ONRAMP_HOT_WALLET_PRIVATE_KEY = generateEvmPrivateKey();
   return env;

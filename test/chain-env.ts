@@ -24,6 +24,23 @@ export const PRODUCTION_CHAIN_ENV = {
   ONRAMP_PLAID_IDV_TEMPLATE_ID: 'idvtmp_TestTemplate',
 };
 
+/** A complete production environment for tests that start a production app on their own database. */
+export const PRODUCTION_TEST_ENV: Record<string, string> = {
+  ONRAMP_MODE: 'production',
+  ...TEST_KEYS_ENV,
+  // Required by production config; such tests pass their own database handle.
+  DATABASE_URL: 'postgres://unused.invalid/onramp',
+  ONRAMP_PUBLIC_URL: 'https://onramp.example.com',
+  ONRAMP_SMS_PROVIDER: 'twilio',
+  ONRAMP_TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000000',
+  ONRAMP_TWILIO_AUTH_TOKEN: 'unused',
+  ONRAMP_TWILIO_FROM: '+12025550100',
+  ONRAMP_EMAIL_PROVIDER: 'smtp',
+  ONRAMP_SMTP_URL: 'smtp://unused.invalid:25',
+  ...PRODUCTION_CHAIN_ENV,
+  ONRAMP_PLAID_IDV_TEMPLATE_ID: 'idvtmp_testtemplate1',
+};
+
 /** The problems a ConfigError lists for `env`; fails the test if the config loads. */
 export function configProblems(env: Record<string, string>): string[] {
   try {

@@ -52,6 +52,47 @@ export async function openTestDatabase(): Promise<DbHandle> {
   return openDatabase({ dataDir: 'memory://', loadDataDir: templateBlob });
 }
 
+/**
+ * A fresh, migrated database another process can open too (for tests that run the CLI or the server
+ * as a child): on the PostgreSQL server when DATABASE_URL is set, else a PGlite data directory on disk.
+ * `env` points a child at it; `open()` opens it here (close that handle before a child uses PGlite).
+ */
+export async function persistedTestDatabase(): Promise<{
+  env: Record<string, string>;
+  open(): Promise<DbHandle>;
+  remove(): Promise<void>;
+}> {
+  const env = await templateEnv();
+  if (process.env.DATABASE_URL && env.ONRAMP_TEST_PG_TEMPLATE) {
+    const name = `onramp_t_${randomBytes(6).toString('hex')}`;
+    const admin = async (query: string) => {
+      const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await client.connect();
+      await client.query(query);
+      await client.end();
+    };
+    await admin(`create database "${name}" template "${env.ONRAMP_TEST_PG_TEMPLATE}"`);
+    const url = databaseUrlFor(process.env.DATABASE_URL, name);
+    return {
+      env: { DATABASE_URL: url },
+      open: () => openDatabase({ url, poolMax: 2 }),
+      remove: () => admin(`drop database if exists "${name}" with (force)`),
+    };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onramp-db-'));
+  const dataDir = path.join(dir, 'data');
+  templateBlob ??= new Blob([fs.readFileSync(env.ONRAMP_TEST_PGLITE_TEMPLATE!)]);
+  const seed = await openDatabase({ dataDir, loadDataDir: templateBlob });
+  await seed.close();
+  return {
+    env: { ONRAMP_DATA_DIR: dataDir, ONRAMP_STATE_DIR: dir },
+    open: () => openDatabase({ dataDir }),
+    async remove() {
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 let secrets: RuntimeSecrets | undefined;
 
 export function testSecrets(config: Config): RuntimeSecrets {

@@ -2,15 +2,12 @@
 // server, or no sandbox server running), or inside the running sandbox server, which owns the
 // embedded database (PGlite cannot be opened by two processes) — see cli/index.ts.
 import type { AppContext } from '../context.ts';
-import { AppError } from '../errors/app-error.ts';
 import { UUID_RE } from '../lib/ids.ts';
-import { createClient } from '../modules/clients/create-client.ts';
-import { listClients, setClientStatus } from '../modules/clients/repository.ts';
-import { rotateClientSecret } from '../modules/clients/rotate-client-secret.ts';
-import { clientUpdateCommands } from '../modules/clients/commands.ts';
+import { clientCommands } from '../modules/clients/commands.ts';
 import { dashboardCommands } from '../modules/dashboard/commands.ts';
 import { ledgerCommands } from '../modules/ledger/commands.ts';
 import { webhookCommands } from '../modules/webhooks/commands.ts';
+import { userCommands } from '../modules/users/commands.ts';
 import { kycCommands } from '../modules/kyc/commands.ts';
 import { flagCommands } from '../modules/flags/commands.ts';
 import { authCommands } from '../modules/auth/commands.ts';
@@ -56,88 +53,10 @@ export function positionalId(args: CommandArgs, index: number, what: string): st
   return id.toLowerCase();
 }
 
-const clientCommands: OperatorCommand[] = [
-  {
-    path: ['clients', 'create'],
-    options: {
-      name: { type: 'string' },
-      'redirect-uri': { type: 'string', multiple: true },
-      'android-package': { type: 'string', multiple: true },
-    },
-    usage: 'clients create --name NAME [--redirect-uri URI]... [--android-package NAME]...',
-    description: 'Create a partner client; prints its id and secret once',
-    async run(ctx, args) {
-      const name = option(args, 'name');
-      if (!name || name.length > 200) throw new UsageError('--name is required (1-200 characters)');
-      const created = await createClient(ctx.db, ctx.config.mode, {
-        name,
-        redirectUris: optionList(args, 'redirect-uri'),
-        androidPackageNames: optionList(args, 'android-package'),
-      });
-      return { clientId: created.clientId, clientSecret: created.clientSecret, name: created.name };
-    },
-  },
-  {
-    path: ['clients', 'rotate-secret'],
-    options: { 'overlap-seconds': { type: 'string' } },
-    usage: 'clients rotate-secret CLIENT_ID [--overlap-seconds N]',
-    description:
-      'Issue a new secret; the previous one works for the overlap (default ONRAMP_CLIENT_SECRET_OVERLAP_SECONDS)',
-    async run(ctx, args) {
-      const clientId = positionalId(args, 0, 'CLIENT_ID');
-      const overlapText = option(args, 'overlap-seconds');
-      const overlap = overlapText === undefined ? ctx.config.clients.secretOverlapSeconds : Number(overlapText);
-      if (!Number.isInteger(overlap) || overlap < 0 || overlap > 30 * 86400)
-        throw new UsageError('--overlap-seconds must be an integer from 0 to 2592000');
-      const rotated = await rotateClientSecret(ctx.db, ctx.clock, ctx.config.mode, clientId, overlap);
-      ctx.clientAuth.invalidate(clientId);
-      return rotated;
-    },
-  },
-  {
-    path: ['clients', 'list'],
-    usage: 'clients list',
-    description: 'List partner clients (never their secrets)',
-    async run(ctx) {
-      const rows = await listClients(ctx.db);
-      return rows.map((c) => ({
-        clientId: c.id,
-        name: c.name,
-        status: c.status,
-        demo: c.is_demo,
-        createTime: c.created_at.toISOString(),
-      }));
-    },
-  },
-  {
-    path: ['clients', 'disable'],
-    usage: 'clients disable CLIENT_ID',
-    description: 'Disable a client: its secrets and sessions stop working',
-    async run(ctx, args) {
-      const clientId = positionalId(args, 0, 'CLIENT_ID');
-      if (!(await setClientStatus(ctx.db, clientId, 'DISABLED', ctx.clock.now())))
-        throw new AppError('NOT_FOUND_CLIENT');
-      ctx.clientAuth.invalidate(clientId);
-      return { clientId, status: 'DISABLED' };
-    },
-  },
-  {
-    path: ['clients', 'enable'],
-    usage: 'clients enable CLIENT_ID',
-    description: 'Re-enable a disabled client',
-    async run(ctx, args) {
-      const clientId = positionalId(args, 0, 'CLIENT_ID');
-      if (!(await setClientStatus(ctx.db, clientId, 'ACTIVE', ctx.clock.now()))) throw new AppError('NOT_FOUND_CLIENT');
-      ctx.clientAuth.invalidate(clientId);
-      return { clientId, status: 'ACTIVE' };
-    },
-  },
-];
-
 /** Every operator command. Modules append theirs here. */
 export const COMMANDS: OperatorCommand[] = [
   ...clientCommands,
-  ...clientUpdateCommands,
+  ...userCommands,
   ...ledgerCommands,
   ...kycCommands,
   ...flagCommands,

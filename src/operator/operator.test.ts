@@ -50,7 +50,7 @@ describe('operator commands', () => {
     assert.equal((await runCommand(t.ctx, ['clients', 'create', '--name', 'x', '--bogus'])).exitCode, 2);
     const unknown = await runCommand(t.ctx, ['frobnicate']);
     assert.equal(unknown.exitCode, 2);
-    assert.match(unknown.error!, /usage: onramp/);
+    assert.match(unknown.error!, /usage: npm run cli -- <command>/);
     const missing = await runCommand(t.ctx, ['clients', 'disable', '00000000-0000-4000-8000-000000000000']);
     assert.equal(missing.exitCode, 1);
     assert.match(missing.error!, /NOT_FOUND_CLIENT/);

@@ -9,15 +9,30 @@ export interface CommandOutcome {
   error?: string;
 }
 
+/** Commands the CLI runs itself, before (or without) a database. */
+const CLI_COMMANDS: Array<[string, string]> = [
+  ['serve [--role api|worker|all]', 'Run the server (the same as npm start; ONRAMP_ROLE, docs/scaling.md)'],
+  [
+    'keys generate [--hot-wallet]',
+    'Print fresh ONRAMP_ENCRYPTION_KEYS, ONRAMP_JWT_SIGNING_KEY and ONRAMP_METRICS_TOKEN (and a hot wallet key) in .env form',
+  ],
+  ['migrate', 'Apply pending database migrations'],
+];
+
 export function helpText(): string {
-  const lines = [
-    'usage: onramp <command> [options]',
+  const rows = [...CLI_COMMANDS, ...COMMANDS.map((c): [string, string] => [c.usage, c.description])];
+  const width = Math.min(48, Math.max(...rows.map(([usage]) => usage.length)));
+  return [
+    'usage: npm run cli -- <command> [options]   (in a clone; or node bin/onramp.mjs <command>)',
     '',
-    '  serve [--role api|worker|all] run the server (ONRAMP_ROLE; docs/scaling.md)',
-    '  migrate                       apply pending database migrations',
-  ];
-  for (const c of COMMANDS) lines.push(`  ${c.usage.padEnd(30)} ${c.description}`);
-  return lines.join('\n');
+    'Every command takes --env-file PATH: a .env file read first (variables already set win).',
+    '',
+    ...rows.map(([usage, description]) =>
+      usage.length > width
+        ? `  ${usage}\n  ${''.padEnd(width)}  ${description}`
+        : `  ${usage.padEnd(width)}  ${description}`,
+    ),
+  ].join('\n');
 }
 
 export function parseCommand(argv: string[]) {

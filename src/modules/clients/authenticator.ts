@@ -7,6 +7,8 @@ import type { Clock } from '../../lib/clock.ts';
 import { digestsEqual, sha256 } from '../../lib/crypto.ts';
 import { UUID_RE } from '../../lib/ids.ts';
 import type { ClientPrincipal } from '../../plugins/types.ts';
+import type { Mode } from '../../config.ts';
+import { secretPrefix } from './create-client.ts';
 import { findClient, findClientSession, findLiveSecrets, type ClientRow, type ClientSecretRow } from './repository.ts';
 
 interface CacheEntry {
@@ -26,6 +28,7 @@ export class ClientAuthenticator {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly cacheTtlMs: number,
+    private readonly mode: Mode,
   ) {}
 
   invalidate(clientId: string): void {
@@ -51,6 +54,7 @@ export class ClientAuthenticator {
     if (!UUID_RE.test(clientId))
       throw new AppError('INVALID_CLIENT_ID', { message: 'The ratio-client-id header must be a client id (UUID)' });
     if (secret === undefined) throw new AppError('MISSING_CLIENT_SECRET');
+    checkSecretMode(secret, this.mode);
     const { client, secrets } = await this.load(clientId.toLowerCase());
     const presented = sha256(secret);
     const now = this.clock.now().getTime();
@@ -112,4 +116,20 @@ function principal(client: ClientRow, via: 'secret' | 'session'): ClientPrincipa
     redirectUris: client.redirect_uris,
     androidPackageNames: client.android_package_names,
   };
+}
+
+/**
+ * A secret carries its mode in its prefix, and only works in that mode: a sandbox secret never
+ * authenticates against a production server, nor a production one against a sandbox. The prefix is
+ * public, so refusing on it early reveals nothing about the secret.
+ */
+function checkSecretMode(secret: string, mode: Mode): void {
+  const live = secretPrefix('production');
+  if (mode === 'production' ? secret.startsWith(live) : !secret.startsWith(live)) return;
+  throw new AppError('INVALID_CLIENT_SECRET', {
+    message:
+      mode === 'production'
+        ? `This is a production server: its client secrets start with ${live}; a sandbox secret does not work here`
+        : `This is a sandbox server: a production client secret (${live}…) does not work here`,
+  });
 }

@@ -6,6 +6,7 @@ import { insertClient, insertSecret } from './repository.ts';
 export interface CreateClientInput {
   name: string;
   redirectUris?: string[];
+  allowedOrigins?: string[];
   androidPackageNames?: string[];
   /** Fixed credentials (sandbox demo client from ONRAMP_DEMO_CLIENT_ID/SECRET). */
   id?: string;
@@ -33,6 +34,7 @@ export async function createClient(db: Db, mode: Mode, input: CreateClientInput)
       name: input.name,
       is_demo: input.isDemo ?? false,
       redirect_uris: input.redirectUris ?? [],
+      allowed_origins: input.allowedOrigins ?? [],
       android_package_names: input.androidPackageNames ?? [],
     });
     await insertSecret(trx, {

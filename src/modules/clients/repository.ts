@@ -1,6 +1,5 @@
 // SQL for clients, their secrets and client sessions.
-import type { Db, Executor } from '../../db/index.ts';
-import { newId } from '../../lib/crypto.ts';
+import type { Executor } from '../../db/index.ts';
 import type { Row } from '../../db/schema.ts';
 
 export type ClientRow = Row<'clients'>;
@@ -23,7 +22,14 @@ export async function findLiveSecrets(db: Executor, clientId: string, now: Date)
 
 export async function insertClient(
   db: Executor,
-  row: { id: string; name: string; is_demo?: boolean; redirect_uris?: string[]; android_package_names?: string[] },
+  row: {
+    id: string;
+    name: string;
+    is_demo?: boolean;
+    redirect_uris?: string[];
+    allowed_origins?: string[];
+    android_package_names?: string[];
+  },
 ): Promise<void> {
   await db.insertInto('clients').values(row).execute();
 }
@@ -69,6 +75,40 @@ export async function setClientStatus(
   return result.numUpdatedRows > 0n;
 }
 
+export interface ClientChanges {
+  name?: string;
+  allowed_origins?: string[];
+  redirect_uris?: string[];
+  android_package_names?: string[];
+  /** The partner's share of the fee, basis points of the fee (src/modules/purchases/revenue-share.ts). */
+  revenue_share_bps?: number;
+}
+
+/** Changes what is given; the row after the change, or undefined when there is no such client. */
+export async function updateClient(
+  db: Executor,
+  id: string,
+  set: ClientChanges,
+  now: Date,
+): Promise<ClientRow | undefined> {
+  return db
+    .updateTable('clients')
+    .set({ ...set, updated_at: now })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Every secret of the client, newest first: only hints and lifetimes are kept. */
+export async function listClientSecrets(db: Executor, clientId: string): Promise<ClientSecretRow[]> {
+  return db
+    .selectFrom('client_secrets')
+    .selectAll()
+    .where('client_id', '=', clientId)
+    .orderBy('created_at', 'desc')
+    .execute();
+}
+
 export async function listClients(db: Executor): Promise<ClientRow[]> {
   return db.selectFrom('clients').selectAll().orderBy('created_at', 'asc').execute();
 }
@@ -91,55 +131,4 @@ export async function setClientSessionUser(db: Executor, idHash: Buffer, userId:
     .set({ user_id: userId, updated_at: now })
     .where('id_hash', '=', idHash)
     .execute();
-}
-
-/** Sets the partner revenue share and records who did it (the operator) in the audit log. */
-export async function setRevenueShare(
-  db: Db,
-  id: string,
-  bps: number,
-  now: Date,
-): Promise<{ id: string; name: string; revenue_share_bps: number } | undefined> {
-  return db.transaction().execute(async (trx) => {
-    const row = await trx
-      .updateTable('clients')
-      .set({ revenue_share_bps: bps, updated_at: now })
-      .where('id', '=', id)
-      .returning(['id', 'name', 'revenue_share_bps'])
-      .executeTakeFirst();
-    if (!row) return undefined;
-    await trx
-      .insertInto('audit_log')
-      .values({
-        id: newId(),
-        at: now,
-        actor_type: 'OPERATOR',
-        actor_id: null,
-        action: 'client.revenue_share.update',
-        client_id: id,
-        user_id: null,
-        subject_type: 'CLIENT',
-        subject_id: id,
-        request_id: null,
-        ip: null,
-        device_fingerprint: null,
-        details: JSON.stringify({ revenueShareBps: bps }),
-      })
-      .execute();
-    return row;
-  });
-}
-
-export async function updateClientUris(
-  db: Executor,
-  id: string,
-  set: { allowed_origins?: string[]; redirect_uris?: string[] },
-  now: Date,
-): Promise<ClientRow | undefined> {
-  return db
-    .updateTable('clients')
-    .set({ ...set, updated_at: now })
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirst();
 }

@@ -304,18 +304,47 @@ export async function attemptsFor(db: Executor, deliveryIds: string[]): Promise<
     .execute();
 }
 
-export async function failedDeliveries(
+/** Deliveries in `statuses`, with their registration's client and URL: newest change first, or oldest first. */
+export async function deliveriesWithStatus(
   db: Executor,
-  opts: { clientId?: string; limit: number },
+  opts: { statuses: DeliveryStatus[]; clientId?: string; limit: number; order: 'newest' | 'oldest' },
 ): Promise<Array<DeliveryRow & { client_id: string; url: string }>> {
   let q = db
     .selectFrom('webhook_deliveries')
     .innerJoin('webhooks', 'webhooks.id', 'webhook_deliveries.webhook_id')
     .selectAll('webhook_deliveries')
     .select(['webhooks.client_id', 'webhooks.url'])
-    .where('webhook_deliveries.status', '=', 'FAILED');
+    .where('webhook_deliveries.status', 'in', opts.statuses);
   if (opts.clientId) q = q.where('webhooks.client_id', '=', opts.clientId);
-  return q.orderBy('webhook_deliveries.updated_at', 'desc').limit(opts.limit).execute();
+  q =
+    opts.order === 'newest'
+      ? q.orderBy('webhook_deliveries.updated_at', 'desc')
+      : q.orderBy('webhook_deliveries.created_at', 'asc');
+  return q.orderBy('webhook_deliveries.id').limit(opts.limit).execute();
+}
+
+/** Per registration of the client: deliveries still to be sent (not SUCCEEDED or FAILED) and failed ones. */
+export async function deliveryCounts(
+  db: Executor,
+  clientId: string,
+): Promise<Map<string, { pending: number; failed: number }>> {
+  const rows = await db
+    .selectFrom('webhook_deliveries')
+    .innerJoin('webhooks', 'webhooks.id', 'webhook_deliveries.webhook_id')
+    .select(['webhook_deliveries.webhook_id as id', 'webhook_deliveries.status'])
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('webhooks.client_id', '=', clientId)
+    .where('webhook_deliveries.status', '!=', 'SUCCEEDED')
+    .groupBy(['webhook_deliveries.webhook_id', 'webhook_deliveries.status'])
+    .execute();
+  const counts = new Map<string, { pending: number; failed: number }>();
+  for (const r of rows) {
+    const c = counts.get(r.id) ?? { pending: 0, failed: 0 };
+    if (r.status === 'FAILED') c.failed += Number(r.n);
+    else c.pending += Number(r.n);
+    counts.set(r.id, c);
+  }
+  return counts;
 }
 
 /** Starts a new series of attempts now (replay): any state but SENDING/QUEUED → QUEUED. */

@@ -1,0 +1,143 @@
+// The CLI as an operator runs it, in a child process: `node bin/onramp.mjs …` (what `npm run cli -- …`
+// runs), with its exit codes, stdout and stderr.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { parseEnv } from 'node:util';
+import { PRODUCTION_TEST_ENV } from '../../test/chain-env.ts';
+import { persistedTestDatabase } from '../../test/helpers.ts';
+import { loadConfig } from '../config.ts';
+import { checkDatabaseMode } from '../db/startup.ts';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+
+/** The environment a child starts from: no ONRAMP_ or DATABASE_URL settings of the test runner. */
+function baseEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !k.startsWith('ONRAMP_') && k !== 'DATABASE_URL') env[k] = v;
+  }
+  return { ...env, LOG_LEVEL: 'warn' };
+}
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(args: string[], env: Record<string, string>): Promise<Run> {
+  const child = spawn(process.execPath, [path.join(root, 'bin/onramp.mjs'), ...args], {
+    cwd: root,
+    env: { ...baseEnv(), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
+describe('operator CLI (child process)', { timeout: 180_000 }, () => {
+  it('keys generate prints fresh keys in .env form that production accepts', async () => {
+    const run = await runCli(['keys', 'generate', '--hot-wallet'], {});
+    assert.equal(run.code, 0, run.stderr);
+    const keys = parseEnv(run.stdout);
+    assert.match(keys.ONRAMP_ENCRYPTION_KEYS!, /^k\d{8}:[A-Za-z0-9+/]{43}=$/);
+    assert.match(
+      run.stdout,
+      /^ONRAMP_JWT_SIGNING_KEY="-----BEGIN PRIVATE KEY-----\\n.+\\n-----END PRIVATE KEY-----"$/m,
+    );
+    assert.match(run.stdout, /# hot wallet address: 0x[0-9a-fA-F]{40}/);
+    const config = loadConfig({ ...PRODUCTION_TEST_ENV, ...keys });
+    assert.equal(config.secrets.encryptionKeys, keys.ONRAMP_ENCRYPTION_KEYS);
+    assert.match(config.secrets.jwtSigningKey!, /^-----BEGIN PRIVATE KEY-----\n/);
+    assert.equal(config.chains.hotWallet?.privateKey, keys.ONRAMP_HOT_WALLET_PRIVATE_KEY);
+    const again = parseEnv((await runCli(['keys', 'generate'], {})).stdout);
+    assert.notEqual(again.ONRAMP_ENCRYPTION_KEYS, keys.ONRAMP_ENCRYPTION_KEYS);
+    assert.equal(again.ONRAMP_HOT_WALLET_PRIVATE_KEY, undefined);
+  });
+
+  it('reports bad keys in the validation list, naming each variable, with no stack trace', async () => {
+    const run = await runCli(['clients', 'list'], {
+      ONRAMP_ENCRYPTION_KEYS: 'k1:dG9vIHNob3J0',
+      ONRAMP_JWT_SIGNING_KEY: '-----BEGIN PRIVATE KEY-----\\nbm90IGEga2V5\\n-----END PRIVATE KEY-----',
+    });
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /^Invalid configuration:\n {2}- ONRAMP_ENCRYPTION_KEYS: key "k1" must be 32 bytes/);
+    assert.match(run.stderr, /\n {2}- ONRAMP_JWT_SIGNING_KEY: must be an Ed25519 private key/);
+    assert.doesNotMatch(run.stderr, /DECODER|\n\s+at /);
+  });
+
+  it('names DATABASE_URL, without its password, when the database cannot be reached', async () => {
+    const run = await runCli(['migrate'], { DATABASE_URL: 'postgres://onramp:hunter2@127.0.0.1:1/onramp' });
+    assert.equal(run.code, 2, run.stdout + run.stderr);
+    assert.match(
+      run.stderr,
+      /^Cannot use the database at DATABASE_URL \(postgres:\/\/onramp:\*\*\*@127\.0\.0\.1:1\/onramp\): /,
+    );
+    assert.doesNotMatch(run.stderr, /hunter2|\n\s+at /);
+  });
+
+  it('a production database refuses a sandbox-mode clients create, and nothing is written', async () => {
+    const database = await persistedTestDatabase();
+    try {
+      const db = await database.open();
+      await checkDatabaseMode(db.db, 'production');
+      await db.close();
+      const run = await runCli(['clients', 'create', '--name', 'Acme'], {
+        ...database.env,
+        ONRAMP_STATE_DIR: database.env.ONRAMP_STATE_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'onramp-cli-')),
+      });
+      assert.equal(run.code, 2, run.stdout + run.stderr);
+      assert.match(run.stderr, /This database belongs to production mode .* onramp is running in sandbox mode/);
+      assert.match(run.stderr, /Set ONRAMP_MODE=production to use it/);
+      assert.doesNotMatch(run.stdout, /sk_sandbox_/);
+      const after = await database.open();
+      const clients = await after.db.selectFrom('clients').select('id').execute();
+      await after.close();
+      assert.deepEqual(clients, []);
+    } finally {
+      await database.remove();
+    }
+  });
+
+  it('serve runs the server with settings from --env-file, and stops on SIGTERM', async () => {
+    const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onramp-serve-'));
+    const envFile = path.join(stateDir, 'test.env');
+    fs.writeFileSync(envFile, `ONRAMP_STATE_DIR=${stateDir}\nPORT=0\n`);
+    const child = spawn(process.execPath, [path.join(root, 'bin/onramp.mjs'), 'serve', '--env-file', envFile], {
+      cwd: root,
+      env: { ...baseEnv(), LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const deadline = Date.now() + 150_000;
+      while (!/API\s+http:\/\/127\.0\.0\.1:\d+/.test(out)) {
+        if (Date.now() > deadline) assert.fail(`server did not start:\n${out}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.match(out, /onramp is running in sandbox mode/);
+      const api = /API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out)![1]!;
+      assert.equal((await fetch(`${api}/healthz`)).status, 200);
+      const demo = JSON.parse(fs.readFileSync(path.join(stateDir, 'demo-client.json'), 'utf8'));
+      const res = await fetch(`${api}/v1/config`, {
+        headers: { 'ratio-client-id': demo.clientId, 'ratio-client-secret': demo.clientSecret },
+      });
+      assert.equal(res.status, 200);
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0, out);
+    } finally {
+      child.kill('SIGKILL');
+      fs.rmSync(stateDir, { recursive: true, force: true });
+    }
+  });
+});
