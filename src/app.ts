@@ -17,7 +17,7 @@ import { EventBus } from './modules/events/publish.ts';
 import { UserSessions } from './modules/auth/sessions.ts';
 import { chainVerifier } from './modules/auth/signatures.ts';
 import { SessionTokens } from './modules/auth/tokens.ts';
-import { createMessaging } from './providers/messaging.ts';
+import { createMessaging } from './providers/messaging/index.ts';
 import { createPlaidProvider } from './providers/plaid/index.ts';
 import { createPrices } from './providers/prices/index.ts';
 import { createAch } from './modules/ach/index.ts';

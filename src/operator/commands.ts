@@ -3,7 +3,7 @@
 // embedded database (PGlite cannot be opened by two processes) — see cli/index.ts.
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors/app-error.ts';
-import { UUID_RE } from '../config.ts';
+import { UUID_RE } from '../lib/ids.ts';
 import { createClient } from '../modules/clients/create-client.ts';
 import { listClients, setClientStatus } from '../modules/clients/repository.ts';
 import { rotateClientSecret } from '../modules/clients/rotate-client-secret.ts';
