@@ -31,8 +31,9 @@ import { clientAuthPlugin } from './plugins/client-auth.ts';
 import { clientErrorHandler, errorsPlugin, frameworkErrors, MAX_PARAM_LENGTH } from './plugins/errors.ts';
 import { fingerprintPlugin } from './plugins/fingerprint.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
-import { openapiPlugin } from './plugins/openapi.ts';
+import { DOCS_PREFIX, openapiPlugin } from './plugins/openapi.ts';
 import { rateLimitPlugin } from './plugins/rate-limit.ts';
+import { securityHeadersPlugin } from './plugins/security-headers.ts';
 import { userSessionPlugin } from './plugins/user-session.ts';
 import { idempotencyPlugin } from './plugins/idempotency.ts';
 import { validatorCompiler } from './plugins/validation.ts';
@@ -196,6 +197,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   });
 
   await app.register(errorsPlugin);
+  await app.register(securityHeadersPlugin, { publicUrl: config.http.publicUrl, docsPrefix: DOCS_PREFIX });
   await app.register(metricsPlugin);
   await app.register(rateLimitPlugin, { config: config.rateLimit });
   await app.register(clientAuthPlugin, { authenticator: ctx.clientAuth });

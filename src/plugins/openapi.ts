@@ -13,6 +13,9 @@ import type { ClientAuth, UserAuth } from './types.ts';
 
 const ErrorRef = Type.Ref(ErrorSchema);
 
+/** Where the human docs page is served. */
+export const DOCS_PREFIX = '/docs';
+
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid request: `code` names the field (e.g. MISSING_FIRST_NAME) or is INVALID_BODY; `data.field` and `data.rule` say what is wrong',
   401: 'Missing or invalid credentials (MISSING_CLIENT_ID, INVALID_CLIENT_SECRET, EXPIRED_AUTHORIZATION…)',
@@ -130,7 +133,13 @@ export const openapiPlugin = fp(async function openapiPlugin(app: FastifyInstanc
   );
 
   await app.register(scalar, {
-    routePrefix: '/docs',
-    configuration: { url: '/v1/api-docs', pageTitle: 'onramp API reference', hideClientButton: false },
+    routePrefix: DOCS_PREFIX,
+    // Scalar's default fonts come from its CDN: the page uses the system fonts instead.
+    configuration: {
+      url: '/v1/api-docs',
+      pageTitle: 'onramp API reference',
+      hideClientButton: false,
+      withDefaultFonts: false,
+    },
   });
 });

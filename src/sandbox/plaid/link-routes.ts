@@ -59,7 +59,8 @@ export function registerLinkPageRoutes(app: App, sandbox: PlaidSandbox): void {
     usePlaidErrors(scope, json);
     const opts = { config: { auth: 'public' as const }, schema: { hide: true } };
 
-    scope.get('/sandbox/link', opts, async (_request, reply) => {
+    // A partner shows Link in an iframe or a popup of its own origin: no X-Frame-Options here.
+    scope.get('/sandbox/link', { ...opts, helmet: { frameguard: false } }, async (_request, reply) => {
       reply
         .header('content-security-policy', CSP)
         .header('cache-control', 'no-store')
