@@ -31,6 +31,7 @@ describe('deposit wallets (assign-a-deposit-address.md)', () => {
     const wallet = res.json();
     assert.equal(wallet.address, a);
     assert.equal(wallet.type, 'EVM');
+    assert.equal(wallet.network, 'ETHEREUM', "Ratio's Wallet requires network beside type");
     assert.equal(wallet.name, 'Collectibles');
     assert.ok(wallet.id && wallet.createTime && wallet.updateTime);
     const legacy = await req('POST', `/v1/users/${user.id}/wallets`, user.headers, {
@@ -39,9 +40,12 @@ describe('deposit wallets (assign-a-deposit-address.md)', () => {
     });
     assert.equal(legacy.statusCode, 201, legacy.body);
     assert.equal(legacy.json().type, 'EVM');
+    assert.equal(legacy.json().network, 'ETHEREUM');
     assert.equal(legacy.json().name, undefined);
     const got = await req('GET', `/v1/users/${user.id}/wallets/${wallet.id}`, user.headers);
     assert.deepEqual(got.json(), wallet);
+    const listed = (await req('GET', `/v1/users/${user.id}/wallets`, user.headers)).json().items;
+    assert.ok(listed.every((w: { network?: string }) => w.network === 'ETHEREUM'));
     // The contract other modules use.
     const row = await findUserWallet(t.db.db, user.id, wallet.id);
     assert.equal(row?.address, a);
