@@ -89,6 +89,9 @@ export const UserSchema = named(
     phone: Type.String({
       description: 'The phone number, masked to its country code and last four digits (e.g. +1******0123)',
     }),
+    preferredMfaMethod: StringEnum(['OTP_SMS'] as const, {
+      description: "The preferred MFA method of the user (Ratio's User): OTP_SMS, the second factor onramp offers",
+    }),
     nationality: Type.Optional(Type.String({ description: 'From the KYC submission' })),
     occupation: Type.Optional(Type.String({ description: 'From the KYC submission' })),
     kyc: Type.Ref(KycSchema),
