@@ -43,6 +43,22 @@ describe('OpenAPI document', () => {
     assert.match(doc.info.description, /RATE_LIMITED/);
   });
 
+  it("documents banks:requestLink as taking no body (Ratio's document), while {} stays accepted", () => {
+    for (const path of ['/v1/users/{userId}/banks:requestLink', '/v1/users/{userId}/banks/{bankId}:requestLink']) {
+      const body = doc.paths[path].post.requestBody;
+      assert.equal(body.required, false, path);
+      assert.ok(body.content['application/json'].schema, `${path} still describes the optional fields`);
+      assert.equal(doc.paths[path].post['x-body-optional'], undefined, 'no internal marker leaks');
+    }
+    assert.equal(doc.paths['/v1/users/{userId}/banks:activateLink'].post.requestBody.required, true);
+  });
+
+  it('the purchase answers 202 Accepted', () => {
+    const responses = doc.paths['/v1/users/{userId}/banks/{bankId}/ach'].post.responses;
+    assert.ok(responses['202']);
+    assert.equal(responses['201'], undefined);
+  });
+
   it('serves the human docs page from the package, with no CDN', async () => {
     const page = await t.app.inject({ method: 'GET', url: '/docs/' });
     assert.equal(page.statusCode, 200);

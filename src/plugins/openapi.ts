@@ -54,6 +54,26 @@ function tagFor(url: string): string {
   return first.charAt(0).toUpperCase() + first.slice(1);
 }
 
+const BODY_OPTIONAL = 'x-body-optional';
+
+async function emptyBodyIsEmptyObject(request: { body: unknown }): Promise<void> {
+  if (request.body === undefined || request.body === null) request.body = {};
+}
+
+/** Operations marked BODY_OPTIONAL get `requestBody.required: false`, and lose the marker. */
+function markOptionalBodies(document: Record<string, unknown>): Record<string, unknown> {
+  const paths = (document.paths ?? {}) as Record<string, Record<string, Record<string, unknown>>>;
+  for (const operations of Object.values(paths)) {
+    for (const operation of Object.values(operations)) {
+      if (operation[BODY_OPTIONAL] === undefined) continue;
+      delete operation[BODY_OPTIONAL];
+      const body = operation.requestBody as { required?: boolean } | undefined;
+      if (body) body.required = false;
+    }
+  }
+  return document;
+}
+
 export const openapiPlugin = fp(async function openapiPlugin(app: FastifyInstance, opts: { config: Config }) {
   app.addSchema(ErrorSchema);
 
@@ -65,6 +85,18 @@ export const openapiPlugin = fp(async function openapiPlugin(app: FastifyInstanc
     const user: UserAuth = route.config?.user ?? 'none';
     route.schema ??= {};
     const schema = route.schema as Record<string, unknown>;
+    if (route.config?.bodyOptional) {
+      // swagger copies x- keys onto the operation; transformObject turns this one into required: false.
+      schema[BODY_OPTIONAL] = true;
+      route.preValidation = [
+        emptyBodyIsEmptyObject,
+        ...(Array.isArray(route.preValidation)
+          ? route.preValidation
+          : route.preValidation
+            ? [route.preValidation]
+            : []),
+      ];
+    }
     schema.tags ??= [route.config?.tag ?? tagFor(route.url)];
     const security = securityFor(auth, user);
     if (security.length > 0) schema.security = security;
@@ -119,6 +151,10 @@ export const openapiPlugin = fp(async function openapiPlugin(app: FastifyInstanc
         },
       },
     },
+    transformObject: (document) =>
+      markOptionalBodies(
+        ('openapiObject' in document ? document.openapiObject : document.swaggerObject) as never,
+      ) as never,
     refResolver: {
       buildLocalReference(json, _baseUri, _fragment, i) {
         return typeof json.$id === 'string' ? json.$id : `def-${i}`;
