@@ -207,6 +207,14 @@ export const ONRAMP_CODES = {
     message:
       'The wallet has not signed in to this client recently: sign in with it (cryptoWallet:start and :authenticate) before adding it to the user',
   },
+  WALLET_IS_SIGNING_WALLET: {
+    status: 409,
+    message: 'The wallet is a signing wallet of the user (they sign in with it): it cannot be removed',
+  },
+  WALLET_HAS_PENDING_PURCHASE: {
+    status: 409,
+    message: 'A purchase is still delivering crypto to this wallet: remove it once the purchase completes or fails',
+  },
   NOT_FOUND_WEBHOOK: { status: 404, message: 'Webhook not found' },
   NOT_FOUND_WEBHOOK_DELIVERY: { status: 404, message: 'Webhook delivery not found' },
   EXCEEDS_LIMIT_WEBHOOKS: { status: 422, message: 'The client has reached the number of webhooks allowed' },
