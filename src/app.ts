@@ -75,6 +75,7 @@ export const LOG_REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers["ratio-client-secret"]',
   'req.headers["ratio-client-session-id"]',
+  'req.headers["ratio-partner-session-id"]',
   'req.headers.cookie',
   'req.headers["ratio-device-fingerprint"]',
   '*.password',

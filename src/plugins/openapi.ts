@@ -32,7 +32,8 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 function securityFor(auth: ClientAuth, user: UserAuth): Array<Record<string, string[]>> {
   if (auth === 'public') return [];
   const secret = { clientId: [], clientSecret: [] };
-  const alternatives: Array<Record<string, string[]>> = auth === 'client' ? [secret, { clientSession: [] }] : [secret];
+  const alternatives: Array<Record<string, string[]>> =
+    auth === 'client' ? [secret, { clientSession: [] }, { partnerSession: [] }] : [secret];
   if (user === 'none') return alternatives;
   const withUser = alternatives.map((a) => ({ ...a, userSession: [] }));
   return user === 'optional' ? [...withUser, ...alternatives] : withUser;
@@ -141,6 +142,13 @@ export const openapiPlugin = fp(async function openapiPlugin(app: FastifyInstanc
             in: 'header',
             name: 'ratio-client-session-id',
             description: 'A client session id from POST /v1/client/sessions, for embedded front ends',
+          },
+          partnerSession: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'ratio-partner-session-id',
+            description:
+              "A partner session id from POST /v1/partner/auth/cryptoWallet:authenticate (Ratio's name; the same as a client session)",
           },
           userSession: {
             type: 'http',

@@ -36,6 +36,24 @@ export const AuthenticateCryptoWalletRequest = Obj({
 
 export const AddWalletToUserRequest = Obj(walletFields);
 
+export const PartnerAuthenticateCryptoWalletRequest = Obj(
+  {
+    ...walletFields,
+    signature: AuthenticateCryptoWalletRequest.properties.signature,
+    depositAddress: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 128,
+        description: 'The EVM address the session buys for; by default the authenticating wallet',
+      }),
+    ),
+  },
+  {
+    description:
+      "Ratio's PartnerAuthenticateCryptoWalletRequest: walletNetwork (or walletType), the signature, the depositAddress",
+  },
+);
+
 export const SendSmsOtpRequest = Obj({
   phoneNumber: Type.String({
     minLength: 1,
@@ -123,7 +141,39 @@ export const AddWalletToUserResponse = named(
   Type.Object({}, { description: 'Empty: the wallet is now a signing wallet of the user' }),
 );
 
+export const PartnerAuthenticationResponse = named(
+  'PartnerAuthenticationResponse',
+  Type.Object({
+    sessionId: Type.String({
+      description: 'The partner session ID: send it as ratio-partner-session-id (or ratio-client-session-id)',
+    }),
+    partnerUrl: Type.String({
+      description:
+        'The URL to launch the embedded partner session (ONRAMP_PARTNER_URL; by default the session resource itself, as onramp hosts no UI)',
+    }),
+  }),
+);
+
+export const PartnerSessionSchema = named(
+  'PartnerSession',
+  Type.Object({
+    id: Type.String({ description: 'The session ID' }),
+    createTime: Type.String({ format: 'date-time', description: 'The time the session was created' }),
+    updateTime: Type.String({ format: 'date-time', description: 'The time the session was last updated' }),
+    depositAddress: Type.String({ description: 'The address of the deposit wallet' }),
+    depositNetwork: StringEnum(['ETHEREUM', 'SOLANA'] as const, {
+      description:
+        'The crypto network of the deposit wallet (ETHEREUM for an EVM address, which receives on Polygon too)',
+    }),
+    userMask: Type.Optional(Type.Ref(UserMaskSchema)),
+  }),
+);
+
+export const PartnerSessionParams = Obj({ sessionId: Type.String({ minLength: 1, maxLength: 128 }) });
+
 export const authSchemas = [
+  PartnerAuthenticationResponse,
+  PartnerSessionSchema,
   AuthenticateCryptoWalletStartResponse,
   FirstFactorAuthResponse,
   SecondFactorAuthResponse,
