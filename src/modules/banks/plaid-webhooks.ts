@@ -72,7 +72,10 @@ const keysByApp = new WeakMap<AppContext, VerificationKeys>();
 
 function verificationKeys(ctx: AppContext): VerificationKeys {
   let keys = keysByApp.get(ctx);
-  if (!keys) keysByApp.set(ctx, (keys = new VerificationKeys(ctx)));
+  if (!keys) {
+    keys = new VerificationKeys(ctx);
+    keysByApp.set(ctx, keys);
+  }
   return keys;
 }
 
