@@ -80,7 +80,7 @@ describe('security headers', () => {
         });
       });
       await page.goto(`${baseUrl(t)}/docs/`, { waitUntil: 'load' });
-      await page.getByText('Create a client session').first().waitFor({ timeout: 60_000 });
+      await page.getByText('Start wallet sign-in').first().waitFor({ timeout: 60_000 });
       await page.getByText('onramp — Ratio API').first().waitFor({ timeout: 10_000 });
       fs.mkdirSync(shots, { recursive: true });
       await page.screenshot({ path: path.join(shots, 'docs.png') });

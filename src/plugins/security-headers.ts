@@ -60,8 +60,13 @@ export const securityHeadersPlugin = fp(async function securityHeadersPlugin(
   const apiOrigin = new URL(opts.publicUrl).origin;
   app.addHook('onSend', async (request, reply, payload) => {
     const path = request.url.split('?')[0]!;
-    if (path === `${opts.docsPrefix}/` && typeof payload === 'string' && reply.statusCode === 200) {
-      const page = docsPage(payload);
+    // The docs page arrives as text or as the bytes of the docs app it is forwarded from.
+    if (
+      path === `${opts.docsPrefix}/` &&
+      reply.statusCode === 200 &&
+      (typeof payload === 'string' || Buffer.isBuffer(payload))
+    ) {
+      const page = docsPage(payload.toString());
       reply.header('content-security-policy', docsPolicy(page, apiOrigin));
       payload = page;
     }

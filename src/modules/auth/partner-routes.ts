@@ -28,6 +28,7 @@ export function registerPartnerRoutes(app: App, ctx: AppContext, deps: AuthDeps)
   app.post('/v1/partner/auth/cryptoWallet::start', {
     config: { auth: 'client-secret', tag },
     schema: {
+      operationId: 'startPartnerSession',
       summary: 'Start a partner session',
       description:
         "Ratio's partner flow, step 1: the EIP-4361 challenge for the user's wallet to sign (as cryptoWallet:start). Server to server: needs the client secret.",
@@ -40,6 +41,7 @@ export function registerPartnerRoutes(app: App, ctx: AppContext, deps: AuthDeps)
   app.post('/v1/partner/auth/cryptoWallet::authenticate', {
     config: { auth: 'client-secret', tag },
     schema: {
+      operationId: 'authenticatePartnerSession',
       summary: 'Authenticate a partner session',
       description:
         "Ratio's partner flow, step 2: checks the wallet's signature and creates a partner session (a client session) bound to that wallet and to `depositAddress` (default: the wallet). Send the `sessionId` as `ratio-partner-session-id` from the embedded front end; `partnerUrl` is ONRAMP_PARTNER_URL with the session id. A suspended user's wallet is 403 USER_BLOCKED.",
@@ -52,6 +54,7 @@ export function registerPartnerRoutes(app: App, ctx: AppContext, deps: AuthDeps)
   app.get('/v1/partner/sessions/:sessionId', {
     config: { auth: 'public', tag },
     schema: {
+      operationId: 'getPartnerSession',
       summary: 'Retrieve a partner session',
       description:
         "The partner session (Ratio's PartnerSession), with the userMask once its wallet is known to belong to a user. As in Ratio's document the session id is the credential: send only `ratio-client-id`, the client it belongs to (another client's session is 404).",

@@ -10,7 +10,7 @@ export interface WebhooksConfig {
   timeoutMs: number;
   /** Attempts in flight at once to one registration (pg-boss group concurrency, across processes). */
   perWebhookConcurrency: number;
-  /** Payout attempts in flight at once, per process. */
+  /** Delivery attempts in flight at once, per process. */
   globalConcurrency: number;
   /** How often retries that have become due (by ctx.clock) are queued, and stale claims recovered. */
   sweepIntervalMs: number;
