@@ -221,7 +221,7 @@ if (purchases > 0) {
         const t0 = performance.now();
         const res = await buy(t, buyer, { fiatAmount: '25', cryptoCurrency: 'ETH', type: 'INSTANT' });
         postLatencies.push(ms(t0));
-        if (res.statusCode !== 201) throw new Error(`purchase failed: ${res.body}`);
+        if (res.statusCode !== 202) throw new Error(`purchase failed: ${res.body}`);
         ids.push(res.json().activityItem.id);
       }
     }),

@@ -150,7 +150,7 @@ async function fire(order: Order): Promise<void> {
       { 'idempotency-key': order.key },
       order.buyer.jwt,
     );
-    if (res.status === 201 || res.status === 200) {
+    if (res.status === 202) {
       order.outcome = 'created';
       order.activityId = res.json.activityItem.id;
     } else if (res.status === 409 && res.json.code === 'IDEMPOTENCY_KEY_IN_USE') {

@@ -43,10 +43,14 @@ async function call<T = Record<string, any>>(
   url: string,
   body?: unknown,
   extra: Record<string, string> = {},
+  expectStatus?: number,
 ): Promise<T> {
   const answer = await partnerRequest({ base: BASE, ...client }, method, url, body, extra, jwt);
   if (answer.refreshedJwt) jwt = answer.refreshedJwt;
-  return expectOk(method, url, answer) as T;
+  const ok = expectOk(method, url, answer) as T;
+  if (expectStatus !== undefined && answer.status !== expectStatus)
+    throw new Error(`${method} ${url} → ${answer.status}, expected ${expectStatus}`);
+  return ok;
 }
 
 // ---- a webhook receiver that checks both signature schemes over the raw body ----
@@ -191,6 +195,7 @@ try {
     `/v1/users/${user.id}/banks/${bankId}/ach`,
     { fiatAmount: AMOUNT, cryptoCurrency: 'ETH', walletId: depositWallet.id, type: 'INSTANT' },
     { 'idempotency-key': `journey-${Date.now()}` },
+    202, // Accepted: the purchase completes asynchronously (ACTIVITY_UPDATED webhooks follow it)
   );
   const activityId: string = purchase.activityItem.id;
   show('activity item', {

@@ -34,8 +34,9 @@ import { clientAuthPlugin } from './plugins/client-auth.ts';
 import { clientErrorHandler, errorsPlugin, frameworkErrors, MAX_PARAM_LENGTH } from './plugins/errors.ts';
 import { fingerprintPlugin } from './plugins/fingerprint.ts';
 import { Metrics, metricsPlugin } from './plugins/metrics.ts';
-import { openapiPlugin } from './plugins/openapi.ts';
+import { DOCS_PREFIX, openapiPlugin } from './plugins/openapi.ts';
 import { rateLimitPlugin } from './plugins/rate-limit.ts';
+import { securityHeadersPlugin } from './plugins/security-headers.ts';
 import { userSessionPlugin } from './plugins/user-session.ts';
 import { idempotencyPlugin } from './plugins/idempotency.ts';
 import { validatorCompiler } from './plugins/validation.ts';
@@ -77,6 +78,7 @@ export const LOG_REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers["ratio-client-secret"]',
   'req.headers["ratio-client-session-id"]',
+  'req.headers["ratio-partner-session-id"]',
   'req.headers.cookie',
   'req.headers["ratio-device-fingerprint"]',
   '*.password',
@@ -234,6 +236,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   });
 
   await app.register(errorsPlugin);
+  await app.register(securityHeadersPlugin, { publicUrl: config.http.publicUrl, docsPrefix: DOCS_PREFIX });
   await app.register(metricsPlugin, { metrics: ctx.metrics, config });
   if (servesApi) {
     await app.register(rateLimitPlugin, { config: config.rateLimit });

@@ -300,7 +300,7 @@ export function readConfig(env: Env): { config: Config; reader: EnvReader } {
     mode,
     ...server,
     demoClient: r.section('Partner clients', () => readDemoClientConfig(r)),
-    clients: r.section('Partner clients', () => readClientsConfig(r)),
+    clients: r.section('Partner clients', () => readClientsConfig(r, publicUrl)),
     rateLimit: readRateLimitConfig(r),
     product: r.section('Fees and limits', () => readProductConfig(r)),
     auth: r.section('Sign-in', () => readAuthConfig(r, publicUrl)),

@@ -1,5 +1,8 @@
 // A real HTTP webhook receiver for tests: records every request (raw body bytes and headers) and
-// answers as told. It can go down and come back on the same port (outage tests).
+// answers as told. It can go down and come back (outage tests): while down it keeps its port and
+// drops every connection as it arrives, so the sender sees connection failures and no answer. (Closing
+// the port instead would let another process on the machine take it in the meantime, and the
+// "outage" would then be answered by whatever listens there.)
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -24,6 +27,8 @@ export class WebhookReceiver {
   maxOpen = 0;
   private server: http.Server | undefined;
   private port = 0;
+  private down = false;
+  private readonly sockets = new Set<import('node:net').Socket>();
   private waiters: Array<() => void> = [];
   private readonly hanging = new Set<http.ServerResponse>();
 
@@ -56,6 +61,14 @@ export class WebhookReceiver {
         res.end(answer.body ?? '');
       });
     });
+    this.server.on('connection', (socket) => {
+      if (this.down) {
+        socket.destroy();
+        return;
+      }
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
     this.server.keepAliveTimeout = 60_000;
     await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
     this.port = (this.server.address() as AddressInfo).port;
@@ -70,7 +83,19 @@ export class WebhookReceiver {
     return this.port;
   }
 
-  /** Stops listening and drops every connection: a receiver that is down refuses connections. */
+  /** An outage: every open connection is dropped, and every new one as it arrives; the port stays ours. */
+  goDown(): void {
+    this.down = true;
+    for (const res of this.hanging) res.destroy();
+    for (const socket of this.sockets) socket.destroy();
+  }
+
+  /** Back from the outage, on the same port. */
+  comeBack(): void {
+    this.down = false;
+  }
+
+  /** Stops listening and drops every connection. */
   async stop(): Promise<void> {
     if (!this.server) return;
     const server = this.server;

@@ -207,6 +207,14 @@ export const ONRAMP_CODES = {
     message:
       'The wallet has not signed in to this client recently: sign in with it (cryptoWallet:start and :authenticate) before adding it to the user',
   },
+  WALLET_IS_SIGNING_WALLET: {
+    status: 409,
+    message: 'The wallet is a signing wallet of the user (they sign in with it): it cannot be removed',
+  },
+  WALLET_HAS_PENDING_PURCHASE: {
+    status: 409,
+    message: 'A purchase is still delivering crypto to this wallet: remove it once the purchase completes or fails',
+  },
   IDV_ATTEMPTS_EXHAUSTED: {
     status: 422,
     message: 'The user has used every identity verification attempt; an operator decides the review',

@@ -32,6 +32,7 @@ export const EXAMPLE_WALLET = {
   address: EXAMPLE.address,
   name: 'Main',
   type: 'EVM',
+  network: 'ETHEREUM',
 } as const;
 
 export const EXAMPLE_BANK_ACCOUNT = {

@@ -18,7 +18,8 @@ export const clientAuthPlugin = fp(async function clientAuthPlugin(
     const mode = request.routeOptions.config?.auth;
     if (mode === undefined || mode === 'public') return;
     const clientId = header(request, 'ratio-client-id');
-    const sessionId = header(request, 'ratio-client-session-id');
+    // Ratio's partner sessions are client sessions: ratio-partner-session-id is the same credential.
+    const sessionId = header(request, 'ratio-client-session-id') ?? header(request, 'ratio-partner-session-id');
     const secret = header(request, 'ratio-client-secret');
     if (mode === 'client' && sessionId !== undefined && secret === undefined) {
       request.client = await opts.authenticator.withSession(sessionId, clientId);

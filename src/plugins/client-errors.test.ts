@@ -47,6 +47,7 @@ function assertErrorShape(answer: RawAnswer, status: number, code: string): void
   assert.ok(isErrorCode(code), `${code} is in the catalogue`);
   assert.ok(!Number.isNaN(Date.parse(String(answer.body.createTime))));
   assert.match(answer.headers['content-type'] ?? '', /application\/json/);
+  assert.equal(answer.headers['x-content-type-options'], 'nosniff');
 }
 
 describe('answers to requests no route sees', () => {

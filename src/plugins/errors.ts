@@ -12,6 +12,7 @@ import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, errorBody } from '../errors/app-error.ts';
 import { catalogueEntry, type ErrorCode } from '../errors/catalogue.ts';
+import { BASE_SECURITY_HEADERS } from './security-headers.ts';
 import { validationError } from './validation.ts';
 
 const METHODS: HTTPMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -61,6 +62,8 @@ export const MAX_PARAM_LENGTH = 200;
 
 /** Fastify's `frameworkErrors`: errors the router raises before any route or hook runs. */
 export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  // No route, so no hooks: the headers every answer carries are set here.
+  reply.headers(BASE_SECURITY_HEADERS);
   if (error.code === 'FST_ERR_BAD_URL') {
     void sendError(
       reply,
@@ -112,9 +115,10 @@ export function clientErrorHandler(
   if (socket.writable) {
     const answer = clientErrorAnswer(error.code);
     const body = JSON.stringify(errorBody(answer.code, answer.message, answer.data));
+    const headers = Object.entries(BASE_SECURITY_HEADERS).map(([name, value]) => `${name}: ${value}\r\n`);
     socket.write(
       `HTTP/1.1 ${answer.status} ${http.STATUS_CODES[answer.status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        `${headers.join('')}Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   }
   socket.destroy(error);

@@ -52,6 +52,12 @@ export const TAGS: Array<{ name: string; description: string }> = [
       '(Ratio and Standard Webhooks). Guide: [Webhooks](/docs/guides/webhooks).',
   },
   {
+    name: 'Partner',
+    description:
+      "Ratio's partner session flow, over client sessions: the wallet signs in through your backend, the partner session id " +
+      'goes to your embedded front end as `ratio-partner-session-id`. Guide: [Sign in](/docs/guides/sign-in).',
+  },
+  {
     name: 'Client',
     description:
       'Client sessions: a short-lived `ratio-client-session-id` for an embedded front end, so the client secret stays on your server.',
@@ -84,6 +90,13 @@ export const SECURITY_SCHEMES = {
     in: 'header',
     name: 'ratio-client-session-id',
     description: 'A client session id from `POST /v1/client/sessions`, for embedded front ends (instead of the secret)',
+  },
+  partnerSession: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'ratio-partner-session-id',
+    description:
+      "A partner session id from `POST /v1/partner/auth/cryptoWallet:authenticate` (Ratio's name for a client session; either header works)",
   },
   userSession: {
     type: 'http',
@@ -148,6 +161,8 @@ const SUCCESS_TEXT: Record<string, string> = { 200: 'OK', 201: 'Created', 202: '
 /** What the route hook learns about each operation and the document transform needs. */
 export interface OperationExtras {
   idempotent: boolean;
+  /** `config.bodyOptional`: the request body may be left out. */
+  bodyOptional?: boolean;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the OpenAPI document is arbitrary JSON
@@ -187,6 +202,8 @@ export function finishDocument(doc: Json, extras: Map<string, OperationExtras>):
         const media = response.content?.['application/json'];
         if (errorExample && media && media.example === undefined) media.example = errorExample;
       }
+      // Ratio sends no body here: the body is optional (a missing one is `{}`).
+      if (extras.get(op.operationId)?.bodyOptional && op.requestBody) op.requestBody.required = false;
       if (extras.get(op.operationId)?.idempotent) {
         op.parameters = [...(op.parameters ?? []), IDEMPOTENCY_PARAMETER];
       }

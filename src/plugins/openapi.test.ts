@@ -57,6 +57,21 @@ describe('OpenAPI document', () => {
     assert.match(doc.info.description, /RATE_LIMITED/);
   });
 
+  it("documents banks:requestLink as taking no body (Ratio's document), while {} stays accepted", () => {
+    for (const path of ['/v1/users/{userId}/banks:requestLink', '/v1/users/{userId}/banks/{bankId}:requestLink']) {
+      const body = doc.paths[path].post.requestBody;
+      assert.equal(body.required, false, path);
+      assert.ok(body.content['application/json'].schema, `${path} still describes the optional fields`);
+    }
+    assert.equal(doc.paths['/v1/users/{userId}/banks:activateLink'].post.requestBody.required, true);
+  });
+
+  it('the purchase answers 202 Accepted', () => {
+    const responses = doc.paths['/v1/users/{userId}/banks/{bankId}/ach'].post.responses;
+    assert.ok(responses['202']);
+    assert.equal(responses['201'], undefined);
+  });
+
   it('names every operation (a unique camelCase operationId), summarises it and tags it with a described tag', () => {
     const ids = new Set<string>();
     const described = new Map((doc.tags as Json[]).map((tag) => [tag.name, tag.description]));

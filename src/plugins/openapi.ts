@@ -32,7 +32,8 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 function securityFor(auth: ClientAuth, user: UserAuth): Array<Record<string, string[]>> {
   if (auth === 'public') return [];
   const secret = { clientId: [], clientSecret: [] };
-  const alternatives: Array<Record<string, string[]>> = auth === 'client' ? [secret, { clientSession: [] }] : [secret];
+  const alternatives: Array<Record<string, string[]>> =
+    auth === 'client' ? [secret, { clientSession: [] }, { partnerSession: [] }] : [secret];
   if (user === 'none') return alternatives;
   const withUser = alternatives.map((a) => ({ ...a, userSession: [] }));
   // Without a session first: the docs page's "try it" and generated curl use the first requirement,
@@ -79,6 +80,19 @@ function requireNames(route: RouteOptions, schema: Record<string, unknown>, seen
   return operationId;
 }
 
+/** Where the human docs page is served. */
+export const DOCS_PREFIX = '/docs';
+
+async function emptyBodyIsEmptyObject(request: { body: unknown }): Promise<void> {
+  if (request.body === undefined || request.body === null) request.body = {};
+}
+
+/** `config.bodyOptional`: no body (or no Content-Type) validates as `{}`; the document says so too. */
+function acceptMissingBody(route: RouteOptions): void {
+  const existing = route.preValidation;
+  route.preValidation = [emptyBodyIsEmptyObject, ...(Array.isArray(existing) ? existing : existing ? [existing] : [])];
+}
+
 export const openapiPlugin = fp(async function openapiPlugin(app: FastifyInstance, opts: { config: Config }) {
   app.addSchema(ErrorSchema);
   const extras = new Map<string, OperationExtras>();
@@ -92,9 +106,13 @@ export const openapiPlugin = fp(async function openapiPlugin(app: FastifyInstanc
     const user: UserAuth = route.config?.user ?? 'none';
     route.schema ??= {};
     const schema = route.schema as Record<string, unknown>;
+    if (route.config?.bodyOptional) acceptMissingBody(route);
     if (schema.hide === true) return;
     const operationId = requireNames(route, schema, seen);
-    extras.set(operationId, { idempotent: Boolean(route.config?.idempotency) });
+    extras.set(operationId, {
+      idempotent: Boolean(route.config?.idempotency),
+      bodyOptional: Boolean(route.config?.bodyOptional),
+    });
     schema.tags ??= [route.config?.tag ?? tagFor(route.url)];
     const security = securityFor(auth, user);
     if (security.length > 0) schema.security = security;
@@ -167,8 +185,8 @@ function registerDocsPage(app: FastifyInstance): void {
     }
     return reply.send(answer.rawPayload);
   };
-  app.get('/docs', { schema: { hide: true } }, forward);
-  app.get('/docs/*', { schema: { hide: true } }, forward);
+  app.get(DOCS_PREFIX, { schema: { hide: true } }, forward);
+  app.get(`${DOCS_PREFIX}/*`, { schema: { hide: true } }, forward);
   app.addHook('onClose', async () => {
     if (docs) await (await docs.catch(() => undefined))?.close();
   });
@@ -216,6 +234,7 @@ const DOCS_PAGE: Parameters<typeof scalar>[1]['configuration'] = {
       clientId: { value: 'YOUR_CLIENT_ID' },
       clientSecret: { value: 'YOUR_CLIENT_SECRET' },
       clientSession: { value: 'YOUR_CLIENT_SESSION_ID' },
+      partnerSession: { value: 'YOUR_PARTNER_SESSION_ID' },
       userSession: { token: 'YOUR_SESSION_JWT' },
     },
   },

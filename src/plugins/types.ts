@@ -66,6 +66,11 @@ declare module 'fastify' {
     user?: UserAuth;
     /** OpenAPI tag; defaults from the URL. */
     tag?: string;
+    /**
+     * The body may be left out (no body, or no Content-Type): it is then `{}` for validation, and the
+     * OpenAPI document marks the request body optional.
+     */
+    bodyOptional?: boolean;
   }
   interface FastifyRequest {
     client: ClientPrincipal | null;

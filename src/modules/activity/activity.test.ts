@@ -121,6 +121,7 @@ describe('GET /v1/users/{userId}/activity/{activityId}', () => {
           updateTime: '2026-11-01T12:00:00.000Z',
           address: '0x000000000000000000000000000000000000dEaD',
           type: 'EVM',
+          network: 'ETHEREUM',
           name: 'Main',
         },
         direction: 'DEBIT',
@@ -131,6 +132,31 @@ describe('GET /v1/users/{userId}/activity/{activityId}', () => {
       },
       metadata: { achType: 'INSTANT', network: 'ETHEREUM', ratioFee: '3.00', networkFee: '2.31', estimated: false },
     });
+    await t.db.db.deleteFrom('activity_items').execute();
+  });
+
+  test("the wallet carries Ratio's `network` beside `type`: the network the purchase is delivered on", async () => {
+    const polygon = activityRow(user.id, { crypto_currency: 'USDC_POLYGON', crypto_amount_minor: '25000000' });
+    const ethereum = activityRow(user.id, { crypto_currency: 'USDC_ETHEREUM', crypto_amount_minor: '25000000' });
+    await t.db.db.insertInto('activity_items').values([polygon, ethereum]).execute();
+    const get = (id: string) =>
+      t.app.inject({
+        method: 'GET',
+        url: `/v1/users/${user.id}/activity/${id}`,
+        headers: withJwt(t.clientHeaders, jwt),
+      });
+    assert.deepEqual(
+      [(await get(polygon.id)).json().crypto.wallet, (await get(ethereum.id)).json().crypto.wallet].map((w) => [
+        w.type,
+        w.network,
+      ]),
+      [
+        ['EVM', 'POLYGON'],
+        ['EVM', 'ETHEREUM'],
+      ],
+    );
+    const listed = (await list('')).json().items as Array<{ crypto: { wallet: { network: string } } }>;
+    assert.ok(listed.every((i) => ['POLYGON', 'ETHEREUM'].includes(i.crypto.wallet.network)));
     await t.db.db.deleteFrom('activity_items').execute();
   });
 

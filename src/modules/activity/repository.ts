@@ -14,6 +14,8 @@ export interface ActivityWallet {
   address: string;
   name?: string;
   type: 'EVM' | 'SOLANA';
+  /** Ratio's Wallet.network: the network this item's crypto is delivered on. */
+  network: 'ETHEREUM' | 'POLYGON';
 }
 
 /** The glossary's BankAccount, as recorded with the item. */
@@ -76,7 +78,12 @@ export function toActivityItem(row: ActivityRow): ActivityItem {
     price: formatUsd(row.price_cents),
     fee: formatUsd(row.fee_cents + row.network_fee_cents),
   };
-  if (row.wallet) crypto.wallet = row.wallet as unknown as ActivityWallet;
+  // Recorded as the Wallet was at purchase time; `network` is the purchase's (older records lack it).
+  if (row.wallet)
+    crypto.wallet = {
+      ...(row.wallet as unknown as Omit<ActivityWallet, 'network'>),
+      network: ASSETS[row.crypto_currency].network,
+    };
   if (row.transaction_hash) crypto.transactionHash = row.transaction_hash;
   return {
     id: row.id,

@@ -16,6 +16,9 @@ const ActivityWallet = Type.Object(
     address: Type.String({ description: 'The address of the wallet' }),
     name: Type.Optional(Type.String({ description: 'The nickname of the wallet' })),
     type: StringEnum(['EVM', 'SOLANA'] as const, { description: 'The type of wallet' }),
+    network: StringEnum(['ETHEREUM', 'POLYGON'] as const, {
+      description: "The network the crypto of this item is delivered on (Ratio's Wallet.network)",
+    }),
   },
   { description: 'The destination wallet for the crypto currency (Wallet)' },
 );

@@ -61,7 +61,7 @@ export async function authenticateWallet(
 }
 
 /** The live challenge this signature signs, or 401 INVALID_SIGNATURE saying why not. */
-async function signedChallenge(
+export async function signedChallenge(
   deps: AuthDeps,
   clientId: string,
   wallet: Wallet,
@@ -94,6 +94,6 @@ async function noLiveChallenge(deps: AuthDeps, key: Parameters<typeof latestChal
   );
 }
 
-function rejected(rule: string, message: string): AppError {
+export function rejected(rule: string, message: string): AppError {
   return new AppError('INVALID_SIGNATURE', { message, data: { field: 'signature', rule } });
 }

@@ -145,7 +145,7 @@ function readOtpConfig(r: EnvReader): AuthConfig['otp'] {
       100,
       1,
       100,
-      'consecutive wrong codes, counted across lockouts, that block a phone number or email until an operator runs `onramp auth unlock`',
+      'consecutive wrong codes, across lockouts, that block a phone number or email (403 OTP_BLOCKED) until an operator runs onramp auth unlock; at most 100 (NIST SP 800-63B)',
     ),
     resendIntervalSeconds: r.int(
       'ONRAMP_OTP_RESEND_INTERVAL_SECONDS',
@@ -173,7 +173,7 @@ function readOtpConfig(r: EnvReader): AuthConfig['otp'] {
       30,
       1,
       1_000_000,
-      "codes per end-user IP per hour: the ratio-device-fingerprint's ip for client-secret callers, the socket's for client-session callers",
+      "codes per end-user IP per hour: the ip of ratio-device-fingerprint when the caller uses the client secret (no per-IP limit without it), the connection's IP through a client session",
     ),
   };
 }

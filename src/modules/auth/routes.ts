@@ -5,6 +5,7 @@ import type { AppContext } from '../../context.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { loadUser } from '../users/view.ts';
 import { addWalletToUser } from './add-wallet-to-user.ts';
+import { registerPartnerRoutes } from './partner-routes.ts';
 import { authenticateOtp } from './authenticate-otp.ts';
 import { authenticateWallet } from './authenticate-wallet.ts';
 import type { AuthDeps } from './deps.ts';
@@ -49,6 +50,7 @@ const sendOrigin = (request: FastifyRequest) => otpSendOrigin(request.client!, r
 export function registerAuthRoutes(app: App, ctx: AppContext): void {
   const deps = authDeps(ctx);
   const tag = 'Auth';
+  registerPartnerRoutes(app, ctx, deps);
 
   app.post('/v1/auth/cryptoWallet::start', {
     config: { auth: 'client', user: 'optional', tag },

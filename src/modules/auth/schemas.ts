@@ -54,6 +54,32 @@ export const AuthenticateCryptoWalletRequest = Obj(
 
 export const AddWalletToUserRequest = Obj(walletFields, { examples: [walletExample] });
 
+export const PartnerAuthenticateCryptoWalletRequest = Obj(
+  {
+    ...walletFields,
+    signature: AuthenticateCryptoWalletRequest.properties.signature,
+    depositAddress: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 128,
+        description: 'The EVM address the session buys for; by default the authenticating wallet',
+      }),
+    ),
+  },
+  {
+    description:
+      "Ratio's PartnerAuthenticateCryptoWalletRequest: walletNetwork (or walletType), the signature, the depositAddress",
+    examples: [
+      {
+        walletAddress: EXAMPLE.address,
+        walletNetwork: 'ETHEREUM',
+        signature: (AuthenticateCryptoWalletRequest.examples as Array<{ signature: string }>)[0]!.signature,
+        depositAddress: EXAMPLE.address,
+      },
+    ],
+  },
+);
+
 export const SendSmsOtpRequest = Obj(
   {
     phoneNumber: Type.String({
@@ -172,7 +198,71 @@ export const AddWalletToUserResponse = named(
   Type.Object({}, { description: 'Empty: the wallet is now a signing wallet of the user', examples: [{}] }),
 );
 
+const EXAMPLE_PARTNER_SESSION_ID = 'cs_hJx0aL5eR1uI7oEq0l5V1n1pQ7xW2mK9sT4vY8bN3cF';
+
+export const PartnerAuthenticationResponse = named(
+  'PartnerAuthenticationResponse',
+  Type.Object(
+    {
+      sessionId: Type.String({
+        description: 'The partner session ID: send it as ratio-partner-session-id (or ratio-client-session-id)',
+      }),
+      partnerUrl: Type.String({
+        description:
+          'The URL to launch the embedded partner session (ONRAMP_PARTNER_URL; by default the session resource itself, as onramp hosts no UI)',
+      }),
+    },
+    {
+      examples: [
+        {
+          sessionId: EXAMPLE_PARTNER_SESSION_ID,
+          partnerUrl: `https://onramp.example.com/v1/partner/sessions/${EXAMPLE_PARTNER_SESSION_ID}`,
+        },
+      ],
+    },
+  ),
+);
+
+export const PartnerSessionSchema = named(
+  'PartnerSession',
+  Type.Object(
+    {
+      id: Type.String({ description: 'The session ID' }),
+      createTime: Type.String({ format: 'date-time', description: 'The time the session was created' }),
+      updateTime: Type.String({ format: 'date-time', description: 'The time the session was last updated' }),
+      depositAddress: Type.String({ description: 'The address of the deposit wallet' }),
+      depositNetwork: StringEnum(['ETHEREUM', 'SOLANA'] as const, {
+        description:
+          'The crypto network of the deposit wallet (ETHEREUM for an EVM address, which receives on Polygon too)',
+      }),
+      userMask: Type.Optional(Type.Ref(UserMaskSchema)),
+    },
+    {
+      examples: [
+        {
+          id: EXAMPLE_PARTNER_SESSION_ID,
+          createTime: EXAMPLE.createTime,
+          updateTime: EXAMPLE.updateTime,
+          depositAddress: EXAMPLE.address,
+          depositNetwork: 'ETHEREUM',
+          userMask: {
+            id: EXAMPLE.userId,
+            createTime: EXAMPLE.createTime,
+            updateTime: EXAMPLE.updateTime,
+            phoneMask: '0123',
+            preferredMfaMethod: 'OTP_SMS',
+          },
+        },
+      ],
+    },
+  ),
+);
+
+export const PartnerSessionParams = Obj({ sessionId: Type.String({ minLength: 1, maxLength: 128 }) });
+
 export const authSchemas = [
+  PartnerAuthenticationResponse,
+  PartnerSessionSchema,
   AuthenticateCryptoWalletStartResponse,
   FirstFactorAuthResponse,
   SecondFactorAuthResponse,

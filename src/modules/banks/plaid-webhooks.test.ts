@@ -146,4 +146,42 @@ describe('Plaid item webhooks', () => {
     assert.equal(accepted.status, 200);
     assert.equal(await linkStatus(bankId), 'LOGIN_REQUIRED');
   });
+  it('a forged webhook with an unknown key id is 401, and the miss is cached: one upstream key fetch per kid', async () => {
+    const keyFetches = () =>
+      t.logs
+        .records()
+        .filter(
+          (r) =>
+            r.msg === 'incoming request' &&
+            (r.req as { url?: string })?.url === '/sandbox/plaid/webhook_verification_key/get',
+        ).length;
+    const body = JSON.stringify({ webhook_type: 'ITEM', webhook_code: 'LOGIN_REPAIRED', item_id: 'item-x' });
+    const { privateKey } = await generateKeyPair('ES256');
+    const forge = (kid: string) =>
+      new SignJWT({ request_body_sha256: sha256(body).toString('hex') })
+        .setProtectedHeader({ alg: 'ES256', kid })
+        .setIssuedAt()
+        .sign(privateKey);
+    const before = keyFetches();
+    const jwt = await forge('forged-kid-0001');
+    for (let i = 0; i < 5; i++) {
+      const res = await deliver(body, jwt);
+      assert.equal(res.status, 401);
+      const answer = (await res.json()) as { code: string; message: string };
+      assert.equal(answer.code, 'INVALID_SIGNATURE');
+      assert.match(answer.message, /unknown key id/);
+    }
+    assert.equal(keyFetches() - before, 1, 'five forgeries with one kid cost one upstream fetch');
+    // Past the miss's time in the cache the key is asked for again, once.
+    const advanced = await t.app.inject({
+      method: 'POST',
+      url: '/sandbox/clock:advance',
+      headers: t.clientHeaders,
+      payload: { seconds: 360 },
+    });
+    assert.equal(advanced.statusCode, 200, advanced.body);
+    assert.equal((await deliver(body, jwt)).status, 401);
+    assert.equal((await deliver(body, jwt)).status, 401);
+    assert.equal(keyFetches() - before, 2);
+  });
 });

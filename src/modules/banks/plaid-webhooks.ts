@@ -9,12 +9,76 @@ import type { JWKPublicKey } from 'plaid';
 import type { AppContext } from '../../context.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { digestsEqual, sha256 } from '../../lib/crypto.ts';
-import { plaidCall } from './plaid-call.ts';
+import { PlaidCallError, plaidCall } from './plaid-call.ts';
 import { findBankByItem, publishBankUpdated } from './repository.ts';
 import type { LinkStatus } from './tables.ts';
 
-// Verification keys by kid. Plaid keys do not change once issued (only expire), so a process cache is safe.
-const keyCache = new Map<string, JWKPublicKey>();
+// Verification keys by kid, per app. Plaid keys do not change once issued (they only expire), so
+// keys are kept a day; a kid Plaid does not know is remembered as a miss for five minutes, so a flood
+// of forged webhooks costs one upstream fetch per kid per five minutes, and at most
+// MAX_FETCHES_PER_MINUTE fetches of new kids in all (past that, an unknown kid is refused without
+// asking; Plaid retries a genuine webhook later). The cache holds at most MAX_ENTRIES kids.
+const KEY_TTL_MS = 24 * 3600_000;
+const MISS_TTL_MS = 5 * 60_000;
+const MAX_ENTRIES = 1000;
+const MAX_FETCHES_PER_MINUTE = 30;
+
+interface CachedKey {
+  key: JWKPublicKey | null;
+  expiresAt: number;
+}
+
+class VerificationKeys {
+  private entries = new Map<string, CachedKey>();
+  private fetches: number[] = [];
+
+  constructor(private readonly ctx: AppContext) {}
+
+  /** The key for `kid`, null when Plaid does not know it (or too many new kids were asked for). */
+  async get(kid: string): Promise<JWKPublicKey | null> {
+    const now = this.ctx.clock.now().getTime();
+    const cached = this.entries.get(kid);
+    if (cached && cached.expiresAt > now) return cached.key;
+    this.fetches = this.fetches.filter((at) => at > now - 60_000);
+    if (this.fetches.length >= MAX_FETCHES_PER_MINUTE) return null;
+    this.fetches.push(now);
+    const key = await this.fetch(kid);
+    this.remember(kid, { key, expiresAt: now + (key ? KEY_TTL_MS : MISS_TTL_MS) });
+    return key;
+  }
+
+  private async fetch(kid: string): Promise<JWKPublicKey | null> {
+    try {
+      const result = await plaidCall(
+        this.ctx.log,
+        'webhook_verification_key/get',
+        () => this.ctx.plaid.api().webhookVerificationKeyGet({ key_id: kid }),
+        ['INVALID_WEBHOOK_VERIFICATION_KEY_ID'],
+      );
+      return result.key;
+    } catch (error) {
+      if (error instanceof PlaidCallError) return null;
+      throw error; // Plaid unreachable: 503, not cached, so Plaid's retry can succeed
+    }
+  }
+
+  private remember(kid: string, entry: CachedKey): void {
+    this.entries.delete(kid);
+    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(kid, entry);
+  }
+}
+
+const keysByApp = new WeakMap<AppContext, VerificationKeys>();
+
+function verificationKeys(ctx: AppContext): VerificationKeys {
+  let keys = keysByApp.get(ctx);
+  if (!keys) {
+    keys = new VerificationKeys(ctx);
+    keysByApp.set(ctx, keys);
+  }
+  return keys;
+}
 
 const refuse = (message: string) =>
   new AppError('INVALID_SIGNATURE', {
@@ -33,16 +97,8 @@ export async function verifyPlaidWebhook(ctx: AppContext, rawBody: string, jwt: 
   if (header.alg !== 'ES256') throw refuse(`the JWT algorithm must be ES256 (got ${String(header.alg)})`);
   if (typeof header.kid !== 'string' || header.kid.length === 0 || header.kid.length > 200)
     throw refuse('the JWT has no key id');
-  let key = keyCache.get(header.kid);
-  if (!key) {
-    const kid = header.kid;
-    key = (
-      await plaidCall(ctx.log, 'webhook_verification_key/get', () =>
-        ctx.plaid.api().webhookVerificationKeyGet({ key_id: kid }),
-      )
-    ).key;
-    keyCache.set(kid, key);
-  }
+  const key = await verificationKeys(ctx).get(header.kid);
+  if (!key) throw refuse('the JWT names an unknown key id (kid)');
   if (key.expired_at !== null && key.expired_at !== undefined) throw refuse('the verification key has expired');
   let claims: JWTPayload;
   try {

@@ -27,19 +27,14 @@ export function registerBankRoutes(app: App, ctx: AppContext): void {
   const tag = 'Bank';
 
   // The docs send requestLink without a body as often as with one: no body means {}.
-  const emptyBodyIsEmptyObject = async (request: { body: unknown }) => {
-    if (request.body === undefined || request.body === null) request.body = {};
-  };
-
   app.post('/v1/users/:userId/banks::requestLink', {
-    preValidation: emptyBodyIsEmptyObject,
-    config: { auth: 'client', user: 'two', tag },
+    config: { auth: 'client', user: 'two', tag, bodyOptional: true },
     schema: {
       operationId: 'requestBankLink',
       summary: 'Request bank link',
       description:
         "A Plaid `link_token` for Plaid Link (products auth + identity, the user's legal name, your registered `redirectUri` / `androidPackageName`). " +
-        'A user has one bank at a time: 409 ALREADY_EXISTS_BANK while one is linked. In sandbox mode the token works with the built-in sandbox and its Link page at /sandbox/link (docs/plaid-sandbox.md).',
+        'The body is optional (Ratio sends none; `{}` is fine). A user has one bank at a time: 409 ALREADY_EXISTS_BANK while one is linked. In sandbox mode the token works with the built-in sandbox and its Link page at /sandbox/link (docs/plaid-sandbox.md).',
       params: UserParams,
       body: RequestBankLinkRequest,
       response: { 200: Type.Ref(RequestBankLinkResponseSchema) },
@@ -109,8 +104,7 @@ export function registerBankRoutes(app: App, ctx: AppContext): void {
   });
 
   app.post('/v1/users/:userId/banks/:bankId(^[^:]+)::requestLink', {
-    preValidation: emptyBodyIsEmptyObject,
-    config: { auth: 'client', user: 'two', tag },
+    config: { auth: 'client', user: 'two', tag, bodyOptional: true },
     schema: {
       operationId: 'requestBankUpdateLink',
       summary: 'Update link token (re-login)',

@@ -64,13 +64,16 @@ async function view(db: Executor, id: string, row: ClientSessionRow): Promise<Cl
   };
 }
 
-export async function createClientSession(
-  db: Db,
-  clock: Clock,
+/**
+ * A new client session: its id (shown once; only its hash is stored) and the row to insert. The
+ * addresses are checked and made canonical here, before anything is written.
+ */
+export function newClientSession(
+  now: Date,
   clientId: string,
   ttlSeconds: number,
   input: CreateClientSessionInput,
-): Promise<ClientSessionView> {
+): { id: string; row: ClientSessionRow } {
   const signingAddress = normalizeAddress(input.signingType, input.signingAddress);
   if (!signingAddress) {
     throw new AppError('INVALID_SIGNING_ADDRESS', {
@@ -93,8 +96,7 @@ export async function createClientSession(
     depositType = 'EVM';
   }
   const id = newSecret('cs_');
-  const now = clock.now();
-  const row = await insertClientSession(db, {
+  const row: ClientSessionRow = {
     id_hash: sha256(id),
     client_id: clientId,
     signing_address: signingAddress,
@@ -105,8 +107,19 @@ export async function createClientSession(
     created_at: now,
     updated_at: now,
     expires_at: new Date(now.getTime() + ttlSeconds * 1000),
-  });
-  return view(db, id, row);
+  };
+  return { id, row };
+}
+
+export async function createClientSession(
+  db: Db,
+  clock: Clock,
+  clientId: string,
+  ttlSeconds: number,
+  input: CreateClientSessionInput,
+): Promise<ClientSessionView> {
+  const { id, row } = newClientSession(clock.now(), clientId, ttlSeconds, input);
+  return view(db, id, await insertClientSession(db, row));
 }
 
 export async function getClientSession(
@@ -124,4 +137,39 @@ export async function getClientSession(
       message: 'The client session has expired; create a new one',
     });
   return view(db, sessionId, row);
+}
+
+/** Ratio's PartnerSession: the client session seen through the partner session endpoints. */
+export interface PartnerSessionView {
+  id: string;
+  createTime: string;
+  updateTime: string;
+  depositAddress: string;
+  depositNetwork: 'ETHEREUM' | 'SOLANA';
+  userMask?: UserMask;
+}
+
+/**
+ * GET /v1/partner/sessions/{sessionId}: the session id is the credential (with the ratio-client-id
+ * it belongs to), as in Ratio's document. Another client's session, or none, is 404.
+ */
+export async function getPartnerSession(
+  db: Db,
+  clock: Clock,
+  clientId: string,
+  sessionId: string,
+): Promise<PartnerSessionView> {
+  const row = await findClientSession(db, sha256(sessionId));
+  if (!row || row.client_id !== clientId.toLowerCase()) throw new AppError('NOT_FOUND_SESSION');
+  if (row.expires_at.getTime() <= clock.now().getTime())
+    throw new AppError('EXPIRED_SESSION_ID', { message: 'The partner session has expired; authenticate again' });
+  const mask = row.user_id ? await userMask(db, row.user_id) : undefined;
+  return {
+    id: sessionId,
+    createTime: row.created_at.toISOString(),
+    updateTime: row.updated_at.toISOString(),
+    depositAddress: row.deposit_address,
+    depositNetwork: row.deposit_type === 'SOLANA' ? 'SOLANA' : 'ETHEREUM',
+    ...(mask ? { userMask: mask } : {}),
+  };
 }

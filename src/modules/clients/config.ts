@@ -9,6 +9,12 @@ export interface ClientsConfig {
   sessionTtlSeconds: number;
   /** How long a client row is cached in memory; disabling takes effect across processes within this. */
   cacheTtlMs: number;
+  /**
+   * The `partnerUrl` of a partner session: a URL template where `{sessionId}` is replaced by the
+   * session id (else `?sessionId=` is added). onramp hosts no embedded UI of its own: by default it is
+   * the session's own API URL.
+   */
+  partnerUrl: string;
 }
 
 /** Fixed credentials for the sandbox's demo client; by default one is generated and kept under ONRAMP_STATE_DIR. */
@@ -17,7 +23,7 @@ export interface DemoClientConfig {
   secret: string | undefined;
 }
 
-export function readClientsConfig(r: EnvReader): ClientsConfig {
+export function readClientsConfig(r: EnvReader, publicUrl: string): ClientsConfig {
   return {
     secretOverlapSeconds: r.int(
       'ONRAMP_CLIENT_SECRET_OVERLAP_SECONDS',
@@ -40,6 +46,10 @@ export function readClientsConfig(r: EnvReader): ClientsConfig {
       300_000,
       "how long a process caches a client and its secrets' hashes: disabling a client or rotating its secret takes effect on other processes within this",
     ),
+    partnerUrl: r.url('ONRAMP_PARTNER_URL', `${publicUrl}/v1/partner/sessions/{sessionId}`, ['https:', 'http:'], {
+      doc: "the partnerUrl that partner/auth/cryptoWallet:authenticate returns: your embedded front end's URL, where {sessionId} is replaced by the partner session id (without {sessionId}, ?sessionId= is added); onramp hosts no such UI, so by default it is the session's own API URL",
+      defaultText: 'ONRAMP_PUBLIC_URL/v1/partner/sessions/{sessionId}',
+    })!,
   };
 }
 

@@ -16,7 +16,7 @@ describe('account flags (user-support-reference/user-account-flags)', () => {
   });
   after(() => t.close());
 
-  const req = (method: 'GET' | 'POST' | 'PATCH', url: string, user: ApiUser, payload?: object) =>
+  const req = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, user: ApiUser, payload?: object) =>
     t.app.inject({ method, url, headers: user.headers, ...(payload ? { payload } : {}) });
   const cli = (...argv: string[]) => runCommand(t.ctx, argv);
 
@@ -28,6 +28,7 @@ describe('account flags (user-support-reference/user-account-flags)', () => {
       await req('POST', `/v1/users/${user.id}/wallets`, user, { address: newAccount().address, type: 'EVM' }),
       await req('PATCH', `/v1/users/${user.id}/wallets/${walletId}`, user, { name: 'x' }),
       await req('POST', `/v1/users/${user.id}/wallets/${walletId}`, user, { name: 'x' }),
+      await req('DELETE', `/v1/users/${user.id}/wallets/${walletId}`, user),
       await req('POST', `/v1/users/${user.id}/kyc`, user, {
         dateOfBirth: '1990-01-01',
         idType: 'SSN',

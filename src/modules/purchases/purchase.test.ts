@@ -69,7 +69,7 @@ describe('buying crypto by ACH (buy-crypto-ach.md, sandbox-testing.md)', () => {
     // INSTANT: the crypto is sent at once, at the quoted rate.
     const ethBefore = await ethBalance(user.walletAddress);
     const instant = await buy(t, user, { fiatAmount: '25', cryptoCurrency: 'ETH', type: 'INSTANT' });
-    assert.equal(instant.statusCode, 201, instant.body);
+    assert.equal(instant.statusCode, 202, instant.body);
     const item = instant.json().activityItem;
     assert.equal(item.fiat.status, 'PENDING');
     assert.equal(item.crypto.status, 'PENDING');
@@ -103,7 +103,7 @@ describe('buying crypto by ACH (buy-crypto-ach.md, sandbox-testing.md)', () => {
     // STANDARD: nothing is sent until the debit settles (3 business days); the amount is an estimate.
     const usdcBefore = await usdcBalance('POLYGON', user.walletAddress);
     const standard = await buy(t, user, { fiatAmount: '30', cryptoCurrency: 'USDC_POLYGON', type: 'STANDARD' });
-    assert.equal(standard.statusCode, 201, standard.body);
+    assert.equal(standard.statusCode, 202, standard.body);
     const std = standard.json().activityItem;
     assert.equal(std.fiat.fundingMethod, 'ACH_ORIGINATED_STANDARD');
     assert.equal(std.metadata.estimated, true);
@@ -154,7 +154,7 @@ describe('buying crypto by ACH (buy-crypto-ach.md, sandbox-testing.md)', () => {
   test('STANDARD over $50 is returned (R01): both legs FAILED, no crypto sent, the user flagged F1001', async () => {
     const buyer = await readyBuyer(t, base);
     const res = await buy(t, buyer, { fiatAmount: '60', cryptoCurrency: 'USDC_ETHEREUM', type: 'STANDARD' });
-    assert.equal(res.statusCode, 201, res.body);
+    assert.equal(res.statusCode, 202, res.body);
     const id = res.json().activityItem.id;
     await waitForActivity(t, buyer, id, (a) => typeof a.metadata.expectedSettlementDate === 'string');
     await advanceDays(8);
@@ -175,7 +175,7 @@ describe('buying crypto by ACH (buy-crypto-ach.md, sandbox-testing.md)', () => {
   test('INSTANT over $50: the crypto is sent, the debit is returned: fiat FAILED, crypto COMPLETED, delinquency F1000', async () => {
     const buyer = await readyBuyer(t, base);
     const res = await buy(t, buyer, { fiatAmount: '60', cryptoCurrency: 'USDC_POLYGON', type: 'INSTANT' });
-    assert.equal(res.statusCode, 201, res.body);
+    assert.equal(res.statusCode, 202, res.body);
     const id = res.json().activityItem.id;
     const sent = await waitForActivity(t, buyer, id, (a) => a.crypto.status === 'COMPLETED');
     assert.match(sent.crypto.transactionHash!, /^0x[0-9a-f]{64}$/);
@@ -195,7 +195,7 @@ describe('buying crypto by ACH (buy-crypto-ach.md, sandbox-testing.md)', () => {
   test('$123.45 fails the risk check: both legs FAILED, nothing debited or sent, F1004', async () => {
     const buyer = await readyBuyer(t, base);
     const res = await buy(t, buyer, { fiatAmount: '123.45', cryptoCurrency: 'ETH', type: 'INSTANT' });
-    assert.equal(res.statusCode, 201, res.body);
+    assert.equal(res.statusCode, 202, res.body);
     const id = res.json().activityItem.id;
     const failed = await waitForActivity(t, buyer, id, (a) => a.crypto.status === 'FAILED');
     assert.equal(failed.fiat.status, 'FAILED');
@@ -215,7 +215,7 @@ describe('buying crypto by ACH (buy-crypto-ach.md, sandbox-testing.md)', () => {
         buy(t, buyer, { fiatAmount: '20', cryptoCurrency: 'USDC_POLYGON', type: 'INSTANT' }),
       ),
     );
-    const codes = results.map((r) => (r.statusCode === 201 ? 'OK' : r.json().code)).sort();
+    const codes = results.map((r) => (r.statusCode === 202 ? 'OK' : r.json().code)).sort();
     assert.deepEqual(codes, [...Array(16).fill('EXCEEDS_LIMIT_TRANSACTIONS'), 'OK', 'OK', 'OK', 'OK']);
     const purchases = await t.db.db.selectFrom('purchases').select('id').where('user_id', '=', buyer.id).execute();
     assert.equal(purchases.length, 4);
@@ -230,9 +230,9 @@ describe('buying crypto by ACH (buy-crypto-ach.md, sandbox-testing.md)', () => {
         buy(t, buyer, { fiatAmount: '1000', cryptoCurrency: 'USDC_POLYGON', type: 'INSTANT' }),
       ),
     );
-    const codes = results.map((r) => (r.statusCode === 201 ? 'OK' : r.json().code)).sort();
+    const codes = results.map((r) => (r.statusCode === 202 ? 'OK' : r.json().code)).sort();
     assert.deepEqual(codes, [...Array(17).fill('EXCEEDS_LIMIT_ACH'), 'OK', 'OK', 'OK']);
-    assert.ok(results.filter((r) => r.statusCode !== 201).every((r) => r.json().data.limit === 'instant'));
+    assert.ok(results.filter((r) => r.statusCode !== 202).every((r) => r.json().data.limit === 'instant'));
     const limits = (await post(t, `/v1/users/${buyer.id}:calculateAchLimits`, undefined, buyer.headers)).json();
     assert.deepEqual(limits.instant, { currency: 'USD', limit: '3000.00', used: '3000.00', remaining: '0.00' });
     const purchases = await t.db.db.selectFrom('purchases').select('id').where('user_id', '=', buyer.id).execute();
@@ -246,9 +246,9 @@ describe('buying crypto by ACH (buy-crypto-ach.md, sandbox-testing.md)', () => {
         buy(t, buyer, { fiatAmount: '1500', cryptoCurrency: 'USDC_POLYGON', type: 'STANDARD' }),
       ),
     );
-    const codes = results.map((r) => (r.statusCode === 201 ? 'OK' : r.json().code)).sort();
+    const codes = results.map((r) => (r.statusCode === 202 ? 'OK' : r.json().code)).sort();
     assert.deepEqual(codes, ['EXCEEDS_LIMIT_ACH', 'OK', 'OK', 'OK']);
-    const refused = results.find((r) => r.statusCode !== 201)!.json();
+    const refused = results.find((r) => r.statusCode !== 202)!.json();
     assert.equal(refused.data.limit, 'daily');
     assert.equal(refused.data.remaining, '500.00');
     const limits = await post(t, `/v1/users/${buyer.id}:calculateAchLimits`, undefined, buyer.headers);
@@ -260,9 +260,9 @@ describe('buying crypto by ACH (buy-crypto-ach.md, sandbox-testing.md)', () => {
     const key = { ...buyer.headers, 'idempotency-key': `retry-${buyer.id}` };
     const body = { fiatAmount: '21', cryptoCurrency: 'USDC_POLYGON', type: 'INSTANT' };
     const first = await buy(t, buyer, body, key);
-    assert.equal(first.statusCode, 201, first.body);
+    assert.equal(first.statusCode, 202, first.body);
     const again = await buy(t, buyer, body, key);
-    assert.equal(again.statusCode, 201, again.body);
+    assert.equal(again.statusCode, 202, again.body);
     assert.equal(again.headers['idempotent-replayed'], 'true');
     assert.equal(again.body, first.body);
     const id = first.json().activityItem.id;
@@ -284,13 +284,13 @@ describe('buying crypto by ACH (buy-crypto-ach.md, sandbox-testing.md)', () => {
     const key = `retained-${buyer.id}`;
     const body = { fiatAmount: '21', cryptoCurrency: 'USDC_POLYGON', type: 'INSTANT' };
     const first = await buy(t, buyer, body, { ...buyer.headers, 'idempotency-key': key });
-    assert.equal(first.statusCode, 201, first.body);
+    assert.equal(first.statusCode, 202, first.body);
     await waitForActivity(t, buyer, first.json().activityItem.id, (a) => a.crypto.status === 'COMPLETED');
     const advanced = await post(t, '/sandbox/clock:advance', { hours: 25 });
     assert.equal(advanced.statusCode, 200, advanced.body);
     const headers = { ...(await signInAgain(t, buyer)), 'idempotency-key': key };
     const later = await buy(t, buyer, { ...body, fiatAmount: '24' }, headers);
-    assert.equal(later.statusCode, 201, later.body);
+    assert.equal(later.statusCode, 202, later.body);
     assert.equal(later.headers['idempotent-replayed'], undefined);
     assert.notEqual(later.json().activityItem.id, first.json().activityItem.id);
     assert.equal(later.json().activityItem.fiat.amount, '24.00');
@@ -306,7 +306,7 @@ describe('buying crypto by ACH (buy-crypto-ach.md, sandbox-testing.md)', () => {
     const key = { ...buyer.headers, 'idempotency-key': `parallel-${buyer.id}` };
     const body = { fiatAmount: '23', cryptoCurrency: 'USDC_POLYGON', type: 'INSTANT' };
     const results = await Promise.all(Array.from({ length: 10 }, () => buy(t, buyer, body, key)));
-    const created = results.filter((r) => r.statusCode === 201);
+    const created = results.filter((r) => r.statusCode === 202);
     const busy = results.filter((r) => r.statusCode === 409);
     assert.equal(created.length + busy.length, 10, results.map((r) => `${r.statusCode} ${r.body}`).join('\n'));
     assert.ok(busy.every((r) => r.json().code === 'IDEMPOTENCY_KEY_IN_USE'));
@@ -330,7 +330,7 @@ describe('buying crypto by ACH (buy-crypto-ach.md, sandbox-testing.md)', () => {
       [...ids],
     );
     const again = await buy(t, buyer, body, key);
-    assert.equal(again.statusCode, 201);
+    assert.equal(again.statusCode, 202);
     assert.equal(again.json().activityItem.id, [...ids][0]);
     const limits = await post(t, `/v1/users/${buyer.id}:calculateAchLimits`, undefined, buyer.headers);
     assert.equal(limits.json().instant.used, '23.00', 'counted once');

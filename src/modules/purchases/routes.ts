@@ -43,10 +43,10 @@ export function registerPurchaseRoutes(app: App, ctx: AppContext): void {
         'Debits `fiatAmount` USD (fees included) from the bank account and delivers `cryptoCurrency` to the wallet. Needs two factors, ' +
         'KYC APPROVED, the bank account ACTIVE and APPROVED, no account flags, and the amount within the ACH limits. INSTANT sends the ' +
         'crypto at once; STANDARD sends it when the debit settles (3 business days), at the rate of that moment. Returns the pending ' +
-        'activity item; follow it with GET …/activity/{activityId} or ACTIVITY_UPDATED webhooks. Send `Idempotency-Key` to retry safely.',
+        'activity item with 202 Accepted (the purchase completes asynchronously); follow it with GET …/activity/{activityId} or ACTIVITY_UPDATED webhooks. Send `Idempotency-Key` to retry safely.',
       params: UserBankParams,
       body: InitiateAchRequest,
-      response: { 201: Type.Ref(InitiateAchResponseSchema) },
+      response: { 202: Type.Ref(InitiateAchResponseSchema) },
     },
     handler: async (request, reply) => {
       assertUserAccess(request, request.params.userId);
@@ -61,7 +61,8 @@ export function registerPurchaseRoutes(app: App, ctx: AppContext): void {
         },
         request.body,
       );
-      return reply.code(201).send(result);
+      // 202 Accepted, as Ratio's document says: the debit and the delivery happen after this answer.
+      return reply.code(202).send(result);
     },
   });
 }

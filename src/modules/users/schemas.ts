@@ -12,6 +12,7 @@ const EXAMPLE_USER = {
   email: EXAMPLE.email,
   country: 'US',
   phone: EXAMPLE.phoneMasked,
+  preferredMfaMethod: 'OTP_SMS',
   kyc: EXAMPLE_KYC,
   connectedBankAccounts: [EXAMPLE_BANK_ACCOUNT],
   flags: [],
@@ -126,6 +127,9 @@ export const UserSchema = named(
       country: Type.String({ description: 'ISO 3166 alpha-2' }),
       phone: Type.String({
         description: 'The phone number, masked to its country code and last four digits (e.g. +1******0123)',
+      }),
+      preferredMfaMethod: StringEnum(['OTP_SMS'] as const, {
+        description: "The preferred MFA method of the user (Ratio's User): OTP_SMS, the second factor onramp offers",
       }),
       nationality: Type.Optional(Type.String({ description: 'From the KYC submission' })),
       occupation: Type.Optional(Type.String({ description: 'From the KYC submission' })),

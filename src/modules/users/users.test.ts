@@ -45,6 +45,7 @@ describe('POST /v1/users and GET /v1/users/{userId} (create-a-user.md)', () => {
     assert.equal(user.email, email);
     assert.equal(user.country, 'US');
     assert.equal(user.phone, `+1******${session.phone.slice(-4)}`, 'the phone is never returned in full');
+    assert.equal(user.preferredMfaMethod, 'OTP_SMS', "Ratio's User.preferredMfaMethod: SMS is the second factor");
     assert.ok(!res.body.includes(session.phone));
     assert.deepEqual(user.kyc, {
       status: 'NOT_STARTED',

@@ -17,6 +17,8 @@ export interface User {
   email: string;
   country: string;
   phone: string;
+  /** Ratio's User.preferredMfaMethod: SMS codes are the second factor onramp offers (no TOTP). */
+  preferredMfaMethod: 'OTP_SMS';
   nationality?: string;
   occupation?: string;
   kyc: Kyc;
@@ -45,6 +47,7 @@ export async function toUser(db: Executor, row: UserRow): Promise<User> {
     email: row.email,
     country: row.country,
     phone: maskUserPhone(row.phone),
+    preferredMfaMethod: 'OTP_SMS',
     ...(row.nationality !== null ? { nationality: row.nationality } : {}),
     ...(row.occupation !== null ? { occupation: row.occupation } : {}),
     kyc,

@@ -12,6 +12,7 @@ import {
   findWalletByAddress,
   insertWallet,
   insertWalletIfAbsent,
+  lockWalletOwner,
   type WalletRow,
 } from './repository.ts';
 import { toWallet, walletName, type Wallet } from './view.ts';
@@ -69,11 +70,6 @@ export function parseDepositAddress(address: string, field = 'address'): string 
   return canonical;
 }
 
-/** Locks the user row so concurrent connects count and insert one after the other. */
-async function lockUser(trx: Executor, userId: string): Promise<void> {
-  await trx.selectFrom('users').select('id').where('id', '=', userId).forUpdate().executeTakeFirstOrThrow();
-}
-
 export async function connectWallet(
   deps: WalletDeps,
   userId: string,
@@ -85,7 +81,7 @@ export async function connectWallet(
   const name = walletName(input.name, true);
   await assertFlagsAllow(deps.db, userId, 'UPDATE_PROFILE');
   const row = await deps.db.transaction().execute(async (trx) => {
-    await lockUser(trx, userId);
+    await lockWalletOwner(trx, userId);
     const existing = await findWalletByAddress(trx, userId, type, address);
     if (existing) {
       throw new AppError('ALREADY_EXISTS_WALLET_ADDRESS', {

@@ -94,3 +94,26 @@ export async function pageUserWallets(
     .limit(q.limit + 1)
     .execute();
 }
+
+/** Locks the user row: connects, removals and purchases of one user run one after the other. */
+export async function lockWalletOwner(trx: Executor, userId: string): Promise<void> {
+  await trx.selectFrom('users').select('id').where('id', '=', userId).forUpdate().executeTakeFirstOrThrow();
+}
+
+/** Activity items whose crypto is still to be delivered to the wallet (at most 10, for the error). */
+export async function pendingPurchasesTo(db: Executor, userId: string, walletId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('activity_items')
+    .select('id')
+    .where('user_id', '=', userId)
+    .where('wallet_id', '=', walletId)
+    .where('crypto_status', '=', 'PENDING')
+    .orderBy('created_at')
+    .limit(10)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+export async function deleteUserWallet(db: Executor, userId: string, walletId: string): Promise<void> {
+  await db.deleteFrom('wallets').where('user_id', '=', userId).where('id', '=', walletId).execute();
+}

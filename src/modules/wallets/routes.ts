@@ -7,6 +7,7 @@ import { assertFlagsAllow } from '../flags/index.ts';
 import { requestActor } from '../users/audit.ts';
 import { UserParams } from '../users/schemas.ts';
 import { connectWallet } from './connect-wallet.ts';
+import { deleteWallet } from './delete-wallet.ts';
 import { listWallets } from './list-wallets.ts';
 import { findUserWallet } from './repository.ts';
 import {
@@ -102,6 +103,24 @@ export function registerWalletRoutes(app: App, ctx: AppContext): void {
       return updateWallet(deps, userId, walletId, request.body, requestActor(request));
     },
   });
+  app.delete('/v1/users/:userId/wallets/:walletId', {
+    config: { auth: 'client', user: 'two', tag },
+    schema: {
+      operationId: 'deleteWallet',
+      summary: 'Remove a wallet',
+      description:
+        'Removes a deposit wallet (two factors). Not a signing wallet of the user (409 WALLET_IS_SIGNING_WALLET), and not one a purchase is still delivering to (409 WALLET_HAS_PENDING_PURCHASE, with the activity ids). Activity keeps the wallet as it was at each purchase.',
+      params: WalletParams,
+      response: { 204: Type.Null({ description: 'Wallet removed' }) },
+    },
+    handler: async (request, reply) => {
+      const { userId, walletId } = request.params;
+      assertUserAccess(request, userId);
+      await deleteWallet(deps, userId.toLowerCase(), walletId.toLowerCase(), requestActor(request));
+      return reply.code(204).send(null);
+    },
+  });
+
   app.post('/v1/users/:userId/wallets/:walletId', {
     ...update,
     schema: {

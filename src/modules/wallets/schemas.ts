@@ -61,6 +61,10 @@ export const WalletSchema = named(
       address: Type.String({ description: 'The address of the wallet (EIP-55 checksummed)' }),
       name: Type.Optional(Type.String({ description: 'The nickname of the wallet' })),
       type: StringEnum(['EVM'] as const, { description: 'The type of wallet' }),
+      network: StringEnum(['ETHEREUM'] as const, {
+        description:
+          "The crypto network of the wallet (Ratio's Wallet.network, beside `type`): ETHEREUM for an EVM address, which receives on Polygon too — the purchase's cryptoCurrency picks the network, and an activity item's wallet names the one used",
+      }),
     },
     { examples: [EXAMPLE_WALLET] },
   ),

@@ -11,6 +11,8 @@ export interface Wallet {
   address: string;
   name?: string;
   type: 'EVM';
+  /** Ratio's `Wallet.network`: the network family of the address (an EVM address also receives on Polygon). */
+  network: 'ETHEREUM';
 }
 
 export function toWallet(row: WalletRow): Wallet {
@@ -21,6 +23,7 @@ export function toWallet(row: WalletRow): Wallet {
     address: row.address,
     ...(row.name !== null ? { name: row.name } : {}),
     type: row.type,
+    network: 'ETHEREUM',
   };
 }
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { getAddress } from 'viem';
 import { startTestApp, type TestApp } from '../../../test/helpers.ts';
@@ -15,8 +16,12 @@ describe('deposit wallets (assign-a-deposit-address.md)', () => {
   });
   after(() => t.close());
 
-  const req = (method: 'GET' | 'POST' | 'PATCH', url: string, headers: Record<string, string>, payload?: object) =>
-    t.app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
+  const req = (
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    url: string,
+    headers: Record<string, string>,
+    payload?: object,
+  ) => t.app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
   const address = () => newAccount().address;
 
   it('connects an EVM wallet: stored checksummed, name trimmed, 201 Wallet; legacy {address, network} means EVM', async () => {
@@ -31,6 +36,7 @@ describe('deposit wallets (assign-a-deposit-address.md)', () => {
     const wallet = res.json();
     assert.equal(wallet.address, a);
     assert.equal(wallet.type, 'EVM');
+    assert.equal(wallet.network, 'ETHEREUM', "Ratio's Wallet requires network beside type");
     assert.equal(wallet.name, 'Collectibles');
     assert.ok(wallet.id && wallet.createTime && wallet.updateTime);
     const legacy = await req('POST', `/v1/users/${user.id}/wallets`, user.headers, {
@@ -39,9 +45,12 @@ describe('deposit wallets (assign-a-deposit-address.md)', () => {
     });
     assert.equal(legacy.statusCode, 201, legacy.body);
     assert.equal(legacy.json().type, 'EVM');
+    assert.equal(legacy.json().network, 'ETHEREUM');
     assert.equal(legacy.json().name, undefined);
     const got = await req('GET', `/v1/users/${user.id}/wallets/${wallet.id}`, user.headers);
     assert.deepEqual(got.json(), wallet);
+    const listed = (await req('GET', `/v1/users/${user.id}/wallets`, user.headers)).json().items;
+    assert.ok(listed.every((w: { network?: string }) => w.network === 'ETHEREUM'));
     // The contract other modules use.
     const row = await findUserWallet(t.db.db, user.id, wallet.id);
     assert.equal(row?.address, a);
@@ -259,5 +268,85 @@ describe('deposit wallets (assign-a-deposit-address.md)', () => {
     const emoji = await raw('PATCH', `/v1/users/${user.id}/wallets/${walletId}`, '{"name":"\\ud83d\\ude80 Rocket"}');
     assert.equal(emoji.statusCode, 200, emoji.body);
     assert.equal(emoji.json().name, '\u{1F680} Rocket');
+  });
+  it('removes a deposit wallet with DELETE (204), but not the signing wallet nor one a purchase is still paying into', async () => {
+    const user = await createApiUser(t);
+    const signing = (await req('GET', `/v1/users/${user.id}/wallets`, user.headers)).json().items[0];
+    const extra = await req('POST', `/v1/users/${user.id}/wallets`, user.headers, { address: address(), type: 'EVM' });
+    const pending = await req('POST', `/v1/users/${user.id}/wallets`, user.headers, {
+      address: address(),
+      type: 'EVM',
+    });
+    assert.equal(extra.statusCode, 201, extra.body);
+
+    const gone = await req('DELETE', `/v1/users/${user.id}/wallets/${extra.json().id}`, user.headers);
+    assert.equal(gone.statusCode, 204, gone.body);
+    assert.equal((await req('GET', `/v1/users/${user.id}/wallets/${extra.json().id}`, user.headers)).statusCode, 404);
+    const again = await req('DELETE', `/v1/users/${user.id}/wallets/${extra.json().id}`, user.headers);
+    assert.equal(again.json().code, 'NOT_FOUND_WALLET');
+    const audit = await t.db.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('subject_id', '=', extra.json().id)
+      .orderBy('at')
+      .execute();
+    assert.deepEqual(
+      audit.map((a) => a.action),
+      ['wallet.connect', 'wallet.delete'],
+    );
+
+    const refusedSigning = await req('DELETE', `/v1/users/${user.id}/wallets/${signing.id}`, user.headers);
+    assert.equal(refusedSigning.statusCode, 409, refusedSigning.body);
+    assert.equal(refusedSigning.json().code, 'WALLET_IS_SIGNING_WALLET');
+
+    // A purchase whose crypto is not delivered yet still pays into the wallet.
+    const itemId = randomUUID();
+    const now = new Date();
+    await t.db.db
+      .insertInto('activity_items')
+      .values({
+        id: itemId,
+        user_id: user.id,
+        client_id: t.client.id,
+        kind: 'ACH_PURCHASE',
+        created_at: now,
+        updated_at: now,
+        fiat_status: 'PENDING',
+        fiat_currency: 'USD',
+        fiat_amount_cents: 2500n,
+        fiat_direction: 'CREDIT',
+        funding_method: 'ACH_ORIGINATED_STANDARD',
+        crypto_status: 'PENDING',
+        crypto_currency: 'ETH',
+        crypto_direction: 'DEBIT',
+        wallet_id: pending.json().id,
+        crypto_amount_minor: '1000',
+        crypto_amount_estimated: true,
+        price_cents: 200_000n,
+        fee_cents: 0n,
+        network_fee_cents: 10n,
+      })
+      .execute();
+    const refusedPending = await req('DELETE', `/v1/users/${user.id}/wallets/${pending.json().id}`, user.headers);
+    assert.equal(refusedPending.statusCode, 409, refusedPending.body);
+    assert.equal(refusedPending.json().code, 'WALLET_HAS_PENDING_PURCHASE');
+    assert.deepEqual(refusedPending.json().data.activityIds, [itemId]);
+    // Once delivered, the wallet can go; the activity keeps the wallet as it was.
+    await t.db.db.updateTable('activity_items').set({ crypto_status: 'COMPLETED' }).where('id', '=', itemId).execute();
+    assert.equal(
+      (await req('DELETE', `/v1/users/${user.id}/wallets/${pending.json().id}`, user.headers)).statusCode,
+      204,
+    );
+
+    const oneFactor = withJwt(t.clientHeaders, (await walletSignIn(t, user.account)).json().sessionJwt as string);
+    const mfa = await req('DELETE', `/v1/users/${user.id}/wallets/${signing.id}`, oneFactor);
+    assert.equal(mfa.json().code, 'MFA_REQUIRED');
+    const other = await createApiUser(t);
+    const foreign = await req(
+      'DELETE',
+      `/v1/users/${user.id}/wallets/${(await req('GET', `/v1/users/${other.id}/wallets`, other.headers)).json().items[0].id}`,
+      user.headers,
+    );
+    assert.equal(foreign.json().code, 'NOT_FOUND_WALLET');
   });
 });

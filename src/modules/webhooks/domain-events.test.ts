@@ -41,7 +41,7 @@ describe('webhooks from KYC, bank and purchase changes', () => {
 
     const user = await readyBuyer(t, baseUrl(t), { kyc: 'api' });
     const res = await buy(t, user, { fiatAmount: '25', cryptoCurrency: 'ETH', type: 'INSTANT' });
-    assert.equal(res.statusCode, 201, res.body);
+    assert.equal(res.statusCode, 202, res.body);
     const activityId = res.json().activityItem.id as string;
     const done = await waitForActivity(t, user, activityId, (a) => a.crypto.status === 'COMPLETED');
 

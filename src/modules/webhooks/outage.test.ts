@@ -45,7 +45,7 @@ describe('webhook outage', () => {
     const partner = await newPartner(t);
     const hook = await register(t, partner, { url: receiver.url, events: ['ACTIVITY_UPDATED'] });
     const user = await userOf(t, partner);
-    await receiver.stop();
+    receiver.goDown();
 
     const ids = new Set<string>();
     for (let batch = 0; batch < EVENTS / 100; batch++) {
@@ -62,15 +62,24 @@ describe('webhook outage', () => {
         }
       });
     }
-    // Down while the events are produced and worked through: attempts fail (connection refused), the
-    // immediate retries fail too, and those deliveries wait for their 5 s retry.
+    // Down while the events are produced and worked through: attempts fail (the connection is dropped),
+    // the immediate retries fail too, and those deliveries wait for their 5 s retry. How a dropped
+    // connection is reported (reset, hang-up, or a timeout on a machine too busy to notice in time)
+    // varies; that no attempt got an answer does not.
     await until('the outage to be felt', async () => ((await countByStatus(hook.id)).SCHEDULED ?? 0) >= 100);
-    const failedAttempts = await t.db.db.selectFrom('webhook_attempts').select(['error', 'succeeded']).execute();
+    const failedAttempts = await t.db.db
+      .selectFrom('webhook_attempts')
+      .select(['error', 'succeeded', 'status_code'])
+      .execute();
     assert.ok(failedAttempts.length >= 200);
-    assert.ok(failedAttempts.every((a) => !a.succeeded && /ECONNREFUSED/.test(a.error ?? '')));
+    for (const a of failedAttempts) {
+      assert.equal(a.succeeded, false);
+      assert.equal(a.status_code, null, 'no answer came from a receiver that is down');
+      assert.ok(a.error, 'the failure is recorded');
+    }
     assert.equal(receiver.requests.length, 0);
 
-    await receiver.start(); // back, on the same port, in the middle of the backlog
+    receiver.comeBack(); // back, on the same port, in the middle of the backlog
     // Time moves on (5 s per check) until every delivery has succeeded: the scheduled retries come due.
     await until('every delivery to succeed', async () => {
       clock.advance(5_000);

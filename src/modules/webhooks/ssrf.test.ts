@@ -10,6 +10,7 @@ import { PRODUCTION_CHAIN_ENV } from '../../../test/chain-env.ts';
 import { WebhookReceiver } from '../../../test/webhook-receiver.ts';
 import { newPartner, publish, register, userOf } from '../../../test/webhooks.ts';
 import { WebhookSender } from './sender.ts';
+import { refusedAddress } from './targets.ts';
 
 const PRODUCTION_ENV = {
   ONRAMP_MODE: 'production',
@@ -60,6 +61,21 @@ describe('webhook targets in production mode', () => {
       ['https://10.0.0.8/hooks', /private/],
       ['https://169.254.169.254/latest/meta-data/', /link-local or cloud metadata/],
       ['https://[::ffff:169.254.169.254]/', /link-local/],
+      // IPv6 forms that carry an IPv4 address, and other special-purpose IPv6 ranges.
+      ['https://[::7f00:1]/hooks', /IPv4-compatible/],
+      ['https://[::a00:1]/hooks', /IPv4-compatible/],
+      ['https://[::ffff:0:a9fe:a9fe]/hooks', /IPv4-translated/],
+      ['https://[64:ff9b::a9fe:a9fe]/hooks', /NAT64/],
+      ['https://[64:ff9b:1::a00:1]/hooks', /NAT64/],
+      ['https://[2002:7f00:1::1]/hooks', /6to4/],
+      ['https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/hooks', /Teredo/],
+      ['https://[fec0::1]/hooks', /site-local/],
+      ['https://[fd12:3456::1]/hooks', /private/],
+      ['https://[fe80::1]/hooks', /link-local/],
+      ['https://[ff02::1]/hooks', /multicast/],
+      ['https://100.100.100.200/latest/meta-data/', /private/],
+      ['https://192.0.0.170/hooks', /reserved/],
+      ['https://255.255.255.255/hooks', /broadcast/],
     ] as const) {
       const res = await t.app.inject({
         method: 'POST',
@@ -110,6 +126,12 @@ describe('webhook targets in production mode', () => {
       [['169.254.169.254'], /link-local or cloud metadata/],
       [['fd00:ec2::254'], /a private address/],
       [['::ffff:127.0.0.1'], /a loopback address/],
+      [['::7f00:1'], /IPv4-compatible/],
+      [['::ffff:0:a9fe:a9fe'], /IPv4-translated/],
+      [['64:ff9b::a00:1'], /NAT64/],
+      [['2001:0:4136:e378:8000:63bf:3fff:fdd2'], /Teredo/],
+      [['2002:a00:1::1'], /6to4/],
+      [['fec0::1'], /site-local/],
       [['239.1.2.3'], /multicast/],
       [['0.0.0.0'], /unspecified/],
     ] as const) {
@@ -124,6 +146,21 @@ describe('webhook targets in production mode', () => {
       assert.equal(result.ok, false);
       assert.equal(result.statusCode, null);
       assert.match(result.error!, reason, addresses.join(','));
+    }
+  });
+
+  it('classifies addresses with ipaddr.js: only global unicast passes in production; the sandbox adds loopback', () => {
+    const production = { allowLoopback: false };
+    const sandbox = { allowLoopback: true };
+    for (const address of ['93.184.215.14', '8.8.8.8', '2606:4700:4700::1111', '::ffff:93.184.215.14']) {
+      assert.equal(refusedAddress(address, production), undefined, address);
+    }
+    for (const address of ['127.0.0.1', '127.1.2.3', '::1', '::ffff:127.0.0.1']) {
+      assert.match(refusedAddress(address, production) ?? '', /loopback/, address);
+      assert.equal(refusedAddress(address, sandbox), undefined, address);
+    }
+    for (const address of ['10.1.1.1', '::7f00:1', '64:ff9b::7f00:1', '2002:7f00:1::1', 'fe80::1', 'not-an-ip']) {
+      assert.ok(refusedAddress(address, sandbox), `${address} is refused in the sandbox too`);
     }
   });
 

@@ -2,6 +2,7 @@
 // literal addresses) and every resolved address is checked again when the connection is made (a
 // name can resolve anywhere, and can change between the check and the connection).
 import net from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { AppError } from '../../errors/app-error.ts';
 
 export const MAX_URL_LENGTH = 2048;
@@ -13,81 +14,49 @@ export interface TargetPolicy {
   allowLoopback: boolean;
 }
 
-function blockList(entries: Array<[string, number, 'ipv4' | 'ipv6']>): net.BlockList {
-  const list = new net.BlockList();
-  for (const [address, prefix, type] of entries) list.addSubnet(address, prefix, type);
-  return list;
-}
+// Addresses are classified with ipaddr.js (its special-purpose ranges follow the IANA registries):
+// only global unicast may be called, plus loopback in sandbox mode. IPv6 forms that carry an IPv4
+// address are refused, or judged by the address they carry (IPv4-mapped), so `[::7f00:1]` or
+// `[64:ff9b::a9fe:a9fe]` cannot smuggle a loopback or metadata address past the check.
+const REASONS: Record<string, string> = {
+  unspecified: 'an unspecified or "this network" address',
+  broadcast: 'a broadcast address',
+  multicast: 'a multicast address',
+  linkLocal: 'a link-local or cloud metadata address',
+  loopback: 'a loopback address',
+  private: 'a private address',
+  carrierGradeNat: 'a private address (carrier-grade NAT, where cloud metadata services also live)',
+  uniqueLocal: 'a private address (IPv6 unique local)',
+  deprecatedSiteLocal: 'a site-local address (deprecated IPv6 private range)',
+  rfc6145: 'an IPv4-translated address, which can reach any IPv4 address',
+  rfc6052: 'a NAT64 address, which can reach any IPv4 address, private ones included',
+  '6to4': 'a 6to4 address, which can reach any IPv4 address, private ones included',
+  teredo: 'a Teredo address, which can reach any IPv4 address, private ones included',
+};
 
-const LOOPBACK = blockList([
-  ['127.0.0.0', 8, 'ipv4'],
-  ['::1', 128, 'ipv6'],
-]);
-
-// Never a webhook target, in any mode.
-const REFUSED: Array<{ reason: string; list: net.BlockList }> = [
-  {
-    reason: 'an unspecified or "this network" address',
-    list: blockList([
-      ['0.0.0.0', 8, 'ipv4'],
-      ['::', 128, 'ipv6'],
-    ]),
-  },
-  {
-    reason: 'a private address',
-    list: blockList([
-      ['10.0.0.0', 8, 'ipv4'],
-      ['172.16.0.0', 12, 'ipv4'],
-      ['192.168.0.0', 16, 'ipv4'],
-      ['100.64.0.0', 10, 'ipv4'], // carrier-grade NAT
-      ['192.0.0.0', 24, 'ipv4'], // IETF protocol assignments
-      ['198.18.0.0', 15, 'ipv4'], // benchmarking
-      ['fc00::', 7, 'ipv6'], // unique local (includes AWS fd00:ec2::254)
-    ]),
-  },
-  {
-    reason: 'a link-local or cloud metadata address',
-    list: blockList([
-      ['169.254.0.0', 16, 'ipv4'],
-      ['fe80::', 10, 'ipv6'],
-    ]),
-  },
-  { reason: 'a metadata address', list: blockList([['100.100.100.200', 32, 'ipv4']]) },
-  {
-    reason: 'a multicast address',
-    list: blockList([
-      ['224.0.0.0', 4, 'ipv4'],
-      ['ff00::', 8, 'ipv6'],
-    ]),
-  },
-  {
-    reason: 'a reserved or documentation address',
-    list: blockList([
-      ['240.0.0.0', 4, 'ipv4'], // includes 255.255.255.255
-      ['192.0.2.0', 24, 'ipv4'],
-      ['198.51.100.0', 24, 'ipv4'],
-      ['203.0.113.0', 24, 'ipv4'],
-      ['2001:db8::', 32, 'ipv6'],
-      ['64:ff9b::', 96, 'ipv6'], // NAT64 can reach any IPv4 address, private ones included
-      ['2002::', 16, 'ipv6'], // 6to4, same
-    ]),
-  },
-];
-
-/** IPv4-mapped IPv6 (::ffff:10.0.0.1) is judged as the IPv4 address it carries. */
-function unmap(address: string): { address: string; type: 'ipv4' | 'ipv6' } {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return { address: mapped[1]!, type: 'ipv4' };
-  return { address, type: net.isIPv4(address) ? 'ipv4' : 'ipv6' };
+function reasonFor(range: string): string {
+  return REASONS[range] ?? `a reserved or special-purpose address (${range})`;
 }
 
 /** Why `address` may not be called under `policy`, or undefined when it may. */
 export function refusedAddress(address: string, policy: Pick<TargetPolicy, 'allowLoopback'>): string | undefined {
-  if (net.isIP(address) === 0) return 'not an IP address';
-  const { address: a, type } = unmap(address);
-  if (LOOPBACK.check(a, type)) return policy.allowLoopback ? undefined : 'a loopback address';
-  for (const { reason, list } of REFUSED) if (list.check(a, type)) return reason;
-  return undefined;
+  if (net.isIP(address) === 0 || !ipaddr.isValid(address)) return 'not an IP address';
+  let ip = ipaddr.parse(address);
+  if (ip.kind() === 'ipv6') {
+    const v6 = ip as ipaddr.IPv6;
+    if (v6.isIPv4MappedAddress()) ip = v6.toIPv4Address();
+    else if (isIpv4Compatible(v6)) return 'an IPv4-compatible IPv6 address (::a.b.c.d, deprecated by RFC 4291)';
+  }
+  const range = ip.range();
+  if (range === 'unicast') return undefined;
+  if (range === 'loopback' && policy.allowLoopback) return undefined;
+  return reasonFor(range);
+}
+
+/** `::a.b.c.d`: the first 96 bits zero, and not `::` or `::1`. */
+function isIpv4Compatible(ip: ipaddr.IPv6): boolean {
+  const parts = ip.parts;
+  return parts.slice(0, 6).every((p) => p === 0) && (parts[6] !== 0 || parts[7]! > 1);
 }
 
 function invalidUrl(rule: string, message: string): AppError {

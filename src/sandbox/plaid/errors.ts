@@ -1,6 +1,8 @@
 // Plaid's error object, as the real API sends it: HTTP status, error_type, error_code, messages and
 // the request id. The sandbox throws PlaidSandboxError; its scope's error handler renders it.
 import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { findIllFormedText } from '../../lib/text.ts';
 
 export interface PlaidErrorBody {
   error_type: string;
@@ -201,3 +203,53 @@ export const TRIGGERABLE_ITEM_ERRORS: Record<string, () => PlaidSandboxError> = 
       null,
     ),
 };
+
+/**
+ * The Plaid error for anything a sandbox route throws: its own errors as they are, and what Fastify
+ * or the app's plugins refuse before the handler (bad JSON, media type, a body over the limit, a
+ * malformed ratio-device-fingerprint, a rate limit) as the Plaid-shaped 4xx it is. Undefined: a bug (500).
+ */
+export function plaidErrorFor(error: Error & { statusCode?: number; code?: string; status?: number }) {
+  if (error instanceof PlaidSandboxError) return error;
+  if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY')
+    return plaidErrors.invalidBody();
+  if (error instanceof SyntaxError) return plaidErrors.invalidBody();
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+    return new PlaidSandboxError(400, 'INVALID_REQUEST', 'INVALID_HEADERS', 'Content-Type must be application/json');
+  const status = error.statusCode ?? error.status ?? 500;
+  if (status === 413 || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+    return new PlaidSandboxError(413, 'INVALID_REQUEST', 'BODY_TOO_LARGE', 'the request body is larger than allowed');
+  if (error.code === 'INVALID_DEVICE_FINGERPRINT')
+    return new PlaidSandboxError(400, 'INVALID_REQUEST', 'INVALID_HEADERS', error.message);
+  if (status === 429)
+    return new PlaidSandboxError(429, 'RATE_LIMIT_EXCEEDED', 'RATE_LIMIT', 'too many requests; retry later');
+  if (status >= 400 && status < 500)
+    return new PlaidSandboxError(status, 'INVALID_REQUEST', 'INVALID_FIELD', error.message);
+  return undefined;
+}
+
+/**
+ * Plaid's error handling for a sandbox scope: every error leaves as a Plaid error object through
+ * `send`, and text that is not well-formed Unicode is refused before a handler stores it.
+ */
+export function usePlaidErrors(
+  scope: FastifyInstance,
+  send: (reply: FastifyReply, status: number, body: unknown) => FastifyReply,
+): void {
+  scope.addHook('preHandler', async (request) => {
+    const at = findIllFormedText(request.body);
+    if (at !== undefined)
+      throw plaidErrors.invalidField(`${at.slice(1).replace(/\//g, '.') || 'body'} must be well-formed Unicode`);
+  });
+  scope.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    const known = plaidErrorFor(error);
+    if (known) {
+      for (const [name, value] of Object.entries((error as { headers?: Record<string, string> }).headers ?? {}))
+        reply.header(name, value);
+      return send(reply, known.status, known.body(newRequestId()));
+    }
+    request.log.error({ err: error }, 'sandbox Plaid request failed unexpectedly');
+    const internal = new PlaidSandboxError(500, 'API_ERROR', 'INTERNAL_SERVER_ERROR', 'an unexpected error occurred');
+    return send(reply, 500, internal.body(newRequestId()));
+  });
+}

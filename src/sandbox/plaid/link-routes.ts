@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { App } from '../../app-types.ts';
 import { EXAMPLE } from '../../lib/examples.ts';
 import { named, Obj } from '../../lib/schema.ts';
-import { newRequestId, plaidErrors, PlaidSandboxError } from './errors.ts';
+import { newRequestId, plaidErrors, usePlaidErrors } from './errors.ts';
 import { ACCOUNT_TEMPLATES, findInstitution, INSTITUTIONS, type SandboxInstitution } from './institutions.ts';
 import { LINK_PAGE, LINK_SCRIPT } from './link-page.ts';
 import type { PlaidSandbox } from './sandbox.ts';
@@ -165,22 +165,11 @@ export function registerLinkPageRoutes(app: App, sandbox: PlaidSandbox): void {
   void app.register(async (scope: FastifyInstance) => {
     const json = (reply: FastifyReply, status: number, body: unknown) =>
       reply.code(status).type('application/json').header('cache-control', 'no-store').send(JSON.stringify(body));
-    scope.setErrorHandler((error: Error & { code?: string }, request, reply) => {
-      if (error instanceof PlaidSandboxError) return json(reply, error.status, error.body(newRequestId()));
-      if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError)
-        return json(reply, 400, plaidErrors.invalidBody().body(newRequestId()));
-      request.log.error({ err: error }, 'sandbox Link request failed unexpectedly');
-      return json(
-        reply,
-        500,
-        new PlaidSandboxError(500, 'API_ERROR', 'INTERNAL_SERVER_ERROR', 'an unexpected error occurred').body(
-          newRequestId(),
-        ),
-      );
-    });
+    usePlaidErrors(scope, json);
     const opts = { config: { auth: 'public' as const }, schema: { hide: true } };
 
-    scope.get('/sandbox/link', opts, async (_request, reply) => {
+    // A partner shows Link in an iframe or a popup of its own origin: no X-Frame-Options here.
+    scope.get('/sandbox/link', { ...opts, helmet: { frameguard: false } }, async (_request, reply) => {
       reply
         .header('content-security-policy', CSP)
         .header('cache-control', 'no-store')

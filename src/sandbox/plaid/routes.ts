@@ -5,7 +5,7 @@
 // pointed here (ctx.plaid), and partners may point theirs here too.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../app-types.ts';
-import { newRequestId, plaidErrors, PlaidSandboxError } from './errors.ts';
+import { newRequestId, plaidErrors, PlaidSandboxError, usePlaidErrors } from './errors.ts';
 import { findInstitution, SUPPORTED_PRODUCTS } from './institutions.ts';
 import type { AccountRow, ItemRow, PlaidSandbox, WebhookJob } from './sandbox.ts';
 
@@ -141,37 +141,7 @@ export function registerPlaidApiRoutes(app: App, sandbox: PlaidSandbox, extensio
       // Plaid's shapes, not the Ratio error schema the OpenAPI plugin attaches: bodies go out as JSON text.
       const json = (reply: FastifyReply, status: number, body: unknown) =>
         reply.code(status).type('application/json').send(JSON.stringify(body));
-      scope.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
-        const requestId = newRequestId();
-        if (error instanceof PlaidSandboxError) return json(reply, error.status, error.body(requestId));
-        if (
-          error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
-          error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
-          error instanceof SyntaxError
-        ) {
-          return json(reply, 400, plaidErrors.invalidBody().body(requestId));
-        }
-        if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-          return json(
-            reply,
-            400,
-            new PlaidSandboxError(
-              400,
-              'INVALID_REQUEST',
-              'INVALID_HEADERS',
-              'Content-Type must be application/json',
-            ).body(requestId),
-          );
-        }
-        request.log.error({ err: error }, 'sandbox Plaid request failed unexpectedly');
-        return json(
-          reply,
-          500,
-          new PlaidSandboxError(500, 'API_ERROR', 'INTERNAL_SERVER_ERROR', 'an unexpected error occurred').body(
-            requestId,
-          ),
-        );
-      });
+      usePlaidErrors(scope, json);
       scope.setNotFoundHandler((_request, reply) => json(reply, 404, plaidErrors.notFound().body(newRequestId())));
 
       /** Plaid keys from the PLAID-CLIENT-ID / PLAID-SECRET headers or the body, as Plaid accepts both. */

@@ -1,0 +1,92 @@
+// Security headers from @fastify/helmet: every answer carries X-Content-Type-Options: nosniff, API
+// answers are Cache-Control: no-store (they carry personal data and sessions), and the /docs page has
+// a Content-Security-Policy it works under — checked in headless Chromium, with no violation reported.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { baseUrl, startTestApp, type TestApp } from '../../test/helpers.ts';
+import { createApiUser } from '../../test/users.ts';
+
+const CHROMIUM = process.env.ONRAMP_CHROMIUM ?? '/usr/bin/chromium';
+const noChromium = fs.existsSync(CHROMIUM)
+  ? false
+  : `no Chromium at ${CHROMIUM}: install it (apt-get install -y chromium) or set ONRAMP_CHROMIUM`;
+const shots = process.env.ONRAMP_SCREENSHOT_DIR ?? path.join(os.tmpdir(), 'onramp-docs-screenshots');
+
+describe('security headers', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp({ listen: true });
+  });
+  after(() => t.close());
+
+  it('API answers, errors included, are nosniff and no-store', async () => {
+    const user = await createApiUser(t);
+    const answers = [
+      await t.app.inject({ method: 'GET', url: `/v1/users/${user.id}`, headers: user.headers }),
+      await t.app.inject({ method: 'GET', url: `/v1/users/${user.id}/wallets`, headers: user.headers }),
+      await t.app.inject({ method: 'GET', url: `/v1/users/${user.id}` }),
+      await t.app.inject({ method: 'GET', url: '/v1/nothing-here' }),
+      await t.app.inject({ method: 'GET', url: '/v1/users/%ZZ' }),
+      await t.app.inject({ method: 'GET', url: '/sandbox/inbox', headers: t.clientHeaders }),
+    ];
+    for (const res of answers) {
+      assert.equal(res.headers['x-content-type-options'], 'nosniff', `${res.statusCode} ${res.body.slice(0, 80)}`);
+      assert.equal(res.headers['cache-control'], 'no-store', `${res.statusCode} ${res.body.slice(0, 80)}`);
+    }
+    assert.equal(answers[0]!.statusCode, 200);
+    // Public, non-personal documents keep their own caching.
+    const jwks = await t.app.inject({ method: 'GET', url: '/.well-known/jwks.json' });
+    assert.equal(jwks.headers['cache-control'], 'public, max-age=300');
+    assert.equal(jwks.headers['x-content-type-options'], 'nosniff');
+    assert.equal(answers[0]!.headers['x-frame-options'], 'SAMEORIGIN');
+    // The sandbox Link page is shown in a partner's iframe or popup: it keeps its own CSP, unframed.
+    const link = await t.app.inject({ method: 'GET', url: '/sandbox/link' });
+    assert.equal(link.headers['x-frame-options'], undefined);
+    assert.match(String(link.headers['content-security-policy']), /script-src 'self'/);
+    assert.equal(link.headers['x-content-type-options'], 'nosniff');
+  });
+
+  it('the docs page has a Content-Security-Policy without unsafe-inline scripts', async () => {
+    const page = await t.app.inject({ method: 'GET', url: '/docs/' });
+    assert.equal(page.statusCode, 200);
+    const csp = String(page.headers['content-security-policy'] ?? '');
+    assert.match(csp, /default-src 'self'/);
+    const scripts = /script-src ([^;]*)/.exec(csp)?.[1] ?? '';
+    assert.ok(scripts.length > 0, csp);
+    assert.ok(!scripts.includes("'unsafe-inline'"), csp);
+    assert.match(csp, /frame-ancestors 'self'/);
+    assert.equal(page.headers['x-content-type-options'], 'nosniff');
+  });
+
+  it('the docs page renders in Chromium under its CSP, with no violation', { skip: noChromium }, async () => {
+    const { chromium } = await import('playwright-core');
+    const browser: Browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    try {
+      const page = await browser.newPage();
+      const violations: string[] = [];
+      page.on('console', (m) => {
+        if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text());
+      });
+      await page.addInitScript(() => {
+        document.addEventListener('securitypolicyviolation', (e) => {
+          console.error(`Refused to load: CSP violation ${e.violatedDirective} ${e.blockedURI}`);
+        });
+      });
+      await page.goto(`${baseUrl(t)}/docs/`, { waitUntil: 'load' });
+      await page.getByText('Start wallet sign-in').first().waitFor({ timeout: 60_000 });
+      await page.getByText('onramp — Ratio API').first().waitFor({ timeout: 10_000 });
+      fs.mkdirSync(shots, { recursive: true });
+      await page.screenshot({ path: path.join(shots, 'docs.png') });
+      assert.deepEqual(violations, []);
+    } finally {
+      await browser.close();
+    }
+  });
+});
