@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { ConfigError, loadConfig } from '../src/config.ts';
 
-// Valid production chain (and Plaid) settings, for tests that build a whole production config (mode production
+// Valid production chain (and Plaid: keys, IDV template) settings, for tests that build a whole production config (mode production
 // refuses to start without them). The key is a throwaway test key; the URLs are never contacted.
 export const PRODUCTION_CHAIN_ENV = {
   ONRAMP_ETHEREUM_RPC_URL: 'https://eth.rpc.example.com/v2/test-api-key',
@@ -16,6 +16,8 @@ export const PRODUCTION_CHAIN_ENV = {
   // Plaid API keys (production mode requires them); never used to reach Plaid in tests.
   ONRAMP_PLAID_CLIENT_ID: 'test-plaid-client-id',
   ONRAMP_PLAID_SECRET: 'test-plaid-secret',
+  // The Identity Verification template KYC uses (required with Plaid's own environments).
+  ONRAMP_PLAID_IDV_TEMPLATE_ID: 'idvtmp_testtemplate01',
 };
 
 /** The problems a ConfigError lists for `env`; fails the test if the config loads. */
