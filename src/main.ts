@@ -2,11 +2,20 @@
 import { buildApp } from './app.ts';
 import type { Chains } from './chains/types.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { newSecret } from './lib/crypto.ts';
+import { type KeyRing, newSecret } from './lib/crypto.ts';
+import { inboxReadToken } from './sandbox/inbox/read-token.ts';
 import { ensureDemoClient, type DemoCredentials } from './modules/clients/ensure-demo-client.ts';
 import { readLiveInstance, removeInstance, writeInstance } from './operator/instance.ts';
+import { demoSignInLink } from './modules/dashboard/demo.ts';
 
-function banner(config: Config, address: string, demo: DemoCredentials | undefined, chains: Chains): string {
+function banner(
+  config: Config,
+  address: string,
+  demo: DemoCredentials | undefined,
+  chains: Chains,
+  keyring: KeyRing,
+  dashboardLink: string | undefined,
+): string {
   const lines = [
     '',
     `  onramp is running in ${config.mode} mode`,
@@ -14,6 +23,7 @@ function banner(config: Config, address: string, demo: DemoCredentials | undefin
     `  API          ${address}`,
     `  Docs         ${address}/docs`,
     `  OpenAPI      ${address}/v1/api-docs`,
+    `  Dashboard    ${address}/dashboard`,
     `  Database     ${config.db.url ? 'PostgreSQL server (DATABASE_URL)' : `embedded PGlite at ${config.db.dataDir}`}`,
   ];
   if (config.mode === 'sandbox') {
@@ -33,9 +43,18 @@ function banner(config: Config, address: string, demo: DemoCredentials | undefin
       '  Demo client (sandbox)',
       `  ratio-client-id:      ${demo.clientId}`,
       `  ratio-client-secret:  ${demo.clientSecret}`,
+      `  Sandbox inbox:        ${address}/sandbox/inbox#token=${inboxReadToken(keyring, demo.clientId)}`,
       '',
       '  Try it:',
       `  curl -H 'ratio-client-id: ${demo.clientId}' -H 'ratio-client-secret: ${demo.clientSecret}' ${address}/v1/config`,
+    );
+  }
+  if (dashboardLink) {
+    lines.push(
+      '',
+      `  Dashboard sign-in for the demo client's admin (one use, valid ${Math.round(config.dashboard.signInLinkTtlSeconds / 60)} minutes):`,
+      `  ${address}${dashboardLink}`,
+      '  (a new link at every start; or `npm run cli -- dashboard sign-in-link --client ID --email demo-admin@example.com`)',
     );
   }
   return `${lines.join('\n')}\n`;
@@ -77,7 +96,8 @@ async function main(): Promise<void> {
     config.http.publicUrl.replace(/:\d+$/, '') === config.http.publicUrl
       ? config.http.publicUrl
       : config.http.publicUrl.replace(/:\d+$/, `:${port}`);
-  process.stdout.write(banner(config, address, demo, ctx.chains));
+  const dashboardLink = demo ? (await demoSignInLink(ctx, demo.clientId)).path : undefined;
+  process.stdout.write(banner(config, address, demo, ctx.chains, ctx.secrets.keyring, dashboardLink));
 
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -17,6 +17,7 @@ export function registerKycRoutes(app: App, ctx: AppContext): void {
   app.post('/v1/users/:userId/kyc', {
     config: { auth: 'client', user: 'two', tag: 'Users', idempotency: true },
     schema: {
+      operationId: 'submitKyc',
       summary: 'Submit KYC',
       description:
         "Submits the user's identity for KYC (kyc.md). The result is asynchronous: `kyc.status` goes SUBMITTED → APPROVED, DECLINED or IN_REVIEW, each change published as a KYC_UPDATED webhook. A user submits once: again while pending, after approval or after a decline is 409 ALREADY_EXISTS_USER_KYC. The check runs on Plaid Identity Verification (docs/identity-verification.md). Sandbox: an SSN starting with 2-9 is approved, 1 goes to review (documents, POST /v1/users/{userId}/idv), 0 is declined.",

@@ -19,7 +19,22 @@ export const SubmitKycRequest = Obj(
     nationality: Type.Optional(str(100, 'The nationality of the user (a country code such as US, or a name)')),
     occupation: Type.Optional(str(200, 'The occupation of the user')),
   },
-  { description: 'SubmitKycRequest' },
+  {
+    description: 'SubmitKycRequest',
+    examples: [
+      {
+        dateOfBirth: '1990-04-21',
+        idType: 'SSN',
+        idNumber: '234-56-7890',
+        line1: '1 Main St',
+        city: 'Springfield',
+        state: 'IL',
+        postalCode: '62701',
+        nationality: 'US',
+        occupation: 'Engineer',
+      },
+    ],
+  },
 );
 
 // ---- responses (named components) ----

@@ -1,6 +1,6 @@
-import type { OnboardingConfig } from '../../config.ts';
-import type { Clock } from '../../lib/clock.ts';
 import type { Logger } from 'pino';
+import type { Clock } from '../../lib/clock.ts';
+import type { OnboardingConfig } from '../../modules/kyc/config.ts';
 import type { PlaidProvider } from '../plaid/index.ts';
 import { ManualKycProvider } from './manual.ts';
 import { PlaidKycProvider } from './plaid.ts';

@@ -12,7 +12,7 @@ import {
   type PlaidApi,
 } from 'plaid';
 import type { Logger } from 'pino';
-import type { IdentityVerificationConfig } from '../../config.ts';
+import type { IdentityVerificationConfig } from '../../modules/kyc/config.ts';
 import { describePlaidFailure, plaidErrorOf, PlaidUnavailableError, type PlaidProvider } from '../plaid/index.ts';
 import {
   KycVendorError,
