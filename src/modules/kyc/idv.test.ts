@@ -251,17 +251,23 @@ describe('KYC through Plaid Identity Verification', () => {
   });
 });
 
+/** An app whose sandbox "dashboard" points at a receiver that answers 200 and drops every webhook. */
+async function droppingWebhooks(env: Record<string, string>): Promise<TestApp> {
+  const t = await startTestApp({
+    listen: true,
+    workers: true,
+    env,
+    routes: (app) => app.post('/dropped', { config: { auth: 'public' }, schema: { hide: true } }, async () => ({})),
+  });
+  // Read at each delivery; the port is known only once the app listens.
+  t.config.plaid.sandboxWebhookUrl = `${baseUrl(t)}/dropped`;
+  return t;
+}
+
 describe('KYC when Plaid webhooks are lost', () => {
   let t: TestApp;
   before(async () => {
-    // The "dashboard" points at a receiver that answers 200 and drops everything.
-    t = await startTestApp({
-      listen: true,
-      workers: true,
-      env: { ONRAMP_KYC_POLL_SECONDS: '1' },
-      routes: (app) => app.post('/dropped', { config: { auth: 'public' }, schema: { hide: true } }, async () => ({})),
-    });
-    t.config.plaid.sandboxWebhookUrl = `${baseUrl(t)}/dropped`;
+    t = await droppingWebhooks({ ONRAMP_KYC_POLL_SECONDS: '1' });
   });
   after(() => t.close());
 
@@ -280,13 +286,7 @@ describe('KYC when Plaid webhooks are lost', () => {
 describe('KYC when webhooks are lost and the fallback polls are over', () => {
   let t: TestApp;
   before(async () => {
-    t = await startTestApp({
-      listen: true,
-      workers: true,
-      env: { ONRAMP_KYC_POLL_ATTEMPTS: '0' },
-      routes: (app) => app.post('/dropped', { config: { auth: 'public' }, schema: { hide: true } }, async () => ({})),
-    });
-    t.config.plaid.sandboxWebhookUrl = `${baseUrl(t)}/dropped`;
+    t = await droppingWebhooks({ ONRAMP_KYC_POLL_ATTEMPTS: '0' });
   });
   after(() => t.close());
 

@@ -1,6 +1,7 @@
 // Plaid's error object, as the real API sends it: HTTP status, error_type, error_code, messages and
 // the request id. The sandbox throws PlaidSandboxError; its scope's error handler renders it.
 import { randomBytes } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export interface PlaidErrorBody {
   error_type: string;
@@ -17,12 +18,33 @@ export interface PlaidErrorBody {
 
 const ALPHANUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
+/** `length` random letters and digits: the alphabet of Plaid's ids. */
+export function randomAlphanumeric(length: number): string {
+  let out = '';
+  for (const b of randomBytes(length)) out += ALPHANUM[b % ALPHANUM.length];
+  return out;
+}
+
 /** Plaid request ids look like `m8MDnv9okwxFNBV`: 15 random alphanumerics. */
 export function newRequestId(): string {
-  const bytes = randomBytes(15);
-  let out = '';
-  for (const b of bytes) out += ALPHANUM[b % ALPHANUM.length];
-  return out;
+  return randomAlphanumeric(15);
+}
+
+/** A JSON answer of a hosted sandbox page's API: never cached. */
+export function sendPageJson(reply: FastifyReply, status: number, body: unknown) {
+  return reply.code(status).type('application/json').header('cache-control', 'no-store').send(JSON.stringify(body));
+}
+
+/** The error handler of a hosted sandbox page's API: Plaid error objects, 500 for the unexpected. */
+export function pageErrorHandler(page: string) {
+  return (error: Error & { code?: string }, request: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof PlaidSandboxError) return sendPageJson(reply, error.status, error.body(newRequestId()));
+    if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError)
+      return sendPageJson(reply, 400, plaidErrors.invalidBody().body(newRequestId()));
+    request.log.error({ err: error }, `sandbox ${page} request failed unexpectedly`);
+    const internal = new PlaidSandboxError(500, 'API_ERROR', 'INTERNAL_SERVER_ERROR', 'an unexpected error occurred');
+    return sendPageJson(reply, 500, internal.body(newRequestId()));
+  };
 }
 
 // Plaid's docs page per error type (https://plaid.com/docs/errors/<page>/#<code>).

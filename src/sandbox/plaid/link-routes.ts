@@ -2,11 +2,11 @@
 // token is the credential (as with Plaid Link); errors are Plaid error objects. Scripts may call the
 // JSON API directly to link without a browser (docs/plaid-sandbox.md).
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app-types.ts';
 import { EXAMPLE } from '../../lib/examples.ts';
 import { named, Obj } from '../../lib/schema.ts';
-import { newRequestId, plaidErrors, PlaidSandboxError } from './errors.ts';
+import { newRequestId, pageErrorHandler, plaidErrors, sendPageJson } from './errors.ts';
 import { ACCOUNT_TEMPLATES, findInstitution, INSTITUTIONS, type SandboxInstitution } from './institutions.ts';
 import { LINK_PAGE, LINK_SCRIPT } from './link-page.ts';
 import type { PlaidSandbox } from './sandbox.ts';
@@ -163,21 +163,8 @@ const completeRouteOptions = {
 export function registerLinkPageRoutes(app: App, sandbox: PlaidSandbox): void {
   // biome-ignore lint/nursery/noMisusedPromises: Fastify awaits an async plugin; the rule cannot see its types
   void app.register(async (scope: FastifyInstance) => {
-    const json = (reply: FastifyReply, status: number, body: unknown) =>
-      reply.code(status).type('application/json').header('cache-control', 'no-store').send(JSON.stringify(body));
-    scope.setErrorHandler((error: Error & { code?: string }, request, reply) => {
-      if (error instanceof PlaidSandboxError) return json(reply, error.status, error.body(newRequestId()));
-      if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError)
-        return json(reply, 400, plaidErrors.invalidBody().body(newRequestId()));
-      request.log.error({ err: error }, 'sandbox Link request failed unexpectedly');
-      return json(
-        reply,
-        500,
-        new PlaidSandboxError(500, 'API_ERROR', 'INTERNAL_SERVER_ERROR', 'an unexpected error occurred').body(
-          newRequestId(),
-        ),
-      );
-    });
+    const json = sendPageJson;
+    scope.setErrorHandler(pageErrorHandler('Link'));
     const opts = { config: { auth: 'public' as const }, schema: { hide: true } };
 
     scope.get('/sandbox/link', opts, async (_request, reply) => {
