@@ -293,17 +293,14 @@ describe('KYC when webhooks are lost and the fallback polls are over', () => {
   it('the operator sees the review waiting on the user or the verification, and `kyc sync` applies what Plaid says', async () => {
     const user = await createApiUser(t);
     await submit(t, user, sandboxSsn('2'));
-    await until('Plaid decided', async () =>
-      (
-        await t.db.db
-          .selectFrom('sandbox_plaid_identity_verifications')
-          .select('status')
-          .where('client_user_id', '=', user.id)
-          .executeTakeFirst()
-      )?.status === 'success'
-        ? true
-        : undefined,
-    );
+    await until('the check opened and Plaid decided', async () => {
+      const plaid = await t.db.db
+        .selectFrom('sandbox_plaid_identity_verifications')
+        .select('status')
+        .where('client_user_id', '=', user.id)
+        .executeTakeFirst();
+      return plaid?.status === 'success' && (await latestVerification(t.db.db, user.id)) ? true : undefined;
+    });
     const shown = await runCommand(t.ctx, ['kyc', 'show', user.id]);
     const before = shown.output as { kyc: { status: string }; verifications: Array<{ status: string }> };
     assert.equal(before.kyc.status, 'SUBMITTED', 'no webhook, no poll: nothing applied yet');

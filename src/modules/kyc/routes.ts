@@ -2,7 +2,6 @@ import { Type } from '@sinclair/typebox';
 import type { App } from '../../app-types.ts';
 import type { AppContext } from '../../context.ts';
 import { assertUserAccess } from '../auth/access.ts';
-import { registerPlaidWebhookHandler } from '../banks/plaid-webhooks.ts';
 import { requestActor } from '../users/audit.ts';
 import { UserParams, UserSchema } from '../users/schemas.ts';
 import { KYC_SYNC_QUEUE, runKycCheck, syncVerification, type KycSyncJob } from './check-kyc.ts';
@@ -72,5 +71,5 @@ export function defineKycJobs(ctx: AppContext): void {
     burst: true,
     handler: async (job) => syncVerification(ctx, job.data),
   });
-  registerPlaidWebhookHandler('IDENTITY_VERIFICATION', onIdentityVerificationWebhook);
+  ctx.plaid.onWebhook('IDENTITY_VERIFICATION', (body) => onIdentityVerificationWebhook(ctx, body));
 }
