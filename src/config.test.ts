@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { loadConfig } from './config.ts';
 import { generatedKeysEnv } from './runtime-secrets.ts';
 import { configProblems } from '../test/chain-env.ts';
+import { SANDBOX_IDV_TEMPLATE_ID } from './sandbox/plaid/idv-template.ts';
 
 const problems = configProblems;
 
@@ -54,6 +55,41 @@ describe('configuration', () => {
     assert.ok(found.some((p) => p.startsWith('ONRAMP_JWT_SIGNING_KEY: is required in production mode')));
     assert.ok(found.some((p) => p.startsWith('DATABASE_URL: is required in production mode')));
     assert.ok(found.some((p) => p.startsWith('ONRAMP_PUBLIC_URL: must be an https:// URL')));
+  });
+
+  it('KYC runs on Plaid Identity Verification by default: the built-in template in sandbox mode, a required one with Plaid', () => {
+    const sandbox = loadConfig({});
+    assert.equal(sandbox.onboarding.kycProvider, 'plaid');
+    assert.equal(sandbox.onboarding.identityVerification.templateId, SANDBOX_IDV_TEMPLATE_ID);
+    assert.deepEqual(problems({ ONRAMP_PLAID_IDV_TEMPLATE_ID: 'idvtmp_4FrXJvfQU3zGUR' }), [
+      `ONRAMP_PLAID_IDV_TEMPLATE_ID: the built-in Plaid sandbox has one template, ${SANDBOX_IDV_TEMPLATE_ID} (leave the variable unset)`,
+    ]);
+    assert.deepEqual(problems({ ONRAMP_PLAID_IDV_TEMPLATE_ID: 'tmpl-1' }).slice(0, 1), [
+      'ONRAMP_PLAID_IDV_TEMPLATE_ID: must be a Plaid Identity Verification template id (idvtmp_…)',
+    ]);
+    assert.ok(
+      problems({ ONRAMP_MODE: 'production' }).some((p) =>
+        p.startsWith('ONRAMP_PLAID_IDV_TEMPLATE_ID: is required in production mode with ONRAMP_KYC_PROVIDER=plaid'),
+      ),
+    );
+    assert.ok(
+      !problems({ ONRAMP_MODE: 'production', ONRAMP_KYC_PROVIDER: 'manual' }).some((p) =>
+        p.startsWith('ONRAMP_PLAID_IDV_TEMPLATE_ID'),
+      ),
+      'the manual provider needs no template',
+    );
+    assert.deepEqual(problems({ ONRAMP_KYC_PROVIDER: 'sandbox' }), [
+      'ONRAMP_KYC_PROVIDER: must be one of plaid, manual (got "sandbox")',
+    ]);
+    assert.ok(
+      problems({
+        ONRAMP_PLAID_BASE_URL: 'https://sandbox.plaid.com',
+        ONRAMP_PLAID_CLIENT_ID: 'id',
+        ONRAMP_PLAID_SECRET: 's',
+        ONRAMP_PLAID_IDV_TEMPLATE_ID: 'idvtmp_4FrXJvfQU3zGUR',
+        ONRAMP_SANDBOX_PLAID_WEBHOOK_URL: 'https://hooks.example.com/plaid',
+      }).some((p) => p.startsWith('ONRAMP_SANDBOX_PLAID_WEBHOOK_URL: only the built-in Plaid sandbox')),
+    );
   });
 
   it('checks limits against each other', () => {

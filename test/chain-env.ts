@@ -5,7 +5,7 @@ import { generatedKeysEnv } from '../src/runtime-secrets.ts';
 /** Real, fresh keys for tests that build a production config (the reader checks them). */
 export const TEST_KEYS_ENV = generatedKeysEnv();
 
-// Valid production chain (and Plaid) settings, for tests that build a whole production config (mode production
+// Valid production chain (and Plaid: keys, IDV template) settings, for tests that build a whole production config (mode production
 // refuses to start without them). The key is a throwaway test key; the URLs are never contacted.
 export const PRODUCTION_CHAIN_ENV = {
   ONRAMP_ETHEREUM_RPC_URL: 'https://eth.rpc.example.com/v2/test-api-key',

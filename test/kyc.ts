@@ -6,6 +6,9 @@ import { sql } from 'kysely';
 import type { Db } from '../src/db/index.ts';
 import { post, type Headers } from './auth.ts';
 import type { TestApp } from './helpers.ts';
+import { until } from './purchases.ts';
+
+export { until };
 
 /** A sandbox SSN whose first digit picks the outcome (2–9 approved, 1 in review, 0 declined). */
 export function sandboxSsn(first: '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9'): string {
@@ -26,16 +29,6 @@ export function kycBody(idNumber: string, overrides: Record<string, unknown> = {
     occupation: 'Engineer',
     ...overrides,
   };
-}
-
-export async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** GET /v1/users/{id} until `kyc.status` is `status`; answers the user. */

@@ -18,7 +18,7 @@ export function approvedSsn(): string {
   return `5${String(randomInt(0, 100_000_000)).padStart(8, '0')}`;
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+export async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();

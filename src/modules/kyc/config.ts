@@ -46,7 +46,7 @@ export function readOnboardingConfig(r: EnvReader, mode: Mode, plaidBaseUrl: str
     r.require(
       'ONRAMP_PLAID_IDV_TEMPLATE_ID',
       templateId,
-      `with ONRAMP_KYC_PROVIDER=plaid ${mode === 'production' ? 'in production mode' : `and ONRAMP_PLAID_BASE_URL=${plaidBaseUrl}`} (the Identity Verification template from the Plaid dashboard)`,
+      `${mode === 'production' ? 'in production mode with ONRAMP_KYC_PROVIDER=plaid' : `with ONRAMP_KYC_PROVIDER=plaid and ONRAMP_PLAID_BASE_URL=${plaidBaseUrl}`} (the Identity Verification template from the Plaid dashboard, idvtmp_…)`,
     );
   if (plaidBaseUrl === undefined && templateId !== undefined && templateId !== SANDBOX_IDV_TEMPLATE_ID)
     r.problems.push(

@@ -251,17 +251,23 @@ describe('KYC through Plaid Identity Verification', () => {
   });
 });
 
+/** An app whose sandbox "dashboard" points at a receiver that answers 200 and drops every webhook. */
+async function droppingWebhooks(env: Record<string, string>): Promise<TestApp> {
+  const t = await startTestApp({
+    listen: true,
+    workers: true,
+    env,
+    routes: (app) => app.post('/dropped', { config: { auth: 'public' }, schema: { hide: true } }, async () => ({})),
+  });
+  // Read at each delivery; the port is known only once the app listens.
+  t.config.plaid.sandboxWebhookUrl = `${baseUrl(t)}/dropped`;
+  return t;
+}
+
 describe('KYC when Plaid webhooks are lost', () => {
   let t: TestApp;
   before(async () => {
-    // The "dashboard" points at a receiver that answers 200 and drops everything.
-    t = await startTestApp({
-      listen: true,
-      workers: true,
-      env: { ONRAMP_KYC_POLL_SECONDS: '1' },
-      routes: (app) => app.post('/dropped', { config: { auth: 'public' }, schema: { hide: true } }, async () => ({})),
-    });
-    t.config.plaid.sandboxWebhookUrl = `${baseUrl(t)}/dropped`;
+    t = await droppingWebhooks({ ONRAMP_KYC_POLL_SECONDS: '1' });
   });
   after(() => t.close());
 
@@ -274,6 +280,46 @@ describe('KYC when Plaid webhooks are lost', () => {
     await waitForKycStatus(t, user, 'APPROVED');
     const verification = (await latestVerification(t.db.db, user.id))!;
     assert.ok(verification.polls >= 1, `decided by a poll (${verification.polls})`);
+  });
+});
+
+describe('KYC when webhooks are lost and the fallback polls are over', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await droppingWebhooks({ ONRAMP_KYC_POLL_ATTEMPTS: '0' });
+  });
+  after(() => t.close());
+
+  it('the operator sees the review waiting on the user or the verification, and `kyc sync` applies what Plaid says', async () => {
+    const user = await createApiUser(t);
+    await submit(t, user, sandboxSsn('2'));
+    await until('the check opened and Plaid decided', async () => {
+      const plaid = await t.db.db
+        .selectFrom('sandbox_plaid_identity_verifications')
+        .select('status')
+        .where('client_user_id', '=', user.id)
+        .executeTakeFirst();
+      return plaid?.status === 'success' && (await latestVerification(t.db.db, user.id)) ? true : undefined;
+    });
+    const shown = await runCommand(t.ctx, ['kyc', 'show', user.id]);
+    const before = shown.output as { kyc: { status: string }; verifications: Array<{ status: string }> };
+    assert.equal(before.kyc.status, 'SUBMITTED', 'no webhook, no poll: nothing applied yet');
+    assert.equal(before.verifications[0]?.status, 'active', 'as last read, when the check was opened');
+    const synced = await runCommand(t.ctx, ['kyc', 'sync', user.id]);
+    assert.equal(synced.exitCode, 0, synced.error);
+    assert.equal((synced.output as { kyc: { status: string } }).kyc.status, 'APPROVED');
+
+    const reviewed = await createApiUser(t);
+    await submit(t, reviewed, sandboxSsn('1'));
+    await until('documents asked', async () => {
+      await runCommand(t.ctx, ['kyc', 'sync', reviewed.id]);
+      return (await latestVerification(t.db.db, reviewed.id))?.documentary_status === 'active' ? true : undefined;
+    });
+    const reviews = (await runCommand(t.ctx, ['kyc', 'reviews'])).output as Array<{
+      userId: string;
+      waitingFor: string;
+    }>;
+    assert.equal(reviews.find((r) => r.userId === reviewed.id)?.waitingFor, 'USER');
   });
 });
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../../../test/helpers.ts';
 import { post, walletSignIn, withJwt } from '../../../test/auth.ts';
+import { kycBody } from '../../../test/kyc.ts';
 import { createApiUser, waitForEmail, type ApiUser } from '../../../test/users.ts';
 import { ManualClock } from '../../lib/clock.ts';
 import { runCommand } from '../../operator/run.ts';
@@ -16,22 +17,6 @@ let ssnCounter = 0;
 function ssn(first: string): string {
   const n = 1000 + ssnCounter++;
   return `${first}${String(n % 100).padStart(2, '0')}-${String(10 + (n % 89)).padStart(2, '0')}-${String(n).padStart(4, '0')}`;
-}
-
-function kycBody(idNumber: string, overrides: Record<string, unknown> = {}) {
-  return {
-    dateOfBirth: '1990-04-21',
-    idType: 'SSN',
-    idNumber,
-    line1: '1 Main St',
-    line2: 'Apt 2',
-    city: 'Springfield',
-    state: 'IL',
-    postalCode: '62701',
-    nationality: 'US',
-    occupation: 'Engineer',
-    ...overrides,
-  };
 }
 
 describe('KYC (kyc.md, sandbox-testing.md)', () => {

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { named, Obj, StringEnum } from '../../lib/schema.ts';
+import { kycResult } from '../users/schemas.ts';
 
 const str = (max: number, description: string) => Type.String({ maxLength: max, description });
 
@@ -43,10 +44,9 @@ export const IdvResponseSchema = named(
   'IdvResponse',
   Type.Object(
     {
-      status: StringEnum(['UNKNOWN', 'NOT_STARTED', 'SUBMITTED', 'IN_REVIEW', 'APPROVED', 'DECLINED'] as const, {
-        description:
-          "The status of the user's identity verification: IN_REVIEW while documents are asked for or reviewed, SUBMITTED while the checks run, otherwise the KYC's idvResult",
-      }),
+      status: kycResult(
+        "The status of the user's identity verification: IN_REVIEW while documents are asked for or reviewed, SUBMITTED while the checks run, otherwise the KYC's idvResult",
+      ),
       url: Type.Optional(
         Type.String({
           format: 'uri',
@@ -57,7 +57,12 @@ export const IdvResponseSchema = named(
     },
     {
       description: 'IdvResponse',
-      examples: [{ status: 'IN_REVIEW', url: 'https://onramp.example/sandbox/idv/idv_52xR9LKo77r1Np' }],
+      examples: [
+        {
+          status: 'IN_REVIEW',
+          url: 'https://sandbox.onramp.example.com/sandbox/idv/idv_52xR9LKo77r1Np?key=3hF0bHc2mYzQx1v8Yb1Sxg',
+        },
+      ],
     },
   ),
 );

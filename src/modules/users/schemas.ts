@@ -62,7 +62,7 @@ export const CreateUserRequest = Obj(
 
 // ---- responses (named components) ----
 
-const kycResult = (description: string) =>
+export const kycResult = (description: string) =>
   StringEnum(['UNKNOWN', 'NOT_STARTED', 'SUBMITTED', 'IN_REVIEW', 'APPROVED', 'DECLINED'] as const, { description });
 
 export const KycSchema = named(

@@ -68,13 +68,20 @@ describe('Plaid configuration', () => {
         p.startsWith('ONRAMP_PLAID_CLIENT_ID: is required'),
       ),
     );
-    const config = loadConfig({
+    const keys = {
       ONRAMP_PLAID_BASE_URL: 'https://sandbox.plaid.com',
       ONRAMP_PLAID_CLIENT_ID: 'id',
       ONRAMP_PLAID_SECRET: 's',
-      // KYC on Identity Verification needs the template of that Plaid account.
-      ONRAMP_PLAID_IDV_TEMPLATE_ID: 'idvtmp_FromTheDashboard',
-    });
+    };
+    assert.ok(
+      problems(keys).some((p) =>
+        p.startsWith('ONRAMP_PLAID_IDV_TEMPLATE_ID: is required with ONRAMP_KYC_PROVIDER=plaid'),
+      ),
+      'KYC on Plaid needs a template of that Plaid account',
+    );
+    const config = loadConfig({ ...keys, ONRAMP_PLAID_IDV_TEMPLATE_ID: 'idvtmp_4FrXJvfQU3zGUR' });
     assert.equal(config.plaid.baseUrl, 'https://sandbox.plaid.com');
+    assert.equal(config.onboarding.identityVerification.templateId, 'idvtmp_4FrXJvfQU3zGUR');
+    assert.equal(loadConfig({ ...keys, ONRAMP_KYC_PROVIDER: 'manual' }).onboarding.kycProvider, 'manual');
   });
 });

@@ -22,6 +22,12 @@ export interface PlaidProvider {
   /** The keys the built-in sandbox accepts (null with a real Plaid environment). */
   readonly sandboxCredentials: { clientId: string; secret: string } | null;
   readonly webhookMaxAgeSeconds: number;
+  /**
+   * A module handles the verified Plaid webhooks of `webhookType` arriving at /webhooks/plaid (KYC:
+   * IDENTITY_VERIFICATION). Register from the module's jobs(ctx) hook; one handler per type.
+   */
+  onWebhook(webhookType: string, handler: PlaidWebhookHandler): void;
+  webhookHandler(webhookType: string): PlaidWebhookHandler | undefined;
 }
 
 let plaid: typeof import('plaid') | undefined;
@@ -32,6 +38,8 @@ export function plaidModule(): typeof import('plaid') {
   plaid ??= createRequire(import.meta.url)('plaid') as typeof import('plaid');
   return plaid;
 }
+/** Applies a verified webhook body; answers what it did, for the log. Must be idempotent (Plaid repeats webhooks). */
+export type PlaidWebhookHandler = (body: Record<string, unknown>) => Promise<string>;
 
 export class PlaidUnavailableError extends Error {
   constructor(message: string) {
@@ -57,6 +65,7 @@ export function createPlaidProvider(config: Config, keyring: KeyRing, selfUrl: S
     ? builtinSandboxCredentials(config, keyring)
     : { clientId: config.plaid.clientId!, secret: config.plaid.secret! };
   let client: { basePath: string; api: PlaidApi } | undefined;
+  const webhookHandlers = new Map<string, PlaidWebhookHandler>();
 
   const basePath = (): string => {
     if (!builtin) return config.plaid.baseUrl!;
@@ -73,6 +82,11 @@ export function createPlaidProvider(config: Config, keyring: KeyRing, selfUrl: S
     clientName: config.plaid.clientName,
     sandboxCredentials: builtin ? credentials : null,
     webhookMaxAgeSeconds: config.plaid.webhookMaxAgeSeconds,
+    onWebhook(webhookType, handler) {
+      if (webhookHandlers.has(webhookType)) throw new Error(`Plaid ${webhookType} webhooks have a handler already`);
+      webhookHandlers.set(webhookType, handler);
+    },
+    webhookHandler: (webhookType) => webhookHandlers.get(webhookType),
     api() {
       const path = basePath();
       if (client?.basePath !== path) {

@@ -19,12 +19,21 @@ export interface PlaidErrorBody {
 
 const ALPHANUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
+/** `length` random letters and digits: the alphabet of Plaid's ids. */
+export function randomAlphanumeric(length: number): string {
+  let out = '';
+  for (const b of randomBytes(length)) out += ALPHANUM[b % ALPHANUM.length];
+  return out;
+}
+
 /** Plaid request ids look like `m8MDnv9okwxFNBV`: 15 random alphanumerics. */
 export function newRequestId(): string {
-  const bytes = randomBytes(15);
-  let out = '';
-  for (const b of bytes) out += ALPHANUM[b % ALPHANUM.length];
-  return out;
+  return randomAlphanumeric(15);
+}
+
+/** JSON out of a hosted sandbox page's API (Link, identity verification), never cached. */
+export function sendPageJson(reply: FastifyReply, status: number, body: unknown) {
+  return reply.code(status).type('application/json').header('cache-control', 'no-store').send(JSON.stringify(body));
 }
 
 // Plaid's docs page per error type (https://plaid.com/docs/errors/<page>/#<code>).

@@ -2,9 +2,9 @@
 // shareable_url is the credential (as with Plaid's hosted flow); errors are Plaid error objects.
 // Scripts may call the JSON API directly to pass or fail documentary verification without a browser
 // (docs/plaid-sandbox.md).
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app-types.ts';
-import { newRequestId, plaidErrors, PlaidSandboxError } from './errors.ts';
+import { plaidErrors, sendPageJson, usePlaidErrors } from './errors.ts';
 import { DOCUMENT_CATEGORIES, type DocumentCategory, type IdvRow } from './idv-checks.ts';
 import { IDV_PAGE, IDV_SCRIPT } from './idv-page.ts';
 import type { IdvSandbox } from './idv.ts';
@@ -48,21 +48,8 @@ function sessionView(row: IdvRow) {
 export function registerIdvPageRoutes(app: App, idv: IdvSandbox): void {
   // biome-ignore lint/nursery/noMisusedPromises: Fastify awaits an async plugin; the rule cannot see its types
   void app.register(async (scope: FastifyInstance) => {
-    const json = (reply: FastifyReply, status: number, body: unknown) =>
-      reply.code(status).type('application/json').header('cache-control', 'no-store').send(JSON.stringify(body));
-    scope.setErrorHandler((error: Error & { code?: string }, request, reply) => {
-      if (error instanceof PlaidSandboxError) return json(reply, error.status, error.body(newRequestId()));
-      if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError)
-        return json(reply, 400, plaidErrors.invalidBody().body(newRequestId()));
-      request.log.error({ err: error }, 'sandbox identity verification page failed unexpectedly');
-      return json(
-        reply,
-        500,
-        new PlaidSandboxError(500, 'API_ERROR', 'INTERNAL_SERVER_ERROR', 'an unexpected error occurred').body(
-          newRequestId(),
-        ),
-      );
-    });
+    const json = sendPageJson;
+    usePlaidErrors(scope, json);
     const opts = { config: { auth: 'public' as const }, schema: { hide: true } };
     const keyOf = (query: unknown) => {
       const key = (query as Record<string, unknown>).key;

@@ -3,47 +3,35 @@
 // document and passes (or fails) it; the KYC follows through Plaid's webhook. Screenshots of each step
 // go to $ONRAMP_SCREENSHOT_DIR (default: the OS temp dir).
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { IDNumberType } from 'plaid';
 import type { Browser, Page } from 'playwright-core';
 import { post } from '../../../test/auth.ts';
+import { launchChromium, screenshots, skipWithoutChromium } from '../../../test/browser.ts';
 import { startTestApp, type TestApp } from '../../../test/helpers.ts';
 import { kycBody, requestIdv, sandboxSsn, waitForKycStatus } from '../../../test/kyc.ts';
 import { createApiUser, type ApiUser } from '../../../test/users.ts';
 import { SANDBOX_IDV_TEMPLATE_ID } from './idv-template.ts';
 
-const CHROMIUM = process.env.ONRAMP_CHROMIUM ?? '/usr/bin/chromium';
-const skip = fs.existsSync(CHROMIUM)
-  ? false
-  : `no Chromium at ${CHROMIUM}: install it (apt-get install -y chromium) or set ONRAMP_CHROMIUM`;
-const shots = process.env.ONRAMP_SCREENSHOT_DIR ?? path.join(os.tmpdir(), 'onramp-idv-screenshots');
 // A small valid PNG: what a tester would pick from disk.
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
   'base64',
 );
 
-describe('sandbox identity verification page in Chromium', { skip }, () => {
+describe('sandbox identity verification page in Chromium', { skip: skipWithoutChromium }, () => {
   let t: TestApp;
   let browser: Browser;
   before(async () => {
     t = await startTestApp({ listen: true, workers: true });
-    fs.mkdirSync(shots, { recursive: true });
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
     await t?.close();
   });
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+  const shot = screenshots('onramp-idv-screenshots');
 
   const userInReview = async (): Promise<{ user: ApiUser; url: string }> => {
     const user = await createApiUser(t);

@@ -5,7 +5,6 @@
 // decides them at once on the sandbox clock (idv-checks.ts holds the rules) and queues the webhooks in
 // the same transaction. When the data checks are inconclusive the template falls back to documentary
 // verification, done by the tester on the hosted page at the verification's shareable_url.
-import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Db, Executor } from '../../db/index.ts';
@@ -14,7 +13,7 @@ import type { Jobs } from '../../jobs/index.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { safeEqual, type KeyRing } from '../../lib/crypto.ts';
 import type { DashboardWebhooks } from './dashboard-webhooks.ts';
-import { plaidErrors, PlaidSandboxError } from './errors.ts';
+import { plaidErrors, PlaidSandboxError, randomAlphanumeric } from './errors.ts';
 import {
   closeSteps,
   dataCheckResult,
@@ -32,14 +31,8 @@ import { SANDBOX_IDV_TEMPLATE_ID, SANDBOX_IDV_TEMPLATE_VERSION } from './idv-tem
 
 export const IDV_CHECKS_QUEUE = 'sandbox-plaid-idv-checks';
 const LIST_PAGE_SIZE = 50;
-const ALPHANUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-
 /** Plaid verification ids look like `idv_52xR9LKo77r1Np`. */
-function verificationId(): string {
-  let out = 'idv_';
-  for (const b of randomBytes(14)) out += ALPHANUM[b % ALPHANUM.length];
-  return out;
-}
+const verificationId = () => `idv_${randomAlphanumeric(14)}`;
 
 export type RetryStrategy = 'reset' | 'incomplete' | 'infer' | 'custom';
 export interface RetrySteps {

@@ -2,22 +2,14 @@
 // links a bank the way its users would, then activates the public token through the API.
 // Screenshots of each step go to $ONRAMP_SCREENSHOT_DIR (default: the OS temp dir).
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { post } from '../../../test/auth.ts';
+import { launchChromium, screenshots, skipWithoutChromium } from '../../../test/browser.ts';
 import { setKycStatus } from '../../../test/banks.ts';
 import { baseUrl, startTestApp, type TestApp } from '../../../test/helpers.ts';
 import { createApiUser } from '../../../test/users.ts';
 import { createClient } from '../../modules/clients/create-client.ts';
-
-const CHROMIUM = process.env.ONRAMP_CHROMIUM ?? '/usr/bin/chromium';
-const skip = fs.existsSync(CHROMIUM)
-  ? false
-  : `no Chromium at ${CHROMIUM}: install it (apt-get install -y chromium) or set ONRAMP_CHROMIUM`;
-const shots = process.env.ONRAMP_SCREENSHOT_DIR ?? path.join(os.tmpdir(), 'onramp-link-screenshots');
 
 // A partner's pages: the OAuth return URL, and an app page that opens Link in a popup and listens.
 const PARTNER_RETURN =
@@ -25,7 +17,7 @@ const PARTNER_RETURN =
 const PARTNER_OPENER =
   '<!doctype html><title>Partner app</title><h1>Partner app</h1><script>window.received = []; window.addEventListener("message", (e) => window.received.push(e.data)); window.openLink = (url) => window.open(url, "plaid", "width=460,height=720");</script>';
 
-describe('sandbox Link page in Chromium', { skip }, () => {
+describe('sandbox Link page in Chromium', { skip: skipWithoutChromium }, () => {
   let t: TestApp;
   let base: string;
   let browser: Browser;
@@ -43,19 +35,14 @@ describe('sandbox Link page in Chromium', { skip }, () => {
       },
     });
     base = baseUrl(t);
-    fs.mkdirSync(shots, { recursive: true });
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
     await t?.close();
   });
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+  const shot = screenshots('onramp-link-screenshots');
 
   it('links Tartan Bank with custom_ratio_good and returns to the partner redirect URI with a public token that activates an APPROVED bank', async () => {
     const redirectUri = `${base}/partner/plaid`;

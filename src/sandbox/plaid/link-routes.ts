@@ -2,11 +2,11 @@
 // token is the credential (as with Plaid Link); errors are Plaid error objects. Scripts may call the
 // JSON API directly to link without a browser (docs/plaid-sandbox.md).
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app-types.ts';
 import { EXAMPLE } from '../../lib/examples.ts';
 import { named, Obj } from '../../lib/schema.ts';
-import { newRequestId, plaidErrors, usePlaidErrors } from './errors.ts';
+import { newRequestId, plaidErrors, sendPageJson, usePlaidErrors } from './errors.ts';
 import { ACCOUNT_TEMPLATES, findInstitution, INSTITUTIONS, type SandboxInstitution } from './institutions.ts';
 import { LINK_PAGE, LINK_SCRIPT } from './link-page.ts';
 import type { PlaidSandbox } from './sandbox.ts';
@@ -163,8 +163,7 @@ const completeRouteOptions = {
 export function registerLinkPageRoutes(app: App, sandbox: PlaidSandbox): void {
   // biome-ignore lint/nursery/noMisusedPromises: Fastify awaits an async plugin; the rule cannot see its types
   void app.register(async (scope: FastifyInstance) => {
-    const json = (reply: FastifyReply, status: number, body: unknown) =>
-      reply.code(status).type('application/json').header('cache-control', 'no-store').send(JSON.stringify(body));
+    const json = sendPageJson;
     usePlaidErrors(scope, json);
     const opts = { config: { auth: 'public' as const }, schema: { hide: true } };
 

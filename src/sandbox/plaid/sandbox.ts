@@ -1,7 +1,7 @@
 // The state and behaviour of the built-in Plaid sandbox: link tokens, logins, items and accounts,
 // public-token exchange, item errors and signed item webhooks. Everything lives in the database, so
 // several server processes share one sandbox. Routes (routes.ts) only parse requests and render.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/index.ts';
@@ -9,7 +9,7 @@ import type { Row } from '../../db/schema.ts';
 import type { Jobs } from '../../jobs/index.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { safeEqual, sha256, type KeyRing } from '../../lib/crypto.ts';
-import { newRequestId, plaidErrors, PlaidSandboxError } from './errors.ts';
+import { newRequestId, plaidErrors, PlaidSandboxError, randomAlphanumeric } from './errors.ts';
 import {
   ACCOUNT_TEMPLATES,
   findInstitution,
@@ -24,13 +24,8 @@ export const PUBLIC_TOKEN_TTL_MS = 30 * 60_000;
 export const WEBHOOK_QUEUE = 'sandbox-plaid-webhook';
 const WEBHOOK_TIMEOUT_MS = 5_000;
 
-const ALPHANUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 /** Plaid item and account ids: 37 alphanumerics. */
-function plaidId(): string {
-  let out = '';
-  for (const b of randomBytes(37)) out += ALPHANUM[b % ALPHANUM.length];
-  return out;
-}
+const plaidId = () => randomAlphanumeric(37);
 
 const hash = (token: string) => sha256(token);
 
