@@ -40,14 +40,17 @@ if (files.length === 0) {
 
 if (!flags.has('--no-typecheck')) {
   const started = Date.now();
-  const tsc = spawnSync(
-    process.execPath,
-    [path.join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', path.join(root, 'tsconfig.json')],
-    { stdio: 'inherit' },
-  );
-  if (tsc.status !== 0) {
-    process.stderr.write('type check failed\n');
-    process.exit(tsc.status ?? 1);
+  // The server and scripts, then the SDK with its own (stricter about the runtime: no Node types) settings.
+  for (const project of ['tsconfig.json', 'sdk/tsconfig.json']) {
+    const tsc = spawnSync(
+      process.execPath,
+      [path.join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', path.join(root, project)],
+      { stdio: 'inherit' },
+    );
+    if (tsc.status !== 0) {
+      process.stderr.write(`type check failed (${project})\n`);
+      process.exit(tsc.status ?? 1);
+    }
   }
   process.stdout.write(`type check passed in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }
@@ -70,7 +73,13 @@ const result = spawnSync(
   {
     stdio: 'inherit',
     cwd: root,
-    env: { ...process.env, ...templates.env, ONRAMP_TEST: '1' },
+    // onramp-source: tests import the SDK (onramp-sdk) from its TypeScript source, not a build.
+    env: {
+      ...process.env,
+      ...templates.env,
+      ONRAMP_TEST: '1',
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --conditions=onramp-source`.trim(),
+    },
   },
 );
 process.exit(result.status ?? 1);
