@@ -40,8 +40,8 @@ if (files.length === 0) {
 
 if (!flags.has('--no-typecheck')) {
   const started = Date.now();
-  // The server and scripts, then the SDK with its own (stricter about the runtime: no Node types) settings.
-  for (const project of ['tsconfig.json', 'sdk/tsconfig.json']) {
+  // The server and scripts, the dashboard's front end (dashboard/: DOM and JSX) and the SDK (sdk/: no Node types).
+  for (const project of ['tsconfig.json', 'dashboard/tsconfig.json', 'sdk/tsconfig.json']) {
     const tsc = spawnSync(
       process.execPath,
       [path.join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', path.join(root, project)],

@@ -16,9 +16,11 @@ import type { FlagTables } from '../modules/flags/tables.ts';
 import type { EmailTables } from '../modules/emails/tables.ts';
 import type { PayoutTables } from '../modules/payouts/tables.ts';
 import type { SandboxPlaidTables } from '../sandbox/plaid/tables.ts';
+import type { SandboxIdvTables } from '../sandbox/plaid/idv-tables.ts';
 import type { PurchaseTables } from '../modules/purchases/tables.ts';
 import type { BankTables } from '../modules/banks/tables.ts';
 import type { WebhookTables } from '../modules/webhooks/tables.ts';
+import type { DashboardTables } from '../modules/dashboard/tables.ts';
 
 /** A timestamptz column: Date when read, Date or ISO string when written, defaulted by the database. */
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -35,6 +37,8 @@ export interface ClientsTable {
   allowed_origins: Generated<string[]>;
   redirect_uris: Generated<string[]>;
   android_package_names: Generated<string[]>;
+  /** Partner revenue share, basis points of the fee (0070). */
+  revenue_share_bps: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -95,7 +99,7 @@ export interface EventsTable {
 export interface AuditLogTable {
   id: string;
   at: Timestamp;
-  actor_type: 'CLIENT' | 'USER' | 'OPERATOR' | 'SYSTEM';
+  actor_type: 'CLIENT' | 'USER' | 'OPERATOR' | 'SYSTEM' | 'MEMBER';
   actor_id: string | null;
   action: string;
   client_id: string | null;
@@ -140,12 +144,14 @@ export type Database = FoundationTables &
   EmailTables &
   PayoutTables &
   SandboxPlaidTables &
+  SandboxIdvTables &
   PurchaseTables &
   BankTables &
   AchTables &
   SandboxClockTables &
   IdempotencyTables &
-  WebhookTables;
+  WebhookTables &
+  DashboardTables;
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;
 export type NewRow<T extends keyof Database> = Insertable<Database[T]>;

@@ -675,6 +675,22 @@ export type Wallets = {
 };
 
 /**
+ * IdvResponse
+ *
+ * IdvResponse
+ */
+export type IdvResponse = {
+    /**
+     * The status of the user's identity verification: IN_REVIEW while documents are asked for or reviewed, SUBMITTED while the checks run, otherwise the KYC's idvResult
+     */
+    status: 'UNKNOWN' | 'NOT_STARTED' | 'SUBMITTED' | 'IN_REVIEW' | 'APPROVED' | 'DECLINED';
+    /**
+     * The URL to give the user to complete identity verification (upload an ID document); present only while documents are asked for
+     */
+    url?: string;
+};
+
+/**
  * PlaidError
  *
  * Plaid's error object: the Link page speaks Plaid, not the Ratio API
@@ -1067,6 +1083,367 @@ export type WebhookDeliveries = {
      * The token for the next page of results, if available
      */
     nextPageToken?: string;
+};
+
+/**
+ * DashboardSession
+ */
+export type DashboardSession = {
+    member: {
+        id: string;
+        email: string;
+        /**
+         * VIEWER reads; ADMIN also manages webhooks, keys and members
+         */
+        role: 'ADMIN' | 'VIEWER';
+    };
+    client: {
+        id: string;
+        name: string;
+    };
+    memberships: Array<{
+        clientId: string;
+        clientName: string;
+        /**
+         * VIEWER reads; ADMIN also manages webhooks, keys and members
+         */
+        role: 'ADMIN' | 'VIEWER';
+    }>;
+    /**
+     * Send as the x-csrf-token header on every write
+     */
+    csrfToken: string;
+    /**
+     * When the session ends whatever happens (absolute lifetime)
+     */
+    expireTime: string;
+    /**
+     * When the session ends without another request
+     */
+    idleExpireTime: string;
+    mode: 'sandbox' | 'production';
+};
+
+/**
+ * DashboardSignInCode
+ */
+export type DashboardSignInCode = {
+    /**
+     * Pass with the code to /dashboard/api/sign-in/verify
+     */
+    signInId: string;
+    emailMask: string;
+};
+
+/**
+ * DashboardOverview
+ */
+export type DashboardOverview = {
+    range: {
+        from: string;
+        to: string;
+        bucket: 'day' | 'week' | 'month';
+    };
+    users: {
+        /**
+         * Users who became fully onboarded in the range
+         */
+        new: number;
+        /**
+         * Users fully onboarded by the end of the range
+         */
+        total: number;
+        /**
+         * Users with at least one completed transaction in the range
+         */
+        active: number;
+    };
+    transactions: {
+        /**
+         * Volume of completed transactions (USD)
+         */
+        totalVolume: string;
+        /**
+         * Instant ACH part (USD)
+         */
+        instantVolume: string;
+        /**
+         * Standard ACH part (USD)
+         */
+        standardVolume: string;
+        count: number;
+        instantCount: number;
+        standardCount: number;
+        /**
+         * Volume / transactions (USD)
+         */
+        averageAmount: string;
+        /**
+         * Volume / active users (USD)
+         */
+        averageVolumePerActiveUser: string;
+        /**
+         * Fees collected (USD)
+         */
+        fees: string;
+        /**
+         * Fees from Instant ACH (USD)
+         */
+        instantFees: string;
+        /**
+         * Fees from Standard ACH (USD)
+         */
+        standardFees: string;
+        /**
+         * The client's revenue share of those fees (USD)
+         */
+        partnerRevenue: string;
+    };
+    funnel: {
+        /**
+         * New wallets connected in the range
+         */
+        top: number;
+        steps: Array<{
+            key: string;
+            label: string;
+            count: number;
+            /**
+             * count as a percentage of the top of the funnel, two decimals
+             */
+            percent: number;
+        }>;
+    };
+    series: {
+        bucket: 'day' | 'week' | 'month';
+        points: Array<{
+            /**
+             * First day of the day, week (Monday) or month
+             */
+            bucket: string;
+            transactions: number;
+            /**
+             * Instant ACH volume (USD)
+             */
+            instantVolume: string;
+            /**
+             * Standard ACH volume (USD)
+             */
+            standardVolume: string;
+            /**
+             * Volume (USD)
+             */
+            totalVolume: string;
+            /**
+             * Fees collected (USD)
+             */
+            fees: string;
+            /**
+             * Partner revenue (USD)
+             */
+            partnerRevenue: string;
+            activeUsers: number;
+            newUsers: number;
+            walletsConnected: number;
+        }>;
+    };
+};
+
+/**
+ * DashboardPartnerRevenue
+ */
+export type DashboardPartnerRevenue = {
+    /**
+     * The share of the fee, basis points (set by the operator)
+     */
+    revenueShareBps: number;
+    ledgerAccount: string;
+    /**
+     * Owed to the partner now: the ledger balance of the payable account (USD)
+     */
+    accrued: string;
+    byMonth: Array<{
+        month: string;
+        /**
+         * Accrued (USD)
+         */
+        accrued: string;
+        /**
+         * Reversed (USD)
+         */
+        reversed: string;
+        /**
+         * Net (USD)
+         */
+        net: string;
+    }>;
+};
+
+/**
+ * DashboardUsers
+ */
+export type DashboardUsers = {
+    items: Array<{
+        id: string;
+        /**
+         * First name and last initial
+         */
+        name: string;
+        emailMask: string;
+        phoneMask: string;
+        /**
+         * When the user became active on this client
+         */
+        joinTime: string;
+        onboarding: 'KYC_NOT_SUBMITTED' | 'KYC_PENDING' | 'KYC_DECLINED' | 'BANK_NOT_VERIFIED' | 'ONBOARDED';
+        kycStatus: string;
+        bankStatus: string;
+        flags: Array<string>;
+        /**
+         * Completed transactions through this client
+         */
+        transactions: number;
+        lastActivityTime?: string;
+    }>;
+    nextPageToken?: string;
+};
+
+/**
+ * DashboardUser
+ */
+export type DashboardUser = {
+    id: string;
+    name: string;
+    emailMask: string;
+    phoneMask: string;
+    country: string;
+    createTime: string;
+    joinTime: string;
+    onboarding: 'KYC_NOT_SUBMITTED' | 'KYC_PENDING' | 'KYC_DECLINED' | 'BANK_NOT_VERIFIED' | 'ONBOARDED';
+    kyc: {
+        status: string;
+        submitTime?: string;
+        decideTime?: string;
+    };
+    banks: Array<{
+        id: string;
+        institution?: string;
+        name: string;
+        mask?: string;
+        linkStatus: string;
+        verificationStatus: string;
+        createTime: string;
+        deleteTime?: string;
+    }>;
+    signingWallets: Array<{
+        type: string;
+        address: string;
+        createTime: string;
+    }>;
+    depositWallets: Array<{
+        id: string;
+        type: string;
+        address: string;
+        name?: string;
+        createTime: string;
+    }>;
+    flags: Array<{
+        code: string;
+        description: string;
+        setTime: string;
+        clearTime?: string;
+        active: boolean;
+    }>;
+    transactions: number;
+};
+
+/**
+ * DashboardApiKeys
+ */
+export type DashboardApiKeys = {
+    clientId: string;
+    name: string;
+    mode: 'sandbox' | 'production';
+    secrets: Array<{
+        /**
+         * The last characters of the secret
+         */
+        hint: string;
+        createTime: string;
+        /**
+         * When a rotated-out secret stops working
+         */
+        expireTime?: string;
+    }>;
+    secretOverlapSeconds: number;
+    allowedOrigins: Array<string>;
+    redirectUris: Array<string>;
+};
+
+/**
+ * DashboardRotatedSecret
+ */
+export type DashboardRotatedSecret = {
+    /**
+     * The new secret: shown only here
+     */
+    clientSecret: string;
+    /**
+     * Until when the previous secret keeps working
+     */
+    previousSecretExpireTime: string;
+};
+
+/**
+ * DashboardRequestLog
+ */
+export type DashboardRequestLog = {
+    retentionHours: number;
+    items: Array<{
+        time: string;
+        method: string;
+        /**
+         * The route pattern, e.g. /v1/users/:userId (never the ids)
+         */
+        route: string;
+        status: number;
+        latencyMs: number;
+        requestId: string;
+        errorCode?: string;
+    }>;
+    nextPageToken?: string;
+};
+
+/**
+ * DashboardMember
+ */
+export type DashboardMember = {
+    id: string;
+    email: string;
+    /**
+     * VIEWER reads; ADMIN also manages webhooks, keys and members
+     */
+    role: 'ADMIN' | 'VIEWER';
+    invitedBy: string;
+    createTime: string;
+    lastSignInTime?: string;
+};
+
+/**
+ * DashboardMembers
+ */
+export type DashboardMembers = {
+    items: Array<{
+        id: string;
+        email: string;
+        /**
+         * VIEWER reads; ADMIN also manages webhooks, keys and members
+         */
+        role: 'ADMIN' | 'VIEWER';
+        invitedBy: string;
+        createTime: string;
+        lastSignInTime?: string;
+    }>;
 };
 
 export type CreateClientSessionData = {
@@ -2804,6 +3181,77 @@ export type SubmitKycResponses = {
 };
 
 export type SubmitKycResponse = SubmitKycResponses[keyof SubmitKycResponses];
+
+export type StartIdentityVerificationData = {
+    /**
+     * No fields
+     */
+    body: {
+        [key: string]: never;
+    };
+    path: {
+        /**
+         * The user id
+         */
+        userId: string;
+    };
+    query?: never;
+    url: '/v1/users/{userId}/idv';
+};
+
+export type StartIdentityVerificationErrors = {
+    /**
+     * Invalid request: `code` names the field (e.g. MISSING_FIRST_NAME) or is INVALID_BODY; `data.field` and `data.rule` say what is wrong
+     */
+    400: Error;
+    /**
+     * Missing or invalid credentials (MISSING_CLIENT_ID, INVALID_CLIENT_SECRET, EXPIRED_AUTHORIZATION…)
+     */
+    401: Error;
+    /**
+     * Authenticated but not allowed (MFA_REQUIRED, USER_BLOCKED, CLIENT_DISABLED…)
+     */
+    403: Error;
+    /**
+     * The resource does not exist or is not visible to this client and user
+     */
+    404: Error;
+    /**
+     * Conflicts with existing state (ALREADY_EXISTS_*)
+     */
+    409: Error;
+    /**
+     * PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * UNSUPPORTED_MEDIA_TYPE: send application/json
+     */
+    415: Error;
+    /**
+     * The request is valid but cannot be carried out in the current state
+     */
+    422: Error;
+    /**
+     * RATE_LIMITED: retry after the Retry-After header
+     */
+    429: Error;
+    /**
+     * INTERNAL: unexpected error, logged with the request id
+     */
+    500: Error;
+};
+
+export type StartIdentityVerificationError = StartIdentityVerificationErrors[keyof StartIdentityVerificationErrors];
+
+export type StartIdentityVerificationResponses = {
+    /**
+     * IdvResponse
+     */
+    200: IdvResponse;
+};
+
+export type StartIdentityVerificationResponse = StartIdentityVerificationResponses[keyof StartIdentityVerificationResponses];
 
 export type GetCryptoPricesData = {
     body?: never;

@@ -98,7 +98,8 @@ export function registerAuthRoutes(app: App, ctx: AppContext): void {
       body: SendSmsOtpRequest,
       response: { 200: Type.Ref(SendSmsOtpResponse) },
     },
-    handler: async (request) => sendSmsOtp(deps, request.client!, sendOrigin(request), request.body.phoneNumber),
+    handler: async (request) =>
+      sendSmsOtp(deps, request.client!, sendOrigin(request), request.body.phoneNumber, request.session),
   });
 
   app.post('/v1/auth/otp/sms::authenticate', {

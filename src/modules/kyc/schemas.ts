@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Obj, StringEnum } from '../../lib/schema.ts';
+import { named, Obj, StringEnum } from '../../lib/schema.ts';
 
 const str = (max: number, description: string) => Type.String({ maxLength: max, description });
 
@@ -36,3 +36,36 @@ export const SubmitKycRequest = Obj(
     ],
   },
 );
+
+// ---- responses (named components) ----
+
+export const IdvResponseSchema = named(
+  'IdvResponse',
+  Type.Object(
+    {
+      status: StringEnum(['UNKNOWN', 'NOT_STARTED', 'SUBMITTED', 'IN_REVIEW', 'APPROVED', 'DECLINED'] as const, {
+        description:
+          "The status of the user's identity verification: IN_REVIEW while documents are asked for or reviewed, SUBMITTED while the checks run, otherwise the KYC's idvResult",
+      }),
+      url: Type.Optional(
+        Type.String({
+          format: 'uri',
+          description:
+            'The URL to give the user to complete identity verification (upload an ID document); present only while documents are asked for',
+        }),
+      ),
+    },
+    {
+      description: 'IdvResponse',
+      examples: [{ status: 'IN_REVIEW', url: 'https://onramp.example/sandbox/idv/idv_52xR9LKo77r1Np' }],
+    },
+  ),
+);
+
+/** POST /v1/users/{userId}/idv takes no fields; an empty or missing body is fine. */
+export const StartIdvRequest = Type.Object(
+  {},
+  { additionalProperties: false, description: 'No fields', examples: [{}] },
+);
+
+export const kycSchemas = [IdvResponseSchema];

@@ -10,6 +10,7 @@ import { sendTemplatedEmail } from '../emails/index.ts';
 import { setFlag } from '../flags/index.ts';
 import { confirmInitiated, journalPaidOut, journalReturnedInstant, journalSettled, voidInitiated } from './journals.ts';
 import { PROCESS_QUEUE } from './queues.ts';
+import { accrueRevenueShare, reverseRevenueShare } from './revenue-share.ts';
 import { findPurchase, movePurchase, syncActivity, type PurchaseRow } from './repository.ts';
 
 const ref = (p: PurchaseRow) => ({ id: p.id, userId: p.user_id, type: p.ach_type, amountCents: p.amount_cents });
@@ -52,6 +53,7 @@ async function returned(ctx: AppContext, trx: Tx, p: PurchaseRow, returnCode: st
     // The crypto was sent: the user owes the amount (delinquency).
     await confirmInitiated(trx, p.id, now);
     await journalReturnedInstant(trx, ref(moved), returnCode, now);
+    await reverseRevenueShare(trx, p.id, now, 'ACH_RETURNED');
     await setFlag(trx, { userId: p.user_id, code: 'F1000', reason: why, actor: 'SYSTEM:purchases', now });
   } else {
     await voidInitiated(trx, p.id, now);
@@ -101,6 +103,7 @@ export async function onPurchasePayoutUpdate(ctx: AppContext, update: PayoutUpda
         hash,
         now,
       );
+      await accrueRevenueShare(trx, p.id, activity.fee_cents, now);
       await confirmInitiated(trx, p.id, now);
       const item = await syncActivity(
         ctx,
