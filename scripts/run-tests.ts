@@ -41,8 +41,8 @@ if (files.length === 0) {
 
 if (!flags.has('--no-typecheck')) {
   const started = Date.now();
-  // The server and the dashboard's front end (dashboard/, its own tsconfig: DOM and JSX).
-  for (const project of ['tsconfig.json', 'dashboard/tsconfig.json']) {
+  // The server and scripts, the dashboard's front end (dashboard/: DOM and JSX) and the SDK (sdk/: no Node types).
+  for (const project of ['tsconfig.json', 'dashboard/tsconfig.json', 'sdk/tsconfig.json']) {
     const tsc = spawnSync(
       process.execPath,
       [path.join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', path.join(root, project)],
@@ -87,7 +87,13 @@ const result = spawnSync(
   {
     stdio: 'inherit',
     cwd: root,
-    env: { ...process.env, ...templates.env, ONRAMP_TEST: '1' },
+    // onramp-source: tests import the SDK (onramp-sdk) from its TypeScript source, not a build.
+    env: {
+      ...process.env,
+      ...templates.env,
+      ONRAMP_TEST: '1',
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --conditions=onramp-source`.trim(),
+    },
   },
 );
 if (coverage && fs.existsSync(lcovFile)) {

@@ -12,7 +12,7 @@ import { activitySchemas, registerActivityRoutes } from './activity/routes.ts';
 import { purchaseSchemas, registerPurchaseRoutes } from './purchases/routes.ts';
 import { definePurchaseJobs } from './purchases/jobs.ts';
 import { registerUserRoutes, userSchemas } from './users/routes.ts';
-import { registerWalletRoutes, walletSchemas } from './wallets/routes.ts';
+import { walletsModule } from './wallets/index.ts';
 import { defineEmailJobs } from './emails/index.ts';
 import { payoutsModule } from './payouts/index.ts';
 import { plaidSandboxModule } from '../sandbox/plaid/index.ts';
@@ -50,7 +50,7 @@ export const MODULES: Module[] = [
   { name: 'sandbox-webhook-receiver', schemas: webhookReceiverSchemas, routes: registerWebhookReceiverRoutes },
   { name: 'activity', schemas: activitySchemas, routes: registerActivityRoutes },
   { name: 'users', schemas: userSchemas, routes: registerUserRoutes },
-  { name: 'wallets', schemas: walletSchemas, routes: registerWalletRoutes },
+  walletsModule,
   { name: 'kyc', schemas: kycSchemas, routes: registerKycRoutes, jobs: defineKycJobs },
   { name: 'emails', jobs: defineEmailJobs },
   payoutsModule,

@@ -1,6 +1,7 @@
-// The User object lists the user's connected bank accounts, which the Banks module owns. Banks
-// registers its reader at start (registerUserBankAccountsReader); until then a user has none.
+// The User object lists the user's connected bank accounts and deposit wallets, which the Banks and
+// Wallets modules own. Each registers its reader at start; until then a user has none.
 import type { Executor } from '../../db/index.ts';
+import type { Wallet } from '../wallets/view.ts';
 
 /** The API BankAccount object (types-glossary.md#bankaccount). */
 export interface BankAccount {
@@ -23,4 +24,19 @@ export function registerUserBankAccountsReader(fn: UserBankAccountsReader): void
 
 export function readUserBankAccounts(db: Executor, userId: string): Promise<BankAccount[]> {
   return reader(db, userId);
+}
+
+/** The API Wallet object, as the Wallets module returns it. */
+export type UserWallet = Wallet;
+
+export type UserWalletsReader = (db: Executor, userId: string) => Promise<UserWallet[]>;
+
+let walletsReader: UserWalletsReader = async () => [];
+
+export function registerUserWalletsReader(fn: UserWalletsReader): void {
+  walletsReader = fn;
+}
+
+export function readUserWallets(db: Executor, userId: string): Promise<UserWallet[]> {
+  return walletsReader(db, userId);
 }

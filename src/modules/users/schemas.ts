@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { DateTime, named, Obj, StringEnum, Uuid } from '../../lib/schema.ts';
 import { FLAG_CODES } from '../flags/definitions.ts';
-import { EXAMPLE, EXAMPLE_BANK_ACCOUNT, EXAMPLE_KYC } from '../../lib/examples.ts';
+import { EXAMPLE, EXAMPLE_BANK_ACCOUNT, EXAMPLE_KYC, EXAMPLE_WALLET } from '../../lib/examples.ts';
+import { WalletSchema } from '../wallets/schemas.ts';
 
 const EXAMPLE_USER = {
   id: EXAMPLE.userId,
@@ -15,6 +16,7 @@ const EXAMPLE_USER = {
   preferredMfaMethod: 'OTP_SMS',
   kyc: EXAMPLE_KYC,
   connectedBankAccounts: [EXAMPLE_BANK_ACCOUNT],
+  wallets: [EXAMPLE_WALLET],
   flags: [],
 };
 
@@ -135,6 +137,10 @@ export const UserSchema = named(
       occupation: Type.Optional(Type.String({ description: 'From the KYC submission' })),
       kyc: Type.Ref(KycSchema),
       connectedBankAccounts: Type.Array(BankAccountInline, { description: 'The BankAccount objects of the user' }),
+      wallets: Type.Array(Type.Ref(WalletSchema), {
+        description:
+          "onramp extension: the user's deposit wallets, oldest first (the signing wallet of the session that created the user is the first): the walletId a purchase needs",
+      }),
       flags: Type.Array(Type.Ref(UserFlagSchema), {
         description: 'Active account flags; each blocks what user-account-flags documents',
       }),

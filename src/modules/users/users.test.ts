@@ -55,6 +55,11 @@ describe('POST /v1/users and GET /v1/users/{userId} (create-a-user.md)', () => {
       idvResult: 'NOT_STARTED',
     });
     assert.deepEqual(user.connectedBankAccounts, []);
+    assert.deepEqual(
+      user.wallets.map((w: { address: string; type: string }) => [w.address, w.type]),
+      [[session.account.address, 'EVM']],
+      'the signing wallet is listed: its id is the walletId a purchase needs',
+    );
     assert.deepEqual(user.flags, []);
     assert.equal(user.createTime, '2026-05-04T12:00:00.000Z');
 

@@ -1,10 +1,11 @@
-// The API User object: the user row, KYC results, connected bank accounts (Banks module) and active flags.
+// The API User object: the user row, KYC results, connected bank accounts (Banks module), deposit wallets
+// (Wallets module) and active flags.
 import type { Executor } from '../../db/index.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { activeFlags, FLAGS, type FlagCode } from '../flags/index.ts';
 import { getKyc } from '../kyc/repository.ts';
 import type { Kyc } from '../kyc/view.ts';
-import { readUserBankAccounts, type BankAccount } from './bank-accounts-reader.ts';
+import { readUserBankAccounts, readUserWallets, type BankAccount, type UserWallet } from './bank-accounts-reader.ts';
 import { findUser, type UserRow } from './repository.ts';
 
 export interface User {
@@ -23,6 +24,7 @@ export interface User {
   occupation?: string;
   kyc: Kyc;
   connectedBankAccounts: BankAccount[];
+  wallets: UserWallet[];
   flags: Array<{ code: FlagCode; description: string; createTime: string }>;
 }
 
@@ -32,9 +34,10 @@ export function maskUserPhone(e164: string): string {
 }
 
 export async function toUser(db: Executor, row: UserRow): Promise<User> {
-  const [kyc, banks, flags] = [
+  const [kyc, banks, wallets, flags] = [
     await getKyc(db, row.id),
     await readUserBankAccounts(db, row.id),
+    await readUserWallets(db, row.id),
     await activeFlags(db, row.id),
   ];
   return {
@@ -52,6 +55,7 @@ export async function toUser(db: Executor, row: UserRow): Promise<User> {
     ...(row.occupation !== null ? { occupation: row.occupation } : {}),
     kyc,
     connectedBankAccounts: banks,
+    wallets,
     flags: flags.map((f) => ({
       code: f.code,
       description: FLAGS[f.code].description,

@@ -115,7 +115,12 @@ function eventOf(body: string): string {
 }
 
 const InboxQuery = Obj({
-  to: Type.String({ minLength: 3, maxLength: 320, description: 'The E.164 phone number or email address' }),
+  to: Type.String({
+    minLength: 3,
+    maxLength: 320,
+    description: 'The E.164 phone number or email address',
+    examples: ['+12015550123'],
+  }),
   pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 20 })),
 });
 
