@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, ClientMeta, Options as Options2, RequestResult, TDataShape } from './client/index.js';
-import type { ActivateBankLinkData, ActivateBankLinkErrors, ActivateBankLinkResponses, AddWalletToUserData, AddWalletToUserErrors, AddWalletToUserResponses, AdvanceSandboxClockData, AdvanceSandboxClockErrors, AdvanceSandboxClockResponses, AuthenticateEmailOtpData, AuthenticateEmailOtpErrors, AuthenticateEmailOtpResponses, AuthenticateSmsOtpData, AuthenticateSmsOtpErrors, AuthenticateSmsOtpResponses, AuthenticateWalletData, AuthenticateWalletErrors, AuthenticateWalletResponses, CalculateAchLimitsData, CalculateAchLimitsErrors, CalculateAchLimitsResponses, CallSandboxEthereumRpcData, CallSandboxEthereumRpcErrors, CallSandboxPolygonRpcData, CallSandboxPolygonRpcErrors, CompleteSandboxLinkData, CompleteSandboxLinkErrors, CompleteSandboxLinkResponses, ConnectWalletData, ConnectWalletErrors, ConnectWalletResponses, CreateClientSessionData, CreateClientSessionErrors, CreateClientSessionResponses, CreateUserData, CreateUserErrors, CreateUserResponses, CreateWebhookData, CreateWebhookErrors, CreateWebhookResponses, DeleteBankAccountData, DeleteBankAccountErrors, DeleteBankAccountResponses, DeleteWebhookData, DeleteWebhookErrors, DeleteWebhookResponses, EstimateAchPurchaseData, EstimateAchPurchaseErrors, EstimateAchPurchaseResponses, GetActivityItemData, GetActivityItemErrors, GetActivityItemResponses, GetBankAccountData, GetBankAccountErrors, GetBankAccountResponses, GetClientSessionData, GetClientSessionErrors, GetClientSessionResponses, GetConfigData, GetConfigErrors, GetConfigResponses, GetCryptoPricesData, GetCryptoPricesErrors, GetCryptoPricesResponses, GetSandboxClockData, GetSandboxClockErrors, GetSandboxClockResponses, GetSandboxInboxLinkData, GetSandboxInboxLinkErrors, GetSandboxInboxLinkResponses, GetSandboxTestWalletData, GetSandboxTestWalletErrors, GetSandboxTestWalletResponses, GetUserData, GetUserErrors, GetUserResponses, GetWalletData, GetWalletErrors, GetWalletResponses, GetWebhookData, GetWebhookErrors, GetWebhookResponses, InitiateAchPurchaseData, InitiateAchPurchaseErrors, InitiateAchPurchaseResponses, ListActivityData, ListActivityErrors, ListActivityResponses, ListSandboxInboxData, ListSandboxInboxErrors, ListSandboxInboxResponses, ListSandboxWebhookReceiptsData, ListSandboxWebhookReceiptsErrors, ListSandboxWebhookReceiptsResponses, ListWalletsData, ListWalletsErrors, ListWalletsResponses, ListWebhookDeliveriesData, ListWebhookDeliveriesErrors, ListWebhookDeliveriesResponses, ListWebhookEventsData, ListWebhookEventsErrors, ListWebhookEventsResponses, ListWebhooksData, ListWebhooksErrors, ListWebhooksResponses, ReplayWebhookDeliveryData, ReplayWebhookDeliveryErrors, ReplayWebhookDeliveryResponses, RequestBankLinkData, RequestBankLinkErrors, RequestBankLinkResponses, RequestBankUpdateLinkData, RequestBankUpdateLinkErrors, RequestBankUpdateLinkResponses, RotateWebhookSecretData, RotateWebhookSecretErrors, RotateWebhookSecretResponses, SendEmailOtpData, SendEmailOtpErrors, SendEmailOtpResponses, SendSmsOtpData, SendSmsOtpErrors, SendSmsOtpResponses, SendTestWebhookData, SendTestWebhookErrors, SendTestWebhookResponses, SignOutData, SignOutErrors, SignOutResponses, SignWithSandboxTestWalletData, SignWithSandboxTestWalletErrors, SignWithSandboxTestWalletResponses, StartIdentityVerificationData, StartIdentityVerificationErrors, StartIdentityVerificationResponses, StartWalletSignInData, StartWalletSignInErrors, StartWalletSignInResponses, SubmitKycData, SubmitKycErrors, SubmitKycResponses, UpdateWalletData, UpdateWalletErrors, UpdateWalletLegacyData, UpdateWalletLegacyErrors, UpdateWalletLegacyResponses, UpdateWalletResponses, UpdateWebhookData, UpdateWebhookErrors, UpdateWebhookResponses } from './types.gen.js';
+import type { ActivateBankLinkData, ActivateBankLinkErrors, ActivateBankLinkResponses, AddWalletToUserData, AddWalletToUserErrors, AddWalletToUserResponses, AdvanceSandboxClockData, AdvanceSandboxClockErrors, AdvanceSandboxClockResponses, AuthenticateEmailOtpData, AuthenticateEmailOtpErrors, AuthenticateEmailOtpResponses, AuthenticatePartnerSessionData, AuthenticatePartnerSessionErrors, AuthenticatePartnerSessionResponses, AuthenticateSmsOtpData, AuthenticateSmsOtpErrors, AuthenticateSmsOtpResponses, AuthenticateWalletData, AuthenticateWalletErrors, AuthenticateWalletResponses, CalculateAchLimitsData, CalculateAchLimitsErrors, CalculateAchLimitsResponses, CallSandboxEthereumRpcData, CallSandboxEthereumRpcErrors, CallSandboxPolygonRpcData, CallSandboxPolygonRpcErrors, CompleteSandboxLinkData, CompleteSandboxLinkErrors, CompleteSandboxLinkResponses, ConnectWalletData, ConnectWalletErrors, ConnectWalletResponses, CreateClientSessionData, CreateClientSessionErrors, CreateClientSessionResponses, CreateUserData, CreateUserErrors, CreateUserResponses, CreateWebhookData, CreateWebhookErrors, CreateWebhookResponses, DeleteBankAccountData, DeleteBankAccountErrors, DeleteBankAccountResponses, DeleteWalletData, DeleteWalletErrors, DeleteWalletResponses, DeleteWebhookData, DeleteWebhookErrors, DeleteWebhookResponses, EstimateAchPurchaseData, EstimateAchPurchaseErrors, EstimateAchPurchaseResponses, GetActivityItemData, GetActivityItemErrors, GetActivityItemResponses, GetBankAccountData, GetBankAccountErrors, GetBankAccountResponses, GetClientSessionData, GetClientSessionErrors, GetClientSessionResponses, GetConfigData, GetConfigErrors, GetConfigResponses, GetCryptoPricesData, GetCryptoPricesErrors, GetCryptoPricesResponses, GetPartnerSessionData, GetPartnerSessionErrors, GetPartnerSessionResponses, GetSandboxClockData, GetSandboxClockErrors, GetSandboxClockResponses, GetSandboxInboxLinkData, GetSandboxInboxLinkErrors, GetSandboxInboxLinkResponses, GetSandboxTestWalletData, GetSandboxTestWalletErrors, GetSandboxTestWalletResponses, GetUserData, GetUserErrors, GetUserResponses, GetWalletData, GetWalletErrors, GetWalletResponses, GetWebhookData, GetWebhookErrors, GetWebhookResponses, InitiateAchPurchaseData, InitiateAchPurchaseErrors, InitiateAchPurchaseResponses, ListActivityData, ListActivityErrors, ListActivityResponses, ListSandboxInboxData, ListSandboxInboxErrors, ListSandboxInboxResponses, ListSandboxWebhookReceiptsData, ListSandboxWebhookReceiptsErrors, ListSandboxWebhookReceiptsResponses, ListWalletsData, ListWalletsErrors, ListWalletsResponses, ListWebhookDeliveriesData, ListWebhookDeliveriesErrors, ListWebhookDeliveriesResponses, ListWebhookEventsData, ListWebhookEventsErrors, ListWebhookEventsResponses, ListWebhooksData, ListWebhooksErrors, ListWebhooksResponses, ReplayWebhookDeliveryData, ReplayWebhookDeliveryErrors, ReplayWebhookDeliveryResponses, RequestBankLinkData, RequestBankLinkErrors, RequestBankLinkResponses, RequestBankUpdateLinkData, RequestBankUpdateLinkErrors, RequestBankUpdateLinkResponses, RotateWebhookSecretData, RotateWebhookSecretErrors, RotateWebhookSecretResponses, SendEmailOtpData, SendEmailOtpErrors, SendEmailOtpResponses, SendSmsOtpData, SendSmsOtpErrors, SendSmsOtpResponses, SendTestWebhookData, SendTestWebhookErrors, SendTestWebhookResponses, SignOutData, SignOutErrors, SignOutResponses, SignWithSandboxTestWalletData, SignWithSandboxTestWalletErrors, SignWithSandboxTestWalletResponses, StartIdvData, StartIdvErrors, StartIdvResponses, StartPartnerSessionData, StartPartnerSessionErrors, StartPartnerSessionResponses, StartWalletSignInData, StartWalletSignInErrors, StartWalletSignInResponses, SubmitKycData, SubmitKycErrors, SubmitKycResponses, UpdateWalletData, UpdateWalletErrors, UpdateWalletLegacyData, UpdateWalletLegacyErrors, UpdateWalletLegacyResponses, UpdateWalletResponses, UpdateWebhookData, UpdateWebhookErrors, UpdateWebhookResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -94,6 +94,53 @@ export class OnrampApi extends HeyApiClient {
         return (options?.client ?? this.client).get<GetConfigResponses, GetConfigErrors, ThrowOnError, 'data'>({
             responseStyle: 'data',
             url: '/v1/config',
+            ...options
+        });
+    }
+    
+    /**
+     * Start a partner session
+     *
+     * Ratio's partner flow, step 1: the EIP-4361 challenge for the user's wallet to sign (as cryptoWallet:start). Server to server: needs the client secret.
+     */
+    public startPartnerSession<ThrowOnError extends boolean = true>(options: Options<StartPartnerSessionData, ThrowOnError>): RequestResult<StartPartnerSessionResponses, StartPartnerSessionErrors, ThrowOnError, 'data'> {
+        return (options.client ?? this.client).post<StartPartnerSessionResponses, StartPartnerSessionErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            url: '/v1/partner/auth/cryptoWallet:start',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Authenticate a partner session
+     *
+     * Ratio's partner flow, step 2: checks the wallet's signature and creates a partner session (a client session) bound to that wallet and to `depositAddress` (default: the wallet). Send the `sessionId` as `ratio-partner-session-id` from the embedded front end; `partnerUrl` is ONRAMP_PARTNER_URL with the session id. A suspended user's wallet is 403 USER_BLOCKED.
+     */
+    public authenticatePartnerSession<ThrowOnError extends boolean = true>(options: Options<AuthenticatePartnerSessionData, ThrowOnError>): RequestResult<AuthenticatePartnerSessionResponses, AuthenticatePartnerSessionErrors, ThrowOnError, 'data'> {
+        return (options.client ?? this.client).post<AuthenticatePartnerSessionResponses, AuthenticatePartnerSessionErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            url: '/v1/partner/auth/cryptoWallet:authenticate',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Retrieve a partner session
+     *
+     * The partner session (Ratio's PartnerSession), with the userMask once its wallet is known to belong to a user. As in Ratio's document the session id is the credential: send only `ratio-client-id`, the client it belongs to (another client's session is 404).
+     */
+    public getPartnerSession<ThrowOnError extends boolean = true>(options: Options<GetPartnerSessionData, ThrowOnError>): RequestResult<GetPartnerSessionResponses, GetPartnerSessionErrors, ThrowOnError, 'data'> {
+        return (options.client ?? this.client).get<GetPartnerSessionResponses, GetPartnerSessionErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            url: '/v1/partner/sessions/{sessionId}',
             ...options
         });
     }
@@ -384,6 +431,19 @@ export class OnrampApi extends HeyApiClient {
     }
     
     /**
+     * Remove a wallet
+     *
+     * Removes a deposit wallet (two factors). Not a signing wallet of the user (409 WALLET_IS_SIGNING_WALLET), and not one a purchase is still delivering to (409 WALLET_HAS_PENDING_PURCHASE, with the activity ids). Activity keeps the wallet as it was at each purchase.
+     */
+    public deleteWallet<ThrowOnError extends boolean = true>(options: Options<DeleteWalletData, ThrowOnError>): RequestResult<DeleteWalletResponses, DeleteWalletErrors, ThrowOnError, 'data'> {
+        return (options.client ?? this.client).delete<DeleteWalletResponses, DeleteWalletErrors, ThrowOnError, 'data'>({
+            responseStyle: 'data',
+            url: '/v1/users/{userId}/wallets/{walletId}',
+            ...options
+        });
+    }
+    
+    /**
      * Get a wallet
      */
     public getWallet<ThrowOnError extends boolean = true>(options: Options<GetWalletData, ThrowOnError>): RequestResult<GetWalletResponses, GetWalletErrors, ThrowOnError, 'data'> {
@@ -450,8 +510,8 @@ export class OnrampApi extends HeyApiClient {
      *
      * The link where the user completes documentary identity verification (uploads an ID document), while their KYC review asks for it: KYC IN_REVIEW, or a KYC review flag F2000–F2003. Answers `{ status: 'IN_REVIEW', url }`; call it again for a fresh answer (an attempt that expired or failed is retried, up to ONRAMP_KYC_MAX_ATTEMPTS). Without a review the answer is the KYC's `idvResult` and no `url`. Finishing the documents moves KYC (KYC_UPDATED) and clears the review flags. 422 USER_KYC_INCOMPLETE before KYC was submitted; 422 IDV_ATTEMPTS_EXHAUSTED when no attempt is left. Sandbox: the link opens the built-in hosted page, where the tester passes or fails the document.
      */
-    public startIdentityVerification<ThrowOnError extends boolean = true>(options: Options<StartIdentityVerificationData, ThrowOnError>): RequestResult<StartIdentityVerificationResponses, StartIdentityVerificationErrors, ThrowOnError, 'data'> {
-        return (options.client ?? this.client).post<StartIdentityVerificationResponses, StartIdentityVerificationErrors, ThrowOnError, 'data'>({
+    public startIdv<ThrowOnError extends boolean = true>(options: Options<StartIdvData, ThrowOnError>): RequestResult<StartIdvResponses, StartIdvErrors, ThrowOnError, 'data'> {
+        return (options.client ?? this.client).post<StartIdvResponses, StartIdvErrors, ThrowOnError, 'data'>({
             responseStyle: 'data',
             url: '/v1/users/{userId}/idv',
             ...options,
@@ -495,7 +555,7 @@ export class OnrampApi extends HeyApiClient {
     /**
      * Request bank link
      *
-     * A Plaid `link_token` for Plaid Link (products auth + identity, the user's legal name, your registered `redirectUri` / `androidPackageName`). A user has one bank at a time: 409 ALREADY_EXISTS_BANK while one is linked. In sandbox mode the token works with the built-in sandbox and its Link page at /sandbox/link (docs/plaid-sandbox.md).
+     * A Plaid `link_token` for Plaid Link (products auth + identity, the user's legal name, your registered `redirectUri` / `androidPackageName`). The body is optional (Ratio sends none; `{}` is fine). A user has one bank at a time: 409 ALREADY_EXISTS_BANK while one is linked. In sandbox mode the token works with the built-in sandbox and its Link page at /sandbox/link (docs/plaid-sandbox.md).
      */
     public requestBankLink<ThrowOnError extends boolean = true>(options: Options<RequestBankLinkData, ThrowOnError>): RequestResult<RequestBankLinkResponses, RequestBankLinkErrors, ThrowOnError, 'data'> {
         return (options.client ?? this.client).post<RequestBankLinkResponses, RequestBankLinkErrors, ThrowOnError, 'data'>({
@@ -611,7 +671,7 @@ export class OnrampApi extends HeyApiClient {
     /**
      * Initiate ACH (buy crypto)
      *
-     * Debits `fiatAmount` USD (fees included) from the bank account and delivers `cryptoCurrency` to the wallet. Needs two factors, KYC APPROVED, the bank account ACTIVE and APPROVED, no account flags, and the amount within the ACH limits. INSTANT sends the crypto at once; STANDARD sends it when the debit settles (3 business days), at the rate of that moment. Returns the pending activity item; follow it with GET …/activity/{activityId} or ACTIVITY_UPDATED webhooks. Send `Idempotency-Key` to retry safely.
+     * Debits `fiatAmount` USD (fees included) from the bank account and delivers `cryptoCurrency` to the wallet. Needs two factors, KYC APPROVED, the bank account ACTIVE and APPROVED, no account flags, and the amount within the ACH limits. INSTANT sends the crypto at once; STANDARD sends it when the debit settles (3 business days), at the rate of that moment. Returns the pending activity item with 202 Accepted (the purchase completes asynchronously); follow it with GET …/activity/{activityId} or ACTIVITY_UPDATED webhooks. Send `Idempotency-Key` to retry safely.
      */
     public initiateAchPurchase<ThrowOnError extends boolean = true>(options: Options<InitiateAchPurchaseData, ThrowOnError>): RequestResult<InitiateAchPurchaseResponses, InitiateAchPurchaseErrors, ThrowOnError, 'data'> {
         return (options.client ?? this.client).post<InitiateAchPurchaseResponses, InitiateAchPurchaseErrors, ThrowOnError, 'data'>({

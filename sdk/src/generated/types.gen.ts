@@ -160,6 +160,47 @@ export type Config = {
 };
 
 /**
+ * PartnerAuthenticationResponse
+ */
+export type PartnerAuthenticationResponse = {
+    /**
+     * The partner session ID: send it as ratio-partner-session-id (or ratio-client-session-id)
+     */
+    sessionId: string;
+    /**
+     * The URL to launch the embedded partner session (ONRAMP_PARTNER_URL; by default the session resource itself, as onramp hosts no UI)
+     */
+    partnerUrl: string;
+};
+
+/**
+ * PartnerSession
+ */
+export type PartnerSession = {
+    /**
+     * The session ID
+     */
+    id: string;
+    /**
+     * The time the session was created
+     */
+    createTime: string;
+    /**
+     * The time the session was last updated
+     */
+    updateTime: string;
+    /**
+     * The address of the deposit wallet
+     */
+    depositAddress: string;
+    /**
+     * The crypto network of the deposit wallet (ETHEREUM for an EVM address, which receives on Polygon too)
+     */
+    depositNetwork: 'ETHEREUM' | 'SOLANA';
+    userMask?: UserMask;
+};
+
+/**
  * AuthenticateCryptoWalletStartResponse
  */
 export type AuthenticateCryptoWalletStartResponse = {
@@ -416,6 +457,10 @@ export type ActivityItemCrypto = {
          * The type of wallet
          */
         type: 'EVM' | 'SOLANA';
+        /**
+         * The network the crypto of this item is delivered on (Ratio's Wallet.network)
+         */
+        network: 'ETHEREUM' | 'POLYGON';
     };
     /**
      * The direction the crypto is moving
@@ -600,6 +645,10 @@ export type User = {
      */
     phone: string;
     /**
+     * The preferred MFA method of the user (Ratio's User): OTP_SMS, the second factor onramp offers
+     */
+    preferredMfaMethod: 'OTP_SMS';
+    /**
      * From the KYC submission
      */
     nationality?: string;
@@ -658,6 +707,10 @@ export type Wallet = {
      * The type of wallet
      */
     type: 'EVM';
+    /**
+     * The crypto network of the wallet (Ratio's Wallet.network, beside `type`): ETHEREUM for an EVM address, which receives on Polygon too — the purchase's cryptoCurrency picks the network, and an activity item's wallet names the one used
+     */
+    network: 'ETHEREUM';
 };
 
 /**
@@ -1606,6 +1659,207 @@ export type GetConfigResponses = {
 };
 
 export type GetConfigResponse = GetConfigResponses[keyof GetConfigResponses];
+
+export type StartPartnerSessionData = {
+    /**
+     * Send walletType (or the legacy walletNetwork)
+     */
+    body: {
+        /**
+         * The wallet address: 0x-prefixed hex for EVM, base58 for SOLANA
+         */
+        walletAddress: string;
+        /**
+         * The type of wallet
+         */
+        walletType?: 'EVM' | 'SOLANA';
+        /**
+         * Legacy: ETHEREUM or POLYGON mean walletType EVM, SOLANA means SOLANA
+         */
+        walletNetwork?: 'ETHEREUM' | 'POLYGON' | 'SOLANA';
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/partner/auth/cryptoWallet:start';
+};
+
+export type StartPartnerSessionErrors = {
+    /**
+     * Invalid request: `code` names the field (e.g. MISSING_FIRST_NAME) or is INVALID_BODY; `data.field` and `data.rule` say what is wrong
+     */
+    400: Error;
+    /**
+     * Missing or invalid credentials (MISSING_CLIENT_ID, INVALID_CLIENT_SECRET, EXPIRED_AUTHORIZATION…)
+     */
+    401: Error;
+    /**
+     * Authenticated but not allowed (MFA_REQUIRED, USER_BLOCKED, CLIENT_DISABLED…)
+     */
+    403: Error;
+    /**
+     * The resource does not exist or is not visible to this client and user
+     */
+    404: Error;
+    /**
+     * Conflicts with existing state (ALREADY_EXISTS_*)
+     */
+    409: Error;
+    /**
+     * PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * UNSUPPORTED_MEDIA_TYPE: send application/json
+     */
+    415: Error;
+    /**
+     * The request is valid but cannot be carried out in the current state
+     */
+    422: Error;
+    /**
+     * RATE_LIMITED: retry after the Retry-After header
+     */
+    429: Error;
+    /**
+     * INTERNAL: unexpected error, logged with the request id
+     */
+    500: Error;
+};
+
+export type StartPartnerSessionError = StartPartnerSessionErrors[keyof StartPartnerSessionErrors];
+
+export type StartPartnerSessionResponses = {
+    /**
+     * OK
+     */
+    200: AuthenticateCryptoWalletStartResponse;
+};
+
+export type StartPartnerSessionResponse = StartPartnerSessionResponses[keyof StartPartnerSessionResponses];
+
+export type AuthenticatePartnerSessionData = {
+    /**
+     * Ratio's PartnerAuthenticateCryptoWalletRequest: walletNetwork (or walletType), the signature, the depositAddress
+     */
+    body: {
+        /**
+         * The wallet address: 0x-prefixed hex for EVM, base58 for SOLANA
+         */
+        walletAddress: string;
+        /**
+         * The type of wallet
+         */
+        walletType?: 'EVM' | 'SOLANA';
+        /**
+         * Legacy: ETHEREUM or POLYGON mean walletType EVM, SOLANA means SOLANA
+         */
+        walletNetwork?: 'ETHEREUM' | 'POLYGON' | 'SOLANA';
+        /**
+         * EVM: the 0x hex signature from personal_sign of the challenge. SOLANA: the ed25519 signature of the challenge, base58 or base64
+         */
+        signature: string;
+        /**
+         * The EVM address the session buys for; by default the authenticating wallet
+         */
+        depositAddress?: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/partner/auth/cryptoWallet:authenticate';
+};
+
+export type AuthenticatePartnerSessionErrors = {
+    /**
+     * Invalid request: `code` names the field (e.g. MISSING_FIRST_NAME) or is INVALID_BODY; `data.field` and `data.rule` say what is wrong
+     */
+    400: Error;
+    /**
+     * Missing or invalid credentials (MISSING_CLIENT_ID, INVALID_CLIENT_SECRET, EXPIRED_AUTHORIZATION…)
+     */
+    401: Error;
+    /**
+     * Authenticated but not allowed (MFA_REQUIRED, USER_BLOCKED, CLIENT_DISABLED…)
+     */
+    403: Error;
+    /**
+     * The resource does not exist or is not visible to this client and user
+     */
+    404: Error;
+    /**
+     * Conflicts with existing state (ALREADY_EXISTS_*)
+     */
+    409: Error;
+    /**
+     * PAYLOAD_TOO_LARGE
+     */
+    413: Error;
+    /**
+     * UNSUPPORTED_MEDIA_TYPE: send application/json
+     */
+    415: Error;
+    /**
+     * The request is valid but cannot be carried out in the current state
+     */
+    422: Error;
+    /**
+     * RATE_LIMITED: retry after the Retry-After header
+     */
+    429: Error;
+    /**
+     * INTERNAL: unexpected error, logged with the request id
+     */
+    500: Error;
+};
+
+export type AuthenticatePartnerSessionError = AuthenticatePartnerSessionErrors[keyof AuthenticatePartnerSessionErrors];
+
+export type AuthenticatePartnerSessionResponses = {
+    /**
+     * OK
+     */
+    200: PartnerAuthenticationResponse;
+};
+
+export type AuthenticatePartnerSessionResponse = AuthenticatePartnerSessionResponses[keyof AuthenticatePartnerSessionResponses];
+
+export type GetPartnerSessionData = {
+    body?: never;
+    path: {
+        sessionId: string;
+    };
+    query?: never;
+    url: '/v1/partner/sessions/{sessionId}';
+};
+
+export type GetPartnerSessionErrors = {
+    /**
+     * Invalid request: `code` names the field (e.g. MISSING_FIRST_NAME) or is INVALID_BODY; `data.field` and `data.rule` say what is wrong
+     */
+    400: Error;
+    /**
+     * The resource does not exist or is not visible to this client and user
+     */
+    404: Error;
+    /**
+     * RATE_LIMITED: retry after the Retry-After header
+     */
+    429: Error;
+    /**
+     * INTERNAL: unexpected error, logged with the request id
+     */
+    500: Error;
+};
+
+export type GetPartnerSessionError = GetPartnerSessionErrors[keyof GetPartnerSessionErrors];
+
+export type GetPartnerSessionResponses = {
+    /**
+     * OK
+     */
+    200: PartnerSession;
+};
+
+export type GetPartnerSessionResponse = GetPartnerSessionResponses[keyof GetPartnerSessionResponses];
 
 export type StartWalletSignInData = {
     /**
@@ -2862,6 +3116,60 @@ export type ConnectWalletResponses = {
 
 export type ConnectWalletResponse = ConnectWalletResponses[keyof ConnectWalletResponses];
 
+export type DeleteWalletData = {
+    body?: never;
+    path: {
+        /**
+         * The user id
+         */
+        userId: string;
+        /**
+         * The wallet id
+         */
+        walletId: string;
+    };
+    query?: never;
+    url: '/v1/users/{userId}/wallets/{walletId}';
+};
+
+export type DeleteWalletErrors = {
+    /**
+     * Invalid request: `code` names the field (e.g. MISSING_FIRST_NAME) or is INVALID_BODY; `data.field` and `data.rule` say what is wrong
+     */
+    400: Error;
+    /**
+     * Missing or invalid credentials (MISSING_CLIENT_ID, INVALID_CLIENT_SECRET, EXPIRED_AUTHORIZATION…)
+     */
+    401: Error;
+    /**
+     * Authenticated but not allowed (MFA_REQUIRED, USER_BLOCKED, CLIENT_DISABLED…)
+     */
+    403: Error;
+    /**
+     * The resource does not exist or is not visible to this client and user
+     */
+    404: Error;
+    /**
+     * RATE_LIMITED: retry after the Retry-After header
+     */
+    429: Error;
+    /**
+     * INTERNAL: unexpected error, logged with the request id
+     */
+    500: Error;
+};
+
+export type DeleteWalletError = DeleteWalletErrors[keyof DeleteWalletErrors];
+
+export type DeleteWalletResponses = {
+    /**
+     * Wallet removed
+     */
+    204: void;
+};
+
+export type DeleteWalletResponse = DeleteWalletResponses[keyof DeleteWalletResponses];
+
 export type GetWalletData = {
     body?: never;
     path: {
@@ -3182,7 +3490,7 @@ export type SubmitKycResponses = {
 
 export type SubmitKycResponse = SubmitKycResponses[keyof SubmitKycResponses];
 
-export type StartIdentityVerificationData = {
+export type StartIdvData = {
     /**
      * No fields
      */
@@ -3199,7 +3507,7 @@ export type StartIdentityVerificationData = {
     url: '/v1/users/{userId}/idv';
 };
 
-export type StartIdentityVerificationErrors = {
+export type StartIdvErrors = {
     /**
      * Invalid request: `code` names the field (e.g. MISSING_FIRST_NAME) or is INVALID_BODY; `data.field` and `data.rule` say what is wrong
      */
@@ -3242,16 +3550,16 @@ export type StartIdentityVerificationErrors = {
     500: Error;
 };
 
-export type StartIdentityVerificationError = StartIdentityVerificationErrors[keyof StartIdentityVerificationErrors];
+export type StartIdvError = StartIdvErrors[keyof StartIdvErrors];
 
-export type StartIdentityVerificationResponses = {
+export type StartIdvResponses = {
     /**
      * IdvResponse
      */
     200: IdvResponse;
 };
 
-export type StartIdentityVerificationResponse = StartIdentityVerificationResponses[keyof StartIdentityVerificationResponses];
+export type StartIdvResponse = StartIdvResponses[keyof StartIdvResponses];
 
 export type GetCryptoPricesData = {
     body?: never;
@@ -3389,7 +3697,7 @@ export type RequestBankLinkData = {
     /**
      * RequestBankLinkRequest: both fields optional; each must be registered for the client
      */
-    body: {
+    body?: {
         /**
          * The OAuth redirect URI registered for your client (iOS / web OAuth banks)
          */
@@ -3652,7 +3960,7 @@ export type RequestBankUpdateLinkData = {
     /**
      * RequestBankLinkRequest: both fields optional; each must be registered for the client
      */
-    body: {
+    body?: {
         /**
          * The OAuth redirect URI registered for your client (iOS / web OAuth banks)
          */
@@ -3995,9 +4303,9 @@ export type InitiateAchPurchaseError = InitiateAchPurchaseErrors[keyof InitiateA
 
 export type InitiateAchPurchaseResponses = {
     /**
-     * Created
+     * Accepted
      */
-    201: InitiateAchResponse;
+    202: InitiateAchResponse;
 };
 
 export type InitiateAchPurchaseResponse = InitiateAchPurchaseResponses[keyof InitiateAchPurchaseResponses];
