@@ -47,29 +47,37 @@ function useChart<T extends ChartType>(config: ChartConfiguration<T>, deps: unkn
   return canvas;
 }
 
-export function Donut(props: { label: string; values: Array<{ name: string; value: number; color: string }> }) {
+/** A ring of shares with the total in its centre (a grey ring when there is nothing yet). */
+export function Donut(props: {
+  label: string;
+  center: string;
+  values: Array<{ name: string; value: number; color: string }>;
+}) {
+  const empty = props.values.every((v) => v.value <= 0);
+  const values = empty ? [{ name: 'None', value: 1, color: '#e2e8f0' }] : props.values;
   const canvas = useChart<'doughnut'>(
     {
       type: 'doughnut',
       data: {
-        labels: props.values.map((v) => v.name),
-        datasets: [
-          { data: props.values.map((v) => v.value), backgroundColor: props.values.map((v) => v.color), borderWidth: 0 },
-        ],
+        labels: values.map((v) => v.name),
+        datasets: [{ data: values.map((v) => v.value), backgroundColor: values.map((v) => v.color), borderWidth: 0 }],
       },
       options: {
         responsive: true,
         maintainAspectRatio: false,
-        cutout: '72%',
+        cutout: '75%',
         animation: false,
-        plugins: { legend: { position: 'top', labels: { boxWidth: 10, usePointStyle: true } } },
+        plugins: { legend: { display: false }, tooltip: { enabled: !empty } },
       },
     },
-    [JSON.stringify(props.values)],
+    [JSON.stringify(values)],
   );
   return (
     <div class="chart donut">
       <canvas ref={canvas} role="img" aria-label={props.label} />
+      <span class="donut-center" aria-hidden="true">
+        {props.center}
+      </span>
     </div>
   );
 }
@@ -129,7 +137,7 @@ export function TimeChart(props: { title: string; labels: string[]; series: Seri
       </div>
       <details>
         <summary>Data table</summary>
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0}>
           <table>
             <thead>
               <tr>

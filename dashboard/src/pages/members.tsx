@@ -63,7 +63,7 @@ export function MembersPage({ session }: { session: Session }) {
       <ErrorNotice error={error ?? actionError} />
       {loading && !data ? <Loading what="members" /> : null}
       {data ? (
-        <div class="table-wrap card flush">
+        <div class="table-wrap card flush" tabIndex={0}>
           <table>
             <thead>
               <tr>

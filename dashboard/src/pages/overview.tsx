@@ -125,13 +125,6 @@ function Transactions({ t }: { t: Overview['transactions'] }) {
       <Card class="center">
         <Figure label="Total Transaction Volume" value={money(t.totalVolume)} id="tx-total-volume" />
         <hr />
-        <Donut
-          label={`Instant ACH ${money(t.instantVolume)}, Standard ACH ${money(t.standardVolume)}`}
-          values={[
-            { name: 'Instant ACH', value: Number(t.instantVolume), color: COLORS.instant },
-            { name: 'Standard ACH', value: Number(t.standardVolume), color: COLORS.standard },
-          ]}
-        />
         <p class="split">
           <span>
             <span class="dot instant" aria-hidden="true" /> Instant ACH{' '}
@@ -142,6 +135,14 @@ function Transactions({ t }: { t: Overview['transactions'] }) {
             <strong data-testid="tx-standard-volume">{money(t.standardVolume)}</strong>
           </span>
         </p>
+        <Donut
+          label={`Instant ACH ${money(t.instantVolume)}, Standard ACH ${money(t.standardVolume)}`}
+          center={money(t.totalVolume)}
+          values={[
+            { name: 'Instant ACH', value: Number(t.instantVolume), color: COLORS.instant },
+            { name: 'Standard ACH', value: Number(t.standardVolume), color: COLORS.standard },
+          ]}
+        />
       </Card>
       <Card class="center stack">
         <Figure label="Total Transactions" value={num(t.count)} id="tx-count" />
@@ -266,7 +267,7 @@ function PartnerRevenue() {
       {data.byMonth.length === 0 ? (
         <p class="muted">No revenue share has accrued yet.</p>
       ) : (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0}>
           <table>
             <caption class="sr-only">Partner revenue by month</caption>
             <thead>

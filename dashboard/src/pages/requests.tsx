@@ -57,7 +57,7 @@ export function RequestsPage({ search }: { search: URLSearchParams }) {
       {loading && !data ? <Loading what="requests" /> : null}
       {data && rows.length === 0 ? <p class="muted">No requests yet.</p> : null}
       {rows.length > 0 ? (
-        <div class="table-wrap card flush">
+        <div class="table-wrap card flush" tabIndex={0}>
           <table>
             <thead>
               <tr>

@@ -181,7 +181,7 @@ function ActivityList({ user }: { user: User }) {
       {loading ? <Loading what="activity" /> : null}
       {data && items.length === 0 ? <p class="muted">No activity matches.</p> : null}
       {items.length > 0 ? (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0}>
           <table>
             <thead>
               <tr>

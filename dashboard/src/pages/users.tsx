@@ -70,7 +70,7 @@ export function UsersPage({ search }: { search: URLSearchParams }) {
       {loading ? <Loading what="users" /> : null}
       {data && rows.length === 0 ? <p class="muted">{q ? `No user matches “${q}”.` : 'No users yet.'}</p> : null}
       {rows.length > 0 ? (
-        <div class="table-wrap card flush">
+        <div class="table-wrap card flush" tabIndex={0}>
           <table>
             <thead>
               <tr>

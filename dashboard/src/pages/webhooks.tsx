@@ -300,7 +300,7 @@ export function WebhookPage({ id, admin, search }: { id: string; admin: boolean;
       {list.loading && !list.data ? <Loading what="deliveries" /> : null}
       {list.data && list.data.items.length === 0 ? <p class="muted">No deliveries yet.</p> : null}
       {pages.flatMap((p) => p.items).length > 0 ? (
-        <div class="table-wrap card flush">
+        <div class="table-wrap card flush" tabIndex={0}>
           <table>
             <thead>
               <tr>

@@ -46,10 +46,10 @@ export async function registerUi(scope: FastifyInstance): Promise<void> {
       },
     });
   }
-  // Read per request only until it exists (a build finishing after start is picked up), then kept.
-  let html: string | undefined;
+  // Read at every page load (a few hundred bytes, and pages are loaded rarely): a rebuild while the
+  // server runs is picked up, and its new asset names with it.
   const page = async (_request: unknown, reply: import('fastify').FastifyReply) => {
-    html ??= fs.existsSync(indexFile) ? fs.readFileSync(indexFile, 'utf8') : undefined;
+    const html = fs.existsSync(indexFile) ? fs.readFileSync(indexFile, 'utf8') : undefined;
     reply
       .header('content-security-policy', DASHBOARD_CSP)
       .header('cache-control', 'no-store')
