@@ -2,7 +2,8 @@
 import { buildApp } from './app.ts';
 import type { Chains } from './chains/types.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { newSecret } from './lib/crypto.ts';
+import { type KeyRing, newSecret } from './lib/crypto.ts';
+import { inboxReadToken } from './sandbox/inbox/read-token.ts';
 import { ensureDemoClient, type DemoCredentials } from './modules/clients/ensure-demo-client.ts';
 import { readLiveInstance, removeInstance, writeInstance } from './operator/instance.ts';
 import { demoSignInLink } from './modules/dashboard/demo.ts';
@@ -12,6 +13,7 @@ function banner(
   address: string,
   demo: DemoCredentials | undefined,
   chains: Chains,
+  keyring: KeyRing,
   dashboardLink: string | undefined,
 ): string {
   const lines = [
@@ -41,6 +43,7 @@ function banner(
       '  Demo client (sandbox)',
       `  ratio-client-id:      ${demo.clientId}`,
       `  ratio-client-secret:  ${demo.clientSecret}`,
+      `  Sandbox inbox:        ${address}/sandbox/inbox#token=${inboxReadToken(keyring, demo.clientId)}`,
       '',
       '  Try it:',
       `  curl -H 'ratio-client-id: ${demo.clientId}' -H 'ratio-client-secret: ${demo.clientSecret}' ${address}/v1/config`,
@@ -94,7 +97,7 @@ async function main(): Promise<void> {
       ? config.http.publicUrl
       : config.http.publicUrl.replace(/:\d+$/, `:${port}`);
   const dashboardLink = demo ? (await demoSignInLink(ctx, demo.clientId)).path : undefined;
-  process.stdout.write(banner(config, address, demo, ctx.chains, dashboardLink));
+  process.stdout.write(banner(config, address, demo, ctx.chains, ctx.secrets.keyring, dashboardLink));
 
   let stopping = false;
   const shutdown = (signal: string) => {

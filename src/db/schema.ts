@@ -3,6 +3,7 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { AuthTables } from '../modules/auth/tables.ts';
 import type { SandboxInboxTables } from '../sandbox/inbox/tables.ts';
+import type { SandboxWebhookReceiverTables } from '../sandbox/webhook-receiver/tables.ts';
 import type { SandboxChainTables } from '../sandbox/chains/tables.ts';
 import type { LedgerTables } from '../modules/ledger/tables.ts';
 import type { AchTables } from '../modules/ach/tables.ts';
@@ -15,6 +16,7 @@ import type { FlagTables } from '../modules/flags/tables.ts';
 import type { EmailTables } from '../modules/emails/tables.ts';
 import type { PayoutTables } from '../modules/payouts/tables.ts';
 import type { SandboxPlaidTables } from '../sandbox/plaid/tables.ts';
+import type { SandboxIdvTables } from '../sandbox/plaid/idv-tables.ts';
 import type { PurchaseTables } from '../modules/purchases/tables.ts';
 import type { BankTables } from '../modules/banks/tables.ts';
 import type { WebhookTables } from '../modules/webhooks/tables.ts';
@@ -132,6 +134,7 @@ export interface FoundationTables {
 export type Database = FoundationTables &
   AuthTables &
   SandboxInboxTables &
+  SandboxWebhookReceiverTables &
   SandboxChainTables &
   LedgerTables &
   ActivityTables &
@@ -141,6 +144,7 @@ export type Database = FoundationTables &
   EmailTables &
   PayoutTables &
   SandboxPlaidTables &
+  SandboxIdvTables &
   PurchaseTables &
   BankTables &
   AchTables &

@@ -21,7 +21,10 @@ export interface QueueDefinition<T> {
    * the batch fails and pg-boss retries all of it, so handlers must be idempotent.
    */
   parallel?: boolean;
-  /** Fetch again at once while fetches come back full (batchSize > 1), instead of waiting a poll. */
+  /**
+   * Fetch again at once while fetches come back full instead of waiting a poll (with batchSize 1 too:
+   * a worker that got a job looks for the next one at once, so a backlog drains without poll gaps).
+   */
   burst?: boolean;
   /** No pg-boss work() loop: a module service fetches and completes this queue's jobs itself. */
   manual?: boolean;
@@ -52,6 +55,8 @@ export class Jobs {
   private readonly periodic: PeriodicTask[] = [];
   private readonly services: WorkerService[] = [];
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** This process's pg-boss worker per queue, for wake(). */
+  private readonly workerIds = new Map<string, string>();
   private readonly running = new Set<Promise<void>>();
   private started = false;
   private workersStarted = false;
@@ -117,7 +122,7 @@ export class Jobs {
       this.workersStarted = true;
       for (const q of this.queues.values()) {
         if (q.manual) continue;
-        await this.boss.work<never>(
+        const workerId = await this.boss.work<never>(
           q.name,
           {
             batchSize: q.batchSize ?? 1,
@@ -126,6 +131,8 @@ export class Jobs {
             ...(q.burst ? { burstWhenBatchFull: true } : {}),
           },
           async (jobs) => {
+            // pg-boss ignores burstWhenBatchFull with batchSize 1; a notify has the same effect.
+            if (q.burst && (q.batchSize ?? 1) === 1) this.wake(q.name);
             if (!q.parallel) {
               for (const job of jobs) await q.handler(job);
               return;
@@ -141,6 +148,7 @@ export class Jobs {
                   );
           },
         );
+        this.workerIds.set(q.name, workerId);
       }
       for (const r of this.repeats) {
         r.timer = setInterval(() => {
@@ -166,6 +174,16 @@ export class Jobs {
     if (!this.queues.has(queue)) throw new Error(`unknown queue ${queue}`);
     const { trx, ...rest } = options;
     return this.boss.send(queue, data, { ...rest, ...(trx ? { db: fromKysely(trx) } : {}) });
+  }
+
+  /**
+   * Tells this process's worker for `queue` to fetch now instead of at its next poll. Call it after
+   * the transaction that sent the job commits (a job sent in a transaction is invisible until then);
+   * other processes still find the job at their next poll.
+   */
+  wake(queue: string): void {
+    const id = this.workerIds.get(queue);
+    if (id !== undefined && this.workersStarted) this.boss.notifyWorker(id);
   }
 
   /** Enqueues several jobs of one queue in one statement; pass `trx` to enqueue atomically. */

@@ -16,12 +16,15 @@ import { registerWalletRoutes, walletSchemas } from './wallets/routes.ts';
 import { defineEmailJobs } from './emails/index.ts';
 import { payoutsModule } from './payouts/index.ts';
 import { registerPlaidSandbox } from '../sandbox/plaid/index.ts';
+import { linkPageSchemas } from '../sandbox/plaid/link-routes.ts';
 import { estimateSchemas, registerEstimateRoutes } from './estimates/routes.ts';
-import { defineKycJobs, registerKycRoutes } from './kyc/routes.ts';
+import { defineKycJobs, kycSchemas, registerKycRoutes } from './kyc/routes.ts';
 import { banksModule } from './banks/index.ts';
 import { defineAchJobs } from './ach/index.ts';
 import { defineIdempotencyJobs } from '../plugins/idempotency.ts';
 import { registerSandboxClockRoutes, sandboxClockSchemas } from '../sandbox/clock/routes.ts';
+import { registerSandboxWalletRoutes, sandboxWalletSchemas } from '../sandbox/wallets/routes.ts';
+import { registerWebhookReceiverRoutes, webhookReceiverSchemas } from '../sandbox/webhook-receiver/routes.ts';
 import { registerWebhookJobs } from './webhooks/index.ts';
 import { registerWebhookRoutes, webhookSchemas } from './webhooks/routes.ts';
 import { dashboardModule } from './dashboard/index.ts';
@@ -43,13 +46,15 @@ export const MODULES: Module[] = [
   { name: 'auth', schemas: authSchemas, routes: registerAuthRoutes },
   { name: 'sandbox-inbox', schemas: inboxSchemas, routes: registerInboxRoutes },
   { name: 'sandbox-chains', routes: registerSandboxChainRoutes },
+  { name: 'sandbox-wallets', schemas: sandboxWalletSchemas, routes: registerSandboxWalletRoutes },
+  { name: 'sandbox-webhook-receiver', schemas: webhookReceiverSchemas, routes: registerWebhookReceiverRoutes },
   { name: 'activity', schemas: activitySchemas, routes: registerActivityRoutes },
   { name: 'users', schemas: userSchemas, routes: registerUserRoutes },
   { name: 'wallets', schemas: walletSchemas, routes: registerWalletRoutes },
-  { name: 'kyc', routes: registerKycRoutes, jobs: defineKycJobs },
+  { name: 'kyc', schemas: kycSchemas, routes: registerKycRoutes, jobs: defineKycJobs },
   { name: 'emails', jobs: defineEmailJobs },
   payoutsModule,
-  { name: 'sandbox-plaid', routes: registerPlaidSandbox },
+  { name: 'sandbox-plaid', schemas: linkPageSchemas, routes: registerPlaidSandbox },
   { name: 'estimates', schemas: estimateSchemas, routes: registerEstimateRoutes },
   banksModule,
   { name: 'ach', jobs: defineAchJobs },

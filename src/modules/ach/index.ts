@@ -5,7 +5,7 @@
 // (purchase legs, ledger journals, a payout request, events) commit together or not at all. A
 // subscriber that throws rolls the outcome back; the debit stays due and is retried after a pause.
 import type { Logger } from 'pino';
-import type { AchConfig } from '../../config.ts';
+import type { AchConfig } from './config.ts';
 import type { Db, Tx } from '../../db/index.ts';
 import { AppError } from '../../errors/app-error.ts';
 import type { Jobs } from '../../jobs/index.ts';

@@ -119,6 +119,7 @@ export async function verifySignInCode(
         failures: otp.lockoutFailures,
         lockMs: otp.lockoutSeconds * 1000,
         windowMs: DAY_MS,
+        maxConsecutive: otp.maxConsecutiveFailures,
       });
       return {
         ok: false,

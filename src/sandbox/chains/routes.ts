@@ -37,6 +37,7 @@ export function registerSandboxChainRoutes(app: App, ctx: AppContext): void {
         {
           config: { auth: 'public', tag: 'Sandbox' },
           schema: {
+            operationId: `callSandbox${network === 'ETHEREUM' ? 'Ethereum' : 'Polygon'}Rpc`,
             summary: `JSON-RPC of the sandbox ${network === 'ETHEREUM' ? 'Ethereum' : 'Polygon'} chain (chain id ${SANDBOX_CHAIN_IDS[network]})`,
             description: [
               `Standard Ethereum JSON-RPC over HTTP (one request or a batch of up to ${MAX_BATCH}), for wallets and scripts:`,
