@@ -193,7 +193,8 @@ function Funnel({ funnel }: { funnel: Overview['funnel'] }) {
 }
 
 function OverTime({ series }: { series: Overview['series'] }) {
-  const labels = series.points.map((p) => p.bucket);
+  const unit = series.bucket as 'day' | 'week' | 'month';
+  const buckets = series.points.map((p) => p.bucket);
   const col = (f: (p: Point) => number) => series.points.map(f);
   const per = series.bucket === 'day' ? 'per day' : series.bucket === 'week' ? 'per week' : 'per month';
   return (
@@ -201,7 +202,8 @@ function OverTime({ series }: { series: Overview['series'] }) {
       <Card>
         <TimeChart
           title={`Transaction volume ${per}`}
-          labels={labels}
+          buckets={buckets}
+          unit={unit}
           money
           series={[
             { label: 'Instant ACH', values: col((p) => Number(p.instantVolume)), color: COLORS.instant, stack: 'v' },
@@ -212,7 +214,8 @@ function OverTime({ series }: { series: Overview['series'] }) {
       <Card>
         <TimeChart
           title={`Transactions and active users ${per}`}
-          labels={labels}
+          buckets={buckets}
+          unit={unit}
           series={[
             { label: 'Transactions', values: col((p) => p.transactions), color: COLORS.blue },
             { label: 'Active users', values: col((p) => p.activeUsers), color: COLORS.purple, kind: 'line' },
@@ -222,7 +225,8 @@ function OverTime({ series }: { series: Overview['series'] }) {
       <Card>
         <TimeChart
           title={`New users and wallets connected ${per}`}
-          labels={labels}
+          buckets={buckets}
+          unit={unit}
           series={[
             { label: 'New fully onboarded users', values: col((p) => p.newUsers), color: COLORS.instant },
             {
@@ -237,7 +241,8 @@ function OverTime({ series }: { series: Overview['series'] }) {
       <Card>
         <TimeChart
           title={`Fees and partner revenue ${per}`}
-          labels={labels}
+          buckets={buckets}
+          unit={unit}
           money
           series={[
             { label: 'Fees collected', values: col((p) => Number(p.fees)), color: COLORS.blue },
