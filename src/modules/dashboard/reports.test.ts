@@ -99,8 +99,25 @@ describe('dashboard reports', () => {
     assert.equal(d.users.total, 2, 'total counts everyone onboarded by the end of the range');
 
     const all = (await get(`/dashboard/api/overview?from=${seeded.firstDay}&to=${seeded.lastDay}`)).json();
-    const points = all.series.points as Array<{ bucket: string; totalVolume: string; transactions: number }>;
+    const points = all.series.points as Array<{
+      bucket: string;
+      totalVolume: string;
+      transactions: number;
+      newUsers: number;
+      walletsConnected: number;
+      activeUsers: number;
+    }>;
     assert.equal(points.length, 9, 'one bucket per day, empty days included');
+    assert.equal(
+      points.reduce((s, p) => s + p.newUsers, 0),
+      all.users.new,
+    );
+    assert.equal(
+      points.reduce((s, p) => s + p.walletsConnected, 0),
+      all.funnel.top,
+    );
+    assert.equal(points.at(-1)!.activeUsers, 1, 'one buyer on the later day');
+    assert.equal(points[0]!.activeUsers, 2, 'both buyers on the first day');
     const cents = (s: string) => BigInt(s.replace('.', ''));
     assert.equal(
       points.reduce((s, p) => s + cents(p.totalVolume), 0n),
