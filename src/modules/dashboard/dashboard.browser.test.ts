@@ -11,11 +11,17 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { latestCode } from '../../../test/auth.ts';
-import { expectedFigures, invite, percentOf, seedReports, type ActivityForReport } from '../../../test/dashboard.ts';
+import {
+  expectedFigures,
+  invite,
+  percentOf,
+  type seedReports,
+  seedWithActivity,
+  type ActivityForReport,
+} from '../../../test/dashboard.ts';
 import { baseUrl, startTestApp, type TestApp } from '../../../test/helpers.ts';
 import { WebhookReceiver } from '../../../test/webhook-receiver.ts';
 import { newPartner, register, verifyRatio } from '../../../test/webhooks.ts';
-import { runCommand } from '../../operator/run.ts';
 import { requestLogOf } from './index.ts';
 
 const CHROMIUM = process.env.ONRAMP_CHROMIUM ?? '/usr/bin/chromium';
@@ -93,18 +99,7 @@ describe('the partner dashboard in Chromium', { skip }, () => {
     base = baseUrl(t);
     fs.mkdirSync(shots, { recursive: true });
     await receiver.start();
-    const set = await runCommand(t.ctx, ['clients', 'update', t.client.id, '--revenue-share-bps', String(BPS)]);
-    assert.equal(set.exitCode, 0, set.error);
-    seeded = await seedReports(t, base);
-    items = [];
-    for (const user of seeded.buyers) {
-      const res = await t.app.inject({
-        method: 'GET',
-        url: `/v1/users/${user.id}/activity?pageSize=100`,
-        headers: user.headers,
-      });
-      for (const item of res.json().items) items.push({ ...item, userId: user.id });
-    }
+    ({ seeded, items } = await seedWithActivity(t, base, BPS));
     await requestLogOf(t.ctx).flush();
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({
