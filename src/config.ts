@@ -14,6 +14,7 @@ import {
 } from './modules/clients/config.ts';
 import { type DashboardConfig, readDashboardConfig } from './modules/dashboard/config.ts';
 import { type OnboardingConfig, readOnboardingConfig } from './modules/kyc/config.ts';
+import { type OpsConfig, readOpsConfig } from './modules/ops/config.ts';
 import { type PayoutsConfig, readPayoutsConfig } from './modules/payouts/config.ts';
 import { type ProductConfig, readProductConfig } from './modules/purchases/config.ts';
 import { readWebhooksConfig, type WebhooksConfig } from './modules/webhooks/config.ts';
@@ -70,6 +71,8 @@ export interface Config {
   ach: AchConfig;
   webhooks: WebhooksConfig;
   dashboard: DashboardConfig;
+  /** Process role, the metrics endpoint, readiness checks (src/modules/ops/config.ts). */
+  ops: OpsConfig;
 }
 
 export class ConfigError extends Error {
@@ -302,7 +305,7 @@ export function readConfig(env: Env): { config: Config; reader: EnvReader } {
     product: r.section('Fees and limits', () => readProductConfig(r)),
     auth: r.section('Sign-in', () => readAuthConfig(r, publicUrl)),
     messaging: r.section('SMS and email', () => readMessagingConfig(r, mode, publicUrl)),
-    chains: r.section('Chains', () => readChainsConfig(r, mode, server.stateDir)),
+    chains: r.section('Chains', () => readChainsConfig(r, mode)),
     onboarding: r.section('Users, wallets and KYC', () => readOnboardingConfig(r, mode, plaid.baseUrl)),
     payout: r.section('Payouts', () => readPayoutsConfig(r)),
     plaid,
@@ -310,6 +313,7 @@ export function readConfig(env: Env): { config: Config; reader: EnvReader } {
     ach: r.section('ACH', () => readAchConfig(r, mode)),
     webhooks: r.section('Webhooks', () => readWebhooksConfig(r, mode)),
     dashboard: r.section('Partner dashboard', () => readDashboardConfig(r, mode, publicUrl)),
+    ops: r.section('Processes and monitoring', () => readOpsConfig(r, mode, server.db.url)),
   };
   checkDemoClientConfig(r, config.demoClient, mode);
   if (mode === 'production') checkProductionServer(r, config);

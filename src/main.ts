@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { type KeyRing, newSecret } from './lib/crypto.ts';
 import { inboxReadToken } from './sandbox/inbox/read-token.ts';
 import { ensureDemoClient, type DemoCredentials } from './modules/clients/ensure-demo-client.ts';
+import { metricsPlacement, startMetricsServer } from './plugins/metrics.ts';
 import { readLiveInstance, removeInstance, writeInstance } from './operator/instance.ts';
 import { demoSignInLink } from './modules/dashboard/demo.ts';
 
@@ -16,17 +17,31 @@ function banner(
   keyring: KeyRing,
   dashboardLink: string | undefined,
 ): string {
+  const database = `  Database     ${config.db.url ? 'PostgreSQL server (DATABASE_URL)' : `embedded PGlite at ${config.db.dataDir}`}`;
+  const { role } = config.ops;
+  if (role === 'worker')
+    return `${[
+      '',
+      `  onramp worker is running in ${config.mode} mode: jobs and periodic tasks, no API`,
+      '',
+      `  Health       ${address}/healthz, ${address}/readyz`,
+      `  Metrics      ${metricsLine(config, address)}`,
+      database,
+    ].join('\n')}\n`;
   const lines = [
     '',
-    `  onramp is running in ${config.mode} mode`,
+    `  onramp is running in ${config.mode} mode${role === 'api' ? ' (role api: no jobs run here)' : ''}`,
     '',
     `  API          ${address}`,
     `  Docs         ${address}/docs`,
     `  OpenAPI      ${address}/v1/api-docs`,
     `  Dashboard    ${address}/dashboard`,
-    `  Database     ${config.db.url ? 'PostgreSQL server (DATABASE_URL)' : `embedded PGlite at ${config.db.dataDir}`}`,
+    `  Metrics      ${metricsLine(config, address)}`,
+    database,
   ];
-  if (config.mode === 'sandbox') {
+  if (config.ops.sandboxUrl)
+    lines.push(`  Chains       the sandbox chains of ${config.ops.sandboxUrl} (ONRAMP_SANDBOX_URL)`);
+  else if (config.mode === 'sandbox') {
     lines.push(
       `  Chains       ${address}/sandbox/rpc/ethereum (chain id ${chains.chainId('ETHEREUM')}), ${address}/sandbox/rpc/polygon (chain id ${chains.chainId('POLYGON')})`,
       `               USDC ${chains.usdcAddress('ETHEREUM')} on both (docs/chains.md)`,
@@ -60,6 +75,18 @@ function banner(
   return `${lines.join('\n')}\n`;
 }
 
+function metricsLine(config: Config, address: string): string {
+  const { port, host, token } = config.ops.metrics;
+  switch (metricsPlacement(config)) {
+    case 'port':
+      return `http://${host}:${port}/metrics${token ? ' (bearer token)' : ''}`;
+    case 'off':
+      return 'off: set ONRAMP_METRICS_TOKEN or ONRAMP_METRICS_PORT (docs/operations.md)';
+    case 'api':
+      return `${address}/metrics (${token ? 'bearer token' : 'loopback clients only'})`;
+  }
+}
+
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -82,7 +109,16 @@ async function main(): Promise<void> {
   }
   const operatorToken = newSecret('op_');
   const { app, ctx, state } = await buildApp({ config, operatorToken, startChains: true });
-  const demo = config.mode === 'sandbox' ? await ensureDemoClient(ctx.db, config, ctx.clock) : undefined;
+  if (metricsPlacement(config) === 'off')
+    ctx.log.warn(
+      'metrics are off: set ONRAMP_METRICS_TOKEN or ONRAMP_METRICS_PORT to serve /metrics (docs/operations.md)',
+    );
+  const closeMetrics =
+    metricsPlacement(config) === 'port' ? await startMetricsServer(ctx.metrics, config, ctx.log) : undefined;
+  const demo =
+    config.mode === 'sandbox' && config.ops.role !== 'worker'
+      ? await ensureDemoClient(ctx.db, config, ctx.clock)
+      : undefined;
   await app.listen({ host: config.http.host, port: config.http.port });
   const port = (app.server.address() as { port: number }).port;
   writeInstance(config, {
@@ -110,7 +146,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.http.shutdownGraceMs);
     timer.unref();
-    app.close().then(
+    Promise.all([app.close(), closeMetrics?.()]).then(
       () => {
         removeInstance(config);
         ctx.log.info('shutdown complete');

@@ -15,8 +15,7 @@ import { registerUserRoutes, userSchemas } from './users/routes.ts';
 import { registerWalletRoutes, walletSchemas } from './wallets/routes.ts';
 import { defineEmailJobs } from './emails/index.ts';
 import { payoutsModule } from './payouts/index.ts';
-import { registerPlaidSandbox } from '../sandbox/plaid/index.ts';
-import { linkPageSchemas } from '../sandbox/plaid/link-routes.ts';
+import { plaidSandboxModule } from '../sandbox/plaid/index.ts';
 import { estimateSchemas, registerEstimateRoutes } from './estimates/routes.ts';
 import { defineKycJobs, kycSchemas, registerKycRoutes } from './kyc/routes.ts';
 import { banksModule } from './banks/index.ts';
@@ -26,6 +25,7 @@ import { registerSandboxClockRoutes, sandboxClockSchemas } from '../sandbox/cloc
 import { registerSandboxWalletRoutes, sandboxWalletSchemas } from '../sandbox/wallets/routes.ts';
 import { registerWebhookReceiverRoutes, webhookReceiverSchemas } from '../sandbox/webhook-receiver/routes.ts';
 import { registerWebhookJobs } from './webhooks/index.ts';
+import { opsModule } from './ops/index.ts';
 import { registerWebhookRoutes, webhookSchemas } from './webhooks/routes.ts';
 import { dashboardModule } from './dashboard/index.ts';
 
@@ -54,7 +54,7 @@ export const MODULES: Module[] = [
   { name: 'kyc', schemas: kycSchemas, routes: registerKycRoutes, jobs: defineKycJobs },
   { name: 'emails', jobs: defineEmailJobs },
   payoutsModule,
-  { name: 'sandbox-plaid', schemas: linkPageSchemas, routes: registerPlaidSandbox },
+  plaidSandboxModule,
   { name: 'estimates', schemas: estimateSchemas, routes: registerEstimateRoutes },
   banksModule,
   { name: 'ach', jobs: defineAchJobs },
@@ -63,6 +63,8 @@ export const MODULES: Module[] = [
   // After ach and payout: it subscribes to both.
   { name: 'purchases', schemas: purchaseSchemas, routes: registerPurchaseRoutes, jobs: definePurchaseJobs },
   { name: 'webhooks', schemas: webhookSchemas, routes: registerWebhookRoutes, jobs: registerWebhookJobs },
+  // After ach and payout: it subscribes to their outcomes, after the modules that act on them.
+  opsModule,
   // Last: its request log hook and its pages sit on top of every other module.
   dashboardModule,
 ];

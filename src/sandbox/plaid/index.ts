@@ -1,27 +1,46 @@
 // The built-in Plaid sandbox as a module: its Plaid-compatible API under /sandbox/plaid, the hosted
 // Link page at /sandbox/link, Identity Verification with its hosted page at /sandbox/idv, and the
 // webhook queues. Present only when ctx.plaid points at it (sandbox mode without a Plaid base URL).
+// The queues are defined in every process; the routes only where the API is served (a worker
+// process runs the queues and serves no routes), so the parts are built once per app by whichever
+// hook comes first.
 import type { App } from '../../app-types.ts';
 import type { AppContext } from '../../context.ts';
+import type { Module } from '../../modules/index.ts';
 import { DashboardWebhooks } from './dashboard-webhooks.ts';
 import { registerIdvPageRoutes } from './idv-page-routes.ts';
 import { idvApiRoutes } from './idv-routes.ts';
 import { IdvSandbox } from './idv.ts';
-import { registerLinkPageRoutes } from './link-routes.ts';
+import { linkPageSchemas, registerLinkPageRoutes } from './link-routes.ts';
 import { registerPlaidApiRoutes } from './routes.ts';
 import { PlaidSandbox } from './sandbox.ts';
 
+interface Parts {
+  sandbox: PlaidSandbox;
+  idv: IdvSandbox;
+  /** The app serving the pages, once its routes are registered (none in a worker). */
+  served: { app?: App };
+}
+
+// One set of parts per app; nothing outside this module sees them.
+const parts = new WeakMap<AppContext, Parts | null>();
+
 /** Where browsers reach this server: ONRAMP_PUBLIC_URL, or the listening address when it has no fixed port. */
-function pageBase(app: App, ctx: AppContext): string {
+function pageBase(app: App | undefined, ctx: AppContext): string {
   const configured = ctx.config.http.publicUrl;
-  const address = app.server.address();
+  const address = app?.server.address();
   if (!/:0$/.test(configured) || !address || typeof address === 'string') return configured;
   return configured.replace(/:0$/, `:${address.port}`);
 }
 
-export function registerPlaidSandbox(app: App, ctx: AppContext): void {
+function partsOf(ctx: AppContext): Parts | null {
+  const known = parts.get(ctx);
+  if (known !== undefined) return known;
   const credentials = ctx.plaid.sandboxCredentials;
-  if (ctx.plaid.environment !== 'builtin' || credentials === null || ctx.config.mode !== 'sandbox') return;
+  if (ctx.plaid.environment !== 'builtin' || credentials === null || ctx.config.mode !== 'sandbox') {
+    parts.set(ctx, null);
+    return null;
+  }
   const sandbox = new PlaidSandbox(ctx.db, ctx.clock, ctx.secrets.keyring, ctx.jobs, credentials, ctx.log);
   const signing = { db: ctx.db, keyring: ctx.secrets.keyring, clock: ctx.clock };
   const webhooks = new DashboardWebhooks({
@@ -30,14 +49,31 @@ export function registerPlaidSandbox(app: App, ctx: AppContext): void {
     log: ctx.log,
     url: () => ctx.config.plaid.sandboxWebhookUrl ?? ctx.plaid.webhookUrl(),
   });
+  const served: Parts['served'] = {};
   const idv = new IdvSandbox({
     ...signing,
     jobs: ctx.jobs,
     log: ctx.log,
     webhooks,
-    pageBase: () => pageBase(app, ctx),
+    pageBase: () => pageBase(served.app, ctx),
   });
-  registerPlaidApiRoutes(app, sandbox, [idvApiRoutes(idv)]);
-  registerLinkPageRoutes(app, sandbox);
-  registerIdvPageRoutes(app, idv);
+  const made = { sandbox, idv, served };
+  parts.set(ctx, made);
+  return made;
 }
+
+export function registerPlaidSandbox(app: App, ctx: AppContext): void {
+  const p = partsOf(ctx);
+  if (!p) return;
+  p.served.app = app;
+  registerPlaidApiRoutes(app, p.sandbox, [idvApiRoutes(p.idv)]);
+  registerLinkPageRoutes(app, p.sandbox);
+  registerIdvPageRoutes(app, p.idv);
+}
+
+export const plaidSandboxModule: Module = {
+  name: 'sandbox-plaid',
+  schemas: linkPageSchemas,
+  routes: registerPlaidSandbox,
+  jobs: (ctx) => void partsOf(ctx),
+};
