@@ -20,11 +20,18 @@ export const DASHBOARD_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** The package root (where package.json is), found from this file so it works from any cwd. */
+/**
+ * The package root (the package.json named onramp), found from this file so it works from any cwd
+ * and from the compiled dist/ (which has a package.json of its own, without a name).
+ */
 function packageRoot(): string {
   let dir = path.dirname(new URL(import.meta.url).pathname);
-  while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-  return dir;
+  for (; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (fs.existsSync(file) && (JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string }).name === 'onramp')
+      return dir;
+  }
+  return process.cwd();
 }
 
 export const DIST_DIR = path.join(packageRoot(), 'dashboard', 'dist');
