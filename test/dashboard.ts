@@ -199,3 +199,24 @@ export function expectedFigures(
 }
 
 export const percentOf = (count: number, top: number) => (top === 0 ? 0 : Math.round((count * 10_000) / top) / 100);
+
+/**
+ * The revenue share set as the operator does it, the business seeded, and the buyers' activity read
+ * back through the API (what the reports are checked against).
+ */
+export async function seedWithActivity(t: TestApp, base: string, bps: number) {
+  const set = await runCommand(t.ctx, ['clients', 'update', t.client.id, '--revenue-share-bps', String(bps)]);
+  if (set.exitCode !== 0) throw new Error(`clients update: ${set.error}`);
+  const seeded = await seedReports(t, base);
+  const items: Array<ActivityForReport & { userId: string }> = [];
+  for (const user of seeded.buyers) {
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/v1/users/${user.id}/activity?pageSize=100`,
+      headers: user.headers,
+    });
+    if (res.statusCode !== 200) throw new Error(`activity: ${res.body}`);
+    for (const item of res.json().items) items.push({ ...item, userId: user.id });
+  }
+  return { seeded, items };
+}

@@ -47,29 +47,37 @@ function useChart<T extends ChartType>(config: ChartConfiguration<T>, deps: unkn
   return canvas;
 }
 
-export function Donut(props: { label: string; values: Array<{ name: string; value: number; color: string }> }) {
+/** A ring of shares with the total in its centre (a grey ring when there is nothing yet). */
+export function Donut(props: {
+  label: string;
+  center: string;
+  values: Array<{ name: string; value: number; color: string }>;
+}) {
+  const empty = props.values.every((v) => v.value <= 0);
+  const values = empty ? [{ name: 'None', value: 1, color: '#e2e8f0' }] : props.values;
   const canvas = useChart<'doughnut'>(
     {
       type: 'doughnut',
       data: {
-        labels: props.values.map((v) => v.name),
-        datasets: [
-          { data: props.values.map((v) => v.value), backgroundColor: props.values.map((v) => v.color), borderWidth: 0 },
-        ],
+        labels: values.map((v) => v.name),
+        datasets: [{ data: values.map((v) => v.value), backgroundColor: values.map((v) => v.color), borderWidth: 0 }],
       },
       options: {
         responsive: true,
         maintainAspectRatio: false,
-        cutout: '72%',
+        cutout: '75%',
         animation: false,
-        plugins: { legend: { position: 'top', labels: { boxWidth: 10, usePointStyle: true } } },
+        plugins: { legend: { display: false }, tooltip: { enabled: !empty } },
       },
     },
-    [JSON.stringify(props.values)],
+    [JSON.stringify(values)],
   );
   return (
     <div class="chart donut">
       <canvas ref={canvas} role="img" aria-label={props.label} />
+      <span class="donut-center" aria-hidden="true">
+        {props.center}
+      </span>
     </div>
   );
 }
@@ -82,12 +90,29 @@ export interface Series {
   stack?: string;
 }
 
-export function TimeChart(props: { title: string; labels: string[]; series: Series[]; money?: boolean }) {
+const dayFormat = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
+const monthFormat = new Intl.DateTimeFormat('en-US', { month: 'short', year: 'numeric', timeZone: 'UTC' });
+
+/** Axis labels: "Nov 12" for days and weeks, "Nov 2026" for months (the buckets are UTC days). */
+export function shortLabel(bucket: string, unit: 'day' | 'week' | 'month'): string {
+  const d = new Date(`${bucket}T00:00:00Z`);
+  return unit === 'month' ? monthFormat.format(d) : dayFormat.format(d);
+}
+
+export function TimeChart(props: {
+  title: string;
+  /** Bucket start days (YYYY-MM-DD). */
+  buckets: string[];
+  unit: 'day' | 'week' | 'month';
+  series: Series[];
+  money?: boolean;
+}) {
+  const labels = props.buckets.map((b) => shortLabel(b, props.unit));
   const canvas = useChart(
     {
       type: 'bar',
       data: {
-        labels: props.labels,
+        labels,
         datasets: props.series.map((s) => ({
           type: s.kind ?? 'bar',
           label: s.label,
@@ -95,7 +120,7 @@ export function TimeChart(props: { title: string; labels: string[]; series: Seri
           backgroundColor: s.color,
           borderColor: s.color,
           borderWidth: s.kind === 'line' ? 2 : 0,
-          pointRadius: props.labels.length > 40 ? 0 : 2,
+          pointRadius: labels.length > 40 ? 0 : 2,
           ...(s.stack ? { stack: s.stack } : {}),
         })) as never,
       },
@@ -105,17 +130,26 @@ export function TimeChart(props: { title: string; labels: string[]; series: Seri
         animation: false,
         interaction: { mode: 'index', intersect: false },
         scales: {
-          x: { stacked: true, grid: { display: false }, ticks: { maxTicksLimit: 8 } },
+          x: {
+            stacked: true,
+            grid: { display: false },
+            ticks: { maxTicksLimit: 7, maxRotation: 0, autoSkipPadding: 8 },
+          },
           y: {
             stacked: props.series.some((s) => s.stack),
             beginAtZero: true,
             ticks: props.money ? { callback: (v) => `$${Number(v).toLocaleString('en-US')}` } : { precision: 0 },
           },
         },
-        plugins: { legend: { position: 'bottom', labels: { boxWidth: 10, usePointStyle: true } } },
+        plugins: {
+          legend: {
+            position: 'bottom',
+            labels: { boxWidth: 8, boxHeight: 8, usePointStyle: true, pointStyleWidth: 8 },
+          },
+        },
       },
     },
-    [JSON.stringify(props.labels), JSON.stringify(props.series)],
+    [JSON.stringify(props.buckets), JSON.stringify(props.series)],
   );
   return (
     <figure class="chart-figure">
@@ -129,7 +163,7 @@ export function TimeChart(props: { title: string; labels: string[]; series: Seri
       </div>
       <details>
         <summary>Data table</summary>
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0}>
           <table>
             <thead>
               <tr>
@@ -142,9 +176,9 @@ export function TimeChart(props: { title: string; labels: string[]; series: Seri
               </tr>
             </thead>
             <tbody>
-              {props.labels.map((l, i) => (
-                <tr key={l}>
-                  <th scope="row">{l}</th>
+              {props.buckets.map((b, i) => (
+                <tr key={b}>
+                  <th scope="row">{b}</th>
                   {props.series.map((s) => (
                     <td key={s.label}>{s.values[i]}</td>
                   ))}

@@ -54,13 +54,13 @@ export function Card({ title, children, class: cls }: { title?: string; children
   );
 }
 
-export function Badge({ value }: { value: string }) {
+export function Badge({ value, label }: { value: string; label?: string }) {
   const tone = /APPROVED|ACTIVE|COMPLETED|SUCCEEDED|ONBOARDED|^2/.test(value)
     ? 'ok'
     : /DECLINED|FAILED|RETURNED|DISABLED|LOGIN_REQUIRED|^[45]|^F\d/.test(value)
       ? 'bad'
       : 'wait';
-  return <span class={`badge ${tone}`}>{value}</span>;
+  return <span class={`badge ${tone}`}>{label ?? value}</span>;
 }
 
 /** A secret shown once: the only time the page (or anyone) can read it. */

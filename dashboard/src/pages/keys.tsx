@@ -119,7 +119,7 @@ export function KeysPage({ admin }: { admin: boolean }) {
           </dl>
           {admin ? (
             <>
-              <button type="button" onClick={rotate}>
+              <button type="button" class="mt" onClick={rotate}>
                 Rotate client secret
               </button>
               <p class="small muted">

@@ -63,8 +63,8 @@ export function MembersPage({ session }: { session: Session }) {
       <ErrorNotice error={error ?? actionError} />
       {loading && !data ? <Loading what="members" /> : null}
       {data ? (
-        <div class="table-wrap card flush">
-          <table>
+        <div class="table-wrap card flush" tabIndex={0}>
+          <table class="stack">
             <thead>
               <tr>
                 <th scope="col">Email</th>
@@ -77,11 +77,13 @@ export function MembersPage({ session }: { session: Session }) {
             <tbody>
               {data.items.map((m) => (
                 <tr key={m.id}>
-                  <td class="break">{m.email}</td>
-                  <td>
+                  <td data-label="Email" class="break">
+                    {m.email}
+                  </td>
+                  <td data-label="Role">
                     <Badge value={m.role} />
                   </td>
-                  <td>
+                  <td data-label="Invited">
                     {dateTime(m.createTime)}
                     <div class="small muted">
                       by{' '}
@@ -92,9 +94,9 @@ export function MembersPage({ session }: { session: Session }) {
                           : 'onramp'}
                     </div>
                   </td>
-                  <td>{dateTime(m.lastSignInTime)}</td>
+                  <td data-label="Last sign-in">{dateTime(m.lastSignInTime)}</td>
                   {admin ? (
-                    <td>
+                    <td data-label="Actions">
                       {m.id === session.member.id ? (
                         <span class="small muted">you</span>
                       ) : (

@@ -125,13 +125,6 @@ function Transactions({ t }: { t: Overview['transactions'] }) {
       <Card class="center">
         <Figure label="Total Transaction Volume" value={money(t.totalVolume)} id="tx-total-volume" />
         <hr />
-        <Donut
-          label={`Instant ACH ${money(t.instantVolume)}, Standard ACH ${money(t.standardVolume)}`}
-          values={[
-            { name: 'Instant ACH', value: Number(t.instantVolume), color: COLORS.instant },
-            { name: 'Standard ACH', value: Number(t.standardVolume), color: COLORS.standard },
-          ]}
-        />
         <p class="split">
           <span>
             <span class="dot instant" aria-hidden="true" /> Instant ACH{' '}
@@ -142,6 +135,14 @@ function Transactions({ t }: { t: Overview['transactions'] }) {
             <strong data-testid="tx-standard-volume">{money(t.standardVolume)}</strong>
           </span>
         </p>
+        <Donut
+          label={`Instant ACH ${money(t.instantVolume)}, Standard ACH ${money(t.standardVolume)}`}
+          center={money(t.totalVolume)}
+          values={[
+            { name: 'Instant ACH', value: Number(t.instantVolume), color: COLORS.instant },
+            { name: 'Standard ACH', value: Number(t.standardVolume), color: COLORS.standard },
+          ]}
+        />
       </Card>
       <Card class="center stack">
         <Figure label="Total Transactions" value={num(t.count)} id="tx-count" />
@@ -192,7 +193,8 @@ function Funnel({ funnel }: { funnel: Overview['funnel'] }) {
 }
 
 function OverTime({ series }: { series: Overview['series'] }) {
-  const labels = series.points.map((p) => p.bucket);
+  const unit = series.bucket as 'day' | 'week' | 'month';
+  const buckets = series.points.map((p) => p.bucket);
   const col = (f: (p: Point) => number) => series.points.map(f);
   const per = series.bucket === 'day' ? 'per day' : series.bucket === 'week' ? 'per week' : 'per month';
   return (
@@ -200,7 +202,8 @@ function OverTime({ series }: { series: Overview['series'] }) {
       <Card>
         <TimeChart
           title={`Transaction volume ${per}`}
-          labels={labels}
+          buckets={buckets}
+          unit={unit}
           money
           series={[
             { label: 'Instant ACH', values: col((p) => Number(p.instantVolume)), color: COLORS.instant, stack: 'v' },
@@ -211,7 +214,8 @@ function OverTime({ series }: { series: Overview['series'] }) {
       <Card>
         <TimeChart
           title={`Transactions and active users ${per}`}
-          labels={labels}
+          buckets={buckets}
+          unit={unit}
           series={[
             { label: 'Transactions', values: col((p) => p.transactions), color: COLORS.blue },
             { label: 'Active users', values: col((p) => p.activeUsers), color: COLORS.purple, kind: 'line' },
@@ -221,7 +225,8 @@ function OverTime({ series }: { series: Overview['series'] }) {
       <Card>
         <TimeChart
           title={`New users and wallets connected ${per}`}
-          labels={labels}
+          buckets={buckets}
+          unit={unit}
           series={[
             { label: 'New fully onboarded users', values: col((p) => p.newUsers), color: COLORS.instant },
             {
@@ -236,7 +241,8 @@ function OverTime({ series }: { series: Overview['series'] }) {
       <Card>
         <TimeChart
           title={`Fees and partner revenue ${per}`}
-          labels={labels}
+          buckets={buckets}
+          unit={unit}
           money
           series={[
             { label: 'Fees collected', values: col((p) => Number(p.fees)), color: COLORS.blue },
@@ -266,7 +272,7 @@ function PartnerRevenue() {
       {data.byMonth.length === 0 ? (
         <p class="muted">No revenue share has accrued yet.</p>
       ) : (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0}>
           <table>
             <caption class="sr-only">Partner revenue by month</caption>
             <thead>

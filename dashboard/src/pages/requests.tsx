@@ -57,8 +57,8 @@ export function RequestsPage({ search }: { search: URLSearchParams }) {
       {loading && !data ? <Loading what="requests" /> : null}
       {data && rows.length === 0 ? <p class="muted">No requests yet.</p> : null}
       {rows.length > 0 ? (
-        <div class="table-wrap card flush">
-          <table>
+        <div class="table-wrap card flush" tabIndex={0}>
+          <table class="stack">
             <thead>
               <tr>
                 <th scope="col">Time</th>
@@ -72,16 +72,24 @@ export function RequestsPage({ search }: { search: URLSearchParams }) {
             <tbody>
               {rows.map((r) => (
                 <tr key={`${r.requestId}-${r.time}`}>
-                  <td class="nowrap">{dateTime(r.time)}</td>
-                  <td class="mono small">
+                  <td data-label="Time" class="nowrap">
+                    {dateTime(r.time)}
+                  </td>
+                  <td data-label="Request" class="mono small break">
                     {r.method} {r.route}
                   </td>
-                  <td>
+                  <td data-label="Status">
                     <Badge value={String(r.status)} />
                   </td>
-                  <td class="nowrap">{r.latencyMs.toFixed(1)} ms</td>
-                  <td class="mono small">{r.errorCode ?? '—'}</td>
-                  <td class="mono small muted break">{r.requestId}</td>
+                  <td data-label="Latency" class="nowrap">
+                    {r.latencyMs.toFixed(1)} ms
+                  </td>
+                  <td data-label="Error code" class="mono small">
+                    {r.errorCode ?? '—'}
+                  </td>
+                  <td data-label="Request id" class="mono small muted break">
+                    {r.requestId}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -78,7 +78,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (s: Session) => void })
           </form>
         )}
         <ErrorNotice error={error} />
-        <p class="small muted">Sandbox: codes are delivered to the sandbox inbox (/sandbox/inbox).</p>
+        <p class="small muted">In sandbox mode the code is in the sandbox inbox (/sandbox/inbox).</p>
       </div>
     </main>
   );

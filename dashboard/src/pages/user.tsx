@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import { api, query } from '../api.ts';
 import { Badge, Card, ErrorNotice, Loading, Pager, useLoad } from '../components/ui.tsx';
-import { dateTime, money, num } from '../format.ts';
+import { dateTime, money, num, titleCase } from '../format.ts';
 
 interface User {
   id: string;
@@ -181,8 +181,8 @@ function ActivityList({ user }: { user: User }) {
       {loading ? <Loading what="activity" /> : null}
       {data && items.length === 0 ? <p class="muted">No activity matches.</p> : null}
       {items.length > 0 ? (
-        <div class="table-wrap">
-          <table>
+        <div class="table-wrap" tabIndex={0}>
+          <table class="stack">
             <thead>
               <tr>
                 <th scope="col">Time</th>
@@ -197,19 +197,21 @@ function ActivityList({ user }: { user: User }) {
             <tbody>
               {items.map((a) => (
                 <tr key={a.id}>
-                  <td>{dateTime(a.createTime)}</td>
-                  <td>{money(a.fiat.amount)}</td>
-                  <td>{a.fiat.fundingMethod === 'ACH_ORIGINATED_INSTANT' ? 'Instant ACH' : 'Standard ACH'}</td>
-                  <td>
+                  <td data-label="Time">{dateTime(a.createTime)}</td>
+                  <td data-label="Amount">{money(a.fiat.amount)}</td>
+                  <td data-label="Type">
+                    {a.fiat.fundingMethod === 'ACH_ORIGINATED_INSTANT' ? 'Instant ACH' : 'Standard ACH'}
+                  </td>
+                  <td data-label="Crypto">
                     {a.crypto.amount} {a.crypto.currency}
                   </td>
-                  <td>
+                  <td data-label="Fiat">
                     <Badge value={a.fiat.status} />
                   </td>
-                  <td>
+                  <td data-label="Crypto status">
                     <Badge value={a.crypto.status} />
                   </td>
-                  <td>
+                  <td data-label="Failure reason">
                     {a.metadata.failureReason ?? '—'}
                     {a.metadata.achReturnCode ? ` (${a.metadata.achReturnCode})` : ''}
                   </td>
@@ -239,7 +241,7 @@ export function UserPage({ id }: { id: string }) {
     <>
       <div class="page-head">
         <h1>{u.name}</h1>
-        <Badge value={u.onboarding} />
+        <Badge value={u.onboarding} label={titleCase(u.onboarding)} />
       </div>
       <p class="mono small muted">{u.id}</p>
       <div class="grid three">

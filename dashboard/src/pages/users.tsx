@@ -70,8 +70,8 @@ export function UsersPage({ search }: { search: URLSearchParams }) {
       {loading ? <Loading what="users" /> : null}
       {data && rows.length === 0 ? <p class="muted">{q ? `No user matches “${q}”.` : 'No users yet.'}</p> : null}
       {rows.length > 0 ? (
-        <div class="table-wrap card flush">
-          <table>
+        <div class="table-wrap card flush" tabIndex={0}>
+          <table class="stack">
             <thead>
               <tr>
                 <th scope="col">User</th>
@@ -87,22 +87,22 @@ export function UsersPage({ search }: { search: URLSearchParams }) {
             <tbody>
               {rows.map((u) => (
                 <tr key={u.id}>
-                  <td>
+                  <td data-label="User">
                     <a href={`/dashboard/users/${u.id}`}>{u.name}</a>
-                    <div class="mono small muted">{u.id}</div>
+                    <div class="mono small muted ellipsis">{u.id}</div>
                   </td>
-                  <td>
+                  <td data-label="Contact">
                     {u.emailMask}
                     <div class="small muted">{u.phoneMask}</div>
                   </td>
-                  <td>
-                    <Badge value={u.onboarding} />
+                  <td data-label="Onboarding">
+                    <Badge value={u.onboarding} label={titleCase(u.onboarding)} />
                   </td>
-                  <td>{titleCase(u.kycStatus)}</td>
-                  <td>{u.bankStatus === 'NONE' ? '—' : u.bankStatus}</td>
-                  <td>{u.flags.length ? u.flags.map((f) => <Badge key={f} value={f} />) : '—'}</td>
-                  <td>{num(u.transactions)}</td>
-                  <td>{dateTime(u.lastActivityTime)}</td>
+                  <td data-label="KYC">{titleCase(u.kycStatus)}</td>
+                  <td data-label="Bank">{u.bankStatus === 'NONE' ? '—' : u.bankStatus}</td>
+                  <td data-label="Flags">{u.flags.length ? u.flags.map((f) => <Badge key={f} value={f} />) : '—'}</td>
+                  <td data-label="Transactions">{num(u.transactions)}</td>
+                  <td data-label="Last activity">{dateTime(u.lastActivityTime)}</td>
                 </tr>
               ))}
             </tbody>

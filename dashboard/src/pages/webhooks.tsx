@@ -247,7 +247,7 @@ export function WebhooksPage({ admin }: { admin: boolean }) {
 function Attempts({ attempts }: { attempts: Attempt[] }) {
   if (attempts.length === 0) return <span class="muted small">No attempt yet</span>;
   return (
-    <ol class="attempts">
+    <ul class="attempts">
       {attempts.map((a) => (
         <li key={a.attemptNumber}>
           #{a.attemptNumber} {dateTime(a.time)} · <Badge value={a.statusCode ? String(a.statusCode) : 'NO ANSWER'} /> ·{' '}
@@ -256,7 +256,7 @@ function Attempts({ attempts }: { attempts: Attempt[] }) {
           {a.responseSnippet ? <div class="mono small muted break">{a.responseSnippet.slice(0, 160)}</div> : null}
         </li>
       ))}
-    </ol>
+    </ul>
   );
 }
 
@@ -300,8 +300,8 @@ export function WebhookPage({ id, admin, search }: { id: string; admin: boolean;
       {list.loading && !list.data ? <Loading what="deliveries" /> : null}
       {list.data && list.data.items.length === 0 ? <p class="muted">No deliveries yet.</p> : null}
       {pages.flatMap((p) => p.items).length > 0 ? (
-        <div class="table-wrap card flush">
-          <table>
+        <div class="table-wrap card flush" tabIndex={0}>
+          <table class="stack">
             <thead>
               <tr>
                 <th scope="col">Event</th>
@@ -315,20 +315,20 @@ export function WebhookPage({ id, admin, search }: { id: string; admin: boolean;
                 .flatMap((p) => p.items)
                 .map((d) => (
                   <tr key={d.id} data-delivery={d.id}>
-                    <td>
+                    <td data-label="Event">
                       <strong>{d.event}</strong>
                       <div class="small muted">{dateTime(d.createTime)}</div>
                       <div class="mono small muted">{d.eventId}</div>
                     </td>
-                    <td>
+                    <td data-label="Status">
                       <Badge value={d.status} />
                       {d.nextAttemptTime ? <div class="small muted">next {dateTime(d.nextAttemptTime)}</div> : null}
                     </td>
-                    <td>
+                    <td data-label="Attempts">
                       <Attempts attempts={d.attempts} />
                     </td>
                     {admin ? (
-                      <td>
+                      <td data-label="Replay">
                         <button
                           type="button"
                           class="secondary"

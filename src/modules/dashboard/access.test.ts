@@ -159,4 +159,20 @@ describe('dashboard sign-in and sessions', () => {
     assert.ok(actions.some((a) => a.action === 'dashboard.sign_in'));
     assert.ok(actions.some((a) => a.action === 'dashboard.sign_out'));
   });
+
+  test('the dashboard API has its own OpenAPI document and stays out of the partner reference', async () => {
+    const partner = (await get('/v1/api-docs', {})).json();
+    assert.ok(
+      !Object.keys(partner.paths).some((p) => p.startsWith('/dashboard')),
+      'no dashboard route in /v1/api-docs',
+    );
+    const own = await get('/dashboard/api/openapi.json', {});
+    assert.equal(own.statusCode, 200);
+    const doc = own.json();
+    assert.equal(doc.openapi, '3.1.0');
+    assert.ok(doc.paths['/dashboard/api/overview'].get);
+    assert.ok(doc.paths['/dashboard/api/webhooks/{webhookId}/deliveries/{deliveryId}/replay'].post);
+    assert.ok(doc.components.schemas.DashboardOverview);
+    assert.ok(doc.components.schemas.WebhookDelivery, 'referenced partner components are included');
+  });
 });

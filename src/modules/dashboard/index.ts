@@ -41,10 +41,11 @@ export function routePattern(url: string): string {
 
 function registerRequestLog(app: App, ctx: AppContext): void {
   const writer = requestLogOf(ctx);
-  app.addHook('onResponse', async (request, reply) => {
+  // A callback hook (no promise per request): the log must cost the API next to nothing.
+  app.addHook('onResponse', (request, reply, done) => {
     const client = request.client;
     const route = request.routeOptions.url;
-    if (!client || route === undefined) return;
+    if (!client || route === undefined) return done();
     writer.push({
       clientId: client.id,
       at: ctx.clock.now(),
@@ -55,16 +56,18 @@ function registerRequestLog(app: App, ctx: AppContext): void {
       requestId: request.id,
       errorCode: request.errorCode,
     });
+    done();
   });
   app.addHook('onReady', async () => writer.start());
-  // Before the database closes (app.ts closes it in a later onClose hook).
-  app.addHook('onClose', async () => writer.stop());
 }
 
 function registerDashboard(app: App, ctx: AppContext): void {
   registerRequestLog(app, ctx);
   // biome-ignore lint/nursery/noMisusedPromises: Fastify awaits an async plugin; the rule cannot see its types
   void app.register(async (scope: FastifyInstance) => {
+    // The last rows are written before the database closes: a plugin's onClose hooks run before the
+    // root's (app.ts closes the database in a root onClose hook).
+    scope.addHook('onClose', async () => requestLogOf(ctx).stop());
     await scope.register(cookie);
     registerAccessHook(scope, ctx);
     const routes: RouteOptions[] = [];

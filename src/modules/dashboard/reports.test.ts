@@ -9,11 +9,11 @@ import {
   expectedFigures,
   invite,
   percentOf,
-  seedReports,
+  type seedReports,
+  seedWithActivity,
   type ActivityForReport,
 } from '../../../test/dashboard.ts';
 import { baseUrl, startTestApp, type TestApp } from '../../../test/helpers.ts';
-import { runCommand } from '../../operator/run.ts';
 import { balances, checkLedger } from '../ledger/index.ts';
 import { revenueShareAccounts } from '../purchases/revenue-share.ts';
 import { requestLogOf } from './index.ts';
@@ -26,19 +26,7 @@ let admin: Awaited<ReturnType<typeof dashboardSignIn>>;
 
 before(async () => {
   t = await startTestApp({ listen: true, workers: true });
-  const set = await runCommand(t.ctx, ['clients', 'update', t.client.id, '--revenue-share-bps', String(BPS)]);
-  assert.equal(set.exitCode, 0, set.error);
-  seeded = await seedReports(t, baseUrl(t));
-  items = [];
-  for (const user of seeded.buyers) {
-    const res = await t.app.inject({
-      method: 'GET',
-      url: `/v1/users/${user.id}/activity?pageSize=100`,
-      headers: user.headers,
-    });
-    assert.equal(res.statusCode, 200, res.body);
-    for (const item of res.json().items) items.push({ ...item, userId: user.id });
-  }
+  ({ seeded, items } = await seedWithActivity(t, baseUrl(t), BPS));
   admin = await dashboardSignIn(t, (await invite(t, t.client.id, 'admin')).email);
 });
 after(async () => t?.close());
@@ -99,8 +87,25 @@ describe('dashboard reports', () => {
     assert.equal(d.users.total, 2, 'total counts everyone onboarded by the end of the range');
 
     const all = (await get(`/dashboard/api/overview?from=${seeded.firstDay}&to=${seeded.lastDay}`)).json();
-    const points = all.series.points as Array<{ bucket: string; totalVolume: string; transactions: number }>;
+    const points = all.series.points as Array<{
+      bucket: string;
+      totalVolume: string;
+      transactions: number;
+      newUsers: number;
+      walletsConnected: number;
+      activeUsers: number;
+    }>;
     assert.equal(points.length, 9, 'one bucket per day, empty days included');
+    assert.equal(
+      points.reduce((s, p) => s + p.newUsers, 0),
+      all.users.new,
+    );
+    assert.equal(
+      points.reduce((s, p) => s + p.walletsConnected, 0),
+      all.funnel.top,
+    );
+    assert.equal(points.at(-1)!.activeUsers, 1, 'one buyer on the later day');
+    assert.equal(points[0]!.activeUsers, 2, 'both buyers on the first day');
     const cents = (s: string) => BigInt(s.replace('.', ''));
     assert.equal(
       points.reduce((s, p) => s + cents(p.totalVolume), 0n),

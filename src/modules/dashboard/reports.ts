@@ -8,13 +8,14 @@ import { balances } from '../ledger/index.ts';
 import { bucketsOf, type Bucket, type DateRange } from './range.ts';
 import {
   activeUsers,
-  funnelCounts,
+  funnel,
+  NO_TRANSACTIONS,
   onboardedUsers,
   revenueByMonth,
-  series,
-  transactionTotals,
+  revenueShareBps,
+  transactions,
   type FunnelCounts,
-  type SeriesRow,
+  type TypeTotals,
 } from './report-queries.ts';
 
 export const FUNNEL_STEPS = [
@@ -44,68 +45,61 @@ export interface SeriesPoint {
   walletsConnected: number;
 }
 
-function point(row: SeriesRow | undefined, bucket: string): SeriesPoint {
-  const iv = row?.instantVolumeCents ?? 0n;
-  const sv = row?.standardVolumeCents ?? 0n;
+function transactionFigures(t: TypeTotals, active: number) {
+  const count = t.instantTransactions + t.standardTransactions;
+  const volume = t.instantVolumeCents + t.standardVolumeCents;
   return {
-    bucket,
-    transactions: Number((row?.instantTransactions ?? 0n) + (row?.standardTransactions ?? 0n)),
-    instantVolume: formatUsd(iv),
-    standardVolume: formatUsd(sv),
-    totalVolume: formatUsd(iv + sv),
-    fees: formatUsd(row?.feeCents ?? 0n),
-    partnerRevenue: formatUsd(row?.revenueCents ?? 0n),
-    activeUsers: row?.activeUsers ?? 0,
-    newUsers: row?.newUsers ?? 0,
-    walletsConnected: row?.walletsConnected ?? 0,
+    totalVolume: formatUsd(volume),
+    instantVolume: formatUsd(t.instantVolumeCents),
+    standardVolume: formatUsd(t.standardVolumeCents),
+    count: Number(count),
+    instantCount: Number(t.instantTransactions),
+    standardCount: Number(t.standardTransactions),
+    averageAmount: formatUsd(count === 0n ? 0n : divRound(volume, count)),
+    averageVolumePerActiveUser: formatUsd(active === 0 ? 0n : divRound(volume, BigInt(active))),
+    fees: formatUsd(t.instantFeeCents + t.standardFeeCents),
+    instantFees: formatUsd(t.instantFeeCents),
+    standardFees: formatUsd(t.standardFeeCents),
+    partnerRevenue: formatUsd(t.revenueCents),
   };
 }
 
-export async function seriesPoints(
-  ctx: AppContext,
-  clientId: string,
-  range: DateRange,
-): Promise<{ bucket: Bucket; points: SeriesPoint[] }> {
-  const rows = await series(ctx.db, clientId, range);
-  return { bucket: range.bucket, points: bucketsOf(range).map((b) => point(rows.get(b), b)) };
-}
-
+/** The reports for a range: four queries, each giving the range's figure and its series. */
 export async function overview(ctx: AppContext, clientId: string, range: DateRange) {
-  const totals = await transactionTotals(ctx.db, clientId, range);
+  const tx = await transactions(ctx.db, clientId, range);
   const active = await activeUsers(ctx.db, clientId, range);
   const users = await onboardedUsers(ctx.db, clientId, range);
-  const funnel = await funnelCounts(ctx.db, clientId, range);
-  const of = (t: 'INSTANT' | 'STANDARD') => totals.find((x) => x.achType === t);
-  const sum = (f: (x: (typeof totals)[number]) => bigint) => totals.reduce((a, x) => a + f(x), 0n);
-  const count = sum((x) => x.transactions);
-  const volume = sum((x) => x.volumeCents);
+  const f = await funnel(ctx.db, clientId, range);
+  const points: SeriesPoint[] = bucketsOf(range).map((b) => {
+    const t = tx.byBucket.get(b) ?? NO_TRANSACTIONS;
+    const x = transactionFigures(t, 0);
+    return {
+      bucket: b,
+      transactions: x.count,
+      instantVolume: x.instantVolume,
+      standardVolume: x.standardVolume,
+      totalVolume: x.totalVolume,
+      fees: x.fees,
+      partnerRevenue: x.partnerRevenue,
+      activeUsers: active.byBucket.get(b) ?? 0,
+      newUsers: users.byBucket.get(b) ?? 0,
+      walletsConnected: f.connectedByBucket.get(b) ?? 0,
+    };
+  });
   return {
     range: { from: range.from, to: range.to, bucket: range.bucket },
-    users: { new: users.new, total: users.total, active },
-    transactions: {
-      totalVolume: formatUsd(volume),
-      instantVolume: formatUsd(of('INSTANT')?.volumeCents ?? 0n),
-      standardVolume: formatUsd(of('STANDARD')?.volumeCents ?? 0n),
-      count: Number(count),
-      instantCount: Number(of('INSTANT')?.transactions ?? 0n),
-      standardCount: Number(of('STANDARD')?.transactions ?? 0n),
-      averageAmount: formatUsd(count === 0n ? 0n : divRound(volume, count)),
-      averageVolumePerActiveUser: formatUsd(active === 0 ? 0n : divRound(volume, BigInt(active))),
-      fees: formatUsd(sum((x) => x.feeCents)),
-      instantFees: formatUsd(of('INSTANT')?.feeCents ?? 0n),
-      standardFees: formatUsd(of('STANDARD')?.feeCents ?? 0n),
-      partnerRevenue: formatUsd(sum((x) => x.revenueCents)),
-    },
+    users: { new: users.new, total: users.total, active: active.total },
+    transactions: transactionFigures(tx.total, active.total),
     funnel: {
-      top: funnel.connected,
+      top: f.counts.connected,
       steps: FUNNEL_STEPS.map((s) => ({
         key: s.key,
         label: s.label,
-        count: funnel[s.key],
-        percent: percentOf(funnel[s.key], funnel.connected),
+        count: f.counts[s.key],
+        percent: percentOf(f.counts[s.key], f.counts.connected),
       })),
     },
-    series: await seriesPoints(ctx, clientId, range),
+    series: { bucket: range.bucket as Bucket, points },
   };
 }
 
@@ -114,15 +108,10 @@ export type Overview = Awaited<ReturnType<typeof overview>>;
 /** The revenue share as the ledger holds it: owed now, and accrued / reversed per month. */
 export async function partnerRevenue(ctx: AppContext, clientId: string) {
   const account = revenueShareAccounts.payable(clientId);
-  const client = await ctx.db
-    .selectFrom('clients')
-    .select('revenue_share_bps')
-    .where('id', '=', clientId)
-    .executeTakeFirstOrThrow();
   const owed = await balances(ctx.db, account, 'USD');
   const months = await revenueByMonth(ctx.db, account, 24);
   return {
-    revenueShareBps: client.revenue_share_bps,
+    revenueShareBps: await revenueShareBps(ctx.db, clientId),
     ledgerAccount: account,
     // The payable is a credit balance: what the platform owes the partner.
     accrued: formatUsd(-owed.posted),

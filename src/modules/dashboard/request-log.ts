@@ -85,14 +85,26 @@ export class RequestLogWriter {
   }
 }
 
+/** One statement per batch: the rows as one JSON parameter (cheaper to send than a parameter per column). */
 async function insertBatch(db: Executor, rows: RequestLogEntry[]): Promise<void> {
-  const col = <T>(f: (r: RequestLogEntry) => T) => rows.map(f);
+  const json = JSON.stringify(
+    rows.map((r) => ({
+      c: r.clientId,
+      a: r.at.toISOString(),
+      m: r.method,
+      r: r.route,
+      s: r.status,
+      l: r.latencyUs,
+      i: r.requestId,
+      e: r.errorCode,
+    })),
+  );
   await sql`
     insert into request_log (client_id, at, method, route, status, latency_us, request_id, error_code)
-    select * from unnest(${col((r) => r.clientId)}::uuid[], ${col((r) => r.at.toISOString())}::timestamptz[],
-                         ${col((r) => r.method)}::text[], ${col((r) => r.route)}::text[], ${col((r) => r.status)}::smallint[],
-                         ${col((r) => r.latencyUs)}::integer[], ${col((r) => r.requestId)}::text[],
-                         ${col((r) => r.errorCode)}::text[])`.execute(db);
+    select c, a, m, r, s, l, i, e
+      from json_to_recordset(${json}::json) as x(c uuid, a timestamptz, m text, r text, s smallint, l integer, i text, e text)`.execute(
+    db,
+  );
 }
 
 /** Deletes rows past the retention, 10 000 at a time (a large backlog never holds one long lock). */

@@ -21,7 +21,7 @@ import {
 import { actorOf } from './access.ts';
 import { apiKeys, rotateSecret, updateUris } from './keys.ts';
 import { parseRange } from './range.ts';
-import { overview, partnerRevenue, seriesCsv, seriesPoints } from './reports.ts';
+import { overview, partnerRevenue, seriesCsv } from './reports.ts';
 import { listRequests } from './requests.ts';
 import { dashboardSchema } from './routes-session.ts';
 import {
@@ -61,7 +61,7 @@ export function registerDataRoutes(app: App, ctx: AppContext): void {
     schema: dashboardSchema({ summary: 'The series of the range as CSV', querystring: RangeQuery }),
     handler: async (request, reply) => {
       const range = parseRange(ctx.clock.now(), request.query.from, request.query.to);
-      const { points } = await seriesPoints(ctx, request.member!.clientId, range);
+      const { points } = (await overview(ctx, request.member!.clientId, range)).series;
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="onramp-${range.from}-to-${range.to}.csv"`)

@@ -20,11 +20,18 @@ export const DASHBOARD_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** The package root (where package.json is), found from this file so it works from any cwd. */
+/**
+ * The package root (the package.json named onramp), found from this file so it works from any cwd
+ * and from the compiled dist/ (which has a package.json of its own, without a name).
+ */
 function packageRoot(): string {
   let dir = path.dirname(new URL(import.meta.url).pathname);
-  while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-  return dir;
+  for (; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (fs.existsSync(file) && (JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string }).name === 'onramp')
+      return dir;
+  }
+  return process.cwd();
 }
 
 export const DIST_DIR = path.join(packageRoot(), 'dashboard', 'dist');
@@ -46,10 +53,10 @@ export async function registerUi(scope: FastifyInstance): Promise<void> {
       },
     });
   }
-  // Read per request only until it exists (a build finishing after start is picked up), then kept.
-  let html: string | undefined;
+  // Read at every page load (a few hundred bytes, and pages are loaded rarely): a rebuild while the
+  // server runs is picked up, and its new asset names with it.
   const page = async (_request: unknown, reply: import('fastify').FastifyReply) => {
-    html ??= fs.existsSync(indexFile) ? fs.readFileSync(indexFile, 'utf8') : undefined;
+    const html = fs.existsSync(indexFile) ? fs.readFileSync(indexFile, 'utf8') : undefined;
     reply
       .header('content-security-policy', DASHBOARD_CSP)
       .header('cache-control', 'no-store')
