@@ -8,7 +8,8 @@ import type { App } from './app-types.ts';
 import { createChains } from './chains/index.ts';
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
-import { openDatabase, type DbHandle } from './db/index.ts';
+import type { DbHandle } from './db/index.ts';
+import { openDatabaseFromTemplate } from './db/template.ts';
 import { migrate } from './db/migrate.ts';
 import { Jobs } from './jobs/index.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
@@ -146,7 +147,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   const secrets = options.secrets ?? resolveRuntimeSecrets(config);
   const dbHandle =
     options.dbHandle ??
-    (await openDatabase({
+    (await openDatabaseFromTemplate({
       url: config.db.url,
       dataDir: config.db.dataDir,
       poolMax: config.db.poolMax,

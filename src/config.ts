@@ -305,7 +305,7 @@ export function readConfig(env: Env): { config: Config; reader: EnvReader } {
     product: r.section('Fees and limits', () => readProductConfig(r)),
     auth: r.section('Sign-in', () => readAuthConfig(r, publicUrl)),
     messaging: r.section('SMS and email', () => readMessagingConfig(r, mode, publicUrl)),
-    chains: r.section('Chains', () => readChainsConfig(r, mode, server.stateDir)),
+    chains: r.section('Chains', () => readChainsConfig(r, mode)),
     onboarding: r.section('Users, wallets and KYC', () => readOnboardingConfig(r, mode, plaid.baseUrl)),
     payout: r.section('Payouts', () => readPayoutsConfig(r)),
     plaid,

@@ -60,7 +60,6 @@ export class Cluster {
       ONRAMP_PUBLIC_URL: 'http://onramp.localhost',
       ONRAMP_RATE_LIMIT_ENABLED: 'false',
       ONRAMP_OTP_SENDS_PER_IP_PER_HOUR: '1000000',
-      ONRAMP_SANDBOX_CACHE_DIR: path.join(root, '.onramp', 'test-cache'),
       LOG_LEVEL: 'warn',
       ...extra,
     };

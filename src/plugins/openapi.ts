@@ -5,9 +5,9 @@
 // or a summary — they name the SDK method (sdk/) and the Postman request (postman/).
 import fp from 'fastify-plugin';
 import swagger from '@fastify/swagger';
-import scalar from '@scalar/fastify-api-reference';
+import type scalar from '@scalar/fastify-api-reference';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, RouteOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify';
 import type { Config } from '../config.ts';
 import { CATALOGUE } from '../errors/catalogue.ts';
 import { ErrorSchema } from '../lib/schema.ts';
@@ -131,8 +131,48 @@ export const openapiPlugin = fp(async function openapiPlugin(app: FastifyInstanc
     async () => app.swagger(),
   );
 
-  await app.register(scalar, { routePrefix: '/docs', configuration: DOCS_PAGE });
+  registerDocsPage(app);
 });
+
+// Headers of the docs app's answers that belong to that exchange only, not to the forwarded one.
+const HOP_HEADERS = new Set(['connection', 'content-length', 'keep-alive', 'transfer-encoding']);
+
+/**
+ * /docs and /docs/*: Scalar's plugin inlines its 4 MB renderer in its own module (loading it took
+ * ~0.4 s and ~30 MB at every start), so it is loaded on the first request for the docs page, into a
+ * Fastify app of its own that these routes forward to in process.
+ */
+function registerDocsPage(app: FastifyInstance): void {
+  let docs: Promise<FastifyInstance> | undefined;
+  const load = async (): Promise<FastifyInstance> => {
+    const { default: plugin } = await import('@scalar/fastify-api-reference');
+    const sub = Fastify();
+    await sub.register(plugin, { routePrefix: '/docs', configuration: DOCS_PAGE });
+    await sub.ready();
+    return sub;
+  };
+  const forward = async (request: FastifyRequest, reply: FastifyReply) => {
+    docs ??= load().catch((error: unknown) => {
+      docs = undefined;
+      throw error;
+    });
+    const answer = await (await docs).inject({
+      method: request.method as 'GET' | 'HEAD',
+      url: request.url,
+      headers: request.headers,
+    });
+    reply.code(answer.statusCode);
+    for (const [name, value] of Object.entries(answer.headers)) {
+      if (value !== undefined && !HOP_HEADERS.has(name)) reply.header(name, value);
+    }
+    return reply.send(answer.rawPayload);
+  };
+  app.get('/docs', { schema: { hide: true } }, forward);
+  app.get('/docs/*', { schema: { hide: true } }, forward);
+  app.addHook('onClose', async () => {
+    if (docs) await (await docs.catch(() => undefined))?.close();
+  });
+}
 
 function documentDescription(config: Config): string {
   const extensions = [...CATALOGUE.values()]

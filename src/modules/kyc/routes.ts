@@ -7,7 +7,7 @@ import { requestActor } from '../users/audit.ts';
 import { UserParams, UserSchema } from '../users/schemas.ts';
 import { KYC_SYNC_QUEUE, runKycCheck, syncVerification, type KycSyncJob } from './check-kyc.ts';
 import { onIdentityVerificationWebhook } from './plaid-webhooks.ts';
-import { IdvResponseSchema, SubmitKycRequest } from './schemas.ts';
+import { IdvResponseSchema, StartIdvRequest, SubmitKycRequest } from './schemas.ts';
 import { startIdv } from './start-idv.ts';
 import { KYC_CHECK_QUEUE, submitKyc } from './submit-kyc.ts';
 
@@ -39,11 +39,12 @@ export function registerKycRoutes(app: App, ctx: AppContext): void {
     },
     config: { auth: 'client', user: 'two', tag: 'Users' },
     schema: {
+      operationId: 'startIdentityVerification',
       summary: 'Start identity verification (documents)',
       description:
         "The link where the user completes documentary identity verification (uploads an ID document), while their KYC review asks for it: KYC IN_REVIEW, or a KYC review flag F2000–F2003. Answers `{ status: 'IN_REVIEW', url }`; call it again for a fresh answer (an attempt that expired or failed is retried, up to ONRAMP_KYC_MAX_ATTEMPTS). Without a review the answer is the KYC's `idvResult` and no `url`. Finishing the documents moves KYC (KYC_UPDATED) and clears the review flags. 422 USER_KYC_INCOMPLETE before KYC was submitted; 422 IDV_ATTEMPTS_EXHAUSTED when no attempt is left. Sandbox: the link opens the built-in hosted page, where the tester passes or fails the document.",
       params: UserParams,
-      body: Type.Object({}, { additionalProperties: false, description: 'No fields' }),
+      body: StartIdvRequest,
       response: { 200: Type.Ref(IdvResponseSchema) },
     },
     handler: async (request) => {

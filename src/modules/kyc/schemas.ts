@@ -55,8 +55,17 @@ export const IdvResponseSchema = named(
         }),
       ),
     },
-    { description: 'IdvResponse' },
+    {
+      description: 'IdvResponse',
+      examples: [{ status: 'IN_REVIEW', url: 'https://onramp.example/sandbox/idv/idv_52xR9LKo77r1Np' }],
+    },
   ),
+);
+
+/** POST /v1/users/{userId}/idv takes no fields; an empty or missing body is fine. */
+export const StartIdvRequest = Type.Object(
+  {},
+  { additionalProperties: false, description: 'No fields', examples: [{}] },
 );
 
 export const kycSchemas = [IdvResponseSchema];

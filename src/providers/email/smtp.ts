@@ -1,7 +1,8 @@
 // Email over SMTP with nodemailer (ONRAMP_SMTP_URL: smtp:// or smtps://, credentials in the URL).
 // Every stage of the SMTP conversation has a timeout; a failure is SERVICE_UNAVAILABLE, and the URL
 // (which holds the password) never appears in a message or log.
-import nodemailer, { type Transporter } from 'nodemailer';
+import { createRequire } from 'node:module';
+import type { Transporter } from 'nodemailer';
 import { AppError } from '../../errors/app-error.ts';
 import type { EmailMessage, EmailProvider } from './types.ts';
 
@@ -20,6 +21,8 @@ export class SmtpEmailProvider implements EmailProvider {
   constructor(private readonly opts: SmtpOptions) {
     const url = new URL(opts.url);
     const t = opts.timeoutMs;
+    // Loaded only by deployments that send email over SMTP (a CommonJS package: require() is synchronous).
+    const nodemailer = createRequire(import.meta.url)('nodemailer') as typeof import('nodemailer');
     this.transport = nodemailer.createTransport({
       host: url.hostname,
       port: url.port ? Number(url.port) : url.protocol === 'smtps:' ? 465 : 587,

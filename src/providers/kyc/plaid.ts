@@ -3,17 +3,16 @@
 // identity verification created with the user's data and consent, so its data checks (kyc_check)
 // run without documents; when they are inconclusive the template asks for an ID document at the
 // verification's shareable_url. docs/identity-verification.md describes the mapping below.
-import {
-  IDNumberType,
-  Strategy,
-  type IdentityVerification,
-  type IdentityVerificationStepStatus,
-  type KYCCheckDetails,
-  type PlaidApi,
-} from 'plaid';
+import type { IdentityVerification, IdentityVerificationStepStatus, KYCCheckDetails, PlaidApi } from 'plaid';
 import type { Logger } from 'pino';
 import type { IdentityVerificationConfig } from '../../modules/kyc/config.ts';
-import { describePlaidFailure, plaidErrorOf, PlaidUnavailableError, type PlaidProvider } from '../plaid/index.ts';
+import {
+  describePlaidFailure,
+  plaidErrorOf,
+  plaidModule,
+  PlaidUnavailableError,
+  type PlaidProvider,
+} from '../plaid/index.ts';
 import {
   KycVendorError,
   type KycCheckRequest,
@@ -121,7 +120,7 @@ export class PlaidKycProvider implements KycProvider {
         api.identityVerificationRetry({
           client_user_id: subject,
           template_id: this.config.templateId,
-          strategy: Strategy.Custom,
+          strategy: plaidModule().Strategy.Custom,
           // Documents only: the data checks already ran; a new document is what the review asks for.
           steps: { verify_sms: false, kyc_check: false, documentary_verification: true, selfie_check: false },
           is_shareable: true,
@@ -151,7 +150,7 @@ export class PlaidKycProvider implements KycProvider {
             postal_code: a.postalCode,
             country: a.country,
           },
-          id_number: { value: request.idNumber, type: IDNumberType.UsSsn },
+          id_number: { value: request.idNumber, type: plaidModule().IDNumberType.UsSsn },
         },
       }),
     );
