@@ -6,12 +6,14 @@
 //   - reads: GET /v1/users/{id} (client auth + session JWT + database) with autocannon against every
 //     process at once for BENCH_SCALE_SECONDS, BENCH_SCALE_CONNECTIONS connections in all;
 //   - purchases: every buyer fires BENCH_SCALE_PURCHASES INSTANT ETH purchases at once, spread over the
-//     processes; measured from the first request until every crypto leg is COMPLETED on chain.
+//     processes; measured from the first request until every crypto leg is COMPLETED on chain, with
+//     the database work per purchase (pg_stat_database commits and rows written, idle work subtracted).
 //
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres BENCH_SCALE_PROCESSES=1,2,4 npm run bench:scale
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import autocannon from 'autocannon';
+import pg from 'pg';
 import { partnerRequest, readyBuyer, roundRobin, until, type Buyer } from '../scripts/partner-api.ts';
 import { Cluster } from '../test/processes.ts';
 import { scratchDatabase } from './scratch.ts';
@@ -32,6 +34,63 @@ interface Result {
   readP99Ms: number;
   purchasesPerSecond: number;
   purchases: number;
+  /** Database work per purchase, idle background work (sweepers, pollers) subtracted. */
+  perPurchase: DbWork;
+}
+
+interface DbWork {
+  commits: number;
+  rowsWritten: number;
+  /** Of rowsWritten, those in pg-boss's job tables. */
+  jobRowsWritten: number;
+}
+
+/** Transactions committed and rows written so far in `url`'s database (pg_stat_database, ~1 s behind). */
+async function dbWork(url: string): Promise<DbWork> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      'select xact_commit, tup_inserted + tup_updated + tup_deleted as written from pg_stat_database where datname = current_database()',
+    );
+    const jobs = await client.query(
+      "select coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) as written from pg_stat_user_tables where schemaname = 'pgboss'",
+    );
+    return {
+      commits: Number(rows[0].xact_commit),
+      rowsWritten: Number(rows[0].written),
+      jobRowsWritten: Number(jobs.rows[0].written),
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+/** What `during` did beyond the idle rate measured over `idleSeconds` just before it. */
+async function workOf<T>(
+  url: string,
+  idleSeconds: number,
+  during: () => Promise<T>,
+): Promise<{ value: T; work: DbWork; seconds: number }> {
+  const idle0 = await dbWork(url);
+  await new Promise((r) => setTimeout(r, idleSeconds * 1000));
+  const idle1 = await dbWork(url);
+  const started = performance.now();
+  const value = await during();
+  // Statistics reach pg_stat_database within about a second of a commit.
+  await new Promise((r) => setTimeout(r, 1500));
+  const seconds = (performance.now() - started) / 1000;
+  const end = await dbWork(url);
+  const idleRate = (k: keyof DbWork) => (idle1[k] - idle0[k]) / idleSeconds;
+  return {
+    value,
+    seconds,
+    work: {
+      commits: end.commits - idle1.commits - idleRate('commits') * seconds,
+      rowsWritten: end.rowsWritten - idle1.rowsWritten - idleRate('rowsWritten') * seconds,
+      jobRowsWritten: end.jobRowsWritten - idle1.jobRowsWritten - idleRate('jobRowsWritten') * seconds,
+    },
+  };
 }
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -111,9 +170,20 @@ async function measure(n: number): Promise<Result> {
     const call = roundRobin(bases, cluster.client);
     const buyers = await Promise.all(Array.from({ length: buyersCount }, (_, k) => readyBuyer(call, `Scale${k}`)));
     const r = await reads(bases, cluster, buyers[0]!);
-    const burst = await purchaseBurst(bases, cluster, buyers);
+    const { value: burst, work } = await workOf(scratch.url!, 5, () => purchaseBurst(bases, cluster, buyers));
     const total = buyers.length * perBuyer;
-    return { n, readsPerSecond: r.rps, readP99Ms: r.p99, purchasesPerSecond: total / burst, purchases: total };
+    return {
+      n,
+      readsPerSecond: r.rps,
+      readP99Ms: r.p99,
+      purchasesPerSecond: total / burst,
+      purchases: total,
+      perPurchase: {
+        commits: work.commits / total,
+        rowsWritten: work.rowsWritten / total,
+        jobRowsWritten: work.jobRowsWritten / total,
+      },
+    };
   } finally {
     await cluster.close();
     await scratch.drop();
@@ -131,7 +201,7 @@ for (const n of sizes) {
   const r = await measure(n);
   results.push(r);
   log(
-    `${n} process(es): ${r.readsPerSecond.toFixed(0)} reads/s (p99 ${r.readP99Ms} ms), ${r.purchasesPerSecond.toFixed(2)} purchases/s end to end`,
+    `${n} process(es): ${r.readsPerSecond.toFixed(0)} reads/s (p99 ${r.readP99Ms} ms), ${r.purchasesPerSecond.toFixed(2)} purchases/s end to end; per purchase ~${r.perPurchase.commits.toFixed(0)} commits, ~${r.perPurchase.rowsWritten.toFixed(0)} rows written (${r.perPurchase.jobRowsWritten.toFixed(0)} of them jobs)`,
   );
 }
 const base = results[0]!;

@@ -89,6 +89,6 @@ describe('deploy/ monitoring examples', () => {
     const compose = read('compose.yaml');
     assert.match(compose, /"serve", "--role", "api"/);
     assert.match(compose, /"serve", "--role", "worker"/);
-    assert.match(read('Dockerfile'), /ENTRYPOINT \["node", "--import", "tsx", "src\/cli\/index.ts"\]/);
+    assert.match(read('Dockerfile'), /ENTRYPOINT \["node", "bin\/onramp.mjs"\]/);
   });
 });
