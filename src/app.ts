@@ -37,6 +37,7 @@ import { openapiPlugin } from './plugins/openapi.ts';
 import { rateLimitPlugin } from './plugins/rate-limit.ts';
 import { userSessionPlugin } from './plugins/user-session.ts';
 import { idempotencyPlugin } from './plugins/idempotency.ts';
+import { LazySerializers } from './plugins/serialization.ts';
 import { validatorCompiler } from './plugins/validation.ts';
 import { resolveRuntimeSecrets, type RuntimeSecrets } from './runtime-secrets.ts';
 import './plugins/types.ts';
@@ -69,6 +70,8 @@ export interface BuiltApp {
   jobs: Jobs;
   /** Set while a graceful shutdown is under way: /readyz answers 503. */
   state: { shuttingDown: boolean };
+  /** Response serializers, compiled on first use (compileAll() compiles the rest). */
+  serializers: LazySerializers;
 }
 
 // Secrets, tokens and identity data never reach the logs.
@@ -199,8 +202,10 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   addProviderChecks(ctx);
   const state = { shuttingDown: false };
 
+  const serializers = new LazySerializers();
   const app = Fastify({
     loggerInstance: log,
+    schemaController: { compilersFactory: { buildSerializer: serializers.factory } },
     // metricsPlugin logs one line per request (probes at debug) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.http.bodyLimitBytes,
@@ -264,5 +269,5 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
     if (!options.dbHandle) await dbHandle.close();
   });
 
-  return { app, ctx, jobs, state };
+  return { app, ctx, jobs, state, serializers };
 }
