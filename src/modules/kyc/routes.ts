@@ -61,7 +61,6 @@ export function defineKycJobs(ctx: AppContext): void {
     retryLimit: 8,
     retryDelaySeconds: 5,
     retryBackoff: true,
-    burst: true,
     handler: async (job) => runKycCheck(ctx, job.data.userId),
   });
   ctx.jobs.define<KycSyncJob>({
@@ -69,7 +68,6 @@ export function defineKycJobs(ctx: AppContext): void {
     retryLimit: 8,
     retryDelaySeconds: 5,
     retryBackoff: true,
-    burst: true,
     handler: async (job) => syncVerification(ctx, job.data),
   });
   registerPlaidWebhookHandler('IDENTITY_VERIFICATION', onIdentityVerificationWebhook);
