@@ -39,6 +39,7 @@ import { rateLimitPlugin } from './plugins/rate-limit.ts';
 import { securityHeadersPlugin } from './plugins/security-headers.ts';
 import { userSessionPlugin } from './plugins/user-session.ts';
 import { idempotencyPlugin } from './plugins/idempotency.ts';
+import { LazySerializers } from './plugins/serialization.ts';
 import { validatorCompiler } from './plugins/validation.ts';
 import { resolveRuntimeSecrets, type RuntimeSecrets } from './runtime-secrets.ts';
 import './plugins/types.ts';
@@ -71,6 +72,8 @@ export interface BuiltApp {
   jobs: Jobs;
   /** Set while a graceful shutdown is under way: /readyz answers 503. */
   state: { shuttingDown: boolean };
+  /** Response serializers, compiled on first use (compileAll() compiles the rest). */
+  serializers: LazySerializers;
 }
 
 // Secrets, tokens and identity data never reach the logs.
@@ -204,8 +207,10 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   addProviderChecks(ctx);
   const state = { shuttingDown: false };
 
+  const serializers = new LazySerializers();
   const app = Fastify({
     loggerInstance: log,
+    schemaController: { compilersFactory: { buildSerializer: serializers.factory } },
     // metricsPlugin logs one line per request (probes at debug) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.http.bodyLimitBytes,
@@ -270,5 +275,5 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
     if (!options.dbHandle) await dbHandle.close();
   });
 
-  return { app, ctx, jobs, state };
+  return { app, ctx, jobs, state, serializers };
 }

@@ -1,5 +1,6 @@
-// Heavy packages that only some requests need are loaded when first used, not at start (see
-// docs/performance.md): an app built the way main.ts builds it must not have loaded them.
+// What start-up leaves for later (docs/performance.md): heavy packages that only some requests need,
+// loaded when first used — an app built the way main.ts builds it must not have loaded them — and
+// response serializers, compiled on their first response.
 import assert from 'node:assert/strict';
 import inspector from 'node:inspector/promises';
 import { after, before, describe, it } from 'node:test';
@@ -45,6 +46,13 @@ describe('start-up loads only what start-up needs', () => {
       LOADED_ON_FIRST_USE.filter((name) => loaded.has(name)),
       [],
     );
+  });
+
+  it('compiles response serializers on first use, and every one of them compiles', async () => {
+    const config = await t.app.inject({ method: 'GET', url: '/v1/config', headers: t.clientHeaders });
+    assert.equal(config.statusCode, 200);
+    assert.ok(t.serializers.compileAll() > 100, 'most serializers were left for later');
+    assert.equal(t.serializers.compileAll(), 0);
   });
 
   it('loads the docs renderer when /docs is first asked for', async () => {

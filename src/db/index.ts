@@ -20,6 +20,11 @@ export interface DbHandle {
   url?: string;
   /** PGlite only: the database as a data-dir tarball (tests clone a migrated template from it). */
   dump?: () => Promise<Blob>;
+  /**
+   * PGlite only: LISTEN on `channel` in the one session (NOTIFYs arrive when their transaction
+   * commits). Returns the UNLISTEN. On a server, pg-boss keeps its own listening connection.
+   */
+  listen?: (channel: string, onNotification: (payload: string) => void) => Promise<() => Promise<void>>;
   /** The pool's size and use now (for /metrics); PGlite is one connection, with no idle or waiting count. */
   poolCounts?: () => { max: number; total: number; idle?: number; waiting?: number };
   close(): Promise<void>;
@@ -67,6 +72,7 @@ async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<DbHandle
     db,
     kind: 'pglite',
     dump: () => pglite.dumpDataDir('none'),
+    listen: (channel, onNotification) => pglite.listen(channel, onNotification),
     poolCounts: () => ({ max: 1, total: 1 }),
     async close() {
       if (closed) return;

@@ -21,11 +21,6 @@ export interface QueueDefinition<T> {
    * the batch fails and pg-boss retries all of it, so handlers must be idempotent.
    */
   parallel?: boolean;
-  /**
-   * Fetch again at once while fetches come back full instead of waiting a poll (with batchSize 1 too:
-   * a worker that got a job looks for the next one at once, so a backlog drains without poll gaps).
-   */
-  burst?: boolean;
   /** No pg-boss work() loop: a module service fetches and completes this queue's jobs itself. */
   manual?: boolean;
   /**
@@ -89,16 +84,28 @@ export class Jobs {
       superviseIntervalSeconds: SUPERVISE_INTERVAL_SECONDS,
       monitorIntervalSeconds: SUPERVISE_INTERVAL_SECONDS,
     };
+    // Wake-ups on send: every queue is created with `notify`, so a job's insert also NOTIFYs (in the
+    // same statement: it arrives when the sending transaction commits) and workers listening in any
+    // process fetch at once instead of at their next poll. Polls continue as the floor, for jobs that
+    // become due later (retries, startAfter) and for NOTIFYs lost while a connection was down.
     this.boss =
       handle.kind === 'pglite'
         ? new PgBoss({
-            db: fromKysely(handle.db),
+            db: pgliteAdapter(handle),
             backend: 'pglite',
             schema: 'pgboss',
             schedule: false,
+            useListenNotify: true,
             ...maintenance,
           })
-        : new PgBoss({ connectionString: handle.url!, schema: 'pgboss', max: 5, schedule: false, ...maintenance });
+        : new PgBoss({
+            connectionString: handle.url!,
+            schema: 'pgboss',
+            max: 5,
+            schedule: false,
+            useListenNotify: true,
+            ...maintenance,
+          });
     this.boss.on('error', (error: Error) => opts.log.error({ err: error }, 'job queue error'));
   }
 
@@ -144,13 +151,17 @@ export class Jobs {
             batchSize: q.batchSize ?? 1,
             localConcurrency: q.localConcurrency ?? 1,
             pollingIntervalSeconds: this.opts.pollingIntervalSeconds,
+            // pg-boss stretches the poll to 30 s while NOTIFY works; jobs that become due later
+            // (retries, startAfter) get no NOTIFY, so the poll stays as it is.
+            notifyPollingIntervalSeconds: this.opts.pollingIntervalSeconds,
             // A third of the heartbeat, so two refreshes can be late (a busy event loop) before the claim lapses.
             heartbeatRefreshSeconds: Math.max(1, Math.floor((this.queueOptions(q).heartbeatSeconds ?? 10) / 3)),
-            ...(q.burst ? { burstWhenBatchFull: true } : {}),
           },
           async (jobs) => {
-            // pg-boss ignores burstWhenBatchFull with batchSize 1; a notify has the same effect.
-            if (q.burst && (q.batchSize ?? 1) === 1) this.wake(q.name);
+            // A full batch means more may be waiting: fetch again at once rather than at the next poll
+            // (one NOTIFY stands for any number of jobs sent together, and a backlog must not drain
+            // at one batch per poll). pg-boss's burstWhenBatchFull does not apply to batches of one.
+            if (jobs.length >= (q.batchSize ?? 1)) this.wake(q.name);
             if (!q.parallel) {
               for (const job of jobs) await q.handler(job);
               return;
@@ -191,6 +202,7 @@ export class Jobs {
       retryBackoff: q.retryBackoff ?? true,
       expireInSeconds: q.expireInSeconds ?? 300,
       heartbeatSeconds: q.manual ? null : (q.heartbeatSeconds ?? this.opts.heartbeatSeconds ?? 10),
+      notify: true,
     };
   }
 
@@ -213,7 +225,8 @@ export class Jobs {
         found.retryDelay !== wanted.retryDelay ||
         found.retryBackoff !== wanted.retryBackoff ||
         found.expireInSeconds !== wanted.expireInSeconds ||
-        (found.heartbeatSeconds ?? null) !== wanted.heartbeatSeconds;
+        (found.heartbeatSeconds ?? null) !== wanted.heartbeatSeconds ||
+        found.notify !== wanted.notify;
       if (stale) await this.boss.updateQueue(q.name, wanted);
     }
   }
@@ -289,4 +302,26 @@ export class Jobs {
     this.started = false;
     await this.boss.stop({ graceful: true, timeout: 10_000, close: true });
   }
+}
+
+/** pg-boss's database on PGlite: Kysely's serialised session, and PGlite's own LISTEN for wake-ups. */
+function pgliteAdapter(handle: DbHandle): ReturnType<typeof fromKysely> & {
+  listen?: (
+    channel: string,
+    onNotification: (payload: string) => void,
+    onReconnect: () => void,
+  ) => Promise<{ close: () => Promise<void> }>;
+} {
+  const db = fromKysely(handle.db);
+  const listen = handle.listen;
+  if (!listen) return db;
+  return {
+    ...db,
+    async listen(channel, onNotification, onReconnect) {
+      const unlisten = await listen(channel, onNotification);
+      // Nothing can have been missed before this point, but pg-boss expects a fetch after subscribing.
+      onReconnect();
+      return { close: unlisten };
+    },
+  };
 }

@@ -60,3 +60,32 @@ describe('jobs', () => {
     assert.equal(failuresLeft, -1);
   });
 });
+
+describe('job wake-ups on send', () => {
+  let db: DbHandle;
+  let jobs: Jobs;
+  const seen: string[] = [];
+
+  before(async () => {
+    db = await openTestDatabase();
+    // Workers that would otherwise poll once an hour: only the NOTIFY sent with the job can wake them.
+    jobs = new Jobs(db, { pollingIntervalSeconds: 3600, log: pino({ level: 'silent' }) });
+    jobs.define<{ value: string }>({ name: 'test-wake', handler: async (job) => void seen.push(job.data.value) });
+    await jobs.start({ workers: true });
+  });
+  after(async () => {
+    await jobs.stop();
+    await db.close();
+  });
+
+  it('runs a job as soon as the transaction that sent it commits, long before the next poll', async () => {
+    // Past the workers' first fetch at start, so what follows can only come from a wake-up.
+    await new Promise((r) => setTimeout(r, 500));
+    await db.db.transaction().execute(async (trx) => {
+      await jobs.send('test-wake', { value: 'first' }, { trx });
+    });
+    await waitFor(() => seen.includes('first'), 60_000);
+    await jobs.sendMany('test-wake', [{ data: { value: 'second' } }, { data: { value: 'third' } }]);
+    await waitFor(() => seen.includes('second') && seen.includes('third'), 60_000);
+  });
+});

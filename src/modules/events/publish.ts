@@ -34,7 +34,6 @@ export class EventBus {
       // and keep fetching while there is a backlog instead of one event per poll.
       batchSize: 20,
       parallel: true,
-      burst: true,
       handler: async (job) => this.dispatch(job.data.eventId),
     });
   }

@@ -60,7 +60,6 @@ export function defineKycJobs(ctx: AppContext): void {
     retryLimit: 8,
     retryDelaySeconds: 5,
     retryBackoff: true,
-    burst: true,
     handler: async (job) => runKycCheck(ctx, job.data.userId),
   });
   ctx.jobs.define<KycSyncJob>({
@@ -68,7 +67,6 @@ export function defineKycJobs(ctx: AppContext): void {
     retryLimit: 8,
     retryDelaySeconds: 5,
     retryBackoff: true,
-    burst: true,
     handler: async (job) => syncVerification(ctx, job.data),
   });
   ctx.plaid.onWebhook('IDENTITY_VERIFICATION', (body) => onIdentityVerificationWebhook(ctx, body));

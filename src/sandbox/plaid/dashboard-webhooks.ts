@@ -30,7 +30,6 @@ export class DashboardWebhooks {
       retryLimit: 5,
       retryDelaySeconds: 2,
       retryBackoff: true,
-      burst: true,
       handler: (job) => this.deliver(job.data.payload),
     });
   }

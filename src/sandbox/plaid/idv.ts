@@ -96,7 +96,6 @@ export class IdvSandbox {
       name: IDV_CHECKS_QUEUE,
       retryLimit: 3,
       retryDelaySeconds: 1,
-      burst: true,
       handler: (job) => this.runDataChecks(job.data.id),
     });
   }
