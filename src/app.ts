@@ -144,6 +144,8 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   );
   const inbox = new SandboxInbox(dbHandle.db, clock);
   const chains = await createChains({ config, db: dbHandle.db, keyring: secrets.keyring, clock, log });
+  // The built-in Plaid sandbox is reached over HTTP at this server's own address, once it listens.
+  const plaid = createPlaidProvider(config, secrets.keyring, () => listeningUrl(app));
   const ctx: AppContext = {
     config,
     db: dbHandle.db,
@@ -159,9 +161,9 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
     messaging: createMessaging(config.messaging, inbox, config.auth.otp.ttlSeconds),
     inbox,
     chains,
-    plaid: createPlaidProvider(config, secrets.keyring, () => listeningUrl(app)),
+    plaid,
     prices: createPrices(config.prices, clock),
-    ach: createAch({ db: dbHandle.db, clock, config: config.ach, log }),
+    ach: createAch({ db: dbHandle.db, clock, config: config.ach, plaid, jobs, log }),
     payouts: new PayoutService({ clock, jobs }),
   };
   const state = { shuttingDown: false };

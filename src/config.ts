@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { getAddress, isAddress } from 'viem';
 import { NETWORKS, type Network } from './chains/networks.ts';
+import { readAchConfig, type AchConfig } from './modules/ach/config.ts';
 import { readPayoutsConfig, type PayoutsConfig } from './modules/payouts/config.ts';
 
 export type Mode = 'sandbox' | 'production';
@@ -135,17 +136,7 @@ export interface PricesConfig {
   coinbase: { baseUrl: string; timeoutMs: number; retries: number };
 }
 
-export type AchProviderName = 'sandbox' | 'none';
-
-/** The ACH originator that debits users' bank accounts. */
-export interface AchConfig {
-  /** `none`: no ACH originator is configured; purchases answer NOT_IMPLEMENTED. */
-  provider: AchProviderName;
-  /** Federal Reserve business days from origination to settlement. */
-  settlementBusinessDays: number;
-  /** How often a worker looks for debits due to settle (the sandbox clock also kicks it). */
-  pollSeconds: number;
-}
+export type { AchConfig };
 
 /** User authentication: session JWTs, server-side sessions, wallet challenges and one-time codes. */
 export interface AuthConfig {
@@ -650,21 +641,6 @@ function readPricesConfig(r: EnvReader, mode: Mode): PricesConfig {
       timeoutMs: r.int('ONRAMP_PRICE_TIMEOUT_MS', 5_000, 100, 60_000),
       retries: r.int('ONRAMP_PRICE_RETRIES', 2, 0, 5),
     },
-  };
-}
-
-function readAchConfig(r: EnvReader, mode: Mode): AchConfig {
-  const provider = r.oneOf<AchProviderName>('ONRAMP_ACH_PROVIDER', mode === 'sandbox' ? 'sandbox' : 'none', [
-    'sandbox',
-    'none',
-  ]);
-  if (mode === 'production' && provider === 'sandbox') {
-    r.problems.push('ONRAMP_ACH_PROVIDER: sandbox is not allowed in production mode (it moves no money)');
-  }
-  return {
-    provider,
-    settlementBusinessDays: r.int('ONRAMP_ACH_SETTLEMENT_BUSINESS_DAYS', 3, 1, 10),
-    pollSeconds: r.int('ONRAMP_ACH_POLL_SECONDS', 30, 1, 3600),
   };
 }
 

@@ -15,6 +15,7 @@ import type { FlagTables } from '../modules/flags/tables.ts';
 import type { EmailTables } from '../modules/emails/tables.ts';
 import type { PayoutTables } from '../modules/payouts/tables.ts';
 import type { SandboxPlaidTables } from '../sandbox/plaid/tables.ts';
+import type { SandboxPlaidTransferTables } from '../sandbox/plaid/transfer-tables.ts';
 import type { PurchaseTables } from '../modules/purchases/tables.ts';
 import type { BankTables } from '../modules/banks/tables.ts';
 import type { WebhookTables } from '../modules/webhooks/tables.ts';
@@ -138,6 +139,7 @@ export type Database = FoundationTables &
   EmailTables &
   PayoutTables &
   SandboxPlaidTables &
+  SandboxPlaidTransferTables &
   PurchaseTables &
   BankTables &
   AchTables &

@@ -1,7 +1,8 @@
-// Plaid item webhooks: verified as Plaid documents (the Plaid-Verification header is an ES256 JWT
-// whose key comes from /webhook_verification_key/get through the official client; its iat must be
-// recent and its request_body_sha256 must be the SHA-256 of the raw body), then applied to the bank:
-// ERROR ITEM_LOGIN_REQUIRED, PENDING_EXPIRATION and PENDING_DISCONNECT → LOGIN_REQUIRED;
+// Plaid webhooks at /webhooks/plaid: verified as Plaid documents (the Plaid-Verification header is an
+// ES256 JWT whose key comes from /webhook_verification_key/get through the official client; its iat
+// must be recent and its request_body_sha256 must be the SHA-256 of the raw body), then dispatched by
+// webhook_type to the module that registered it. This module handles ITEM webhooks, applied to the
+// bank: ERROR ITEM_LOGIN_REQUIRED, PENDING_EXPIRATION and PENDING_DISCONNECT → LOGIN_REQUIRED;
 // LOGIN_REPAIRED → ACTIVE. Each change is written with its BANK_UPDATED event.
 import { decodeProtectedHeader, importJWK, type JWK, type JWTPayload, jwtVerify } from 'jose';
 import type { JWKPublicKey } from 'plaid';
@@ -62,6 +63,26 @@ export async function verifyPlaidWebhook(ctx: AppContext, rawBody: string, jwt: 
   if (!digestsEqual(claimed, sha256(rawBody))) throw refuse('request_body_sha256 does not match the body');
 }
 
+/** Applies a verified webhook of one webhook_type; answers what it did, for the log. Must be idempotent. */
+export type PlaidWebhookHandler = (ctx: AppContext, body: Record<string, unknown>) => Promise<string>;
+
+const handlers = new Map<string, PlaidWebhookHandler>();
+
+/** Another module receives the verified Plaid webhooks of `webhookType` (e.g. IDENTITY_VERIFICATION). */
+export function registerPlaidWebhookHandler(webhookType: string, handler: PlaidWebhookHandler): void {
+  handlers.set(webhookType, handler);
+}
+
+/** Applies a verified webhook through the handler of its webhook_type. */
+export async function applyPlaidWebhook(ctx: AppContext, body: Record<string, unknown>): Promise<string> {
+  const type = typeof body.webhook_type === 'string' ? body.webhook_type : '';
+  if (type === 'ITEM') return applyItemWebhook(ctx, body);
+  const handler = handlers.get(type);
+  return handler
+    ? handler(ctx, body)
+    : `ignored (no handler for ${type.slice(0, 40) || 'a webhook without webhook_type'})`;
+}
+
 interface ItemWebhook {
   webhook_type?: unknown;
   webhook_code?: unknown;
@@ -69,9 +90,8 @@ interface ItemWebhook {
   error?: { error_code?: unknown } | null;
 }
 
-/** Applies a verified webhook. Returns what it did, for the log. */
-export async function applyPlaidWebhook(ctx: AppContext, body: ItemWebhook): Promise<string> {
-  if (body.webhook_type !== 'ITEM' || typeof body.item_id !== 'string') return 'ignored (not an item webhook)';
+async function applyItemWebhook(ctx: AppContext, body: ItemWebhook): Promise<string> {
+  if (typeof body.item_id !== 'string') return 'ignored (an item webhook without item_id)';
   const code = String(body.webhook_code);
   let to: LinkStatus;
   let from: LinkStatus[];

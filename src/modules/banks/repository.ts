@@ -84,11 +84,15 @@ export interface BankForDebit {
   /** Decrypted: never log it. */
   accountNumber: string;
   accountName: string;
+  /** The Plaid Item's access token, decrypted (Plaid Transfer debits the Item's account): never log it. */
+  accessToken: string;
+  plaidAccountId: string;
 }
 
 /**
- * What a purchase needs to originate an ACH debit: the bank's state and its decrypted account
- * number. A deleted bank is still returned (status INACTIVE) so in-flight purchases can settle.
+ * What a purchase needs to originate an ACH debit: the bank's state, its Plaid Item (decrypted access
+ * token and account) and account number. A deleted bank is still returned (status INACTIVE) so
+ * in-flight purchases can settle.
  */
 export async function getBankForDebit(
   ctx: Pick<AppContext, 'db' | 'secrets'>,
@@ -114,6 +118,8 @@ export async function getBankForDebit(
       accountNumberAad(row.id),
     ),
     accountName: row.account_name,
+    accessToken: decryptAccessToken(ctx.secrets.keyring, row),
+    plaidAccountId: row.plaid_account_id,
   };
 }
 

@@ -118,7 +118,7 @@ export function registerBankRoutes(app: App, ctx: AppContext): void {
     },
   });
 
-  // Plaid item webhooks. The raw body is kept: the JWT signs its SHA-256.
+  // Plaid webhooks (every webhook_type). The raw body is kept: the JWT signs its SHA-256.
   // biome-ignore lint/nursery/noMisusedPromises: Fastify awaits an async plugin; the rule cannot see its types
   void app.register(async (scope) => {
     scope.removeContentTypeParser('application/json');
@@ -131,9 +131,9 @@ export function registerBankRoutes(app: App, ctx: AppContext): void {
       config: { auth: 'public', tag },
       schema: {
         hide: true,
-        summary: 'Plaid item webhooks',
+        summary: 'Plaid webhooks',
         description:
-          'Receives Plaid ITEM webhooks (ERROR ITEM_LOGIN_REQUIRED, PENDING_EXPIRATION, PENDING_DISCONNECT, LOGIN_REPAIRED), verified with the Plaid-Verification JWT.',
+          'Receives Plaid webhooks, verified with the Plaid-Verification JWT, and dispatches them by webhook_type: ITEM (ERROR ITEM_LOGIN_REQUIRED, PENDING_EXPIRATION, PENDING_DISCONNECT, LOGIN_REPAIRED) here, others to the module that registered them (IDENTITY_VERIFICATION: KYC).',
       },
       handler: async (request, reply) => {
         const raw = typeof request.body === 'string' ? request.body : '';

@@ -9,26 +9,26 @@ import { newRequestId, plaidErrors, PlaidSandboxError } from './errors.ts';
 import { findInstitution, SUPPORTED_PRODUCTS } from './institutions.ts';
 import type { AccountRow, ItemRow, PlaidSandbox, WebhookJob } from './sandbox.ts';
 
-type Body = Record<string, unknown>;
+export type Body = Record<string, unknown>;
 
-function asBody(request: FastifyRequest): Body {
+export function asBody(request: FastifyRequest): Body {
   const body = request.body;
   if (body === undefined || body === null) return {};
   if (typeof body !== 'object' || Array.isArray(body)) throw plaidErrors.invalidBody();
   return body as Body;
 }
 
-function onlyFields(body: Body, allowed: string[]): void {
+export function onlyFields(body: Body, allowed: string[]): void {
   const unknown = Object.keys(body).filter((k) => !allowed.includes(k));
   if (unknown.length > 0) throw plaidErrors.unknownFields(unknown);
 }
 
-function requireFields(body: Body, fields: string[]): void {
+export function requireFields(body: Body, fields: string[]): void {
   const missing = fields.filter((f) => body[f] === undefined || body[f] === null || body[f] === '');
   if (missing.length > 0) throw plaidErrors.missingFields(missing);
 }
 
-function str(body: Body, field: string, opts: { max?: number } = {}): string | undefined {
+export function str(body: Body, field: string, opts: { max?: number } = {}): string | undefined {
   const value = body[field];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw plaidErrors.invalidField(`${field} must be a string`);
@@ -37,7 +37,7 @@ function str(body: Body, field: string, opts: { max?: number } = {}): string | u
   return value;
 }
 
-function strArray(body: Body, field: string): string[] | undefined {
+export function strArray(body: Body, field: string): string[] | undefined {
   const value = body[field];
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
@@ -45,14 +45,14 @@ function strArray(body: Body, field: string): string[] | undefined {
   return value as string[];
 }
 
-function obj(body: Body, field: string): Body | undefined {
+export function obj(body: Body, field: string): Body | undefined {
   const value = body[field];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'object' || Array.isArray(value)) throw plaidErrors.invalidField(`${field} must be an object`);
   return value as Body;
 }
 
-function url(value: string | undefined, field: string): string | null {
+export function url(value: string | undefined, field: string): string | null {
   if (value === undefined || value === '') return null;
   try {
     const parsed = new URL(value);
@@ -124,7 +124,17 @@ export function renderItem(item: ItemRow) {
 
 const WEBHOOK_CODES: WebhookJob['code'][] = ['ERROR', 'PENDING_EXPIRATION', 'PENDING_DISCONNECT', 'LOGIN_REPAIRED'];
 
-export function registerPlaidApiRoutes(app: App, sandbox: PlaidSandbox): void {
+/** Declares one Plaid endpoint: the handler's result goes out as JSON with a request_id. */
+export type PlaidRoute = (
+  path: string,
+  handler: (request: FastifyRequest, body: Body) => Promise<Record<string, unknown>>,
+) => void;
+/** Checks the Plaid keys of a request (headers or body) and answers the Plaid client id. */
+export type PlaidKeys = (request: FastifyRequest, body: Body) => string;
+/** More endpoints in the same scope (Plaid's error objects, key checks): e.g. Identity Verification. */
+export type PlaidApiExtension = (api: { route: PlaidRoute; keys: PlaidKeys }) => void;
+
+export function registerPlaidApiRoutes(app: App, sandbox: PlaidSandbox, extensions: PlaidApiExtension[] = []): void {
   void app.register(
     // biome-ignore lint/nursery/noMisusedPromises: Fastify awaits an async plugin; the rule cannot see its types
     async (scope: FastifyInstance) => {
@@ -174,10 +184,7 @@ export function registerPlaidApiRoutes(app: App, sandbox: PlaidSandbox): void {
         );
       };
 
-      const route = (
-        path: string,
-        handler: (request: FastifyRequest, body: Body) => Promise<Record<string, unknown>>,
-      ) => {
+      const route: PlaidRoute = (path, handler) => {
         scope.post(
           path,
           { config: { auth: 'public' }, schema: { hide: true } },
@@ -404,6 +411,8 @@ export function registerPlaidApiRoutes(app: App, sandbox: PlaidSandbox): void {
         if (!key) throw plaidErrors.invalidWebhookKeyId();
         return { key };
       });
+
+      for (const extend of extensions) extend({ route, keys });
     },
     { prefix: '/sandbox/plaid' },
   );

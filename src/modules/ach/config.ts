@@ -1,0 +1,47 @@
+// ACH settings (ONRAMP_ACH_*): the originator that debits users' bank accounts — Plaid Transfer through
+// ctx.plaid (the built-in Plaid sandbox in sandbox mode), or none — and how its debits are sent and followed.
+import type { EnvReader, Mode } from '../../config.ts';
+
+export type AchProviderName = 'plaid' | 'none';
+export type AchNetwork = 'ach' | 'same-day-ach';
+export type AchClass = 'web' | 'ppd' | 'tel' | 'ccd';
+
+export interface AchConfig {
+  /** `plaid`: Plaid Transfer; `none`: no originator, purchases answer 501 NOT_IMPLEMENTED. */
+  provider: AchProviderName;
+  /**
+   * The network per purchase type. INSTANT sends the crypto before the money arrives, so its debit
+   * goes Same Day ACH (settles sooner, shorter exposure); STANDARD waits anyway and goes standard ACH.
+   */
+  networks: { INSTANT: AchNetwork; STANDARD: AchNetwork };
+  /** NACHA SEC code: `web` for a consumer debit authorized online, as onramp's purchases are. */
+  achClass: AchClass;
+  /** What the user's bank statement shows (Plaid: why the money moves, at most 10 characters). */
+  description: string;
+  /**
+   * Federal Reserve business days from a debit's effective date to settlement in the built-in Plaid
+   * sandbox, and onramp's estimate of the settlement date when Plaid gives none.
+   */
+  settlementBusinessDays: number;
+  /** The bounded poll of Plaid's event stream (TRANSFER_EVENTS_UPDATE webhooks wake it sooner). */
+  pollSeconds: number;
+}
+
+export function readAchConfig(r: EnvReader, _mode: Mode): AchConfig {
+  const provider = r.oneOf<AchProviderName>('ONRAMP_ACH_PROVIDER', 'plaid', ['plaid', 'none']);
+  const networks = ['ach', 'same-day-ach'] as const;
+  const description = r.string('ONRAMP_ACH_DESCRIPTION', 'Crypto buy', { maxLength: 10 });
+  if (!/^[\x20-\x7e]+$/.test(description))
+    r.problems.push('ONRAMP_ACH_DESCRIPTION: must be printable ASCII (it goes on bank statements)');
+  return {
+    provider,
+    networks: {
+      INSTANT: r.oneOf<AchNetwork>('ONRAMP_ACH_INSTANT_NETWORK', 'same-day-ach', networks),
+      STANDARD: r.oneOf<AchNetwork>('ONRAMP_ACH_STANDARD_NETWORK', 'ach', networks),
+    },
+    achClass: r.oneOf<AchClass>('ONRAMP_ACH_CLASS', 'web', ['web', 'ppd', 'tel', 'ccd']),
+    description,
+    settlementBusinessDays: r.int('ONRAMP_ACH_SETTLEMENT_BUSINESS_DAYS', 3, 1, 10),
+    pollSeconds: r.int('ONRAMP_ACH_POLL_SECONDS', 30, 1, 3600),
+  };
+}
