@@ -17,7 +17,7 @@ import { EventBus } from './modules/events/publish.ts';
 import { UserSessions } from './modules/auth/sessions.ts';
 import { chainVerifier } from './modules/auth/signatures.ts';
 import { SessionTokens } from './modules/auth/tokens.ts';
-import { createMessaging } from './providers/messaging.ts';
+import { createMessaging } from './providers/messaging/index.ts';
 import { createPlaidProvider } from './providers/plaid/index.ts';
 import { createPrices } from './providers/prices/index.ts';
 import { createAch } from './modules/ach/index.ts';
@@ -28,7 +28,7 @@ import { MODULES } from './modules/index.ts';
 import { registerOperatorRoutes } from './operator/routes.ts';
 import { registerOpsRoutes } from './modules/ops/routes.ts';
 import { clientAuthPlugin } from './plugins/client-auth.ts';
-import { errorsPlugin } from './plugins/errors.ts';
+import { clientErrorHandler, errorsPlugin, frameworkErrors, MAX_PARAM_LENGTH } from './plugins/errors.ts';
 import { fingerprintPlugin } from './plugins/fingerprint.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
@@ -176,7 +176,9 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : `req_${randomUUID()}`;
     },
-    routerOptions: { maxParamLength: 200 },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors,
+    clientErrorHandler,
     // Start-up work in onReady (sandbox chains, pg-boss's schema, module start hooks) can take longer
     // than Fastify's default 10 s on a busy or slow machine (first start on a small VM, CI under
     // load); each step has its own bounded timeouts, so this only stops a start that truly hangs.

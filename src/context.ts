@@ -9,7 +9,7 @@ import type { ClientAuthenticator } from './modules/clients/authenticator.ts';
 import type { EventBus } from './modules/events/publish.ts';
 import type { UserSessions } from './modules/auth/sessions.ts';
 import type { EvmVerifier } from './modules/auth/signatures.ts';
-import type { Messaging } from './providers/messaging.ts';
+import type { Messaging } from './providers/messaging/index.ts';
 import type { PlaidProvider } from './providers/plaid/index.ts';
 import type { Prices } from './providers/prices/index.ts';
 import type { AchService } from './modules/ach/index.ts';

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
 import { ConfigError, loadConfig } from '../src/config.ts';
+import { generatedKeysEnv } from '../src/runtime-secrets.ts';
+
+/** Real, fresh keys for tests that build a production config (the reader checks them). */
+export const TEST_KEYS_ENV = generatedKeysEnv();
 
 // Valid production chain (and Plaid) settings, for tests that build a whole production config (mode production
 // refuses to start without them). The key is a throwaway test key; the URLs are never contacted.

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PRODUCTION_CHAIN_ENV, configProblems } from '../../test/chain-env.ts';
+import { PRODUCTION_CHAIN_ENV, configProblems, TEST_KEYS_ENV } from '../../test/chain-env.ts';
 import { loadConfig } from '../config.ts';
 
 const PRODUCTION_BASE = {
   ONRAMP_MODE: 'production',
-  ONRAMP_ENCRYPTION_KEYS: 'k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
-  ONRAMP_JWT_SIGNING_KEY: 'pem',
+  ...TEST_KEYS_ENV,
   DATABASE_URL: 'postgres://db/onramp',
   ONRAMP_PUBLIC_URL: 'https://onramp.example.com',
   ONRAMP_SMS_PROVIDER: 'twilio',

@@ -9,7 +9,7 @@ import pino from 'pino';
 import { erc20Abi, parseEther } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { baseUrl, startTestApp, type TestApp } from '../../test/helpers.ts';
-import type { ChainsConfig } from '../config.ts';
+import type { ChainsConfig } from './config.ts';
 import type { SandboxChains } from '../sandbox/chains/sandbox-chains.ts';
 import { deploySmartWallet, sandboxChainsOf } from '../sandbox/chains/smart-wallets.ts';
 import { ProductionChains } from './production.ts';

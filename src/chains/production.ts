@@ -4,7 +4,7 @@
 import type { Logger } from 'pino';
 import { createPublicClient, createWalletClient, defineChain, type Address, type Chain } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import type { ChainNetworkConfig, ChainsConfig } from '../config.ts';
+import type { ChainNetworkConfig, ChainsConfig } from './config.ts';
 import { NATIVE_CURRENCY, NETWORKS, type Network } from './networks.ts';
 import { displayRpcUrl, rpcTransport } from './rpc-transport.ts';
 import type { ChainPublicClient, Chains, HotWallet } from './types.ts';

@@ -168,9 +168,16 @@ export const RATIO_CODES = [
 
 /** onramp extensions: conditions the Ratio docs leave unnamed. Listed in the OpenAPI document. */
 export const ONRAMP_CODES = {
+  MALFORMED_REQUEST: {
+    status: 400,
+    message: 'The HTTP request is malformed (request line, URL encoding, headers or Content-Length)',
+  },
   METHOD_NOT_ALLOWED: { status: 405, message: 'The endpoint does not support this HTTP method' },
+  REQUEST_TIMEOUT: { status: 408, message: 'The request was not received completely in time' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is larger than the server accepts' },
+  URI_TOO_LONG: { status: 414, message: 'A path segment of the URL is longer than the server accepts' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body must be sent as application/json' },
+  HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are larger than the server accepts (16 KB)' },
   RATE_LIMITED: { status: 429, message: 'Too many requests; retry after the time given in Retry-After' },
   INTERNAL: { status: 500, message: 'An unexpected error occurred; it has been logged with the request id' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'The service is temporarily unavailable; retry later' },
@@ -189,6 +196,11 @@ export const ONRAMP_CODES = {
   OTP_LOCKED: {
     status: 429,
     message: 'Too many wrong one-time codes for this phone number or email; retry after the time given in Retry-After',
+  },
+  OTP_BLOCKED: {
+    status: 403,
+    message:
+      'Too many consecutive wrong one-time codes for this phone number or email: codes are blocked until support unlocks it',
   },
   WALLET_NOT_PROVEN: {
     status: 422,

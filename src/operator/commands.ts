@@ -3,7 +3,7 @@
 // embedded database (PGlite cannot be opened by two processes) — see cli/index.ts.
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors/app-error.ts';
-import { UUID_RE } from '../config.ts';
+import { UUID_RE } from '../lib/ids.ts';
 import { createClient } from '../modules/clients/create-client.ts';
 import { listClients, setClientStatus } from '../modules/clients/repository.ts';
 import { rotateClientSecret } from '../modules/clients/rotate-client-secret.ts';
@@ -11,6 +11,7 @@ import { ledgerCommands } from '../modules/ledger/commands.ts';
 import { webhookCommands } from '../modules/webhooks/commands.ts';
 import { kycCommands } from '../modules/kyc/commands.ts';
 import { flagCommands } from '../modules/flags/commands.ts';
+import { authCommands } from '../modules/auth/commands.ts';
 import { payoutCommands } from '../modules/payouts/commands.ts';
 import { sandboxClockCommands } from '../sandbox/clock/commands.ts';
 
@@ -137,6 +138,7 @@ export const COMMANDS: OperatorCommand[] = [
   ...ledgerCommands,
   ...kycCommands,
   ...flagCommands,
+  ...authCommands,
   ...payoutCommands,
   ...sandboxClockCommands,
   ...webhookCommands,

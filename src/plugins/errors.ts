@@ -1,6 +1,12 @@
 // Every failure leaves as { createTime, message, code, data } with the catalogue's status. Unknown
 // routes are 404 NOT_FOUND_ENDPOINT, a known path with another method 405, Fastify's own body errors
 // map to 400/413/415, and anything unexpected is logged with the request id and answered as a bare 500.
+// Requests that never reach a route get the same shape: router errors (bad percent-encoding, a path
+// parameter over the limit) through `frameworkErrors`, and what Node's HTTP parser refuses (headers
+// over 16 KB, a malformed request line, a bad Content-Length, a body cut short) through
+// `clientErrorHandler`; app.ts passes both to Fastify.
+import http from 'node:http';
+import type { Socket } from 'node:net';
 import fp from 'fastify-plugin';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -46,6 +52,70 @@ function fromFastifyError(error: FastifyError): AppError | null {
     return new AppError('INVALID_BODY', { message: error.message, status: status === 404 ? 400 : status });
   }
   return null;
+}
+
+/** The longest path parameter the router accepts (longer: 414 URI_TOO_LONG). */
+export const MAX_PARAM_LENGTH = 200;
+
+/** Fastify's `frameworkErrors`: errors the router raises before any route or hook runs. */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  if (error.code === 'FST_ERR_BAD_URL') {
+    void sendError(
+      reply,
+      new AppError('MALFORMED_REQUEST', {
+        message: 'The URL path is not valid percent-encoded UTF-8',
+        data: { field: 'url', rule: 'urlEncoding' },
+      }),
+    );
+    return;
+  }
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    void sendError(
+      reply,
+      new AppError('URI_TOO_LONG', {
+        message: `A path parameter is longer than ${MAX_PARAM_LENGTH} characters`,
+        data: { field: 'url', rule: 'maxParamLength', limit: MAX_PARAM_LENGTH },
+      }),
+    );
+    return;
+  }
+  request.log.error({ err: error }, 'unexpected router error');
+  void reply
+    .code(500)
+    .type('application/json')
+    .send(errorBody('INTERNAL', catalogueEntry('INTERNAL').message, { requestId: request.id }));
+}
+
+function clientErrorAnswer(code: string | undefined): AppError {
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return new AppError('REQUEST_TIMEOUT');
+  if (code === 'HPE_HEADER_OVERFLOW')
+    return new AppError('HEADERS_TOO_LARGE', { data: { field: 'headers', rule: 'maxSize', limit: 16_384 } });
+  return new AppError('MALFORMED_REQUEST', {
+    message: 'The HTTP request could not be parsed (request line, headers, Content-Length or body framing)',
+    data: { field: 'request', rule: 'http', reason: code ?? 'unknown' },
+  });
+}
+
+/**
+ * Fastify's `clientErrorHandler` (Node's 'clientError' event): the request never became a request,
+ * so the answer is written to the socket by hand, in the error shape, and the connection closed.
+ */
+export function clientErrorHandler(
+  this: { log: { debug: (o: object, m: string) => void } },
+  error: Error & { code?: string },
+  socket: Socket,
+): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  this.log.debug({ err: error }, 'malformed HTTP request');
+  if (socket.writable) {
+    const answer = clientErrorAnswer(error.code);
+    const body = JSON.stringify(errorBody(answer.code, answer.message, answer.data));
+    socket.write(
+      `HTTP/1.1 ${answer.status} ${http.STATUS_CODES[answer.status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }
 
 export const errorsPlugin = fp(async function errorsPlugin(app: FastifyInstance) {

@@ -214,9 +214,13 @@ describe('Idempotency-Key', () => {
       headers: t.clientHeaders,
       payload: { hours: 25 },
     });
+    const idsBefore = ids.length;
     const later = await post('k-expire', { amount: '4.00' });
     assert.equal(later.statusCode, 201);
     assert.notEqual(later.body, first.body);
+    // A new request, so a new id for what it creates: the first run's rows are not found again.
+    assert.equal(ids.length, idsBefore + 1);
+    assert.ok(!ids.slice(0, idsBefore).includes(ids.at(-1)!), 'the id derived after retention is new');
     await t.app.inject({
       method: 'POST',
       url: '/sandbox/clock:advance',

@@ -10,8 +10,11 @@
 // - A 5xx or an aborted request releases the key, so the client can retry. A request whose process
 //   died leaves its key IN_FLIGHT until the lease ends (LEASE_MS, wall time); then the next request
 //   with the key takes it over and runs again. Use cases therefore make their own writes idempotent
-//   too: `idempotencyId(request)` gives a UUID derived from (client, key) to use as the natural id of
-//   what the request creates, so a re-run after a crash finds the first run's rows.
+//   too: `idempotencyId(request)` gives a UUID derived from (client, key, when the key was first used)
+//   to use as the natural id of what the request creates, so a re-run after a crash finds the first
+//   run's rows.
+// - A key past its 24 hours is forgotten: the next request with it is a new request (Stripe's
+//   behaviour) and gets a new derived id, so the first request's result is never returned for it.
 import { createHash, randomBytes } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -32,15 +35,21 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     /** The Idempotency-Key this request owns, when one was sent to an idempotent route. */
-    idempotency: { clientId: string; key: string; owner: string; recorded: boolean } | null;
+    idempotency: { clientId: string; key: string; createdAt: Date; owner: string; recorded: boolean } | null;
   }
 }
 
-/** A stable UUID for what this request creates, derived from (client, Idempotency-Key); undefined without a key. */
+/**
+ * A stable UUID for what this request creates, derived from (client, Idempotency-Key, the key's first
+ * use): the same across retries and a takeover after a crash, new once the key was forgotten after
+ * its retention. Undefined without a key.
+ */
 export function idempotencyId(request: FastifyRequest): string | undefined {
   const i = request.idempotency;
   if (!i) return undefined;
-  const h = createHash('sha256').update(`onramp-idempotency\n${i.clientId}\n${i.key}`).digest();
+  const h = createHash('sha256')
+    .update(`onramp-idempotency\n${i.clientId}\n${i.key}\n${i.createdAt.toISOString()}`)
+    .digest();
   h[6] = (h[6]! & 0x0f) | 0x50; // version 5-style (name-based, SHA)
   h[8] = (h[8]! & 0x3f) | 0x80; // RFC 4122 variant
   const hex = h.subarray(0, 16).toString('hex');
@@ -106,7 +115,7 @@ export const idempotencyPlugin = fp(async function idempotencyPlugin(
         .returning('key')
         .executeTakeFirst();
       if (inserted) {
-        request.idempotency = { clientId, key, owner, recorded: false };
+        request.idempotency = { clientId, key, createdAt: now, owner, recorded: false };
         return;
       }
       const existing = await db
@@ -153,7 +162,7 @@ export const idempotencyPlugin = fp(async function idempotencyPlugin(
           { idempotencyKeyHash: hash.slice(0, 12) },
           'took over an Idempotency-Key whose request never finished',
         );
-        request.idempotency = { clientId, key, owner, recorded: false };
+        request.idempotency = { clientId, key, createdAt: existing.created_at, owner, recorded: false };
         return;
       }
     }

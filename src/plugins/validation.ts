@@ -1,12 +1,14 @@
 // Request validation: TypeBox schemas compiled by Ajv. Bodies are strict (no type coercion, unknown
-// fields rejected); query strings and path parameters coerce from text. A validation failure becomes
-// the documented field code (MISSING_FIRST_NAME, INVALID_USER_ID…) or INVALID_BODY, with a message
-// naming the field and the rule, and `data: { field, rule, … }`.
+// fields rejected); query strings and path parameters coerce from text. Before the schema, every
+// string (values and keys, at any depth) must be well-formed Unicode (rule `unicode`). A validation
+// failure becomes the documented field code (MISSING_FIRST_NAME, INVALID_USER_ID…) or INVALID_BODY,
+// with a message naming the field and the rule, and `data: { field, rule, … }`.
 import AjvModule, { type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 import { AppError } from '../errors/app-error.ts';
 import { isErrorCode, type ErrorCode } from '../errors/catalogue.ts';
+import { findIllFormedText } from '../lib/text.ts';
 
 // ajv and ajv-formats are CommonJS with `default` exports.
 const Ajv = (AjvModule as unknown as { default: typeof AjvModule }).default ?? AjvModule;
@@ -28,9 +30,35 @@ function makeAjv(coerceTypes: boolean | 'array') {
 const bodyAjv = makeAjv(false);
 const textAjv = makeAjv('array');
 
+type Validate = ((data: unknown, context?: unknown) => boolean) & {
+  errors?: ErrorObject[] | null;
+  schemaEnv?: unknown;
+};
+
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
   const ajv = httpPart === 'body' ? bodyAjv : textAjv;
-  return ajv.compile(schema as object) as ReturnType<FastifySchemaCompiler<unknown>>;
+  const validate = ajv.compile(schema as object) as Validate;
+  const checked: Validate = (data, context) => {
+    const illFormed = findIllFormedText(data);
+    if (illFormed !== undefined) {
+      checked.errors = [
+        {
+          keyword: 'unicode',
+          instancePath: illFormed,
+          schemaPath: '#',
+          params: {},
+          message: 'must be well-formed Unicode',
+        },
+      ];
+      return false;
+    }
+    const ok = validate(data, context);
+    checked.errors = validate.errors ?? null;
+    return ok;
+  };
+  // Fastify passes the parent object to Ajv functions (for defaults at the root) when it sees this.
+  checked.schemaEnv = validate.schemaEnv;
+  return checked as ReturnType<FastifySchemaCompiler<unknown>>;
 };
 
 // Request fields whose documented error codes use another name.
@@ -90,6 +118,8 @@ function describeRule(e: ErrorObject): string {
       return `must have at most ${String(p.limit)} items`;
     case 'uniqueItems':
       return 'must not contain duplicates';
+    case 'unicode':
+      return 'must be well-formed Unicode (no lone UTF-16 surrogate halves)';
     case 'anyOf':
     case 'oneOf':
       return 'does not match any allowed form';
@@ -122,6 +152,14 @@ export function validationError(errors: ErrorObject[], part: string): AppError {
     return new AppError('INVALID_BODY', {
       message: `\`${field}\` is not a recognized field in the ${where}`,
       data: { field, rule: 'additionalProperties' },
+    });
+  }
+  if (e.keyword === 'unicode') {
+    const field = path.length > 0 ? path.join('.') : part;
+    const last = [...path].reverse().find((s) => !/^\d+$/.test(s));
+    return new AppError(last ? fieldCode('INVALID', last, fallback) : fallback, {
+      message: `\`${field}\` ${describeRule(e)}`,
+      data: { field, rule: 'unicode' },
     });
   }
   if (path.length === 0) {

@@ -57,6 +57,7 @@ export async function authenticateOtp(
         failures: deps.config.otp.lockoutFailures,
         lockMs: deps.config.otp.lockoutSeconds * 1000,
         windowMs: FAILURE_WINDOW_MS,
+        maxConsecutive: deps.config.otp.maxConsecutiveFailures,
       });
       const left = deps.config.otp.maxAttempts - code.attempts - 1;
       return {

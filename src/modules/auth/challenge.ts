@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { base58 } from '@scure/base';
 import { createSiweMessage } from 'viem/siwe';
-import type { AuthConfig } from '../../config.ts';
+import type { AuthConfig } from './config.ts';
 import type { WalletType } from '../../lib/addresses.ts';
 
 export interface Challenge {

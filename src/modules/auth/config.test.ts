@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../../config.ts';
-import { PRODUCTION_CHAIN_ENV, configProblems } from '../../../test/chain-env.ts';
+import { PRODUCTION_CHAIN_ENV, configProblems, TEST_KEYS_ENV } from '../../../test/chain-env.ts';
 
 const problems = configProblems;
 
 const PRODUCTION = {
   ONRAMP_MODE: 'production',
-  ONRAMP_ENCRYPTION_KEYS: 'k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
-  ONRAMP_JWT_SIGNING_KEY: 'pem',
+  ...TEST_KEYS_ENV,
   DATABASE_URL: 'postgres://db/onramp',
   ONRAMP_PUBLIC_URL: 'https://onramp.example.com',
   ...PRODUCTION_CHAIN_ENV,

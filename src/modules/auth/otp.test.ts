@@ -3,6 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../../../test/helpers.ts';
 import { insertUser, latestCode, post, testEmail, testPhone } from '../../../test/auth.ts';
 import { ManualClock } from '../../lib/clock.ts';
+import { runCommand } from '../../operator/run.ts';
+import { authDeps } from './routes.ts';
+import { otpSendOrigin, sendSmsOtp } from './send-otp.ts';
 import { createClient } from '../clients/create-client.ts';
 
 const SMS_SEND = '/v1/auth/otp/sms:send';
@@ -99,6 +102,66 @@ describe('SMS one-time codes', () => {
     clock.advance(3600_000);
     const after = await send(phone);
     assert.equal((await check(after.phoneId, after.otp)).statusCode, 200);
+  });
+
+  it('after 100 consecutive wrong codes across lock periods the number is blocked until the operator unlocks it', async () => {
+    const phone = testPhone();
+    const wrongFor = (otp: string) => (otp === '111111' ? '222222' : '111111');
+    let failures = 0;
+    // Ten lock periods of ten failures (two codes of five tries each); each lock is waited out.
+    for (let period = 1; period <= 10; period++) {
+      for (const tries of [5, 5]) {
+        const code = await send(phone);
+        for (let i = 0; i < tries; i++) {
+          const res = await check(code.phoneId, wrongFor(code.otp));
+          failures++;
+          if (failures < period * 10) assert.equal(res.statusCode, 401, `failure ${failures}`);
+          else if (failures < 100) assert.equal(res.json().code, 'OTP_LOCKED', `failure ${failures}`);
+          else {
+            assert.equal(res.statusCode, 403, `failure ${failures}: ${res.body}`);
+            assert.equal(res.json().code, 'OTP_BLOCKED');
+            assert.equal(res.json().data.consecutiveFailures, 100);
+            assert.equal(res.headers['retry-after'], undefined);
+          }
+        }
+        nextSendWindow();
+      }
+      clock.advance(3600_000);
+    }
+    assert.equal(failures, 100);
+    // Time no longer helps: no code is sent, and the right code of an earlier send is refused too.
+    clock.advance(30 * 86_400_000);
+    const blockedSend = await post(t, SMS_SEND, { phoneNumber: phone });
+    assert.equal(blockedSend.statusCode, 403);
+    assert.equal(blockedSend.json().code, 'OTP_BLOCKED');
+    assert.match(blockedSend.json().message, /onramp auth unlock/);
+    // The documented recovery: the operator unlocks the number after checking who asks.
+    const unlocked = await runCommand(t.ctx, [
+      'auth',
+      'unlock',
+      '--phone',
+      phone,
+      '--reason',
+      'owner verified by support',
+    ]);
+    assert.deepEqual(unlocked.output, {
+      channel: 'SMS',
+      destination: phone,
+      result: 'UNLOCKED',
+      consecutiveFailures: 100,
+    });
+    const again = await runCommand(t.ctx, ['auth', 'unlock', '--phone', phone, '--reason', 'twice']);
+    assert.equal((again.output as { result: string }).result, 'NOT_LOCKED');
+    const fresh = await send(phone);
+    assert.equal((await check(fresh.phoneId, fresh.otp)).statusCode, 200);
+    const audit = await t.db.db
+      .selectFrom('audit_log')
+      .select(['action', 'actor_type', 'details'])
+      .where('action', '=', 'auth.otp_unlock')
+      .execute();
+    assert.equal(audit.length, 1);
+    assert.equal(audit[0]!.actor_type, 'OPERATOR');
+    assert.ok(!JSON.stringify(audit[0]!.details).includes(phone.slice(2)), 'the audit row names the number masked');
   });
 
   it('a correct code ends a run of failures', async () => {
@@ -256,21 +319,87 @@ describe('email one-time codes', () => {
   });
 });
 
-describe('OTP sends per IP', () => {
+/** A ratio-device-fingerprint header for a browser at `ip`. */
+function fingerprintOf(ip: string): string {
+  return Buffer.from(JSON.stringify({ ip, userAgent: 'Mozilla/5.0 (test)' })).toString('base64');
+}
+
+describe('OTP send limits for a partner whose backend sends every user code from one IP', () => {
   let t: TestApp;
+  const clock = new ManualClock('2026-04-01T09:00:00Z');
   before(async () => {
-    t = await startTestApp({ env: { ONRAMP_OTP_SENDS_PER_IP_PER_HOUR: '3' } });
+    // The limits as shipped, except the per-end-user-IP cap the test harness raises for 127.0.0.1.
+    t = await startTestApp({ clock, env: { ONRAMP_OTP_SENDS_PER_IP_PER_HOUR: '30' } });
   });
   after(() => t.close());
 
-  it('throttles sends from one IP address across numbers and emails', async () => {
+  it('1,000 users sign up through one partner IP within an hour; an abusive end user is still throttled', async () => {
+    const deps = authDeps(t.ctx);
+    const client = (await t.ctx.clientAuth.withSecret(t.client.id, t.client.secret))!;
+    // Every call comes from the partner's one backend IP; each user's own IP is in the fingerprint.
+    // The use case is called directly (1,000 HTTP round trips would be slow), through the real
+    // limiter and database, as the route calls it.
+    for (let i = 0; i < 1000; i++) {
+      const origin = otpSendOrigin(client, '203.0.113.10', { ip: `198.51.${100 + (i >> 8)}.${i & 255}` });
+      await sendSmsOtp(deps, client, origin, testPhone());
+      if (i % 100 === 99) clock.advance(3 * 60_000); // 1,000 sign-ups spread over half an hour
+    }
+    // One end user at one IP asking for codes to many numbers is stopped at the per-IP limit…
+    const abuser = fingerprintOf('192.0.2.66');
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i++) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: SMS_SEND,
+        headers: { ...t.clientHeaders, 'ratio-device-fingerprint': abuser },
+        payload: { phoneNumber: testPhone() },
+      });
+      statuses.push(res.statusCode);
+      if (res.statusCode === 429) {
+        assert.equal(res.json().code, 'RATE_LIMITED');
+        assert.match(res.json().message, /end user's IP address/);
+        assert.ok(Number(res.headers['retry-after']) > 0);
+      }
+    }
+    assert.deepEqual(statuses, [...Array(30).fill(200), 429]);
+    // …while the partner's other users go on signing up.
+    const next = await post(
+      t,
+      SMS_SEND,
+      { phoneNumber: testPhone() },
+      { ...t.clientHeaders, 'ratio-device-fingerprint': fingerprintOf('192.0.2.67') },
+    );
+    assert.equal(next.statusCode, 200, next.body);
+  });
+
+  it('a client-session caller (a browser) is limited by its own socket IP, whatever fingerprint it sends', () => {
+    const viaSession = { via: 'session' } as Parameters<typeof otpSendOrigin>[0];
+    const viaSecret = { via: 'secret' } as Parameters<typeof otpSendOrigin>[0];
+    assert.equal(otpSendOrigin(viaSession, '10.1.2.3', { ip: '198.51.100.1' }).endUserIp, '10.1.2.3');
+    assert.equal(otpSendOrigin(viaSecret, '10.1.2.3', { ip: '198.51.100.1' }).endUserIp, '198.51.100.1');
+    assert.equal(otpSendOrigin(viaSecret, '10.1.2.3', null).endUserIp, undefined);
+  });
+});
+
+describe('OTP sends per client', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp({ env: { ONRAMP_OTP_SENDS_PER_CLIENT_PER_HOUR: '3' } });
+  });
+  after(() => t.close());
+
+  it('caps the codes one client sends per hour, across numbers, emails and end-user IPs', async () => {
+    const from = (ip: string) => ({ ...t.clientHeaders, 'ratio-device-fingerprint': fingerprintOf(ip) });
+    assert.equal((await post(t, SMS_SEND, { phoneNumber: testPhone() }, from('198.51.100.1'))).statusCode, 200);
+    assert.equal((await post(t, EMAIL_SEND, { email: testEmail() }, from('198.51.100.2'))).statusCode, 200);
     assert.equal((await post(t, SMS_SEND, { phoneNumber: testPhone() })).statusCode, 200);
-    assert.equal((await post(t, EMAIL_SEND, { email: testEmail() })).statusCode, 200);
-    assert.equal((await post(t, SMS_SEND, { phoneNumber: testPhone() })).statusCode, 200);
-    const res = await post(t, SMS_SEND, { phoneNumber: testPhone() });
+    const res = await post(t, SMS_SEND, { phoneNumber: testPhone() }, from('198.51.100.4'));
     assert.equal(res.statusCode, 429);
     assert.equal(res.json().code, 'RATE_LIMITED');
-    assert.match(res.json().message, /IP address/);
-    assert.ok(Number(res.headers['retry-after']) > 0);
+    assert.match(res.json().message, /this client/);
+    // Another client is not affected.
+    const other = await createClient(t.db.db, t.config.mode, { name: 'Other partner' });
+    const otherHeaders = { 'ratio-client-id': other.clientId, 'ratio-client-secret': other.clientSecret };
+    assert.equal((await post(t, SMS_SEND, { phoneNumber: testPhone() }, otherHeaders)).statusCode, 200);
   });
 });

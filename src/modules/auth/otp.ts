@@ -51,6 +51,10 @@ export function sendKey(keyring: KeyRing, channel: OtpChannel, destination: stri
   return `otp-send:${channel}:${keyring.blindIndex(destination, 'throttle')}`;
 }
 
+export function clientSendKey(clientId: string): string {
+  return `otp-send-client:${clientId}`;
+}
+
 export function ipKey(keyring: KeyRing, ip: string): string {
   return `otp-send-ip:${keyring.blindIndex(ip, 'throttle')}`;
 }

@@ -4,6 +4,7 @@
 import type { Tx } from '../../db/index.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { newId } from '../../lib/crypto.ts';
+import { flagBlock } from '../flags/index.ts';
 import { decide, hasTwoFactors, merge, type Proof, type SessionState } from './factors.ts';
 import {
   addUserClient,
@@ -48,6 +49,12 @@ export async function applyProof(
     if (row && decision.pendingLinkUserId)
       await updateSession(trx, row.id, { link_user_id: decision.pendingLinkUserId, last_seen_at: ctx.now });
     return { ok: false, error: decision.error };
+  }
+  // A suspended account (F0000) cannot sign in: "any GET call that can identify a user (/auth, /user)"
+  // is 403, and a session is the key to every other call.
+  if (decision.userId) {
+    const blocked = await flagBlock(trx, decision.userId, 'READ');
+    if (blocked) return { ok: false, error: blocked };
   }
   if (decision.linkWallet && proof.factor === 'WALLET') {
     const owner = await insertSigningWallet(trx, {

@@ -114,6 +114,8 @@ export async function deleteStaleAuthRows(db: Executor, before: Date, limit = 50
         .select('key')
         .where('window_started_at', '<', before)
         .where((w) => w.or([w('locked_until', 'is', null), w('locked_until', '<', before)]))
+        // A run of wrong codes is kept until a correct code or an unlock ends it (the 100-failure cap).
+        .where('consecutive_failures', '=', 0)
         .limit(limit),
     )
     .execute();

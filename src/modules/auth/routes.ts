@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
 import type { App } from '../../app-types.ts';
 import type { AppContext } from '../../context.ts';
 import { AppError } from '../../errors/app-error.ts';
@@ -22,7 +23,7 @@ import {
   SendSmsOtpRequest,
   SendSmsOtpResponse,
 } from './schemas.ts';
-import { sendEmailOtp, sendSmsOtp } from './send-otp.ts';
+import { otpSendOrigin, sendEmailOtp, sendSmsOtp } from './send-otp.ts';
 import { startWalletChallenge } from './start-wallet-challenge.ts';
 
 export { authSchemas } from './schemas.ts';
@@ -42,6 +43,8 @@ export function authDeps(ctx: AppContext): AuthDeps {
     messaging: ctx.messaging,
   };
 }
+
+const sendOrigin = (request: FastifyRequest) => otpSendOrigin(request.client!, request.ip, request.fingerprint);
 
 export function registerAuthRoutes(app: App, ctx: AppContext): void {
   const deps = authDeps(ctx);
@@ -87,11 +90,11 @@ export function registerAuthRoutes(app: App, ctx: AppContext): void {
     schema: {
       summary: 'Send an SMS code',
       description:
-        'Sends a six-digit code to a US mobile number (E.164), valid 10 minutes. Resending is throttled per number and per IP (429 with Retry-After).',
+        "Sends a six-digit code to a US mobile number (E.164), valid 10 minutes. Sending is throttled per number, per client and per end-user IP — the `ip` of `ratio-device-fingerprint` when the client secret is used, the caller's own IP through a client session (429 RATE_LIMITED with Retry-After; docs/sign-in.md lists the limits).",
       body: SendSmsOtpRequest,
       response: { 200: Type.Ref(SendSmsOtpResponse) },
     },
-    handler: async (request) => sendSmsOtp(deps, request.client!, request.ip, request.body.phoneNumber),
+    handler: async (request) => sendSmsOtp(deps, request.client!, sendOrigin(request), request.body.phoneNumber),
   });
 
   app.post('/v1/auth/otp/sms::authenticate', {
@@ -116,7 +119,7 @@ export function registerAuthRoutes(app: App, ctx: AppContext): void {
     schema: {
       summary: 'Send an email code',
       description:
-        'Sends a six-digit code by email, valid 10 minutes. Resending is throttled per address and per IP (429 with Retry-After).',
+        'Sends a six-digit code by email, valid 10 minutes. Throttled like sms:send: per address, per client and per end-user IP (429 RATE_LIMITED with Retry-After).',
       body: SendEmailOtpRequest,
       response: { 200: Type.Ref(SendEmailOtpResponse) },
     },
@@ -134,7 +137,13 @@ export function registerAuthRoutes(app: App, ctx: AppContext): void {
           message: '`email` is required in the request body',
           data: { field: 'email', rule: 'required' },
         });
-      return sendEmailOtp(deps, request.client!, request.ip, address, email !== undefined ? 'email' : 'emailAddress');
+      return sendEmailOtp(
+        deps,
+        request.client!,
+        sendOrigin(request),
+        address,
+        email !== undefined ? 'email' : 'emailAddress',
+      );
     },
   });
 

@@ -1,20 +1,40 @@
 // POST /v1/auth/otp/sms:send and email:send — a six-digit code from the CSPRNG, stored as a keyed
-// hash, valid ten minutes, sent through the configured provider. Sending is throttled per phone or
-// email and per IP in the database; a locked-out phone or email gets no new code.
+// hash, valid ten minutes, sent through the configured provider. Sending is throttled in the database
+// per phone or email, per client, and per end-user IP; a locked-out phone or email gets no new code.
+//
+// The end user's IP is not the caller's when a partner's backend sends every user's codes (client
+// secret): it is the `ip` of their ratio-device-fingerprint, and without one there is no per-IP
+// limit (the per-client and per-destination limits still hold). A client-session caller is the end
+// user's own browser or app, so its socket IP is used and the fingerprint (which it writes) is not.
 import { randomInt } from 'node:crypto';
 import { maskEmail, parseEmail } from '../../lib/email.ts';
 import { newId } from '../../lib/crypto.ts';
 import { maskPhone, parseUsMobile } from '../../lib/phone.ts';
+import type { DeviceFingerprint } from '../../plugins/fingerprint.ts';
 import type { ClientPrincipal } from '../../plugins/types.ts';
 import type { AuthDeps } from './deps.ts';
 import { otpEmail, smsText } from './otp-messages.ts';
 import { deleteOldOtpCodes, insertOtpCode } from './otp-repository.ts';
-import { codeHash, destinationLabel, failureKey, publicOtpId, sendKey, ipKey } from './otp.ts';
+import { clientSendKey, codeHash, destinationLabel, failureKey, ipKey, publicOtpId, sendKey } from './otp.ts';
 import type { OtpChannel } from './tables.ts';
-import { assertNotLocked, consume } from './throttle.ts';
+import { assertNotLocked, consume, type Limit } from './throttle.ts';
 
 const HOUR_MS = 3600_000;
 const DAY_MS = 24 * HOUR_MS;
+
+/** Where a send request comes from, for the per-IP limit. */
+export interface OtpSendOrigin {
+  /** The end user's IP; undefined when a secret-holding backend sent no fingerprint. */
+  endUserIp: string | undefined;
+}
+
+export function otpSendOrigin(
+  client: Pick<ClientPrincipal, 'via'>,
+  socketIp: string,
+  fingerprint: Pick<DeviceFingerprint, 'ip'> | null,
+): OtpSendOrigin {
+  return { endUserIp: client.via === 'session' ? socketIp : fingerprint?.ip };
+}
 
 export interface SendSmsOtpOutput {
   phoneId: string;
@@ -29,12 +49,12 @@ export interface SendEmailOtpOutput {
 export async function sendSmsOtp(
   deps: AuthDeps,
   client: ClientPrincipal,
-  ip: string,
+  origin: OtpSendOrigin,
   phoneNumber: string,
 ): Promise<SendSmsOtpOutput> {
   const phone = parseUsMobile(phoneNumber, 'phoneNumber');
   const ttlMinutes = Math.round(deps.config.otp.ttlSeconds / 60);
-  const id = await issueCode(deps, client, ip, 'SMS', phone, async (code) => {
+  const id = await issueCode(deps, client, origin, 'SMS', phone, async (code) => {
     await deps.messaging.sendSms({
       to: phone,
       body: smsText(deps.messaging.brandName, code, ttlMinutes),
@@ -47,13 +67,13 @@ export async function sendSmsOtp(
 export async function sendEmailOtp(
   deps: AuthDeps,
   client: ClientPrincipal,
-  ip: string,
+  origin: OtpSendOrigin,
   emailAddress: string,
   field: string,
 ): Promise<SendEmailOtpOutput> {
   const email = parseEmail(emailAddress, field);
   const ttlMinutes = Math.round(deps.config.otp.ttlSeconds / 60);
-  const id = await issueCode(deps, client, ip, 'EMAIL', email, async (code) => {
+  const id = await issueCode(deps, client, origin, 'EMAIL', email, async (code) => {
     await deps.messaging.sendEmail({
       ...otpEmail(deps.messaging.brandName, email, code, ttlMinutes),
       clientId: client.id,
@@ -62,11 +82,40 @@ export async function sendEmailOtp(
   return { emailId: publicOtpId('EMAIL', id), emailMask: maskEmail(email) };
 }
 
+function sendLimits(
+  deps: AuthDeps,
+  client: ClientPrincipal,
+  origin: OtpSendOrigin,
+  channel: OtpChannel,
+  destination: string,
+): Limit[] {
+  const { otp } = deps.config;
+  const limits: Limit[] = [
+    {
+      key: sendKey(deps.keyring, channel, destination),
+      max: otp.sendsPerDestinationPerHour,
+      windowMs: HOUR_MS,
+      minGapMs: otp.resendIntervalSeconds * 1000,
+      label: destinationLabel(channel),
+    },
+    { key: clientSendKey(client.id), max: otp.sendsPerClientPerHour, windowMs: HOUR_MS, label: 'this client' },
+  ];
+  if (origin.endUserIp !== undefined) {
+    limits.push({
+      key: ipKey(deps.keyring, origin.endUserIp),
+      max: otp.sendsPerIpPerHour,
+      windowMs: HOUR_MS,
+      label: "the end user's IP address",
+    });
+  }
+  return limits;
+}
+
 /** Throttles, stores the code, then sends it (after the commit: no network call inside a transaction). */
 async function issueCode(
   deps: AuthDeps,
   client: ClientPrincipal,
-  ip: string,
+  origin: OtpSendOrigin,
   channel: OtpChannel,
   destination: string,
   send: (code: string) => Promise<void>,
@@ -78,16 +127,7 @@ async function issueCode(
   const id = newId();
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   await deps.db.transaction().execute(async (trx) => {
-    await consume(trx, now, [
-      {
-        key: sendKey(deps.keyring, channel, destination),
-        max: otp.sendsPerDestinationPerHour,
-        windowMs: HOUR_MS,
-        minGapMs: otp.resendIntervalSeconds * 1000,
-        label,
-      },
-      { key: ipKey(deps.keyring, ip), max: otp.sendsPerIpPerHour, windowMs: HOUR_MS, label: 'this IP address' },
-    ]);
+    await consume(trx, now, sendLimits(deps, client, origin, channel, destination));
     await deleteOldOtpCodes(trx, channel, destination, new Date(now.getTime() - DAY_MS));
     await insertOtpCode(trx, {
       id,

@@ -2,7 +2,7 @@
 // is used (10 minutes idle), at most `session.maxSeconds`, and ends at once when revoked. Every
 // authenticated request checks the session row, so revocation and idle expiry need no token list.
 import { randomUUID } from 'node:crypto';
-import type { AuthConfig } from '../../config.ts';
+import type { AuthConfig } from './config.ts';
 import type { Db } from '../../db/index.ts';
 import { AppError } from '../../errors/app-error.ts';
 import type { Clock } from '../../lib/clock.ts';

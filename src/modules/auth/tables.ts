@@ -1,4 +1,5 @@
-// Table types for migration 0010_auth.sql.
+// Table types for migrations 0010_auth.sql and 0012_otp_failure_cap.sql.
+import type { Generated } from 'kysely';
 import type { Timestamp, NullableTimestamp } from '../../db/schema.ts';
 import type { WalletType } from '../../lib/addresses.ts';
 import type { Factor } from '../../plugins/types.ts';
@@ -61,6 +62,10 @@ export interface AuthThrottlesTable {
   window_started_at: Timestamp;
   last_at: NullableTimestamp;
   locked_until: NullableTimestamp;
+  /** Wrong codes since the last correct one, across lockouts (0012). */
+  consecutive_failures: Generated<number>;
+  /** Set when consecutive_failures reached the cap: blocked until an operator unlocks it. */
+  blocked_at: NullableTimestamp;
 }
 
 export interface AuthTables {

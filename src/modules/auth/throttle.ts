@@ -53,7 +53,7 @@ export async function consume(trx: Tx, now: Date, limits: Limit[]): Promise<void
   if (blocking) {
     const seconds = retryAfterSeconds(waitMs);
     throw new AppError('RATE_LIMITED', {
-      message: `Too many codes sent to ${blocking.label}; retry in ${seconds} s`,
+      message: `Too many one-time codes for ${blocking.label} this hour; retry in ${seconds} s`,
       data: { retryAfterSeconds: seconds, limit: blocking.max, windowSeconds: blocking.windowMs / 1000 },
       headers: { 'retry-after': String(seconds) },
     });
@@ -68,11 +68,14 @@ export async function consume(trx: Tx, now: Date, limits: Limit[]): Promise<void
 }
 
 export interface LockoutPolicy {
-  /** Consecutive failures that lock the key. */
+  /** Consecutive failures that lock the key… */
   failures: number;
+  /** …for this long. */
   lockMs: number;
-  /** Failures older than this are forgotten. */
+  /** Failures older than this no longer count towards the short lock. */
   windowMs: number;
+  /** Consecutive failures, across locks, that block the key until an operator unlocks it. */
+  maxConsecutive: number;
 }
 
 function lockedError(label: string, until: Date, now: Date): AppError {
@@ -84,10 +87,30 @@ function lockedError(label: string, until: Date, now: Date): AppError {
   });
 }
 
-/** 429 OTP_LOCKED while the key is locked out (a quick check before any work). */
+function blockedError(label: string, failures: number): AppError {
+  return new AppError('OTP_BLOCKED', {
+    message: `${failures} wrong codes in a row for ${label}: one-time codes for it are blocked until support unlocks it (operator: onramp auth unlock)`,
+    data: { consecutiveFailures: failures },
+  });
+}
+
+type LockState = Pick<ThrottleRow, 'locked_until' | 'blocked_at' | 'consecutive_failures'>;
+
+function lockError(row: LockState | undefined, label: string, now: Date): AppError | undefined {
+  if (row?.blocked_at) return blockedError(label, row.consecutive_failures);
+  if (row?.locked_until && row.locked_until.getTime() > now.getTime()) return lockedError(label, row.locked_until, now);
+  return undefined;
+}
+
+/** 429 OTP_LOCKED while the key is locked out, 403 OTP_BLOCKED once blocked (a quick check before any work). */
 export async function assertNotLocked(db: Executor, key: string, label: string, now: Date): Promise<void> {
-  const row = await db.selectFrom('auth_throttles').select('locked_until').where('key', '=', key).executeTakeFirst();
-  if (row?.locked_until && row.locked_until.getTime() > now.getTime()) throw lockedError(label, row.locked_until, now);
+  const row = await db
+    .selectFrom('auth_throttles')
+    .select(['locked_until', 'blocked_at', 'consecutive_failures'])
+    .where('key', '=', key)
+    .executeTakeFirst();
+  const error = lockError(row, label, now);
+  if (error) throw error;
 }
 
 /**
@@ -96,13 +119,10 @@ export async function assertNotLocked(db: Executor, key: string, label: string, 
  * guesses cannot slip past the lockout.
  */
 export async function lockFailures(trx: Tx, key: string, label: string, now: Date): Promise<AppError | undefined> {
-  const row = await lockRow(trx, key, now);
-  return row.locked_until && row.locked_until.getTime() > now.getTime()
-    ? lockedError(label, row.locked_until, now)
-    : undefined;
+  return lockError(await lockRow(trx, key, now), label, now);
 }
 
-/** Counts a failure; returns the lock error when this failure locks the key. */
+/** Counts a failure; returns the lock (or block) error when this failure locks the key. */
 export async function recordFailure(
   trx: Tx,
   key: string,
@@ -114,16 +134,36 @@ export async function recordFailure(
   const lockOver = row.locked_until !== null && row.locked_until.getTime() <= now.getTime();
   const fresh = lockOver || row.window_started_at.getTime() + policy.windowMs <= now.getTime();
   const count = (fresh ? 0 : row.count) + 1;
+  // The short lock's count starts again after each lock; this one does not (NIST SP 800-63B §5.2.2).
+  const consecutive = row.consecutive_failures + 1;
+  const blocked = consecutive >= policy.maxConsecutive;
   const lockedUntil = count >= policy.failures ? new Date(now.getTime() + policy.lockMs) : null;
   await trx
     .updateTable('auth_throttles')
-    .set({ count, window_started_at: fresh ? now : row.window_started_at, last_at: now, locked_until: lockedUntil })
+    .set({
+      count,
+      window_started_at: fresh ? now : row.window_started_at,
+      last_at: now,
+      locked_until: lockedUntil,
+      consecutive_failures: consecutive,
+      blocked_at: blocked ? now : null,
+    })
     .where('key', '=', key)
     .execute();
+  if (blocked) return blockedError(label, consecutive);
   return lockedUntil ? lockedError(label, lockedUntil, now) : undefined;
 }
 
 /** A success ends the run of consecutive failures. */
 export async function clearFailures(db: Executor, key: string): Promise<void> {
   await db.deleteFrom('auth_throttles').where('key', '=', key).execute();
+}
+
+/** The operator's recovery: forgets the key's failures, lock and block. Returns what it removed. */
+export async function unlockFailures(db: Executor, key: string): Promise<LockState | undefined> {
+  return db
+    .deleteFrom('auth_throttles')
+    .where('key', '=', key)
+    .returning(['locked_until', 'blocked_at', 'consecutive_failures'])
+    .executeTakeFirst();
 }

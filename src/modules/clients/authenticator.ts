@@ -5,7 +5,7 @@ import type { Db } from '../../db/index.ts';
 import { AppError } from '../../errors/app-error.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { digestsEqual, sha256 } from '../../lib/crypto.ts';
-import { UUID_RE } from '../../config.ts';
+import { UUID_RE } from '../../lib/ids.ts';
 import type { ClientPrincipal } from '../../plugins/types.ts';
 import { findClient, findClientSession, findLiveSecrets, type ClientRow, type ClientSecretRow } from './repository.ts';
 

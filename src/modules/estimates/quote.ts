@@ -9,6 +9,7 @@
 // It reads prices and the chain's gas price (external calls): call it outside any DB transaction.
 import type { AppContext } from '../../context.ts';
 import { AppError } from '../../errors/app-error.ts';
+import { invariant } from '../../lib/invariant.ts';
 import { divCeil, divRound, formatDecimal, formatUsd, parseDecimal, parseUsdCents } from '../../lib/money.ts';
 import { PriceUnavailableError, type PriceSnapshot } from '../../providers/prices/index.ts';
 import { ASSETS, type CryptoCurrency, type Network } from '../config/routes.ts';
@@ -65,6 +66,52 @@ export const FUNDING_METHOD: Record<AchPaymentType, FundingMethod> = {
 export const MAX_FIAT_CENTS = 100_000_000_00n;
 const AMOUNT_MAX_LENGTH = 64;
 
+/** What turns cents into crypto: the asset's unit, its price, the fee rate and the network fee. */
+export interface QuoteTerms {
+  /** 10^decimals of the asset. */
+  unit: bigint;
+  /** USD cents per whole unit of the asset; positive. */
+  priceCents: bigint;
+  /** The onramp fee in basis points, 0 to 9,999. */
+  feeBps: bigint;
+  networkFeeCents: bigint;
+}
+
+/** The fee on a fiat amount: round(cents × feeBps / 10⁴), half away from zero. */
+export function feeCentsOf(cents: bigint, t: QuoteTerms): bigint {
+  return divRound(cents * t.feeBps, 10_000n);
+}
+
+/** The crypto (minor units) a fiat amount buys after both fees, rounded down; 0 when the fees eat it. */
+export function cryptoMinorFor(cents: bigint, t: QuoteTerms): bigint {
+  const spend = cents - feeCentsOf(cents, t) - t.networkFeeCents;
+  return spend > 0n ? (spend * t.unit) / t.priceCents : 0n;
+}
+
+/**
+ * The least fiat amount (cents) whose crypto after fees reaches `minCryptoMinor` (cryptoMinorFor is
+ * non-decreasing in cents). The closed form, then a bounded walk of a few cents each way.
+ */
+export function leastFiatCentsFor(minCryptoMinor: bigint, t: QuoteTerms): bigint {
+  invariant(t.priceCents > 0n && t.unit > 0n, 'quote terms need a positive price and unit');
+  invariant(t.feeBps >= 0n && t.feeBps < 10_000n, () => `fee rate ${t.feeBps} bps is out of range`);
+  const cost = divCeil(minCryptoMinor * t.priceCents, t.unit);
+  let cents = divCeil((cost + t.networkFeeCents) * 10_000n, 10_000n - t.feeBps);
+  // Rounding the fee moves the answer by at most half a cent of fee, which is 0.5 / (1 − rate) cents of
+  // fiat amount: a step or two at realistic rates, more only as the rate nears 100%. That bounds the walk.
+  const maxSteps = 4n + 10_000n / (10_000n - t.feeBps);
+  let steps = 0n;
+  while (cryptoMinorFor(cents, t) < minCryptoMinor) {
+    cents += 1n;
+    invariant(++steps <= maxSteps, 'the least-fiat search did not converge upwards');
+  }
+  while (cents > 1n && cryptoMinorFor(cents - 1n, t) >= minCryptoMinor) {
+    cents -= 1n;
+    invariant(++steps <= maxSteps, 'the least-fiat search did not converge downwards');
+  }
+  return cents;
+}
+
 export async function quoteAch(
   ctx: Pick<AppContext, 'prices' | 'chains' | 'config' | 'clock'>,
   input: QuoteAchInput,
@@ -92,24 +139,20 @@ export async function quoteAch(
   const prices = await readPrices(ctx);
   const priceCents = prices.cents[asset.symbol === 'ETH' ? 'ETH' : 'USDC'];
   const fee = await networkFee(ctx.chains, prices, input.currency);
-  const feeBps = BigInt(ctx.config.product.feeBps[input.paymentType]);
-  const unit = 10n ** BigInt(asset.decimals);
-  const feeOf = (cents: bigint) => divRound(cents * feeBps, 10_000n);
-  const cryptoFor = (cents: bigint) => {
-    const spend = cents - feeOf(cents) - fee.feeCents;
-    return spend > 0n ? (spend * unit) / priceCents : 0n;
+  const terms: QuoteTerms = {
+    unit: 10n ** BigInt(asset.decimals),
+    priceCents,
+    feeBps: BigInt(ctx.config.product.feeBps[input.paymentType]),
+    networkFeeCents: fee.feeCents,
   };
+  const feeOf = (cents: bigint) => feeCentsOf(cents, terms);
+  const cryptoFor = (cents: bigint) => cryptoMinorFor(cents, terms);
 
   let fiatAmountCents: bigint;
   if (fiatCents !== undefined) {
     fiatAmountCents = fiatCents;
   } else {
-    // The least fiat amount whose crypto (after fees, rounded down) reaches the minimum asked for.
-    const cost = divCeil(minCryptoMinor! * priceCents, unit);
-    fiatAmountCents = divCeil((cost + fee.feeCents) * 10_000n, 10_000n - feeBps);
-    // The fee is rounded, so the closed form can be a cent off either way: settle on the least amount.
-    while (cryptoFor(fiatAmountCents) < minCryptoMinor!) fiatAmountCents += 1n;
-    while (fiatAmountCents > 1n && cryptoFor(fiatAmountCents - 1n) >= minCryptoMinor!) fiatAmountCents -= 1n;
+    fiatAmountCents = leastFiatCentsFor(minCryptoMinor!, terms);
     if (fiatAmountCents > MAX_FIAT_CENTS) {
       throw new AppError('INVALID_CRYPTO_AMOUNT', {
         message: `\`minCryptoAmount\` would cost more than the largest purchase, ${formatUsd(MAX_FIAT_CENTS)} USD`,

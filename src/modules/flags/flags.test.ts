@@ -1,16 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../../../test/helpers.ts';
-import { newAccount, post } from '../../../test/auth.ts';
+import { emailSignIn, newAccount, post, smsSignIn, walletSignIn } from '../../../test/auth.ts';
 import { createApiUser, type ApiUser } from '../../../test/users.ts';
 import type { AppError } from '../../errors/app-error.ts';
+import { ManualClock } from '../../lib/clock.ts';
 import { runCommand } from '../../operator/run.ts';
 import { activeFlags, assertFlagsAllow, setFlag } from './index.ts';
 
 describe('account flags (user-support-reference/user-account-flags)', () => {
   let t: TestApp;
+  const clock = new ManualClock('2026-05-04T12:00:00Z');
   before(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ clock });
   });
   after(() => t.close());
 
@@ -121,6 +123,28 @@ describe('account flags (user-support-reference/user-account-flags)', () => {
       assert.equal(res.json().code, 'USER_BLOCKED');
       assert.equal(res.json().data.flag, 'F0000');
     }
+  });
+
+  it('F0000 (suspended) refuses signing in: a wallet, an SMS code or an email code of the user is 403 USER_BLOCKED', async () => {
+    const user = await createApiUser(t);
+    await cli('flags', 'set', user.id, 'F0000', '--reason', 'bot');
+    clock.advance(60_000); // the resend interval for the phone used at sign-up
+    const attempts = {
+      wallet: await walletSignIn(t, user.account),
+      sms: await smsSignIn(t, user.phone),
+      email: await emailSignIn(t, user.email),
+    };
+    for (const [factor, res] of Object.entries(attempts)) {
+      assert.equal(res.statusCode, 403, `${factor}: ${res.body}`);
+      assert.equal(res.json().code, 'USER_BLOCKED', factor);
+      assert.equal(res.json().data.flag, 'F0000', factor);
+      assert.equal(res.json().sessionJwt, undefined, factor);
+    }
+    // Clearing the flag restores sign-in.
+    await cli('flags', 'clear', user.id, 'F0000', '--reason', 'false positive');
+    assert.equal((await walletSignIn(t, user.account)).json().userMask.id, user.id);
+    clock.advance(60_000);
+    assert.equal((await emailSignIn(t, user.email)).json().userMask.id, user.id);
   });
 
   it('risk and KYC-review flags answer USER_UNDER_REVIEW; flags set by the system show who set them', async () => {

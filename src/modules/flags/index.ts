@@ -111,17 +111,23 @@ export async function flagHistory(db: Executor, userId: string) {
 }
 
 /**
- * Throws the documented 403 (USER_BLOCKED or USER_UNDER_REVIEW, with the flag in `data`) when an
- * active flag blocks `action` for the user.
+ * The documented 403 (USER_BLOCKED or USER_UNDER_REVIEW, with the flag in `data`) when an active
+ * flag blocks `action` for the user; undefined when nothing does.
  */
-export async function assertFlagsAllow(db: Executor, userId: string, action: FlagAction): Promise<void> {
+export async function flagBlock(db: Executor, userId: string, action: FlagAction): Promise<AppError | undefined> {
   const active = new Set((await activeFlags(db, userId)).map((f) => f.code));
-  if (active.size === 0) return;
+  if (active.size === 0) return undefined;
   const blocking = blockingFlags(action).find((c) => active.has(c));
-  if (blocking === undefined) return;
+  if (blocking === undefined) return undefined;
   const flag = FLAGS[blocking];
-  throw new AppError(flag.errorCode, {
-    message: `The user's account is flagged ${flag.code} (${flag.description}); ${action === 'READ' ? 'the account cannot be read' : 'no changes or purchases are allowed'} until it is resolved`,
+  return new AppError(flag.errorCode, {
+    message: `The user's account is flagged ${flag.code} (${flag.description}); ${action === 'READ' ? 'the account cannot be used' : 'no changes or purchases are allowed'} until it is resolved`,
     data: { flag: flag.code, flags: [...active].sort(), action },
   });
+}
+
+/** Throws flagBlock()'s error when an active flag blocks `action`. */
+export async function assertFlagsAllow(db: Executor, userId: string, action: FlagAction): Promise<void> {
+  const error = await flagBlock(db, userId, action);
+  if (error) throw error;
 }

@@ -1,5 +1,6 @@
 // The rules of SubmitKycRequest. Messages name the field and the rule, never the SSN itself.
 import { AppError } from '../../errors/app-error.ts';
+import { hasUnsafeCharacters } from '../../lib/text.ts';
 
 export interface SubmitKycInput {
   dateOfBirth: string;
@@ -89,9 +90,6 @@ export const US_STATES_AND_TERRITORIES: ReadonlySet<string> = new Set([
   'VI',
 ]);
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this refuses
-const UNSAFE_TEXT = /[\u0000-\u001f\u007f-\u009f\u2028\u2029<>]/;
-
 type TextCode = 'INVALID_LINE_1' | 'INVALID_LINE_2' | 'INVALID_CITY' | 'INVALID_OCCUPATION' | 'INVALID_NATIONALITY';
 
 function text(value: string, field: string, code: TextCode, max: number): string {
@@ -106,7 +104,7 @@ function text(value: string, field: string, code: TextCode, max: number): string
       message: `\`${field}\` must be at most ${max} characters`,
       data: { field, rule: 'maxLength', limit: max },
     });
-  if (UNSAFE_TEXT.test(v))
+  if (hasUnsafeCharacters(v, { markup: true }))
     throw new AppError(code, {
       message: `\`${field}\` must not contain control characters or angle brackets`,
       data: { field, rule: 'printable' },

@@ -87,7 +87,11 @@ export function validateLines(lines: JournalLine[]): JournalLine[] {
     if (total !== 0n)
       throw new LedgerError('UNBALANCED', `journal does not balance in ${currency}: debits minus credits = ${total}`);
   }
-  return [...merged.values()].filter((l) => l.amountMinor !== 0n).sort(compareAccounts);
+  const effective = [...merged.values()].filter((l) => l.amountMinor !== 0n).sort(compareAccounts);
+  // Lines that cancel out on one account move nothing: such a journal records nothing that happened.
+  if (effective.length < 2)
+    throw new LedgerError('INVALID_LINES', 'a journal must move an amount between at least two accounts');
+  return effective;
 }
 
 function compareAccounts(a: { account: string; currency: string }, b: { account: string; currency: string }): number {

@@ -7,7 +7,7 @@ import { NETWORKS } from '../../chains/networks.ts';
 import type { Executor } from '../../db/index.ts';
 import type { Jobs } from '../../jobs/index.ts';
 import type { Clock } from '../../lib/clock.ts';
-import { UUID_RE } from '../../config.ts';
+import { UUID_RE } from '../../lib/ids.ts';
 import { PAYOUT_ASSETS, type PayoutAsset, type PayoutStatus } from './tables.ts';
 import { SEND_QUEUE } from './queues.ts';
 import type { PayoutUpdate, PayoutUpdateHandler } from './updates.ts';

@@ -65,7 +65,7 @@ export function classifyBroadcastError(error: unknown): BroadcastOutcome {
     )
   )
     return { kind: 'NONCE_USED', message: short };
-  if (/insufficient funds|enough funds|insufficientfunds|balance too low/.test(lower))
+  if (/insufficient funds|enough funds|insufficientfunds|balance too low|upfront cost exceeds/.test(lower))
     return { kind: 'INSUFFICIENT_FUNDS', message: short };
   return { kind: 'TRANSIENT', message: short };
 }

@@ -2,7 +2,7 @@
 // the rolling window, voided purchases excluded), never from a counter that could drift from it.
 // assertWithinLimits runs inside the purchase's transaction after the user row is locked, so two
 // concurrent purchases of one user are checked one after the other against the same ledger.
-import type { ProductConfig } from '../../config.ts';
+import type { ProductConfig } from './config.ts';
 import type { Executor } from '../../db/index.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { formatUsd } from '../../lib/money.ts';

@@ -279,6 +279,28 @@ describe('buying crypto by ACH (buy-crypto-ach.md, sandbox-testing.md)', () => {
     assert.equal(limits.json().instant.used, '21.00', 'counted once');
   });
 
+  test('Idempotency-Key past its 24 h retention starts a new purchase: the old one is never replayed for it', async () => {
+    const buyer = await readyBuyer(t, base);
+    const key = `retained-${buyer.id}`;
+    const body = { fiatAmount: '21', cryptoCurrency: 'USDC_POLYGON', type: 'INSTANT' };
+    const first = await buy(t, buyer, body, { ...buyer.headers, 'idempotency-key': key });
+    assert.equal(first.statusCode, 201, first.body);
+    await waitForActivity(t, buyer, first.json().activityItem.id, (a) => a.crypto.status === 'COMPLETED');
+    const advanced = await post(t, '/sandbox/clock:advance', { hours: 25 });
+    assert.equal(advanced.statusCode, 200, advanced.body);
+    const headers = { ...(await signInAgain(t, buyer)), 'idempotency-key': key };
+    const later = await buy(t, buyer, { ...body, fiatAmount: '24' }, headers);
+    assert.equal(later.statusCode, 201, later.body);
+    assert.equal(later.headers['idempotent-replayed'], undefined);
+    assert.notEqual(later.json().activityItem.id, first.json().activityItem.id);
+    assert.equal(later.json().activityItem.fiat.amount, '24.00');
+    const replay = await buy(t, buyer, { ...body, fiatAmount: '24' }, headers);
+    assert.equal(replay.headers['idempotent-replayed'], 'true', 'the new request is what the key replays now');
+    assert.equal(replay.json().activityItem.id, later.json().activityItem.id);
+    const purchases = await t.db.db.selectFrom('purchases').select('id').where('user_id', '=', buyer.id).execute();
+    assert.equal(purchases.length, 2);
+  });
+
   test('Idempotency-Key under concurrency: 10 parallel requests with one key buy exactly once', async () => {
     const buyer = await readyBuyer(t, base);
     const key = { ...buyer.headers, 'idempotency-key': `parallel-${buyer.id}` };

@@ -10,6 +10,7 @@ import type { Clock } from '../../lib/clock.ts';
 import { newId } from '../../lib/crypto.ts';
 import { parseEmail } from '../../lib/email.ts';
 import { parseUsMobile } from '../../lib/phone.ts';
+import { hasUnsafeCharacters } from '../../lib/text.ts';
 import type { ClientPrincipal, UserSession } from '../../plugins/types.ts';
 import { assertCanCreateUser } from '../auth/access.ts';
 import { attachSessionToUser } from '../auth/signing-wallets.ts';
@@ -37,9 +38,6 @@ export interface CreateUserDeps {
   jobs: Jobs;
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this refuses
-const UNSAFE_TEXT = /[\u0000-\u001f\u007f-\u009f\u2028\u2029<>]/;
-
 /** A trimmed person name, or the documented INVALID_<FIELD> code naming the rule. */
 export function personName(value: string, field: 'firstName' | 'middleName' | 'lastName'): string {
   const code =
@@ -55,7 +53,7 @@ export function personName(value: string, field: 'firstName' | 'middleName' | 'l
       message: `\`${field}\` must be at most ${NAME_MAX} characters`,
       data: { field, rule: 'maxLength', limit: NAME_MAX },
     });
-  if (UNSAFE_TEXT.test(name) || !/\p{L}/u.test(name)) {
+  if (hasUnsafeCharacters(name, { markup: true }) || !/\p{L}/u.test(name)) {
     throw new AppError(code, {
       message: `\`${field}\` must contain letters and no control characters or angle brackets`,
       data: { field, rule: 'name' },

@@ -77,10 +77,10 @@ export function registerWalletRoutes(app: App, ctx: AppContext): void {
   });
 
   const update = {
-    config: { auth: 'client' as const, user: 'one' as const, tag },
+    config: { auth: 'client' as const, user: 'two' as const, tag },
     schema: {
       summary: 'Rename a wallet',
-      description: 'UpdateWalletRequest: the nickname, trimmed.',
+      description: 'UpdateWalletRequest: the nickname, trimmed. Like every write, needs two factors (one of them SMS).',
       params: WalletParams,
       body: UpdateWalletRequest,
       response: { 200: Type.Ref(WalletSchema) },

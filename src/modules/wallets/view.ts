@@ -1,5 +1,6 @@
 // The API Wallet object and the input rules shared by connect and update.
 import { AppError } from '../../errors/app-error.ts';
+import { hasUnsafeCharacters } from '../../lib/text.ts';
 import type { WalletRow } from './repository.ts';
 import { WALLET_NAME_MAX } from './schemas.ts';
 
@@ -23,10 +24,6 @@ export function toWallet(row: WalletRow): Wallet {
   };
 }
 
-// Control characters and the Unicode line/paragraph separators make names unsafe to display.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this refuses
-const UNSAFE_NAME = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-
 /** Trims a wallet nickname; undefined/empty → null when `optional`, else INVALID_NAME. */
 export function walletName(input: string | undefined, optional: boolean): string | null {
   const name = input?.trim() ?? '';
@@ -43,7 +40,7 @@ export function walletName(input: string | undefined, optional: boolean): string
       data: { field: 'name', rule: 'maxLength', limit: WALLET_NAME_MAX },
     });
   }
-  if (UNSAFE_NAME.test(name))
+  if (hasUnsafeCharacters(name, { markup: false }))
     throw new AppError('INVALID_NAME', {
       message: '`name` must not contain control characters',
       data: { field: 'name', rule: 'printable' },

@@ -219,13 +219,45 @@ describe('deposit wallets (assign-a-deposit-address.md)', () => {
     assert.equal(other.json().code, 'IDEMPOTENCY_KEY_REUSED');
   });
 
-  it('one factor reads and renames; connecting a wallet needs two (MFA_REQUIRED)', async () => {
+  it('one factor reads; connecting and renaming (PATCH and the legacy POST) need two (MFA_REQUIRED)', async () => {
     const user = await createApiUser(t);
     const oneFactor = (await walletSignIn(t, user.account)).json().sessionJwt as string;
     const headers = withJwt(t.clientHeaders, oneFactor);
-    assert.equal((await req('GET', `/v1/users/${user.id}/wallets`, headers)).statusCode, 200);
+    const list = await req('GET', `/v1/users/${user.id}/wallets`, headers);
+    assert.equal(list.statusCode, 200);
+    const walletId = list.json().items[0].id as string;
     const post = await req('POST', `/v1/users/${user.id}/wallets`, headers, { address: address(), type: 'EVM' });
     assert.equal(post.statusCode, 403);
     assert.equal(post.json().code, 'MFA_REQUIRED');
+    for (const method of ['PATCH', 'POST'] as const) {
+      const rename = await req(method, `/v1/users/${user.id}/wallets/${walletId}`, headers, { name: 'One factor' });
+      assert.equal(rename.statusCode, 403, `${method} ${rename.body}`);
+      assert.equal(rename.json().code, 'MFA_REQUIRED');
+    }
+    const unchanged = await req('GET', `/v1/users/${user.id}/wallets/${walletId}`, headers);
+    assert.equal(unchanged.json().name, undefined);
+  });
+
+  it('refuses invalid Unicode (a lone surrogate) in a name with 400 INVALID_NAME, on connect and on rename', async () => {
+    const user = await createApiUser(t);
+    const walletId = (await req('GET', `/v1/users/${user.id}/wallets`, user.headers)).json().items[0].id as string;
+    // inject() would re-encode a JS string; the raw bytes are what a client sends.
+    const raw = (method: 'PATCH' | 'POST', url: string, json: string) =>
+      t.app.inject({ method, url, headers: { ...user.headers, 'content-type': 'application/json' }, payload: json });
+    for (const [method, url, json] of [
+      ['PATCH', `/v1/users/${user.id}/wallets/${walletId}`, '{"name":"\\ud800"}'],
+      ['POST', `/v1/users/${user.id}/wallets/${walletId}`, '{"name":"a\\udfffb"}'],
+      ['POST', `/v1/users/${user.id}/wallets`, `{"address":"${address()}","type":"EVM","name":"\\ud83d"}`],
+    ] as const) {
+      const res = await raw(method, url, json);
+      assert.equal(res.statusCode, 400, `${method} ${url} ${res.body}`);
+      assert.equal(res.json().code, 'INVALID_NAME');
+      assert.deepEqual(res.json().data, { field: 'name', rule: 'unicode' });
+    }
+    assert.equal((await req('GET', `/v1/users/${user.id}/wallets`, user.headers)).json().items.length, 1);
+    // A well-formed pair (an emoji) is fine.
+    const emoji = await raw('PATCH', `/v1/users/${user.id}/wallets/${walletId}`, '{"name":"\\ud83d\\ude80 Rocket"}');
+    assert.equal(emoji.statusCode, 200, emoji.body);
+    assert.equal(emoji.json().name, '\u{1F680} Rocket');
   });
 });

@@ -1,5 +1,5 @@
 // Operator commands: list failed webhook deliveries (any client) and replay one.
-import { UUID_RE } from '../../config.ts';
+import { UUID_RE } from '../../lib/ids.ts';
 import { option, positionalId, UsageError, type OperatorCommand } from '../../operator/commands.ts';
 import { replayDelivery } from './deliveries.ts';
 import { webhookDelivery } from './index.ts';

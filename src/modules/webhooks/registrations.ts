@@ -4,7 +4,7 @@ import type { Db, Executor } from '../../db/index.ts';
 import { AppError } from '../../errors/app-error.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { newId, type KeyRing } from '../../lib/crypto.ts';
-import type { WebhooksConfig } from '../../config.ts';
+import type { WebhooksConfig } from './config.ts';
 import { normaliseEvents, type WebhookEvent } from './event-names.ts';
 import {
   countWebhooks,

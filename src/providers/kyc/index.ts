@@ -1,4 +1,4 @@
-import type { OnboardingConfig } from '../../config.ts';
+import type { OnboardingConfig } from '../../modules/kyc/config.ts';
 import { ManualKycProvider } from './manual.ts';
 import { SandboxKycProvider } from './sandbox.ts';
 import type { KycProvider } from './types.ts';

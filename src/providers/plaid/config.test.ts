@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PRODUCTION_CHAIN_ENV, configProblems } from '../../../test/chain-env.ts';
-import { loadConfig, PLAID_PRODUCTION_URL } from '../../config.ts';
+import { PRODUCTION_CHAIN_ENV, configProblems, TEST_KEYS_ENV } from '../../../test/chain-env.ts';
+import { loadConfig } from '../../config.ts';
+import { PLAID_PRODUCTION_URL } from './config.ts';
 import { KeyRing } from '../../lib/crypto.ts';
 import { createPlaidProvider } from './index.ts';
 
@@ -11,8 +12,7 @@ const PRODUCTION_BASE = {
   ONRAMP_MODE: 'production',
   ONRAMP_PUBLIC_URL: 'https://onramp.example.com',
   DATABASE_URL: 'postgres://db/onramp',
-  ONRAMP_ENCRYPTION_KEYS: KeyRing.generateSpec(),
-  ONRAMP_JWT_SIGNING_KEY: 'x',
+  ...TEST_KEYS_ENV,
   ONRAMP_SMS_PROVIDER: 'twilio',
   ONRAMP_TWILIO_ACCOUNT_SID: 'AC1',
   ONRAMP_TWILIO_AUTH_TOKEN: 't',

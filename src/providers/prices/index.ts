@@ -1,6 +1,6 @@
 // ctx.prices: the configured price provider behind a short cache (external providers only) that
 // also collapses concurrent reads into one request.
-import type { PricesConfig } from '../../config.ts';
+import type { PricesConfig } from './config.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { CoinbasePriceProvider } from './coinbase.ts';
 import { SandboxPriceProvider } from './sandbox.ts';

@@ -1,13 +1,13 @@
 // The SMS and email services on ctx (ctx.messaging), built from config at start. Any module sends
 // through them: one-time codes here, transactional email from the Users module later.
-import type { MessagingConfig } from '../config.ts';
-import type { SandboxInbox } from '../sandbox/inbox/store.ts';
-import { SandboxEmailProvider } from './email/sandbox.ts';
-import { SmtpEmailProvider } from './email/smtp.ts';
-import type { EmailMessage, EmailProvider } from './email/types.ts';
-import { SandboxSmsProvider } from './sms/sandbox.ts';
-import { TwilioSmsProvider } from './sms/twilio.ts';
-import type { SmsMessage, SmsProvider } from './sms/types.ts';
+import type { MessagingConfig } from './config.ts';
+import type { SandboxInbox } from '../../sandbox/inbox/store.ts';
+import { SandboxEmailProvider } from '../email/sandbox.ts';
+import { SmtpEmailProvider } from '../email/smtp.ts';
+import type { EmailMessage, EmailProvider } from '../email/types.ts';
+import { SandboxSmsProvider } from '../sms/sandbox.ts';
+import { TwilioSmsProvider } from '../sms/twilio.ts';
+import type { SmsMessage, SmsProvider } from '../sms/types.ts';
 
 export type { EmailMessage, SmsMessage };
 
