@@ -399,7 +399,8 @@ export class SandboxTransfers {
       throw plaidErrors.invalidField(`a ${transfer.status} transfer cannot be refunded`);
     if (now.getTime() - transfer.created_at.getTime() > REFUND_WINDOW_MS)
       throw plaidErrors.invalidField('a transfer can be refunded within 180 days of its creation');
-    const schedule = scheduleRefund(now, transfer.settles_at);
+    const settled = transfer.status === 'settled' || transfer.status === 'funds_available';
+    const schedule = scheduleRefund(now, settled ? now : transfer.settles_at);
     const created = await this.db.transaction().execute(async (trx) => {
       await trx.selectFrom('sandbox_plaid_transfers').select('id').where('id', '=', transfer.id).forUpdate().execute();
       await this.checkRefundable(trx, plaidClientId, transfer, input.amountCents);
