@@ -84,15 +84,11 @@ export interface BankForDebit {
   /** Decrypted: never log it. */
   accountNumber: string;
   accountName: string;
-  /** The Plaid Item's access token, decrypted (Plaid Transfer debits the Item's account): never log it. */
-  accessToken: string;
-  plaidAccountId: string;
 }
 
 /**
- * What a purchase needs to originate an ACH debit: the bank's state, its Plaid Item (decrypted access
- * token and account) and account number. A deleted bank is still returned (status INACTIVE) so
- * in-flight purchases can settle.
+ * What a purchase needs to originate an ACH debit: the bank's state and its decrypted account
+ * number. A deleted bank is still returned (status INACTIVE) so in-flight purchases can settle.
  */
 export async function getBankForDebit(
   ctx: Pick<AppContext, 'db' | 'secrets'>,
@@ -118,9 +114,19 @@ export async function getBankForDebit(
       accountNumberAad(row.id),
     ),
     accountName: row.account_name,
-    accessToken: decryptAccessToken(ctx.secrets.keyring, row),
-    plaidAccountId: row.plaid_account_id,
   };
+}
+
+/**
+ * The Plaid Item and account a debit goes through (Plaid Transfer debits the Item's account): the
+ * access token decrypted — never log it. Deleted banks too, like getBankForDebit.
+ */
+export async function plaidDebitAccount(
+  ctx: Pick<AppContext, 'db' | 'secrets'>,
+  bankId: string,
+): Promise<{ accessToken: string; accountId: string }> {
+  const row = await ctx.db.selectFrom('banks').selectAll().where('id', '=', bankId).executeTakeFirstOrThrow();
+  return { accessToken: decryptAccessToken(ctx.secrets.keyring, row), accountId: row.plaid_account_id };
 }
 
 /** BANK_UPDATED with the BankAccount as the API shows it now, in the changing transaction. */

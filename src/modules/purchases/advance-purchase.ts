@@ -14,7 +14,7 @@ import type { Executor } from '../../db/index.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { formatUsd } from '../../lib/money.ts';
 import { AchDebitRejectedError, AchRefundRefusedError } from '../ach/index.ts';
-import { getBankForDebit } from '../banks/repository.ts';
+import { getBankForDebit, plaidDebitAccount } from '../banks/repository.ts';
 import type { CryptoCurrency } from '../config/routes.ts';
 import { sendTemplatedEmail } from '../emails/index.ts';
 import { quoteAch } from '../estimates/quote.ts';
@@ -111,6 +111,7 @@ async function originate(ctx: AppContext, p: PurchaseRow): Promise<void> {
     .select(['first_name', 'middle_name', 'last_name', 'email', 'phone'])
     .where('id', '=', p.user_id)
     .executeTakeFirstOrThrow();
+  const plaid = await plaidDebitAccount(ctx, bank.bankId);
   // Idempotent on the purchase id: a retry after a crash anywhere in here gets the same debit back.
   let debit: Awaited<ReturnType<typeof ctx.ach.originateDebit>>;
   try {
@@ -118,8 +119,8 @@ async function originate(ctx: AppContext, p: PurchaseRow): Promise<void> {
       id: p.id,
       amountCents: p.amount_cents,
       speed: p.ach_type,
-      accessToken: bank.accessToken,
-      accountId: bank.plaidAccountId,
+      accessToken: plaid.accessToken,
+      accountId: plaid.accountId,
       legalName: [user.first_name, user.middle_name, user.last_name].filter(Boolean).join(' '),
       email: user.email,
       phone: user.phone,
