@@ -24,7 +24,6 @@ const config = loadConfig({
   LOG_LEVEL: 'warn',
   ONRAMP_RATE_LIMIT_ENABLED: 'false',
   PORT: '0',
-  ONRAMP_SANDBOX_CACHE_DIR: process.env.ONRAMP_SANDBOX_CACHE_DIR ?? path.resolve('.onramp/test-cache'),
 });
 const db: DbHandle = await openTestDatabase();
 const built = await buildApp({

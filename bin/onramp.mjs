@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// `npx onramp …`: runs the TypeScript CLI through tsx (a runtime dependency, no build step).
-import { register } from 'tsx/esm/api';
+// `npx onramp …` and `npm run cli -- …`: the operator CLI, from the compiled dist/ (see launch.mjs).
+import { launch } from './launch.mjs';
 
-register();
-await import('../src/cli/index.ts');
+await launch('cli/index');

@@ -18,8 +18,17 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createPublicClient, formatEther, http as viemHttp, parseEther } from 'viem';
-import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
-import { expectOk, partnerRequest, until as waitUntil, type Answer } from './partner-api.ts';
+import type { PrivateKeyAccount } from 'viem/accounts';
+import {
+  expectOk,
+  partnerRequest,
+  readyBuyer as readyBuyerAs,
+  signIn as signInAs,
+  until as waitUntil,
+  type Answer,
+  type Buyer,
+  type Call,
+} from './partner-api.ts';
 
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 5);
 const USERS = Number(process.env.CRASH_USERS ?? 3);
@@ -104,15 +113,6 @@ function request(
   return partnerRequest({ base: BASE, ...client }, method, url, body, extra, jwt);
 }
 
-interface Buyer {
-  account: PrivateKeyAccount;
-  phone: string;
-  jwt: string;
-  id: string;
-  bankId: string;
-  walletId: string;
-  address: `0x${string}`;
-}
 async function call(
   u: Pick<Buyer, 'jwt'> | undefined,
   method: string,
@@ -125,68 +125,9 @@ async function call(
 const until = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000) =>
   waitUntil(what, probe, timeoutMs, 300);
 
-/** Wallet sign-in + SMS code from the sandbox inbox (the calls of scripts/journey.ts). */
-async function signIn(account: PrivateKeyAccount, phone: string): Promise<string> {
-  const wallet = { walletAddress: account.address, walletType: 'EVM' };
-  const { challenge } = await call(undefined, 'POST', '/v1/auth/cryptoWallet:start', wallet);
-  const signature = await account.signMessage({ message: challenge });
-  const s = {
-    jwt: (await call(undefined, 'POST', '/v1/auth/cryptoWallet:authenticate', { ...wallet, signature }))
-      .sessionJwt as string,
-  };
-  const { phoneId } = await call(s, 'POST', '/v1/auth/otp/sms:send', { phoneNumber: phone });
-  const inbox = await call(s, 'GET', `/sandbox/inbox?to=${encodeURIComponent(phone)}`);
-  const otp = /\b(\d{6})\b/.exec(inbox.items[0]?.text ?? '')?.[1];
-  if (!otp) throw new Error(`no code in the sandbox inbox for ${phone}`);
-  return (await call(s, 'POST', '/v1/auth/otp/sms:authenticate', { phoneId, otp })).sessionJwt as string;
-}
-
-async function readyBuyer(n: number): Promise<Buyer> {
-  const account = privateKeyToAccount(generatePrivateKey());
-  const phone = `+1201555${String(randomInt(0, 10_000)).padStart(4, '0')}`;
-  const s = { jwt: await signIn(account, phone) };
-  const user = await call(s, 'POST', '/v1/users', {
-    firstName: 'Crash',
-    lastName: `Tester${n}`,
-    email: `crash.${Date.now()}.${n}@gmail.com`,
-    country: 'US',
-    phone,
-    acceptedTerms: true,
-  });
-  const wallet = (await call(s, 'GET', `/v1/users/${user.id}/wallets`)).items[0];
-  const ssn = `2${String(randomInt(10, 99))}-${String(randomInt(10, 99))}-${String(randomInt(1000, 9999))}`;
-  await call(s, 'POST', `/v1/users/${user.id}/kyc`, {
-    dateOfBirth: '1990-04-12',
-    idType: 'SSN',
-    idNumber: ssn,
-    line1: '123 Main St',
-    city: 'Austin',
-    state: 'TX',
-    postalCode: '78701',
-    nationality: 'US',
-    occupation: 'Engineer',
-  });
-  const kyc = await until('KYC', async () => {
-    const u = await call(s, 'GET', `/v1/users/${user.id}`);
-    return ['APPROVED', 'DECLINED', 'IN_REVIEW'].includes(u.kyc.status) ? u.kyc.status : undefined;
-  });
-  if (kyc !== 'APPROVED') throw new Error(`KYC ended ${kyc}`);
-  const link = await call(s, 'POST', `/v1/users/${user.id}/banks:requestLink`, {});
-  const { publicToken } = await call(s, 'POST', '/sandbox/link/complete', {
-    token: link.linkToken,
-    institutionId: 'ins_109511',
-    username: 'custom_ratio_good',
-    password: 'pass_good',
-  });
-  const bankId = (await call(s, 'POST', `/v1/users/${user.id}/banks:activateLink`, { publicToken })).bankAccount
-    .id as string;
-  const verified = await until('bank verification', async () => {
-    const b = await call(s, 'GET', `/v1/users/${user.id}/banks/${bankId}`);
-    return b.verificationStatus && b.verificationStatus !== 'IN_REVIEW' ? b.verificationStatus : undefined;
-  });
-  if (verified !== 'APPROVED') throw new Error(`bank ended ${verified}`);
-  return { account, phone, jwt: s.jwt, id: user.id, bankId, walletId: wallet.id, address: wallet.address };
-}
+const callApi: Call = (jwt, method, url, body, extra) => call(jwt ? { jwt } : undefined, method, url, body, extra);
+const signIn = (account: PrivateKeyAccount, phone: string) => signInAs(callApi, account, phone);
+const readyBuyer = (n: number) => readyBuyerAs(callApi, `Tester${n}`);
 
 // ---- the run ----
 interface Order {

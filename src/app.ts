@@ -1,14 +1,15 @@
 // buildApp(): database, plugins, modules and jobs, wired from one config. It never listens;
 // main.ts does, and tests use app.inject().
 import { randomUUID } from 'node:crypto';
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { App } from './app-types.ts';
 import { createChains } from './chains/index.ts';
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
-import { openDatabase, type DbHandle } from './db/index.ts';
+import type { DbHandle } from './db/index.ts';
+import { openDatabaseFromTemplate } from './db/template.ts';
 import { migrate } from './db/migrate.ts';
 import { Jobs } from './jobs/index.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
@@ -26,11 +27,12 @@ import { SandboxClock } from './sandbox/clock/clock.ts';
 import { SandboxInbox } from './sandbox/inbox/store.ts';
 import { MODULES } from './modules/index.ts';
 import { registerOperatorRoutes } from './operator/routes.ts';
+import { addProviderChecks, Readiness } from './modules/ops/readiness.ts';
 import { registerOpsRoutes } from './modules/ops/routes.ts';
 import { clientAuthPlugin } from './plugins/client-auth.ts';
 import { clientErrorHandler, errorsPlugin, frameworkErrors, MAX_PARAM_LENGTH } from './plugins/errors.ts';
 import { fingerprintPlugin } from './plugins/fingerprint.ts';
-import { metricsPlugin } from './plugins/metrics.ts';
+import { Metrics, metricsPlugin } from './plugins/metrics.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
 import { rateLimitPlugin } from './plugins/rate-limit.ts';
 import { userSessionPlugin } from './plugins/user-session.ts';
@@ -49,7 +51,7 @@ export interface BuildOptions {
   logStream?: DestinationStream;
   clock?: Clock;
   secrets?: RuntimeSecrets;
-  /** Run job workers in this process (default true). */
+  /** Run job workers in this process (default: unless config.ops.role is `api`). */
   workers?: boolean;
   jobsPollingIntervalSeconds?: number;
   /** Enables POST /operator/commands for the local CLI (main.ts sets it). */
@@ -117,6 +119,25 @@ function listeningUrl(app: App | undefined): string | undefined {
     : `http://${host}:${address.port}`;
 }
 
+/**
+ * Several sandbox processes on one PostgreSQL database share the sandbox clock: each picks up a move
+ * made through another within a second (the embedded database has one process, nothing to follow).
+ */
+function followSharedSandboxClock(clock: Clock, dbHandle: DbHandle): () => void {
+  if (!(clock instanceof SandboxClock) || dbHandle.kind !== 'postgres') return () => undefined;
+  let syncing = false;
+  const timer = setInterval(() => {
+    if (syncing) return;
+    syncing = true;
+    clock
+      .sync()
+      .catch(() => undefined) // the database is unreachable: /readyz says so; the next tick tries again
+      .finally(() => (syncing = false));
+  }, 1_000);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,64}$/;
 
 export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
@@ -126,7 +147,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   const secrets = options.secrets ?? resolveRuntimeSecrets(config);
   const dbHandle =
     options.dbHandle ??
-    (await openDatabase({
+    (await openDatabaseFromTemplate({
       url: config.db.url,
       dataDir: config.db.dataDir,
       poolMax: config.db.poolMax,
@@ -136,7 +157,15 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   // Sandbox time runs ahead of real time by the offset partners add with POST /sandbox/clock:advance.
   const clock: Clock = config.mode === 'sandbox' ? await SandboxClock.open(dbHandle.db, baseClock) : baseClock;
 
-  const jobs = new Jobs(dbHandle, { pollingIntervalSeconds: options.jobsPollingIntervalSeconds ?? 1, log });
+  // An api process only enqueues; a worker process serves no API routes (docs/scaling.md).
+  const role = config.ops.role;
+  const workers = options.workers ?? role !== 'api';
+  const servesApi = role !== 'worker';
+  const jobs = new Jobs(dbHandle, {
+    pollingIntervalSeconds: options.jobsPollingIntervalSeconds ?? 1,
+    log,
+    supervise: workers,
+  });
   const tokens = await SessionTokens.create(
     secrets.jwtSigningKeyPem,
     config.auth.jwt.issuer,
@@ -145,7 +174,10 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   const inbox = new SandboxInbox(dbHandle.db, clock);
   const chains = await createChains({ config, db: dbHandle.db, keyring: secrets.keyring, clock, log });
   // The built-in Plaid sandbox is reached over HTTP at this server's own address, once it listens.
-  const plaid = createPlaidProvider(config, secrets.keyring, () => listeningUrl(app));
+  // A worker serves no /sandbox/plaid of its own: it reaches the built-in sandbox of the chains' process.
+  const plaid = createPlaidProvider(config, secrets.keyring, () =>
+    servesApi ? listeningUrl(app) : config.ops.sandboxUrl,
+  );
   const ctx: AppContext = {
     config,
     db: dbHandle.db,
@@ -165,11 +197,16 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
     prices: createPrices(config.prices, clock),
     ach: createAch({ db: dbHandle.db, clock, config: config.ach, plaid, jobs, log }),
     payouts: new PayoutService({ clock, jobs }),
+    metrics: new Metrics(dbHandle.poolCounts),
+    readiness: new Readiness(config.ops.readiness.timeoutMs),
   };
+  addProviderChecks(ctx);
   const state = { shuttingDown: false };
 
   const app = Fastify({
     loggerInstance: log,
+    // metricsPlugin logs one line per request (probes at debug) instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.http.bodyLimitBytes,
     trustProxy: config.http.trustProxy,
     genReqId: (req) => {
@@ -198,29 +235,32 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   });
 
   await app.register(errorsPlugin);
-  await app.register(metricsPlugin);
-  await app.register(rateLimitPlugin, { config: config.rateLimit });
-  await app.register(clientAuthPlugin, { authenticator: ctx.clientAuth });
-  await app.register(userSessionPlugin, { sessions: ctx.sessions });
-  await app.register(idempotencyPlugin, { db: dbHandle.db, clock });
-  await app.register(fingerprintPlugin);
-  await app.register(openapiPlugin, { config });
-  for (const module of MODULES) for (const schema of module.schemas ?? []) app.addSchema(schema);
+  await app.register(metricsPlugin, { metrics: ctx.metrics, config });
+  if (servesApi) {
+    await app.register(rateLimitPlugin, { config: config.rateLimit });
+    await app.register(clientAuthPlugin, { authenticator: ctx.clientAuth });
+    await app.register(userSessionPlugin, { sessions: ctx.sessions });
+    await app.register(idempotencyPlugin, { db: dbHandle.db, clock });
+    await app.register(fingerprintPlugin);
+    await app.register(openapiPlugin, { config });
+    for (const module of MODULES) for (const schema of module.schemas ?? []) app.addSchema(schema);
+  }
 
   registerOpsRoutes(app, ctx, state);
   if (options.operatorToken) registerOperatorRoutes(app, ctx, options.operatorToken);
   for (const module of MODULES) {
-    module.routes?.(app, ctx);
+    if (servesApi) module.routes?.(app, ctx);
     module.jobs?.(ctx);
   }
 
-  const workers = options.workers ?? true;
+  const stopClockSync = followSharedSandboxClock(clock, dbHandle);
   app.addHook('onReady', async () => {
     if (options.startChains) await chains.start();
     await jobs.start({ workers });
     if (workers) for (const module of MODULES) await module.start?.(ctx);
   });
   app.addHook('onClose', async () => {
+    stopClockSync();
     await jobs.stop();
     await ctx.messaging.close();
     // Before the database closes: the sandbox chains record what is still being submitted.

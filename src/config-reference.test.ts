@@ -76,6 +76,6 @@ describe('configuration reference', () => {
     for (const name of ['DATABASE_URL', 'ONRAMP_ENCRYPTION_KEYS', 'ONRAMP_JWT_SIGNING_KEY', 'ONRAMP_SMS_PROVIDER'])
       assert.equal(byName.get(name)?.requiredInProduction, true, name);
     assert.deepEqual(byName.get('ONRAMP_SMTP_URL')?.requiredWhen, ['with ONRAMP_EMAIL_PROVIDER=smtp']);
-    assert.equal(byName.get('ONRAMP_KYC_PROVIDER')?.defaultText, '`sandbox` (sandbox), `manual` (production)');
+    assert.equal(byName.get('ONRAMP_PRICE_PROVIDER')?.defaultText, '`sandbox` (sandbox), `coinbase` (production)');
   });
 });

@@ -12,7 +12,9 @@ import {
   readClientsConfig,
   readDemoClientConfig,
 } from './modules/clients/config.ts';
+import { type DashboardConfig, readDashboardConfig } from './modules/dashboard/config.ts';
 import { type OnboardingConfig, readOnboardingConfig } from './modules/kyc/config.ts';
+import { type OpsConfig, readOpsConfig } from './modules/ops/config.ts';
 import { type PayoutsConfig, readPayoutsConfig } from './modules/payouts/config.ts';
 import { type ProductConfig, readProductConfig } from './modules/purchases/config.ts';
 import { readWebhooksConfig, type WebhooksConfig } from './modules/webhooks/config.ts';
@@ -68,6 +70,9 @@ export interface Config {
   prices: PricesConfig;
   ach: AchConfig;
   webhooks: WebhooksConfig;
+  dashboard: DashboardConfig;
+  /** Process role, the metrics endpoint, readiness checks (src/modules/ops/config.ts). */
+  ops: OpsConfig;
 }
 
 export class ConfigError extends Error {
@@ -289,6 +294,8 @@ export function readConfig(env: Env): { config: Config; reader: EnvReader } {
   });
   const server = readServerConfig(r, mode);
   const { publicUrl } = server.http;
+  // Read before onboarding, whose Identity Verification template depends on the Plaid environment.
+  const plaid = r.section('Plaid', () => readPlaidConfig(r, mode));
   const config: Config = {
     mode,
     ...server,
@@ -298,13 +305,15 @@ export function readConfig(env: Env): { config: Config; reader: EnvReader } {
     product: r.section('Fees and limits', () => readProductConfig(r)),
     auth: r.section('Sign-in', () => readAuthConfig(r, publicUrl)),
     messaging: r.section('SMS and email', () => readMessagingConfig(r, mode, publicUrl)),
-    chains: r.section('Chains', () => readChainsConfig(r, mode, server.stateDir)),
-    onboarding: r.section('Users, wallets and KYC', () => readOnboardingConfig(r, mode)),
+    chains: r.section('Chains', () => readChainsConfig(r, mode)),
+    onboarding: r.section('Users, wallets and KYC', () => readOnboardingConfig(r, mode, plaid.baseUrl)),
     payout: r.section('Payouts', () => readPayoutsConfig(r)),
-    plaid: r.section('Plaid', () => readPlaidConfig(r, mode)),
+    plaid,
     prices: r.section('Prices', () => readPricesConfig(r, mode)),
     ach: r.section('ACH', () => readAchConfig(r, mode)),
     webhooks: r.section('Webhooks', () => readWebhooksConfig(r, mode)),
+    dashboard: r.section('Partner dashboard', () => readDashboardConfig(r, mode, publicUrl)),
+    ops: r.section('Processes and monitoring', () => readOpsConfig(r, mode, server.db.url)),
   };
   checkDemoClientConfig(r, config.demoClient, mode);
   if (mode === 'production') checkProductionServer(r, config);

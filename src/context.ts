@@ -15,6 +15,8 @@ import type { Prices } from './providers/prices/index.ts';
 import type { AchService } from './modules/ach/index.ts';
 import type { PayoutService } from './modules/payouts/index.ts';
 import type { SandboxInbox } from './sandbox/inbox/store.ts';
+import type { Readiness } from './modules/ops/readiness.ts';
+import type { Metrics } from './plugins/metrics.ts';
 import type { RuntimeSecrets } from './runtime-secrets.ts';
 
 export interface AppContext {
@@ -46,4 +48,8 @@ export interface AppContext {
   ach: AchService;
   /** On-chain payouts: request() in the caller's transaction, onUpdate() for outcomes (payouts module). */
   payouts: PayoutService;
+  /** This process's Prometheus instruments (GET /metrics): modules record their outcomes here. */
+  metrics: Metrics;
+  /** The provider checks of `/readyz?full=1`: add one with ctx.readiness.add(name, check). */
+  readiness: Readiness;
 }

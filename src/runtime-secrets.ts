@@ -4,9 +4,9 @@
 import { createPrivateKey, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { generatePrivateKey } from 'viem/accounts';
 import type { Config, EnvReader, Mode } from './config.ts';
 import { KeyRing } from './lib/crypto.ts';
+import { generateEvmPrivateKey } from './lib/evm-address.ts';
 
 const GENERATE = 'run `npm run cli -- keys generate` for fresh keys';
 
@@ -124,6 +124,6 @@ export function generatedKeysEnv(options: { hotWallet?: boolean; now?: Date } = 
     ONRAMP_ENCRYPTION_KEYS: KeyRing.generateSpec(`k${day}`),
     ONRAMP_JWT_SIGNING_KEY: pem.trimEnd().replace(/\n/g, '\\n'),
   };
-  if (options.hotWallet) env.ONRAMP_HOT_WALLET_PRIVATE_KEY = generatePrivateKey();
+  if (options.hotWallet) env.ONRAMP_HOT_WALLET_PRIVATE_KEY = generateEvmPrivateKey();
   return env;
 }

@@ -69,8 +69,9 @@ export function testConfig(env: Record<string, string> = {}): Config {
     // Every inject() comes from 127.0.0.1: the per-IP OTP send limit is tested on its own.
     ONRAMP_OTP_SENDS_PER_IP_PER_HOUR: '100000',
     PORT: '0',
-    // Compiled sandbox contracts, shared by every test process (compiling takes ~2 s).
-    ONRAMP_SANDBOX_CACHE_DIR: path.join(root, '.onramp', 'test-cache'),
+    // Workers refresh the business gauges (which read the hot wallet, starting the sandbox chains)
+    // only when a test asks (refreshBusinessMetrics).
+    ONRAMP_METRICS_REFRESH_MS: '600000',
     ...env,
   });
 }

@@ -90,7 +90,7 @@ export async function signInAgain(t: TestApp, user: ApiUser): Promise<Headers> {
 
 export interface ActivityView {
   id: string;
-  fiat: { status: string; amount: string; bankAccount?: { id?: string } };
+  fiat: { status: string; amount: string; fundingMethod: string; bankAccount?: { id?: string } };
   crypto: { status: string; amount: string; currency: string; transactionHash?: string; price: string; fee: string };
   metadata: Record<string, unknown>;
 }

@@ -13,7 +13,7 @@ describe('graceful shutdown', () => {
     const t = await startTestApp({
       listen: true,
       routes: (app) => {
-        app.get('/v1/test/slow', { config: { auth: 'public' } }, async () => {
+        app.get('/v1/test/slow', { config: { auth: 'public' }, schema: { hide: true } }, async () => {
           await gate;
           return { finished: true };
         });

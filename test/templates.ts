@@ -1,52 +1,15 @@
-// Migrated database templates for tests, built once per change of the migrations: a PGlite data-dir
-// tarball under .onramp/test-cache, and with DATABASE_URL a template database on that server.
+// Migrated database templates for tests, built once per change of the migrations: the embedded
+// database's template tarball (src/db/template.ts, shared with the server's first start), and with
+// DATABASE_URL a template database on that server.
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import pino from 'pino';
 import { openDatabase } from '../src/db/index.ts';
-import { migrate, migrationsFingerprint } from '../src/db/migrate.ts';
-import { Jobs } from '../src/jobs/index.ts';
+import { ensurePgliteTemplate, initialiseDatabase, templateFingerprint } from '../src/db/template.ts';
 
 export interface Templates {
   env: Record<string, string>;
   description: string;
-}
-
-function fingerprint(root: string): string {
-  const bossVersion = JSON.parse(fs.readFileSync(path.join(root, 'node_modules/pg-boss/package.json'), 'utf8'))
-    .version as string;
-  return createHash('sha256').update(`${migrationsFingerprint()}:${bossVersion}`).digest('hex').slice(0, 12);
-}
-
-async function initialise(handle: Awaited<ReturnType<typeof openDatabase>>): Promise<void> {
-  await migrate(handle.db);
-  // pg-boss creates its own schema on first start; do it once here rather than in every test file.
-  const jobs = new Jobs(handle, { pollingIntervalSeconds: 1, log: pino({ level: 'silent' }) });
-  await jobs.start({ workers: false });
-  await jobs.stop();
-}
-
-async function pgliteTemplate(root: string, fp: string): Promise<string> {
-  const dir = path.join(root, '.onramp', 'test-cache');
-  const file = path.join(dir, `pglite-${fp}.tar`);
-  if (fs.existsSync(file)) return file;
-  fs.mkdirSync(dir, { recursive: true });
-  const handle = await openDatabase({ dataDir: 'memory://' });
-  try {
-    await initialise(handle);
-    const blob = await handle.dump!();
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, Buffer.from(await blob.arrayBuffer()));
-    fs.renameSync(tmp, file);
-  } finally {
-    await handle.close();
-  }
-  for (const old of fs.readdirSync(dir)) {
-    if (old.startsWith('pglite-') && old !== path.basename(file)) fs.rmSync(path.join(dir, old), { force: true });
-  }
-  return file;
 }
 
 export function databaseUrlFor(url: string, database: string): string {
@@ -67,7 +30,7 @@ async function postgresTemplate(url: string, fp: string): Promise<string> {
       await admin.query(`create database "${name}"`);
       const handle = await openDatabase({ url: databaseUrlFor(url, name) });
       try {
-        await initialise(handle);
+        await initialiseDatabase(handle);
       } finally {
         await handle.close();
       }
@@ -93,11 +56,11 @@ async function postgresTemplate(url: string, fp: string): Promise<string> {
 }
 
 export async function prepareTemplates(root: string): Promise<Templates> {
-  const fp = fingerprint(root);
   if (process.env.DATABASE_URL) {
+    const fp = createHash('sha256').update(templateFingerprint()).digest('hex').slice(0, 12);
     const name = await postgresTemplate(process.env.DATABASE_URL, fp);
     return { env: { ONRAMP_TEST_PG_TEMPLATE: name }, description: `PostgreSQL server, template database ${name}` };
   }
-  const file = await pgliteTemplate(root, fp);
+  const file = await ensurePgliteTemplate();
   return { env: { ONRAMP_TEST_PGLITE_TEMPLATE: file }, description: `PGlite, ${path.relative(root, file)}` };
 }

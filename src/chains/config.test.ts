@@ -84,6 +84,5 @@ describe('chain configuration', () => {
     const sandbox = loadConfig({});
     assert.equal(sandbox.chains.networks, undefined);
     assert.equal(sandbox.chains.hotWallet, undefined);
-    assert.match(sandbox.chains.sandboxCacheDir, /\.onramp\/cache$/);
   });
 });

@@ -1,7 +1,6 @@
 // Chain settings: per-network RPC, chain id, USDC contract and confirmations (production), the hot wallet's key,
 // and JSON-RPC timeouts. Sandbox mode runs its own chains and refuses the production-only variables.
-import path from 'node:path';
-import { getAddress, isAddress } from 'viem';
+import { checksumAddress, isHexAddress, SECP256K1_N } from '../lib/evm-address.ts';
 import type { EnvReader, Mode } from '../config.ts';
 import { NETWORKS, type Network } from './networks.ts';
 
@@ -25,12 +24,7 @@ export interface ChainsConfig {
   rpcTimeoutMs: number;
   /** Retries of a failed JSON-RPC request (viem backs off exponentially between them). */
   rpcRetryCount: number;
-  /** Sandbox: where compiled sandbox contracts are cached, keyed by a hash of their source. */
-  sandboxCacheDir: string;
 }
-
-// secp256k1 group order: a private key must lie in [1, n-1].
-const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 
 function chainEnvNames(network: Network) {
   return {
@@ -95,7 +89,7 @@ function readChainNetwork(r: EnvReader, network: Network): ChainNetworkConfig | 
   r.require(names.usdcAddress, usdcText, why);
   let usdcAddress: `0x${string}` | undefined;
   if (usdcText !== undefined) {
-    if (isAddress(usdcText, { strict: false })) usdcAddress = getAddress(usdcText);
+    if (isHexAddress(usdcText)) usdcAddress = checksumAddress(usdcText);
     else r.problems.push(`${names.usdcAddress}: must be a 0x-prefixed 20-byte hex address (got "${usdcText}")`);
   }
   const confirmations = r.optionalInt(names.confirmations, 1, 10_000, {
@@ -129,7 +123,7 @@ function readHotWalletKey(r: EnvReader): `0x${string}` | undefined {
   return `0x${hex.toLowerCase()}`;
 }
 
-export function readChainsConfig(r: EnvReader, mode: Mode, stateDir: string): ChainsConfig {
+export function readChainsConfig(r: EnvReader, mode: Mode): ChainsConfig {
   const common = {
     rpcTimeoutMs: r.int('ONRAMP_CHAIN_RPC_TIMEOUT_MS', 10_000, 100, 120_000, 'per JSON-RPC request'),
     rpcRetryCount: r.int(
@@ -138,12 +132,6 @@ export function readChainsConfig(r: EnvReader, mode: Mode, stateDir: string): Ch
       0,
       10,
       'retries of a failed JSON-RPC request (timeouts, network errors, 408/413/429/5xx), with exponential back-off',
-    ),
-    sandboxCacheDir: path.resolve(
-      r.string('ONRAMP_SANDBOX_CACHE_DIR', path.join(stateDir, 'cache'), {
-        doc: 'sandbox: where compiled sandbox contracts are cached',
-        defaultText: '$ONRAMP_STATE_DIR/cache',
-      }),
     ),
   };
   if (mode === 'sandbox') {

@@ -1,5 +1,6 @@
 // Chooses the chain layer from config at start: production's JSON-RPC endpoints, or the sandbox's
-// in-process chains (loaded only in sandbox mode, so production never loads Hardhat).
+// in-process chains (loaded only in sandbox mode, so production never loads Hardhat), or another
+// sandbox process's chains over JSON-RPC (ONRAMP_SANDBOX_URL, several processes on PostgreSQL).
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/index.ts';
@@ -21,6 +22,11 @@ export interface ChainsDeps {
 
 export async function createChains(deps: ChainsDeps): Promise<Chains> {
   if (deps.config.mode === 'production') return new ProductionChains(deps.config.chains, deps.log);
+  const ownerUrl = deps.config.ops.sandboxUrl;
+  if (ownerUrl !== undefined) {
+    const { remoteSandboxChains } = await import('../sandbox/chains/remote.ts');
+    return remoteSandboxChains(deps, ownerUrl);
+  }
   const { SandboxChains } = await import('../sandbox/chains/sandbox-chains.ts');
   return SandboxChains.open(deps);
 }

@@ -46,7 +46,6 @@ function chainsConfig(overrides: {
     hotWallet: { privateKey: overrides.privateKey ?? generatePrivateKey() },
     rpcTimeoutMs: overrides.timeoutMs ?? 5_000,
     rpcRetryCount: overrides.retryCount ?? 0,
-    sandboxCacheDir: '',
   };
 }
 

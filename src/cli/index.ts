@@ -1,10 +1,12 @@
 // The operator CLI: `npx onramp <command>` or `npm run cli -- <command>`. With the embedded database
 // and a sandbox server running, commands run inside that server (PGlite allows one process);
 // otherwise the CLI opens the database itself.
+import { parseArgs } from 'node:util';
 import { buildApp } from '../app.ts';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { openDatabase } from '../db/index.ts';
 import { migrate } from '../db/migrate.ts';
+import { ROLES } from '../modules/ops/config.ts';
 import { readLiveInstance } from '../operator/instance.ts';
 import { helpText, parseCommand, runCommand, type CommandOutcome } from '../operator/run.ts';
 
@@ -35,11 +37,23 @@ async function runMigrate(config: Config): Promise<CommandOutcome> {
   }
 }
 
+/** `onramp serve [--role api|worker|all]`: the server itself (src/main.ts); --role sets ONRAMP_ROLE. */
+async function serve(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { role: { type: 'string' } }, strict: true });
+  if (values.role !== undefined) {
+    if (!(ROLES as readonly string[]).includes(values.role))
+      print({ exitCode: 2, error: `--role must be one of ${ROLES.join(', ')} (got "${values.role}")` });
+    process.env.ONRAMP_ROLE = values.role;
+  }
+  await import('../main.ts');
+}
+
 async function main(argv: string[]): Promise<void> {
   if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help') {
     process.stdout.write(`${helpText()}\n`);
     return;
   }
+  if (argv[0] === 'serve') return serve(argv.slice(1));
   let config: Config;
   try {
     config = loadConfig();

@@ -3,6 +3,7 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { AuthTables } from '../modules/auth/tables.ts';
 import type { SandboxInboxTables } from '../sandbox/inbox/tables.ts';
+import type { SandboxWebhookReceiverTables } from '../sandbox/webhook-receiver/tables.ts';
 import type { SandboxChainTables } from '../sandbox/chains/tables.ts';
 import type { LedgerTables } from '../modules/ledger/tables.ts';
 import type { AchTables } from '../modules/ach/tables.ts';
@@ -16,9 +17,11 @@ import type { EmailTables } from '../modules/emails/tables.ts';
 import type { PayoutTables } from '../modules/payouts/tables.ts';
 import type { SandboxPlaidTables } from '../sandbox/plaid/tables.ts';
 import type { SandboxPlaidTransferTables } from '../sandbox/plaid/transfer-tables.ts';
+import type { SandboxIdvTables } from '../sandbox/plaid/idv-tables.ts';
 import type { PurchaseTables } from '../modules/purchases/tables.ts';
 import type { BankTables } from '../modules/banks/tables.ts';
 import type { WebhookTables } from '../modules/webhooks/tables.ts';
+import type { DashboardTables } from '../modules/dashboard/tables.ts';
 
 /** A timestamptz column: Date when read, Date or ISO string when written, defaulted by the database. */
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -35,6 +38,8 @@ export interface ClientsTable {
   allowed_origins: Generated<string[]>;
   redirect_uris: Generated<string[]>;
   android_package_names: Generated<string[]>;
+  /** Partner revenue share, basis points of the fee (0070). */
+  revenue_share_bps: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -95,7 +100,7 @@ export interface EventsTable {
 export interface AuditLogTable {
   id: string;
   at: Timestamp;
-  actor_type: 'CLIENT' | 'USER' | 'OPERATOR' | 'SYSTEM';
+  actor_type: 'CLIENT' | 'USER' | 'OPERATOR' | 'SYSTEM' | 'MEMBER';
   actor_id: string | null;
   action: string;
   client_id: string | null;
@@ -130,6 +135,7 @@ export interface FoundationTables {
 export type Database = FoundationTables &
   AuthTables &
   SandboxInboxTables &
+  SandboxWebhookReceiverTables &
   SandboxChainTables &
   LedgerTables &
   ActivityTables &
@@ -140,12 +146,14 @@ export type Database = FoundationTables &
   PayoutTables &
   SandboxPlaidTables &
   SandboxPlaidTransferTables &
+  SandboxIdvTables &
   PurchaseTables &
   BankTables &
   AchTables &
   SandboxClockTables &
   IdempotencyTables &
-  WebhookTables;
+  WebhookTables &
+  DashboardTables;
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;
 export type NewRow<T extends keyof Database> = Insertable<Database[T]>;

@@ -207,6 +207,10 @@ export const ONRAMP_CODES = {
     message:
       'The wallet has not signed in to this client recently: sign in with it (cryptoWallet:start and :authenticate) before adding it to the user',
   },
+  IDV_ATTEMPTS_EXHAUSTED: {
+    status: 422,
+    message: 'The user has used every identity verification attempt; an operator decides the review',
+  },
   NOT_FOUND_WEBHOOK: { status: 404, message: 'Webhook not found' },
   NOT_FOUND_WEBHOOK_DELIVERY: { status: 404, message: 'Webhook delivery not found' },
   EXCEEDS_LIMIT_WEBHOOKS: { status: 422, message: 'The client has reached the number of webhooks allowed' },
@@ -214,6 +218,21 @@ export const ONRAMP_CODES = {
     status: 409,
     message: 'The webhook is disabled: re-enable it with PATCH { "active": true } first',
   },
+  DASHBOARD_SIGN_IN_REQUIRED: {
+    status: 401,
+    message: 'Sign in to the dashboard first (the session is missing, expired or signed out)',
+  },
+  DASHBOARD_ADMIN_REQUIRED: { status: 403, message: 'Only an admin member of this client may do this' },
+  DASHBOARD_CSRF_REJECTED: {
+    status: 403,
+    message: 'The x-csrf-token header is missing or does not match this session (reload the dashboard)',
+  },
+  DASHBOARD_ORIGIN_REJECTED: { status: 403, message: 'Dashboard writes must come from the dashboard itself' },
+  INVALID_SIGN_IN_CODE: { status: 401, message: 'The sign-in code is wrong, used or expired' },
+  INVALID_SIGN_IN_LINK: { status: 401, message: 'The sign-in link is wrong, used or expired' },
+  NOT_FOUND_MEMBER: { status: 404, message: 'Dashboard member not found' },
+  ALREADY_EXISTS_MEMBER: { status: 409, message: 'This email is already a member of this client' },
+  INVALID_DATE_RANGE: { status: 400, message: 'The date range is not valid' },
 } as const;
 
 export type RatioCode = (typeof RATIO_CODES)[number];

@@ -21,10 +21,18 @@ export interface QueueDefinition<T> {
    * the batch fails and pg-boss retries all of it, so handlers must be idempotent.
    */
   parallel?: boolean;
-  /** Fetch again at once while fetches come back full (batchSize > 1), instead of waiting a poll. */
+  /**
+   * Fetch again at once while fetches come back full instead of waiting a poll (with batchSize 1 too:
+   * a worker that got a job looks for the next one at once, so a backlog drains without poll gaps).
+   */
   burst?: boolean;
   /** No pg-boss work() loop: a module service fetches and completes this queue's jobs itself. */
   manual?: boolean;
+  /**
+   * A running job's claim lapses this long after its worker stopped refreshing it (a killed process),
+   * and another worker retries it. Default: JobsOptions.heartbeatSeconds; manual queues have none.
+   */
+  heartbeatSeconds?: number;
 }
 
 /** Something a worker process runs while its workers run (e.g. a custom consumer of a manual queue). */
@@ -44,7 +52,20 @@ export interface PeriodicTask {
 export interface JobsOptions {
   pollingIntervalSeconds: number;
   log: Logger;
+  /**
+   * Run pg-boss's supervisor here (expiry, lapsed heartbeats, retention): worker processes do, API
+   * processes and the CLI only enqueue. Default true.
+   */
+  supervise?: boolean;
+  /** Default heartbeat of work() queues, ≥ 10 (pg-boss's minimum). Default 10. */
+  heartbeatSeconds?: number;
 }
+
+/**
+ * How often the supervisor looks for jobs whose worker died (lapsed heartbeat) or outran their expiry.
+ * pg-boss's default is 60 s; a crashed worker's jobs are retried within heartbeat + this + a poll.
+ */
+export const SUPERVISE_INTERVAL_SECONDS = 5;
 
 export class Jobs {
   readonly boss: PgBoss;
@@ -52,6 +73,8 @@ export class Jobs {
   private readonly periodic: PeriodicTask[] = [];
   private readonly services: WorkerService[] = [];
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** This process's pg-boss worker per queue, for wake(). */
+  private readonly workerIds = new Map<string, string>();
   private readonly running = new Set<Promise<void>>();
   private started = false;
   private workersStarted = false;
@@ -61,16 +84,21 @@ export class Jobs {
     readonly handle: DbHandle,
     private readonly opts: JobsOptions,
   ) {
+    const maintenance = {
+      supervise: opts.supervise ?? true,
+      superviseIntervalSeconds: SUPERVISE_INTERVAL_SECONDS,
+      monitorIntervalSeconds: SUPERVISE_INTERVAL_SECONDS,
+    };
     this.boss =
       handle.kind === 'pglite'
         ? new PgBoss({
             db: fromKysely(handle.db),
             backend: 'pglite',
             schema: 'pgboss',
-            supervise: true,
             schedule: false,
+            ...maintenance,
           })
-        : new PgBoss({ connectionString: handle.url!, schema: 'pgboss', max: 5, supervise: true, schedule: false });
+        : new PgBoss({ connectionString: handle.url!, schema: 'pgboss', max: 5, schedule: false, ...maintenance });
     this.boss.on('error', (error: Error) => opts.log.error({ err: error }, 'job queue error'));
   }
 
@@ -104,28 +132,25 @@ export class Jobs {
     if (!this.started) {
       await this.boss.start();
       this.started = true;
-      for (const q of this.queues.values()) {
-        await this.boss.createQueue(q.name, {
-          retryLimit: q.retryLimit ?? 5,
-          retryDelay: q.retryDelaySeconds ?? 5,
-          retryBackoff: q.retryBackoff ?? true,
-          expireInSeconds: q.expireInSeconds ?? 300,
-        });
-      }
+      await this.ensureQueues();
     }
     if (options.workers && !this.workersStarted) {
       this.workersStarted = true;
       for (const q of this.queues.values()) {
         if (q.manual) continue;
-        await this.boss.work<never>(
+        const workerId = await this.boss.work<never>(
           q.name,
           {
             batchSize: q.batchSize ?? 1,
             localConcurrency: q.localConcurrency ?? 1,
             pollingIntervalSeconds: this.opts.pollingIntervalSeconds,
+            // A third of the heartbeat, so two refreshes can be late (a busy event loop) before the claim lapses.
+            heartbeatRefreshSeconds: Math.max(1, Math.floor((this.queueOptions(q).heartbeatSeconds ?? 10) / 3)),
             ...(q.burst ? { burstWhenBatchFull: true } : {}),
           },
           async (jobs) => {
+            // pg-boss ignores burstWhenBatchFull with batchSize 1; a notify has the same effect.
+            if (q.burst && (q.batchSize ?? 1) === 1) this.wake(q.name);
             if (!q.parallel) {
               for (const job of jobs) await q.handler(job);
               return;
@@ -141,6 +166,7 @@ export class Jobs {
                   );
           },
         );
+        this.workerIds.set(q.name, workerId);
       }
       for (const r of this.repeats) {
         r.timer = setInterval(() => {
@@ -157,6 +183,41 @@ export class Jobs {
     }
   }
 
+  /** The retry, expiry and heartbeat settings each queue is created with (and updated to). */
+  private queueOptions(q: QueueDefinition<never>) {
+    return {
+      retryLimit: q.retryLimit ?? 5,
+      retryDelay: q.retryDelaySeconds ?? 5,
+      retryBackoff: q.retryBackoff ?? true,
+      expireInSeconds: q.expireInSeconds ?? 300,
+      heartbeatSeconds: q.manual ? null : (q.heartbeatSeconds ?? this.opts.heartbeatSeconds ?? 10),
+    };
+  }
+
+  /**
+   * Creates missing queues and updates those whose settings changed since they were created: pg-boss's
+   * createQueue leaves an existing queue as it is, so a new heartbeat or retry limit would never apply.
+   */
+  private async ensureQueues(): Promise<void> {
+    const existing = new Map((await this.boss.getQueues()).map((q) => [q.name, q]));
+    for (const q of this.queues.values()) {
+      const wanted = this.queueOptions(q);
+      const found = existing.get(q.name);
+      if (!found) {
+        const { heartbeatSeconds, ...rest } = wanted;
+        await this.boss.createQueue(q.name, heartbeatSeconds === null ? rest : wanted);
+        continue;
+      }
+      const stale =
+        found.retryLimit !== wanted.retryLimit ||
+        found.retryDelay !== wanted.retryDelay ||
+        found.retryBackoff !== wanted.retryBackoff ||
+        found.expireInSeconds !== wanted.expireInSeconds ||
+        (found.heartbeatSeconds ?? null) !== wanted.heartbeatSeconds;
+      if (stale) await this.boss.updateQueue(q.name, wanted);
+    }
+  }
+
   /** Enqueues a job; pass `trx` to enqueue atomically with the domain change. */
   async send<T extends object>(
     queue: string,
@@ -166,6 +227,16 @@ export class Jobs {
     if (!this.queues.has(queue)) throw new Error(`unknown queue ${queue}`);
     const { trx, ...rest } = options;
     return this.boss.send(queue, data, { ...rest, ...(trx ? { db: fromKysely(trx) } : {}) });
+  }
+
+  /**
+   * Tells this process's worker for `queue` to fetch now instead of at its next poll. Call it after
+   * the transaction that sent the job commits (a job sent in a transaction is invisible until then);
+   * other processes still find the job at their next poll.
+   */
+  wake(queue: string): void {
+    const id = this.workerIds.get(queue);
+    if (id !== undefined && this.workersStarted) this.boss.notifyWorker(id);
   }
 
   /** Enqueues several jobs of one queue in one statement; pass `trx` to enqueue atomically. */
@@ -178,6 +249,11 @@ export class Jobs {
     if (jobs.length === 0) return;
     const rows = jobs.map((j) => ({ data: j.data, ...(j.group ? { group: { id: j.group } } : {}) }));
     await this.boss.insert(queue, rows, options.trx ? { db: fromKysely(options.trx) } : {});
+  }
+
+  /** Whether this process runs job handlers and periodic tasks (false in `api` processes and the CLI). */
+  get runsWorkers(): boolean {
+    return this.workersStarted;
   }
 
   /** How often workers poll an empty queue. */

@@ -1,7 +1,7 @@
 // Wallet addresses by wallet type. EVM addresses are stored and returned checksummed (EIP-55);
 // Solana addresses are base58 encodings of a 32-byte ed25519 public key.
 import { base58 } from '@scure/base';
-import { getAddress, isAddress } from 'viem';
+import { checksumAddress, isHexAddress } from './evm-address.ts';
 
 export const WALLET_TYPES = ['EVM', 'SOLANA'] as const;
 export type WalletType = (typeof WALLET_TYPES)[number];
@@ -17,9 +17,9 @@ export function walletTypeFromNetwork(network: string): WalletType | undefined {
 export function normalizeAddress(type: WalletType, address: string): string | undefined {
   if (type === 'EVM') {
     // Accept all-lower/upper-case input; a mixed-case address must carry a correct checksum.
-    if (!isAddress(address, { strict: false })) return undefined;
+    if (!isHexAddress(address)) return undefined;
     const mixed = /[a-f]/.test(address.slice(2)) && /[A-F]/.test(address.slice(2));
-    const checksummed = getAddress(address);
+    const checksummed = checksumAddress(address);
     if (mixed && checksummed !== address) return undefined;
     return checksummed;
   }

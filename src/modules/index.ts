@@ -15,15 +15,19 @@ import { registerUserRoutes, userSchemas } from './users/routes.ts';
 import { registerWalletRoutes, walletSchemas } from './wallets/routes.ts';
 import { defineEmailJobs } from './emails/index.ts';
 import { payoutsModule } from './payouts/index.ts';
-import { registerPlaidSandbox } from '../sandbox/plaid/index.ts';
+import { plaidSandboxModule } from '../sandbox/plaid/index.ts';
 import { estimateSchemas, registerEstimateRoutes } from './estimates/routes.ts';
-import { defineKycJobs, registerKycRoutes } from './kyc/routes.ts';
+import { defineKycJobs, kycSchemas, registerKycRoutes } from './kyc/routes.ts';
 import { banksModule } from './banks/index.ts';
 import { defineAchJobs } from './ach/index.ts';
 import { defineIdempotencyJobs } from '../plugins/idempotency.ts';
 import { registerSandboxClockRoutes, sandboxClockSchemas } from '../sandbox/clock/routes.ts';
+import { registerSandboxWalletRoutes, sandboxWalletSchemas } from '../sandbox/wallets/routes.ts';
+import { registerWebhookReceiverRoutes, webhookReceiverSchemas } from '../sandbox/webhook-receiver/routes.ts';
 import { registerWebhookJobs } from './webhooks/index.ts';
+import { opsModule } from './ops/index.ts';
 import { registerWebhookRoutes, webhookSchemas } from './webhooks/routes.ts';
+import { dashboardModule } from './dashboard/index.ts';
 
 export interface Module {
   name: string;
@@ -42,13 +46,15 @@ export const MODULES: Module[] = [
   { name: 'auth', schemas: authSchemas, routes: registerAuthRoutes },
   { name: 'sandbox-inbox', schemas: inboxSchemas, routes: registerInboxRoutes },
   { name: 'sandbox-chains', routes: registerSandboxChainRoutes },
+  { name: 'sandbox-wallets', schemas: sandboxWalletSchemas, routes: registerSandboxWalletRoutes },
+  { name: 'sandbox-webhook-receiver', schemas: webhookReceiverSchemas, routes: registerWebhookReceiverRoutes },
   { name: 'activity', schemas: activitySchemas, routes: registerActivityRoutes },
   { name: 'users', schemas: userSchemas, routes: registerUserRoutes },
   { name: 'wallets', schemas: walletSchemas, routes: registerWalletRoutes },
-  { name: 'kyc', routes: registerKycRoutes, jobs: defineKycJobs },
+  { name: 'kyc', schemas: kycSchemas, routes: registerKycRoutes, jobs: defineKycJobs },
   { name: 'emails', jobs: defineEmailJobs },
   payoutsModule,
-  { name: 'sandbox-plaid', routes: registerPlaidSandbox },
+  plaidSandboxModule,
   { name: 'estimates', schemas: estimateSchemas, routes: registerEstimateRoutes },
   banksModule,
   { name: 'ach', jobs: defineAchJobs },
@@ -63,4 +69,8 @@ export const MODULES: Module[] = [
     start: resumePurchaseRefunds,
   },
   { name: 'webhooks', schemas: webhookSchemas, routes: registerWebhookRoutes, jobs: registerWebhookJobs },
+  // After ach and payout: it subscribes to their outcomes, after the modules that act on them.
+  opsModule,
+  // Last: its request log hook and its pages sit on top of every other module.
+  dashboardModule,
 ];

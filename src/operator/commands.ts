@@ -7,6 +7,8 @@ import { UUID_RE } from '../lib/ids.ts';
 import { createClient } from '../modules/clients/create-client.ts';
 import { listClients, setClientStatus } from '../modules/clients/repository.ts';
 import { rotateClientSecret } from '../modules/clients/rotate-client-secret.ts';
+import { clientUpdateCommands } from '../modules/clients/commands.ts';
+import { dashboardCommands } from '../modules/dashboard/commands.ts';
 import { ledgerCommands } from '../modules/ledger/commands.ts';
 import { webhookCommands } from '../modules/webhooks/commands.ts';
 import { kycCommands } from '../modules/kyc/commands.ts';
@@ -136,6 +138,7 @@ const clientCommands: OperatorCommand[] = [
 /** Every operator command. Modules append theirs here. */
 export const COMMANDS: OperatorCommand[] = [
   ...clientCommands,
+  ...clientUpdateCommands,
   ...ledgerCommands,
   ...kycCommands,
   ...flagCommands,
@@ -144,6 +147,7 @@ export const COMMANDS: OperatorCommand[] = [
   ...purchaseCommands,
   ...sandboxClockCommands,
   ...webhookCommands,
+  ...dashboardCommands,
 ];
 
 export function findCommand(words: string[]): { command: OperatorCommand; rest: string[] } | undefined {

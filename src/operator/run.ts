@@ -13,6 +13,7 @@ export function helpText(): string {
   const lines = [
     'usage: onramp <command> [options]',
     '',
+    '  serve [--role api|worker|all] run the server (ONRAMP_ROLE; docs/scaling.md)',
     '  migrate                       apply pending database migrations',
   ];
   for (const c of COMMANDS) lines.push(`  ${c.usage.padEnd(30)} ${c.description}`);

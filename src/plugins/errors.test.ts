@@ -16,7 +16,7 @@ describe('error contract', () => {
     t = await startTestApp({
       env: { ONRAMP_BODY_LIMIT_BYTES: '2048' },
       routes: (app) => {
-        app.get('/v1/test/boom', { config: { auth: 'public' } }, async () => {
+        app.get('/v1/test/boom', { config: { auth: 'public' }, schema: { hide: true } }, async () => {
           throw new Error('database password is hunter2');
         });
       },

@@ -17,6 +17,8 @@ import { validationError } from './validation.ts';
 const METHODS: HTTPMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
+  // For the partner's request log (the dashboard), which records codes, never bodies.
+  reply.request.errorCode = error.code;
   for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
   return reply
     .code(error.status)
@@ -119,6 +121,7 @@ export function clientErrorHandler(
 }
 
 export const errorsPlugin = fp(async function errorsPlugin(app: FastifyInstance) {
+  app.decorateRequest('errorCode', null);
   // A shadow router of every route, to tell "no such path" (404) from "wrong method" (405).
   const shadow = FindMyWay({ ignoreTrailingSlash: false });
   app.addHook('onRoute', (route) => {
@@ -159,6 +162,7 @@ export const errorsPlugin = fp(async function errorsPlugin(app: FastifyInstance)
       return sendError(reply, known);
     }
     request.log.error({ err: error }, 'unexpected error');
+    request.errorCode = 'INTERNAL';
     const entry = catalogueEntry('INTERNAL');
     return reply
       .code(500)

@@ -59,7 +59,7 @@ describe('ratio-device-fingerprint', () => {
     before(async () => {
       t = await startTestApp({
         routes: (app) => {
-          app.get('/v1/test/fingerprint', { config: { auth: 'client' } }, async (request) => {
+          app.get('/v1/test/fingerprint', { config: { auth: 'client' }, schema: { hide: true } }, async (request) => {
             seen = request.fingerprint;
             return { ok: true };
           });

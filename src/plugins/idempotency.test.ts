@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Type } from '@sinclair/typebox';
-import { startTestApp, type TestApp } from '../../test/helpers.ts';
+import http from 'node:http';
+import { baseUrl, startTestApp, type TestApp } from '../../test/helpers.ts';
 import { createClient } from '../modules/clients/create-client.ts';
 import { Obj } from '../lib/schema.ts';
 import { idempotencyId, LEASE_MS, sweepIdempotencyKeys } from './idempotency.ts';
@@ -15,10 +16,12 @@ describe('Idempotency-Key', () => {
   let t: TestApp;
   before(async () => {
     t = await startTestApp({
+      listen: true,
       routes: (app) => {
         app.post('/v1/test/transfers', {
           config: { auth: 'client', idempotency: true },
           schema: {
+            hide: true,
             body: Obj({
               amount: Type.String(),
               memo: Type.Optional(Type.String()),
@@ -41,7 +44,11 @@ describe('Idempotency-Key', () => {
               .send({ transfer: executions, amount: body.amount, at: process.hrtime.bigint().toString() });
           },
         });
-        app.post('/v1/test/plain', { config: { auth: 'client' }, handler: async () => ({ n: ++executions }) });
+        app.post('/v1/test/plain', {
+          config: { auth: 'client' },
+          schema: { hide: true },
+          handler: async () => ({ n: ++executions }),
+        });
       },
     });
   });
@@ -204,6 +211,35 @@ describe('Idempotency-Key', () => {
     await post(undefined, { amount: '1.00' });
     await post(undefined, { amount: '1.00' });
     assert.equal(executions, before + 2);
+  });
+
+  it('answers 400 to an empty or blank Idempotency-Key sent over HTTP, instead of running without one', async () => {
+    const before = executions;
+    const url = `${baseUrl(t)}/v1/test/transfers`;
+    const viaFetch = await fetch(url, {
+      method: 'POST',
+      headers: { ...t.clientHeaders, 'content-type': 'application/json', 'idempotency-key': '' },
+      body: JSON.stringify({ amount: '1.00' }),
+    });
+    assert.equal(viaFetch.status, 400);
+    assert.equal(((await viaFetch.json()) as { code: string }).code, 'INVALID_IDEMPOTENCY_KEY');
+    // What `curl -H 'Idempotency-Key;'` or a blank value sends: the header with nothing after the colon.
+    const status = await new Promise<number>((resolve, reject) => {
+      const body = JSON.stringify({ amount: '1.00' });
+      const req = http.request(url, {
+        method: 'POST',
+        headers: { ...t.clientHeaders, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      });
+      req.setHeader('Idempotency-Key', '   ');
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    assert.equal(status, 400);
+    assert.equal(executions, before, 'nothing ran');
   });
 
   it('forgets keys after 24 hours', async () => {

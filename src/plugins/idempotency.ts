@@ -1,4 +1,5 @@
-// Idempotency-Key for money-moving POSTs: a route opts in with `config: { idempotency: true }`.
+// Idempotency-Key for writes that move money or change identity: a route opts in with
+// `config: { idempotency: true }` (the purchase, user creation, KYC, bank activation, wallets, webhooks).
 //
 // - The header is optional; when sent it must be 1–255 printable ASCII characters (else 400
 //   INVALID_IDEMPOTENCY_KEY). Keys are scoped to the client and kept 24 hours (sandbox clock).
@@ -30,8 +31,13 @@ const KEY_RE = /^[\x21-\x7e](?:[\x20-\x7e]{0,253}[\x21-\x7e])?$/;
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** Honour the Idempotency-Key header on this route (money-moving POSTs). */
-    idempotency?: boolean;
+    /**
+     * Honour the Idempotency-Key header on this route (writes that move money or change identity). A key
+     * is bound to the request's method, URL, body and session user; `{ bindSessionUser: false }` leaves
+     * the user out, for a request that gives the session its user (POST /v1/users: a retry arrives with
+     * the session now belonging to the user the first attempt created, and the body names that user).
+     */
+    idempotency?: boolean | { bindSessionUser: false };
   }
   interface FastifyRequest {
     /** The Idempotency-Key this request owns, when one was sent to an idempotent route. */
@@ -69,8 +75,10 @@ function canonical(value: unknown): string {
 }
 
 function requestHash(request: FastifyRequest): string {
+  const bindUser = request.routeOptions.config?.idempotency === true;
+  const user = bindUser ? (request.session?.userId ?? '') : '';
   return createHash('sha256')
-    .update(`${request.method}\n${request.url}\n${request.session?.userId ?? ''}\n${canonical(request.body ?? null)}`)
+    .update(`${request.method}\n${request.url}\n${user}\n${canonical(request.body ?? null)}`)
     .digest('hex');
 }
 
@@ -82,7 +90,8 @@ export const idempotencyPlugin = fp(async function idempotencyPlugin(
   app.decorateRequest('idempotency', null);
 
   app.addHook('preHandler', async (request, reply) => {
-    if (request.routeOptions.config?.idempotency !== true) return;
+    const option = request.routeOptions.config?.idempotency;
+    if (option === undefined || option === false) return;
     const raw = request.headers[IDEMPOTENCY_HEADER];
     if (raw === undefined) return;
     const key = Array.isArray(raw) ? undefined : raw;

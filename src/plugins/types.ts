@@ -72,5 +72,7 @@ declare module 'fastify' {
     fingerprint: DeviceFingerprint | null;
     /** Set by the auth module for routes with `config.user` other than 'none'. */
     session: UserSession | null;
+    /** The error code answered, set by the errors plugin (the request log records it). */
+    errorCode: string | null;
   }
 }

@@ -10,7 +10,7 @@ import { baseUrl, startTestApp, type TestApp } from '../../../test/helpers.ts';
 import { ManualClock } from '../../lib/clock.ts';
 import { PlaidTransferProvider } from '../../providers/ach/plaid-transfer.ts';
 import { signWebhook } from '../../sandbox/plaid/sandbox.ts';
-import { TRANSFER_EVENTS_UPDATE } from '../../sandbox/plaid/transfer-webhooks.ts';
+import { TRANSFER_EVENTS_UPDATE } from '../../sandbox/plaid/transfer.ts';
 import { type AchProvider, AchProviderError } from '../../providers/ach/types.ts';
 import { AchService, type AchUpdate } from './index.ts';
 

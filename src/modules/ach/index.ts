@@ -178,9 +178,22 @@ export function createAch(deps: {
   return new AchService(deps.db, deps.clock, provider, deps.config, deps.jobs, deps.log);
 }
 
-/** The module's job hook: the event-sync queue, its poller and Plaid's TRANSFER webhooks. */
-export function defineAchJobs(ctx: { ach: AchService; jobs: Jobs; config: { ach: AchConfig } }): void {
+/**
+ * The module's job hook: the event-sync queue, its poller, Plaid's TRANSFER webhooks, and a readiness
+ * check (`/readyz?full=1` → `ach`) that Plaid Transfer itself answers this client (one /transfer/event/list).
+ */
+export function defineAchJobs(ctx: {
+  ach: AchService;
+  jobs: Jobs;
+  config: { ach: AchConfig };
+  readiness: { add(name: string, check: () => Promise<string | undefined>): void };
+}): void {
   registerTransferWebhooks();
+  if (ctx.config.ach.provider === 'plaid')
+    ctx.readiness.add('ach', async () => {
+      await ctx.ach.ping();
+      return 'Plaid Transfer';
+    });
   ctx.jobs.define({
     name: ACH_SYNC_QUEUE,
     retryLimit: 3,

@@ -24,6 +24,8 @@ export interface ListActivityInput {
   cryptoCurrency?: CryptoCurrency;
   cryptoStatus?: string[];
   fiatStatus?: string[];
+  /** Only this client's items (the partner dashboard). */
+  clientId?: string;
 }
 
 export interface ListActivityOutput {
@@ -54,6 +56,7 @@ function filtersOf(input: ListActivityInput): ActivityFilters {
   if (crypto) filters.cryptoStatus = crypto;
   const fiat = statuses(input.fiatStatus);
   if (fiat) filters.fiatStatus = fiat;
+  if (input.clientId !== undefined) filters.clientId = input.clientId;
   return filters;
 }
 
@@ -67,6 +70,7 @@ function canonical(filters: ActivityFilters): string {
     filters.cryptoCurrency ?? null,
     filters.cryptoStatus ?? null,
     filters.fiatStatus ?? null,
+    filters.clientId ?? null,
   ]);
 }
 
@@ -106,6 +110,7 @@ function decodeToken(text: string, userId: string): PageToken {
     f !== null &&
     (f.cryptoCurrency === undefined || (CRYPTO_CURRENCIES as readonly string[]).includes(f.cryptoCurrency)) &&
     (f.walletId === undefined || UUID.test(f.walletId)) &&
+    (f.clientId === undefined || UUID.test(f.clientId)) &&
     [f.fromCreateTime, f.toCreateTime].every(
       (t) => t === undefined || (typeof t === 'string' && !Number.isNaN(Date.parse(t))),
     ) &&

@@ -109,6 +109,8 @@ export interface ActivityFilters {
   cryptoCurrency?: CryptoCurrency;
   cryptoStatus?: ActivityStatus[];
   fiatStatus?: ActivityStatus[];
+  /** Only items made through this client (the partner dashboard; the API lists every client's). */
+  clientId?: string;
 }
 
 /** Where the previous page ended: its last item's exact created_at (as PostgreSQL text) and id. */
@@ -140,6 +142,7 @@ export async function listActivity(
   if (filters.cryptoCurrency) q = q.where('crypto_currency', '=', filters.cryptoCurrency);
   if (filters.cryptoStatus?.length) q = q.where('crypto_status', 'in', filters.cryptoStatus);
   if (filters.fiatStatus?.length) q = q.where('fiat_status', 'in', filters.fiatStatus);
+  if (filters.clientId) q = q.where('client_id', '=', filters.clientId);
   if (after) q = q.where(sql<boolean>`(created_at, id) < (${after.createdAt}::timestamptz, ${after.id}::uuid)`);
   return q
     .orderBy('created_at', 'desc')

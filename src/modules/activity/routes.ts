@@ -15,6 +15,7 @@ export function registerActivityRoutes(app: App, ctx: AppContext): void {
   app.get('/v1/users/:userId/activity', {
     config: { auth: 'client', user: 'one', tag },
     schema: {
+      operationId: 'listActivity',
       summary: 'List activity',
       description:
         "The user's transaction activity, newest first, whichever client initiated it. Filters: `fromCreateTime`, `toCreateTime`, " +
@@ -36,6 +37,7 @@ export function registerActivityRoutes(app: App, ctx: AppContext): void {
   app.get('/v1/users/:userId/activity/:activityId', {
     config: { auth: 'client', user: 'one', tag },
     schema: {
+      operationId: 'getActivityItem',
       summary: 'Retrieve an activity item',
       params: ActivityParams,
       response: { 200: Type.Ref(ActivityItemSchema) },

@@ -4,6 +4,7 @@
 import { Type } from '@sinclair/typebox';
 import { DateTime, Obj, StringEnum, Uuid, named } from '../../lib/schema.ts';
 import { ACTIVITY_STATUSES, CRYPTO_CURRENCIES, DIRECTIONS, FUNDING_METHODS } from './tables.ts';
+import { EXAMPLE_ACTIVITY_ITEM } from '../../lib/examples.ts';
 
 // The destination wallet and the paying bank account as the glossary's Wallet and BankAccount,
 // recorded when the purchase was made.
@@ -36,45 +37,55 @@ const Status = (description: string) => StringEnum(ACTIVITY_STATUSES, { descript
 
 export const ActivityItemFiatSchema = named(
   'ActivityItemFiat',
-  Type.Object({
-    status: Type.Optional(Status('The status of the fiat activity item')),
-    currency: Type.Optional(StringEnum(['USD'] as const, { description: 'The fiat currency of the activity item' })),
-    amount: Type.Optional(Type.String({ description: 'The amount of fiat currency exchanged', examples: ['100.00'] })),
-    direction: Type.Optional(StringEnum(DIRECTIONS, { description: 'The direction the fiat is moving' })),
-    fundingMethod: Type.Optional(StringEnum(FUNDING_METHODS, { description: 'The method used for fiat, if funded' })),
-    bankAccount: Type.Optional(ActivityBankAccount),
-  }),
+  Type.Object(
+    {
+      status: Type.Optional(Status('The status of the fiat activity item')),
+      currency: Type.Optional(StringEnum(['USD'] as const, { description: 'The fiat currency of the activity item' })),
+      amount: Type.Optional(
+        Type.String({ description: 'The amount of fiat currency exchanged', examples: ['100.00'] }),
+      ),
+      direction: Type.Optional(StringEnum(DIRECTIONS, { description: 'The direction the fiat is moving' })),
+      fundingMethod: Type.Optional(StringEnum(FUNDING_METHODS, { description: 'The method used for fiat, if funded' })),
+      bankAccount: Type.Optional(ActivityBankAccount),
+    },
+    { examples: [EXAMPLE_ACTIVITY_ITEM.fiat] },
+  ),
 );
 
 export const ActivityItemCryptoSchema = named(
   'ActivityItemCrypto',
-  Type.Object({
-    status: Type.Optional(Status('The status of the crypto activity item')),
-    currency: Type.Optional(
-      StringEnum(CRYPTO_CURRENCIES, { description: 'The crypto currency acquired for the activity item' }),
-    ),
-    wallet: Type.Optional(ActivityWallet),
-    direction: Type.Optional(StringEnum(DIRECTIONS, { description: 'The direction the crypto is moving' })),
-    amount: Type.Optional(
-      Type.String({
-        description: 'The amount of crypto currency acquired (an estimate while metadata.estimated is true)',
-        examples: ['0.04956182056'],
-      }),
-    ),
-    price: Type.Optional(
-      Type.String({
-        description: 'The price of a single unit of the crypto currency; specified in the fiat currency',
-        examples: ['1910.54'],
-      }),
-    ),
-    fee: Type.Optional(
-      Type.String({
-        description:
-          'The fee to execute the crypto purchase and withdrawal (Ratio fee + network fee); specified in the fiat currency',
-      }),
-    ),
-    transactionHash: Type.Optional(Type.String({ description: 'The on-chain transaction hash of the activity item' })),
-  }),
+  Type.Object(
+    {
+      status: Type.Optional(Status('The status of the crypto activity item')),
+      currency: Type.Optional(
+        StringEnum(CRYPTO_CURRENCIES, { description: 'The crypto currency acquired for the activity item' }),
+      ),
+      wallet: Type.Optional(ActivityWallet),
+      direction: Type.Optional(StringEnum(DIRECTIONS, { description: 'The direction the crypto is moving' })),
+      amount: Type.Optional(
+        Type.String({
+          description: 'The amount of crypto currency acquired (an estimate while metadata.estimated is true)',
+          examples: ['0.04956182056'],
+        }),
+      ),
+      price: Type.Optional(
+        Type.String({
+          description: 'The price of a single unit of the crypto currency; specified in the fiat currency',
+          examples: ['1910.54'],
+        }),
+      ),
+      fee: Type.Optional(
+        Type.String({
+          description:
+            'The fee to execute the crypto purchase and withdrawal (Ratio fee + network fee); specified in the fiat currency',
+        }),
+      ),
+      transactionHash: Type.Optional(
+        Type.String({ description: 'The on-chain transaction hash of the activity item' }),
+      ),
+    },
+    { examples: [EXAMPLE_ACTIVITY_ITEM.crypto] },
+  ),
 );
 
 export const ActivityMetadataSchema = Type.Object(
@@ -109,22 +120,30 @@ export const ActivityMetadataSchema = Type.Object(
 
 export const ActivityItemSchema = named(
   'ActivityItem',
-  Type.Object({
-    id: Type.Optional(Type.String({ description: 'The unique identifier of the allocation' })),
-    createTime: Type.Optional(Type.String({ description: 'The time the allocation was created' })),
-    updateTime: Type.Optional(Type.String({ description: 'The time the allocation was last updated' })),
-    fiat: Type.Optional(Type.Ref(ActivityItemFiatSchema)),
-    crypto: Type.Optional(Type.Ref(ActivityItemCryptoSchema)),
-    metadata: Type.Optional(ActivityMetadataSchema),
-  }),
+  Type.Object(
+    {
+      id: Type.Optional(Type.String({ description: 'The unique identifier of the allocation' })),
+      createTime: Type.Optional(Type.String({ description: 'The time the allocation was created' })),
+      updateTime: Type.Optional(Type.String({ description: 'The time the allocation was last updated' })),
+      fiat: Type.Optional(Type.Ref(ActivityItemFiatSchema)),
+      crypto: Type.Optional(Type.Ref(ActivityItemCryptoSchema)),
+      metadata: Type.Optional(ActivityMetadataSchema),
+    },
+    { examples: [EXAMPLE_ACTIVITY_ITEM] },
+  ),
 );
 
 export const ActivityItemsSchema = named(
   'ActivityItems',
-  Type.Object({
-    items: Type.Array(Type.Ref(ActivityItemSchema), { description: 'The activity items of the user' }),
-    nextPageToken: Type.Optional(Type.String({ description: 'The token for the next page of results, if available' })),
-  }),
+  Type.Object(
+    {
+      items: Type.Array(Type.Ref(ActivityItemSchema), { description: 'The activity items of the user' }),
+      nextPageToken: Type.Optional(
+        Type.String({ description: 'The token for the next page of results, if available' }),
+      ),
+    },
+    { examples: [{ items: [EXAMPLE_ACTIVITY_ITEM] }] },
+  ),
 );
 
 export const activitySchemas = [

@@ -16,6 +16,7 @@ import {
   type AuthSessionRow,
 } from './repository.ts';
 import { stateOf, type UserSessions } from './sessions.ts';
+import { recordSmsVerified, recordWalletConnected } from './funnel.ts';
 
 export interface ProofContext {
   now: Date;
@@ -81,6 +82,7 @@ export async function applyProof(
   const sessionId = row ? newId() : await insertNew(trx, sessions, ctx, next);
   if (row) await updateSession(trx, row.id, { id: sessionId, ...columns(next), last_seen_at: ctx.now });
   await afterIdentified(trx, ctx, row, next);
+  await recordFunnel(trx, ctx, proof, next);
   return { ok: true, sessionId, userId: next.userId };
 }
 
@@ -105,6 +107,13 @@ async function afterIdentified(
   if (hasTwoFactors(state.factors)) await addUserClient(trx, state.userId, ctx.clientId, ctx.now);
   const clientSessionHash = row?.client_session_hash ?? ctx.clientSessionHash;
   if (clientSessionHash && state.wallet) await setClientSessionUser(trx, clientSessionHash, state.userId, ctx.now);
+}
+
+/** The acquisition funnel's wallet steps (dashboard): a wallet signed in, SMS verified with it. */
+async function recordFunnel(trx: Tx, ctx: ProofContext, proof: Proof, state: SessionState): Promise<void> {
+  if (!state.wallet) return;
+  if (proof.factor === 'WALLET') await recordWalletConnected(trx, ctx.clientId, state.wallet, ctx.now);
+  if (state.factors.includes('SMS')) await recordSmsVerified(trx, ctx.clientId, state.wallet, ctx.now);
 }
 
 function columns(

@@ -53,6 +53,7 @@ export function registerAuthRoutes(app: App, ctx: AppContext): void {
   app.post('/v1/auth/cryptoWallet::start', {
     config: { auth: 'client', user: 'optional', tag },
     schema: {
+      operationId: 'startWalletSignIn',
       summary: 'Start wallet sign-in',
       description:
         'Returns an EIP-4361 (Sign-In with Ethereum) challenge for the wallet to sign with personal_sign. It expires after 5 minutes and can be used once. Through a client session, only its signingAddress may sign in.',
@@ -65,6 +66,7 @@ export function registerAuthRoutes(app: App, ctx: AppContext): void {
   app.post('/v1/auth/cryptoWallet::authenticate', {
     config: { auth: 'client', user: 'optional', tag },
     schema: {
+      operationId: 'authenticateWallet',
       summary: 'Authenticate a wallet signature',
       description: `Checks the signature of the latest challenge (EOA, ERC-1271 and ERC-6492 wallets; SOLANA ed25519) and returns a session JWT, with the userMask when the wallet belongs to a user. ${SESSION_NOTE}`,
       body: AuthenticateCryptoWalletRequest,
@@ -74,8 +76,9 @@ export function registerAuthRoutes(app: App, ctx: AppContext): void {
   });
 
   app.post('/v1/auth/cryptoWallet::addToUser', {
-    config: { auth: 'client', user: 'two', tag },
+    config: { auth: 'client', user: 'two', tag, idempotency: true },
     schema: {
+      operationId: 'addWalletToUser',
       summary: 'Add a signing wallet to the user',
       description:
         'Account linking: after the wallet signed in and SMS found another user (409 ALREADY_EXISTS_PHONE), authenticate that user with SMS then email codes and call this with the new JWT. The wallet must have signed in to this client within the session idle time.',
@@ -88,18 +91,21 @@ export function registerAuthRoutes(app: App, ctx: AppContext): void {
   app.post('/v1/auth/otp/sms::send', {
     config: { auth: 'client', user: 'optional', tag },
     schema: {
+      operationId: 'sendSmsOtp',
       summary: 'Send an SMS code',
       description:
         "Sends a six-digit code to a US mobile number (E.164), valid 10 minutes. Sending is throttled per number, per client and per end-user IP — the `ip` of `ratio-device-fingerprint` when the client secret is used, the caller's own IP through a client session (429 RATE_LIMITED with Retry-After; docs/sign-in.md lists the limits).",
       body: SendSmsOtpRequest,
       response: { 200: Type.Ref(SendSmsOtpResponse) },
     },
-    handler: async (request) => sendSmsOtp(deps, request.client!, sendOrigin(request), request.body.phoneNumber),
+    handler: async (request) =>
+      sendSmsOtp(deps, request.client!, sendOrigin(request), request.body.phoneNumber, request.session),
   });
 
   app.post('/v1/auth/otp/sms::authenticate', {
     config: { auth: 'client', user: 'optional', tag },
     schema: {
+      operationId: 'authenticateSmsOtp',
       summary: 'Authenticate an SMS code',
       description: `Checks the code (5 tries per code; repeated failures lock the number for a while) and returns a session JWT. ${SESSION_NOTE} A phone that belongs to another user than the session's wallet is 409 ALREADY_EXISTS_PHONE (see account linking).`,
       body: AuthenticateSmsOtpRequest,
@@ -117,6 +123,7 @@ export function registerAuthRoutes(app: App, ctx: AppContext): void {
   app.post('/v1/auth/otp/email::send', {
     config: { auth: 'client', user: 'optional', tag },
     schema: {
+      operationId: 'sendEmailOtp',
       summary: 'Send an email code',
       description:
         'Sends a six-digit code by email, valid 10 minutes. Throttled like sms:send: per address, per client and per end-user IP (429 RATE_LIMITED with Retry-After).',
@@ -150,6 +157,7 @@ export function registerAuthRoutes(app: App, ctx: AppContext): void {
   app.post('/v1/auth/otp/email::authenticate', {
     config: { auth: 'client', user: 'optional', tag },
     schema: {
+      operationId: 'authenticateEmailOtp',
       summary: 'Authenticate an email code',
       description: `Checks the code (5 tries per code; repeated failures lock the address for a while) and returns a session JWT, with the userMask when the address belongs to a user. ${SESSION_NOTE}`,
       body: AuthenticateEmailOtpRequest,
@@ -165,6 +173,7 @@ export function registerAuthRoutes(app: App, ctx: AppContext): void {
   app.delete('/v1/auth/session', {
     config: { auth: 'client', user: 'one', tag },
     schema: {
+      operationId: 'signOut',
       summary: 'Sign out',
       description:
         'Ends the session of the bearer JWT at once: every JWT of the session stops working. (An onramp addition to the Ratio API.)',

@@ -10,8 +10,10 @@ import { randomInt } from 'node:crypto';
 import { maskEmail, parseEmail } from '../../lib/email.ts';
 import { newId } from '../../lib/crypto.ts';
 import { maskPhone, parseUsMobile } from '../../lib/phone.ts';
+import type { Tx } from '../../db/index.ts';
 import type { DeviceFingerprint } from '../../plugins/fingerprint.ts';
-import type { ClientPrincipal } from '../../plugins/types.ts';
+import type { ClientPrincipal, UserSession } from '../../plugins/types.ts';
+import { recordPhoneEntered } from './funnel.ts';
 import type { AuthDeps } from './deps.ts';
 import { otpEmail, smsText } from './otp-messages.ts';
 import { deleteOldOtpCodes, insertOtpCode } from './otp-repository.ts';
@@ -51,16 +53,27 @@ export async function sendSmsOtp(
   client: ClientPrincipal,
   origin: OtpSendOrigin,
   phoneNumber: string,
+  session: UserSession | null = null,
 ): Promise<SendSmsOtpOutput> {
   const phone = parseUsMobile(phoneNumber, 'phoneNumber');
   const ttlMinutes = Math.round(deps.config.otp.ttlSeconds / 60);
-  const id = await issueCode(deps, client, origin, 'SMS', phone, async (code) => {
-    await deps.messaging.sendSms({
-      to: phone,
-      body: smsText(deps.messaging.brandName, code, ttlMinutes),
-      clientId: client.id,
-    });
-  });
+  const wallet = session?.wallet;
+  const record = wallet ? (trx: Tx, now: Date) => recordPhoneEntered(trx, client.id, wallet, now) : undefined;
+  const id = await issueCode(
+    deps,
+    client,
+    origin,
+    'SMS',
+    phone,
+    async (code) => {
+      await deps.messaging.sendSms({
+        to: phone,
+        body: smsText(deps.messaging.brandName, code, ttlMinutes),
+        clientId: client.id,
+      });
+    },
+    record,
+  );
   return { phoneId: publicOtpId('SMS', id), phoneMask: maskPhone(phone) };
 }
 
@@ -119,6 +132,8 @@ async function issueCode(
   channel: OtpChannel,
   destination: string,
   send: (code: string) => Promise<void>,
+  /** Recorded with the code (the funnel's "entered a phone number"). */
+  record?: (trx: Tx, now: Date) => Promise<void>,
 ): Promise<string> {
   const { otp } = deps.config;
   const now = deps.clock.now();
@@ -140,6 +155,7 @@ async function issueCode(
       expires_at: new Date(now.getTime() + otp.ttlSeconds * 1000),
       consumed_at: null,
     });
+    await record?.(trx, now);
   });
   await send(code);
   return id;

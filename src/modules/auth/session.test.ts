@@ -31,17 +31,17 @@ import { assertUserAccess } from './access.ts';
 
 /** Test-only routes at each user level, and one that names a user. */
 function testRoutes(app: App) {
-  app.get('/v1/test/one', { config: { auth: 'client', user: 'one' } }, async (request) => ({
+  app.get('/v1/test/one', { config: { auth: 'client', user: 'one' }, schema: { hide: true } }, async (request) => ({
     factors: request.session!.factors,
   }));
-  app.post('/v1/test/two', { config: { auth: 'client', user: 'two' } }, async (request) => ({
+  app.post('/v1/test/two', { config: { auth: 'client', user: 'two' }, schema: { hide: true } }, async (request) => ({
     factors: request.session!.factors,
   }));
   app.get(
     '/v1/test/users/:userId',
     {
       config: { auth: 'client', user: 'one' },
-      schema: { params: Type.Object({ userId: Type.String({ format: 'uuid' }) }) },
+      schema: { hide: true, params: Type.Object({ userId: Type.String({ format: 'uuid' }) }) },
     },
     async (request) => {
       const session = assertUserAccess(request, (request.params as { userId: string }).userId);

@@ -7,7 +7,8 @@ import { assertFlagsAllow } from '../flags/index.ts';
 import { getKycIdentity } from '../kyc/repository.ts';
 import { plaidCall } from './plaid-call.ts';
 import { currentBank, decryptAccessToken, findBank, publishBankUpdated } from './repository.ts';
-import { CountryCode, Products, type LinkTokenCreateRequest } from 'plaid';
+import type { LinkTokenCreateRequest } from 'plaid';
+import { plaidModule } from '../../providers/plaid/index.ts';
 
 export interface RequestLinkInput {
   redirectUri?: string | undefined;
@@ -46,12 +47,17 @@ async function linkUser(ctx: AppContext, userId: string) {
   };
 }
 
+function linkProducts(): LinkTokenCreateRequest['products'] {
+  const { Products } = plaidModule();
+  return [Products.Auth, Products.Identity];
+}
+
 function commonRequest(ctx: AppContext) {
   const webhook = ctx.plaid.webhookUrl();
   return {
     client_name: ctx.plaid.clientName,
     language: 'en',
-    country_codes: [CountryCode.Us],
+    country_codes: [plaidModule().CountryCode.Us],
     ...(webhook ? { webhook } : {}),
   };
 }
@@ -73,9 +79,7 @@ export async function requestBankLink(
   const platform = platformOptions(client, input);
   const user = await linkUser(ctx, userId);
   const data = await plaidCall(ctx.log, 'link/token/create', () =>
-    ctx.plaid
-      .api()
-      .linkTokenCreate({ ...commonRequest(ctx), user, products: [Products.Auth, Products.Identity], ...platform }),
+    ctx.plaid.api().linkTokenCreate({ ...commonRequest(ctx), user, products: linkProducts(), ...platform }),
   );
   return { linkToken: data.link_token };
 }

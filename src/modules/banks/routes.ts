@@ -35,6 +35,7 @@ export function registerBankRoutes(app: App, ctx: AppContext): void {
     preValidation: emptyBodyIsEmptyObject,
     config: { auth: 'client', user: 'two', tag },
     schema: {
+      operationId: 'requestBankLink',
       summary: 'Request bank link',
       description:
         "A Plaid `link_token` for Plaid Link (products auth + identity, the user's legal name, your registered `redirectUri` / `androidPackageName`). " +
@@ -51,8 +52,9 @@ export function registerBankRoutes(app: App, ctx: AppContext): void {
   });
 
   app.post('/v1/users/:userId/banks::activateLink', {
-    config: { auth: 'client', user: 'two', tag },
+    config: { auth: 'client', user: 'two', tag, idempotency: true },
     schema: {
+      operationId: 'activateBankLink',
       summary: 'Activate bank link',
       description:
         'Exchanges the `publicToken` from Plaid Link, reads the account (ACH numbers), the account holders and the balance, and stores the bank. ' +
@@ -71,7 +73,12 @@ export function registerBankRoutes(app: App, ctx: AppContext): void {
 
   app.get('/v1/users/:userId/banks/:bankId', {
     config: { auth: 'client', user: 'one', tag },
-    schema: { summary: 'Retrieve bank account', params: BankParams, response: { 200: Type.Ref(BankAccountSchema) } },
+    schema: {
+      operationId: 'getBankAccount',
+      summary: 'Retrieve bank account',
+      params: BankParams,
+      response: { 200: Type.Ref(BankAccountSchema) },
+    },
     handler: async (request) => {
       const { userId, bankId } = request.params;
       assertUserAccess(request, userId);
@@ -86,6 +93,7 @@ export function registerBankRoutes(app: App, ctx: AppContext): void {
   app.delete('/v1/users/:userId/banks/:bankId', {
     config: { auth: 'client', user: 'two', tag },
     schema: {
+      operationId: 'deleteBankAccount',
       summary: 'Unlink bank account',
       description:
         'Removes the Plaid item and unlinks the bank (BANK_UPDATED with linkStatus INACTIVE); the user may then link another.',
@@ -104,6 +112,7 @@ export function registerBankRoutes(app: App, ctx: AppContext): void {
     preValidation: emptyBodyIsEmptyObject,
     config: { auth: 'client', user: 'two', tag },
     schema: {
+      operationId: 'requestBankUpdateLink',
       summary: 'Update link token (re-login)',
       description:
         'Plaid Link in update mode for a bank whose `linkStatus` is LOGIN_REQUIRED. 422 PLAID_LOGIN_ERROR when the link is fine.',

@@ -1,5 +1,6 @@
 // SQL for clients, their secrets and client sessions.
-import type { Executor } from '../../db/index.ts';
+import type { Db, Executor } from '../../db/index.ts';
+import { newId } from '../../lib/crypto.ts';
 import type { Row } from '../../db/schema.ts';
 
 export type ClientRow = Row<'clients'>;
@@ -90,4 +91,55 @@ export async function setClientSessionUser(db: Executor, idHash: Buffer, userId:
     .set({ user_id: userId, updated_at: now })
     .where('id_hash', '=', idHash)
     .execute();
+}
+
+/** Sets the partner revenue share and records who did it (the operator) in the audit log. */
+export async function setRevenueShare(
+  db: Db,
+  id: string,
+  bps: number,
+  now: Date,
+): Promise<{ id: string; name: string; revenue_share_bps: number } | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .updateTable('clients')
+      .set({ revenue_share_bps: bps, updated_at: now })
+      .where('id', '=', id)
+      .returning(['id', 'name', 'revenue_share_bps'])
+      .executeTakeFirst();
+    if (!row) return undefined;
+    await trx
+      .insertInto('audit_log')
+      .values({
+        id: newId(),
+        at: now,
+        actor_type: 'OPERATOR',
+        actor_id: null,
+        action: 'client.revenue_share.update',
+        client_id: id,
+        user_id: null,
+        subject_type: 'CLIENT',
+        subject_id: id,
+        request_id: null,
+        ip: null,
+        device_fingerprint: null,
+        details: JSON.stringify({ revenueShareBps: bps }),
+      })
+      .execute();
+    return row;
+  });
+}
+
+export async function updateClientUris(
+  db: Executor,
+  id: string,
+  set: { allowed_origins?: string[]; redirect_uris?: string[] },
+  now: Date,
+): Promise<ClientRow | undefined> {
+  return db
+    .updateTable('clients')
+    .set({ ...set, updated_at: now })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
 }

@@ -10,6 +10,7 @@ export function registerClientRoutes(app: App, ctx: AppContext): void {
   app.post('/v1/client/sessions', {
     config: { auth: 'client-secret', tag: 'Client' },
     schema: {
+      operationId: 'createClientSession',
       summary: 'Create a client session',
       description:
         'Creates a short-lived session for an embedded front end. Send its `id` as `ratio-client-session-id` instead of ' +
@@ -32,6 +33,7 @@ export function registerClientRoutes(app: App, ctx: AppContext): void {
   app.get('/v1/client/sessions/:sessionId', {
     config: { auth: 'client-secret', tag: 'Client' },
     schema: {
+      operationId: 'getClientSession',
       summary: 'Retrieve a client session',
       params: SessionIdParams,
       response: { 200: Type.Ref(ClientSessionSchema) },

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { WALLET_TYPES } from '../../lib/addresses.ts';
 import { DateTime, Obj, StringEnum } from '../../lib/schema.ts';
+import { EXAMPLE } from '../../lib/examples.ts';
 
 export const WalletTypeSchema = StringEnum(WALLET_TYPES, { description: 'The type of wallet' });
 
@@ -14,7 +15,19 @@ export const UserMaskSchema = Type.Object(
       description: 'The second factor to ask the user for: an SMS code',
     }),
   },
-  { $id: 'UserMask', title: 'UserMask' },
+  {
+    $id: 'UserMask',
+    title: 'UserMask',
+    examples: [
+      {
+        id: EXAMPLE.userId,
+        createTime: EXAMPLE.createTime,
+        updateTime: EXAMPLE.updateTime,
+        phoneMask: '0123',
+        preferredMfaMethod: 'OTP_SMS',
+      },
+    ],
+  },
 );
 
 export const CreateClientSessionRequest = Obj(
@@ -33,7 +46,7 @@ export const CreateClientSessionRequest = Obj(
       }),
     ),
   },
-  { title: 'CreateClientSessionRequest' },
+  { title: 'CreateClientSessionRequest', examples: [{ signingAddress: EXAMPLE.address, signingType: 'EVM' }] },
 );
 
 export const ClientSessionSchema = Type.Object(
@@ -48,7 +61,22 @@ export const ClientSessionSchema = Type.Object(
     signingAddress: Type.String({ description: 'The address of the signing wallet' }),
     signingType: WalletTypeSchema,
   },
-  { $id: 'ClientSession', title: 'ClientSession' },
+  {
+    $id: 'ClientSession',
+    title: 'ClientSession',
+    examples: [
+      {
+        id: 'cs_5mQ2vN8xR4tY7wK1pL9sD3fG6hJ0aZ2c',
+        createTime: EXAMPLE.createTime,
+        updateTime: EXAMPLE.createTime,
+        expireTime: '2026-03-02T15:34:05.000Z',
+        depositAddress: EXAMPLE.address,
+        depositType: 'EVM',
+        signingAddress: EXAMPLE.address,
+        signingType: 'EVM',
+      },
+    ],
+  },
 );
 
 export const SessionIdParams = Obj({ sessionId: Type.String({ minLength: 1, maxLength: 128 }) });

@@ -5,6 +5,50 @@ import type { AppContext } from '../../context.ts';
 import { formatUsd } from '../../lib/money.ts';
 import { named, StringEnum } from '../../lib/schema.ts';
 
+// The sandbox defaults, as GET /v1/config answers them on a fresh `npm start`.
+const CONFIG_EXAMPLE = {
+  mode: 'sandbox',
+  fiatCurrencies: ['USD'],
+  cryptoCurrencies: [
+    { currency: 'ETH', network: 'ETHEREUM', symbol: 'ETH', name: 'Ether', decimals: 18, minimumFiatAmount: '20.00' },
+    {
+      currency: 'USDC_ETHEREUM',
+      network: 'ETHEREUM',
+      symbol: 'USDC',
+      name: 'USD Coin',
+      decimals: 6,
+      minimumFiatAmount: '20.00',
+    },
+    {
+      currency: 'USDC_POLYGON',
+      network: 'POLYGON',
+      symbol: 'USDC',
+      name: 'USD Coin',
+      decimals: 6,
+      minimumFiatAmount: '1.00',
+    },
+  ],
+  networks: ['ETHEREUM', 'POLYGON'],
+  walletTypes: ['EVM', 'SOLANA'],
+  achTypes: [
+    { type: 'INSTANT', feeRate: '0.03', settlement: 'Crypto is sent at once; the ACH debit settles later' },
+    { type: 'STANDARD', feeRate: '0.0', settlement: 'Crypto is sent when the ACH debit settles (3 business days)' },
+  ],
+  limits: {
+    instant: { currency: 'USD', limit: '3000.00' },
+    daily: { currency: 'USD', limit: '5000.00' },
+    weekly: { currency: 'USD', limit: '15000.00' },
+    transactionsPerDay: 4,
+  },
+  termsOfUseUrl: 'https://ratio.me/legal/ratio-labs-usa-inc-terms-of-service',
+  plaid: { environment: 'sandbox' },
+  rails: {
+    ach: { provider: 'plaid', networks: { INSTANT: 'same-day-ach', STANDARD: 'ach' } },
+    kyc: { provider: 'plaid' },
+    plaid: { environment: 'sandbox', builtIn: true },
+  },
+};
+
 export const CRYPTO_CURRENCIES = ['ETH', 'USDC_ETHEREUM', 'USDC_POLYGON'] as const;
 export type CryptoCurrency = (typeof CRYPTO_CURRENCIES)[number];
 export const NETWORKS = ['ETHEREUM', 'POLYGON'] as const;
@@ -21,66 +65,69 @@ const Limit = Type.Object({ currency: Type.Literal('USD'), limit: Type.String() 
 
 export const ConfigSchema = named(
   'Config',
-  Type.Object({
-    mode: StringEnum(['sandbox', 'production'] as const, {
-      description: 'sandbox: test providers and in-process chains; production: real providers',
-    }),
-    fiatCurrencies: Type.Array(Type.Literal('USD')),
-    cryptoCurrencies: Type.Array(
-      Type.Object({
-        currency: StringEnum(CRYPTO_CURRENCIES),
-        network: StringEnum(NETWORKS),
-        symbol: Type.String(),
-        name: Type.String(),
-        decimals: Type.Integer(),
-        minimumFiatAmount: Type.String({ description: 'Smallest purchase in USD on this network' }),
+  Type.Object(
+    {
+      mode: StringEnum(['sandbox', 'production'] as const, {
+        description: 'sandbox: test providers and in-process chains; production: real providers',
       }),
-    ),
-    networks: Type.Array(StringEnum(NETWORKS)),
-    walletTypes: Type.Array(Type.String(), { description: 'Wallet types accepted for sign-in' }),
-    achTypes: Type.Array(
-      Type.Object({
-        type: StringEnum(['INSTANT', 'STANDARD'] as const),
-        feeRate: Type.String({ description: 'Ratio fee as a fraction of the fiat amount, e.g. "0.03"' }),
-        settlement: Type.String({ description: 'When the crypto is sent' }),
+      fiatCurrencies: Type.Array(Type.Literal('USD')),
+      cryptoCurrencies: Type.Array(
+        Type.Object({
+          currency: StringEnum(CRYPTO_CURRENCIES),
+          network: StringEnum(NETWORKS),
+          symbol: Type.String(),
+          name: Type.String(),
+          decimals: Type.Integer(),
+          minimumFiatAmount: Type.String({ description: 'Smallest purchase in USD on this network' }),
+        }),
+      ),
+      networks: Type.Array(StringEnum(NETWORKS)),
+      walletTypes: Type.Array(Type.String(), { description: 'Wallet types accepted for sign-in' }),
+      achTypes: Type.Array(
+        Type.Object({
+          type: StringEnum(['INSTANT', 'STANDARD'] as const),
+          feeRate: Type.String({ description: 'Ratio fee as a fraction of the fiat amount, e.g. "0.03"' }),
+          settlement: Type.String({ description: 'When the crypto is sent' }),
+        }),
+      ),
+      limits: Type.Object({
+        instant: Limit,
+        daily: Limit,
+        weekly: Limit,
+        transactionsPerDay: Type.Integer({ description: 'Purchases allowed per rolling 24 hours' }),
       }),
-    ),
-    limits: Type.Object({
-      instant: Limit,
-      daily: Limit,
-      weekly: Limit,
-      transactionsPerDay: Type.Integer({ description: 'Purchases allowed per rolling 24 hours' }),
-    }),
-    termsOfUseUrl: Type.String({ description: 'Link users must accept before creating an account' }),
-    plaid: Type.Object({ environment: Type.String({ description: 'The Plaid environment bank links are made in' }) }),
-    rails: Type.Object(
-      {
-        ach: Type.Object({
-          provider: StringEnum(['plaid', 'none'] as const, {
-            description: '`plaid`: debits through Plaid Transfer; `none`: purchases answer 501 NOT_IMPLEMENTED',
+      termsOfUseUrl: Type.String({ description: 'Link users must accept before creating an account' }),
+      plaid: Type.Object({ environment: Type.String({ description: 'The Plaid environment bank links are made in' }) }),
+      rails: Type.Object(
+        {
+          ach: Type.Object({
+            provider: StringEnum(['plaid', 'none'] as const, {
+              description: '`plaid`: debits through Plaid Transfer; `none`: purchases answer 501 NOT_IMPLEMENTED',
+            }),
+            networks: Type.Object(
+              {
+                INSTANT: StringEnum(['ach', 'same-day-ach'] as const),
+                STANDARD: StringEnum(['ach', 'same-day-ach'] as const),
+              },
+              { description: 'The Plaid Transfer network each purchase type is debited on' },
+            ),
           }),
-          networks: Type.Object(
-            {
-              INSTANT: StringEnum(['ach', 'same-day-ach'] as const),
-              STANDARD: StringEnum(['ach', 'same-day-ach'] as const),
-            },
-            { description: 'The Plaid Transfer network each purchase type is debited on' },
-          ),
-        }),
-        kyc: Type.Object({ provider: Type.String({ description: 'Who decides KYC (ONRAMP_KYC_PROVIDER)' }) }),
-        plaid: Type.Object({
-          environment: StringEnum(['production', 'sandbox', 'other'] as const, {
-            description:
-              'production.plaid.com, a sandbox (sandbox.plaid.com or the built-in one), or another Plaid-compatible URL',
+          kyc: Type.Object({ provider: Type.String({ description: 'Who decides KYC (ONRAMP_KYC_PROVIDER)' }) }),
+          plaid: Type.Object({
+            environment: StringEnum(['production', 'sandbox', 'other'] as const, {
+              description:
+                'production.plaid.com, a sandbox (sandbox.plaid.com or the built-in one), or another Plaid-compatible URL',
+            }),
+            builtIn: Type.Boolean({
+              description: "true when Plaid is this server's own built-in sandbox (/sandbox/plaid)",
+            }),
           }),
-          builtIn: Type.Boolean({
-            description: "true when Plaid is this server's own built-in sandbox (/sandbox/plaid)",
-          }),
-        }),
-      },
-      { description: 'Which money and identity rails this server is configured with' },
-    ),
-  }),
+        },
+        { description: 'Which money and identity rails this server is configured with' },
+      ),
+    },
+    { examples: [CONFIG_EXAMPLE] },
+  ),
 );
 
 /** Which Plaid the server talks to, from its base URL (never the URL itself: it may be internal). */
@@ -144,6 +191,7 @@ export function registerConfigRoutes(app: App, ctx: AppContext): void {
   app.get('/v1/config', {
     config: { auth: 'client', tag: 'Config' },
     schema: {
+      operationId: 'getConfig',
       summary: 'Retrieve configuration',
       description:
         'Supported currencies and networks, minimums, fee rates, default limits, the terms-of-use link, the Plaid environment and the rails configured (ACH provider and networks, KYC provider, Plaid environment).',

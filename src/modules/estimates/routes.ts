@@ -14,6 +14,7 @@ export function registerEstimateRoutes(app: App, ctx: AppContext): void {
   app.get('/v1/crypto/prices', {
     config: { auth: 'client', tag },
     schema: {
+      operationId: 'getCryptoPrices',
       summary: 'Get crypto prices',
       description:
         "USD price of each supported currency from the configured price provider, and the current network fee of delivering it (gas at the chain's current gas price, in USD).",
@@ -26,6 +27,7 @@ export function registerEstimateRoutes(app: App, ctx: AppContext): void {
   app.post('/v1/crypto/estimates::ach', {
     config: { auth: 'client', tag },
     schema: {
+      operationId: 'estimateAchPurchase',
       summary: 'Estimate an ACH purchase',
       description:
         'Top-down with `fiatAmount` (fees come out of it) or bottom-up with `minCryptoAmount` (the least fiat that buys at least that much after fees) — exactly one. Fee: INSTANT 3%, STANDARD 0% (configurable); network fee from the current gas price; minimum purchase $20 on Ethereum and $1 on Polygon.',

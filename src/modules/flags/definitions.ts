@@ -95,12 +95,15 @@ export function isFlagCode(code: string): code is FlagCode {
 
 /**
  * What a caller is about to do. Every write (BUY, LINK_BANK, UPDATE_PROFILE — which covers
- * wallets and KYC) is blocked by any active flag; READ only by F0000.
+ * wallets and KYC) is blocked by any active flag; READ only by F0000. VERIFY_IDENTITY (POST /idv,
+ * the documents a KYC review asks for) is what resolves the KYC review flags, so only the others
+ * block it.
  */
-export type FlagAction = 'BUY' | 'LINK_BANK' | 'UPDATE_PROFILE' | 'READ';
+export type FlagAction = 'BUY' | 'LINK_BANK' | 'UPDATE_PROFILE' | 'VERIFY_IDENTITY' | 'READ';
 
 /** Which flags block `action`, in order of severity (the first one found is reported). */
 export function blockingFlags(action: FlagAction): FlagCode[] {
   if (action === 'READ') return FLAG_CODES.filter((c) => FLAGS[c].blocksReads);
+  if (action === 'VERIFY_IDENTITY') return FLAG_CODES.filter((c) => FLAGS[c].category !== 'KYC_REVIEW');
   return [...FLAG_CODES];
 }

@@ -1,16 +1,13 @@
-// KYC outcomes: the provider's decision (the kyc-check job) and the operator's decision on a review.
-// Each is a conditional transition in one transaction with its KYC_UPDATED event, the review flag,
-// the audit row and the outcome email (sent after commit).
+// KYC outcomes: the operator's decision on a review, and the helpers every KYC transition shares
+// (check-kyc.ts applies the vendor's). Each is a conditional transition in one transaction with its
+// KYC_UPDATED event, the review flags, the audit row and the outcome email (sent after commit).
 import type { AppContext } from '../../context.ts';
 import type { Executor } from '../../db/index.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { newId } from '../../lib/crypto.ts';
-import type { KycCheckRequest } from '../../providers/kyc/types.ts';
 import { sendTemplatedEmail, type EmailTemplate } from '../emails/index.ts';
-import { clearFlag, setFlag, type FlagCode } from '../flags/index.ts';
-import { kycProvider } from './provider.ts';
+import { activeFlags, clearFlag, type FlagCode } from '../flags/index.ts';
 import { findKycRow, transitionKyc, type KycOutcome, type KycRow } from './repository.ts';
-import { ssnAad } from './submit-kyc.ts';
 import type { KycSubmissionStatus } from './tables.ts';
 import { toKyc } from './view.ts';
 
@@ -19,9 +16,9 @@ const OUTCOME_EMAIL: Record<'APPROVED' | 'DECLINED' | 'IN_REVIEW', EmailTemplate
   DECLINED: 'KYC_DECLINED',
   IN_REVIEW: 'KYC_IN_REVIEW',
 };
-const REVIEW_FLAGS: FlagCode[] = ['F2000', 'F2001', 'F2002', 'F2003'];
+export const REVIEW_FLAGS: FlagCode[] = ['F2000', 'F2001', 'F2002', 'F2003'];
 
-async function afterTransition(ctx: AppContext, trx: Executor, row: KycRow): Promise<void> {
+export async function afterTransition(ctx: AppContext, trx: Executor, row: KycRow): Promise<void> {
   await ctx.events.publish(trx, { userId: row.user_id, type: 'KYC_UPDATED', data: { ...toKyc(row) } });
   if (row.status !== 'SUBMITTED') {
     await sendTemplatedEmail(ctx, {
@@ -33,7 +30,7 @@ async function afterTransition(ctx: AppContext, trx: Executor, row: KycRow): Pro
   }
 }
 
-async function audit(
+export async function audit(
   trx: Executor,
   row: KycRow,
   actor: { type: 'SYSTEM' | 'OPERATOR'; id: string },
@@ -57,61 +54,18 @@ async function audit(
     .execute();
 }
 
-/** The kyc-check job: asks the provider (outside any transaction) and records its decision once. */
-export async function runKycCheck(ctx: AppContext, userId: string): Promise<void> {
-  const row = await findKycRow(ctx.db, userId);
-  if (row?.status !== 'SUBMITTED') return;
-  const user = await ctx.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirstOrThrow();
-  const provider = kycProvider(ctx);
-  const request: KycCheckRequest = {
-    reference: userId,
-    firstName: user.first_name,
-    middleName: user.middle_name,
-    lastName: user.last_name,
-    dateOfBirth: row.dob,
-    idType: 'SSN',
-    idNumber: ctx.secrets.keyring.decrypt({ keyId: row.ssn_key_id, ciphertext: row.ssn_ciphertext }, ssnAad(userId)),
-    address: {
-      line1: row.line1,
-      line2: row.line2,
-      city: row.city,
-      state: row.state,
-      postalCode: row.postal_code,
-      country: 'US',
-    },
-    phone: user.phone,
-    email: user.email,
-  };
-  const decision = await provider.check(request);
-  const outcome: KycOutcome = { status: decision.outcome, ...decision.checks };
-  await ctx.db.transaction().execute(async (trx) => {
-    const now = ctx.clock.now();
-    const updated = await transitionKyc(trx, userId, ['SUBMITTED'], outcome, {
-      now,
-      decidedBy: `SYSTEM:kyc:${provider.name}`,
-      providerReference: decision.providerReference,
-    });
-    if (!updated) return;
-    if (decision.outcome === 'IN_REVIEW' && decision.reviewFlag) {
-      await setFlag(trx, {
-        userId,
-        code: decision.reviewFlag,
-        reason: `KYC provider ${provider.name} sent the submission to review`,
-        actor: `SYSTEM:kyc:${provider.name}`,
-        now,
-      });
-    }
-    await audit(
-      trx,
-      updated,
-      { type: 'SYSTEM', id: `kyc:${provider.name}` },
-      'kyc.provider_decision',
-      { outcome: decision.outcome, providerReference: decision.providerReference },
-      now,
-    );
-    await afterTransition(ctx, trx, updated);
-  });
-  ctx.log.info({ userId, outcome: decision.outcome, provider: provider.name }, 'KYC decided by provider');
+/** Clears F2000–F2003 (only those set before `setBefore`, when given); answers the codes cleared. */
+export async function clearReviewFlags(
+  trx: Executor,
+  change: { userId: string; reason: string; actor: string; now: Date; setBefore?: Date },
+): Promise<FlagCode[]> {
+  const { setBefore, ...flagChange } = change;
+  const cleared: FlagCode[] = [];
+  for (const flag of await activeFlags(trx, change.userId)) {
+    if (!REVIEW_FLAGS.includes(flag.code) || (setBefore && flag.setAt >= setBefore)) continue;
+    if (await clearFlag(trx, { ...flagChange, code: flag.code })) cleared.push(flag.code);
+  }
+  return cleared;
 }
 
 export interface OperatorDecision {
@@ -150,15 +104,12 @@ export async function decideKycReview(ctx: AppContext, userId: string, input: Op
       reason: input.reason,
     });
     if (!updated) throw new Error('KYC row changed under a row lock');
-    for (const code of REVIEW_FLAGS) {
-      await clearFlag(trx, {
-        userId,
-        code,
-        reason: `KYC review ${input.decision.toLowerCase()}: ${input.reason}`,
-        actor,
-        now,
-      });
-    }
+    await clearReviewFlags(trx, {
+      userId,
+      reason: `KYC review ${input.decision.toLowerCase()}: ${input.reason}`,
+      actor,
+      now,
+    });
     await audit(
       trx,
       updated,

@@ -7,13 +7,8 @@ const providers = new WeakMap<AppContext, KycProvider>();
 export function kycProvider(ctx: AppContext): KycProvider {
   let provider = providers.get(ctx);
   if (!provider) {
-    provider = createKycProvider(ctx.config.onboarding);
+    provider = createKycProvider(ctx.config.onboarding, { plaid: ctx.plaid, clock: ctx.clock, log: ctx.log });
     providers.set(ctx, provider);
   }
   return provider;
-}
-
-/** Tests and operators may swap the provider (e.g. a vendor stand-in) before requests arrive. */
-export function setKycProvider(ctx: AppContext, provider: KycProvider): void {
-  providers.set(ctx, provider);
 }

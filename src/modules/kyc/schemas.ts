@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Obj, StringEnum } from '../../lib/schema.ts';
+import { named, Obj, StringEnum } from '../../lib/schema.ts';
 
 const str = (max: number, description: string) => Type.String({ maxLength: max, description });
 
@@ -19,5 +19,53 @@ export const SubmitKycRequest = Obj(
     nationality: Type.Optional(str(100, 'The nationality of the user (a country code such as US, or a name)')),
     occupation: Type.Optional(str(200, 'The occupation of the user')),
   },
-  { description: 'SubmitKycRequest' },
+  {
+    description: 'SubmitKycRequest',
+    examples: [
+      {
+        dateOfBirth: '1990-04-21',
+        idType: 'SSN',
+        idNumber: '234-56-7890',
+        line1: '1 Main St',
+        city: 'Springfield',
+        state: 'IL',
+        postalCode: '62701',
+        nationality: 'US',
+        occupation: 'Engineer',
+      },
+    ],
+  },
 );
+
+// ---- responses (named components) ----
+
+export const IdvResponseSchema = named(
+  'IdvResponse',
+  Type.Object(
+    {
+      status: StringEnum(['UNKNOWN', 'NOT_STARTED', 'SUBMITTED', 'IN_REVIEW', 'APPROVED', 'DECLINED'] as const, {
+        description:
+          "The status of the user's identity verification: IN_REVIEW while documents are asked for or reviewed, SUBMITTED while the checks run, otherwise the KYC's idvResult",
+      }),
+      url: Type.Optional(
+        Type.String({
+          format: 'uri',
+          description:
+            'The URL to give the user to complete identity verification (upload an ID document); present only while documents are asked for',
+        }),
+      ),
+    },
+    {
+      description: 'IdvResponse',
+      examples: [{ status: 'IN_REVIEW', url: 'https://onramp.example/sandbox/idv/idv_52xR9LKo77r1Np' }],
+    },
+  ),
+);
+
+/** POST /v1/users/{userId}/idv takes no fields; an empty or missing body is fine. */
+export const StartIdvRequest = Type.Object(
+  {},
+  { additionalProperties: false, description: 'No fields', examples: [{}] },
+);
+
+export const kycSchemas = [IdvResponseSchema];

@@ -81,6 +81,7 @@ export async function submitKyc(
       });
       await ctx.jobs.send(KYC_CHECK_QUEUE, { userId }, { trx });
     });
+    ctx.jobs.wake(KYC_CHECK_QUEUE);
   } catch (error) {
     const constraint = uniqueViolation(error);
     if (constraint === 'kyc_submissions_pkey') {

@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely';
 import type { NullableTimestamp, Timestamp } from '../../db/schema.ts';
 
 /** The overall KYC status of a submission (NOT_STARTED is the absence of a row). */
@@ -34,6 +35,26 @@ export interface KycSubmissionsTable {
   updated_at: Timestamp;
 }
 
+/** A vendor verification behind a submission (migration 0021): the first attempt and its retries. */
+export interface KycVerificationsTable {
+  id: string;
+  user_id: string;
+  provider: string;
+  template_id: string | null;
+  previous_id: string | null;
+  status: string;
+  documentary_status: string | null;
+  shareable_url_ciphertext: string | null;
+  shareable_url_key_id: string | null;
+  vendor_created_at: Timestamp;
+  completed_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  polls: Generated<number>;
+  retry_claimed_at: NullableTimestamp;
+}
+
 export interface KycTables {
   kyc_submissions: KycSubmissionsTable;
+  kyc_verifications: KycVerificationsTable;
 }

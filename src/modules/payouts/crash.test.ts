@@ -34,7 +34,6 @@ describe('payout crash safety (child processes killed with SIGKILL)', () => {
     stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onramp-crash-'));
     env = {
       ONRAMP_STATE_DIR: stateDir,
-      ONRAMP_SANDBOX_CACHE_DIR: path.join(root, '.onramp', 'test-cache'),
       // A killed sender's lease lapses quickly, so the restart does not wait long for it.
       ONRAMP_DELIVERY_SENDER_LEASE_SECONDS: '5',
     };

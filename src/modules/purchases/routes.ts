@@ -17,8 +17,9 @@ export { purchaseSchemas } from './schemas.ts';
 
 export function registerPurchaseRoutes(app: App, ctx: AppContext): void {
   app.post('/v1/users/:userId(^[^:]+)::calculateAchLimits', {
-    config: { auth: 'client', user: 'one', tag: 'Users' },
+    config: { auth: 'client', user: 'one', tag: 'Purchases' },
     schema: {
+      operationId: 'calculateAchLimits',
       summary: 'Calculate ACH limits',
       description:
         "The user's instant, daily (rolling 24 hours) and weekly (rolling 7 days) ACH limits in USD, with what purchases have used " +
@@ -34,8 +35,9 @@ export function registerPurchaseRoutes(app: App, ctx: AppContext): void {
   });
 
   app.post('/v1/users/:userId/banks/:bankId/ach', {
-    config: { auth: 'client', user: 'two', tag: 'Bank', idempotency: true },
+    config: { auth: 'client', user: 'two', tag: 'Purchases', idempotency: true },
     schema: {
+      operationId: 'initiateAchPurchase',
       summary: 'Initiate ACH (buy crypto)',
       description:
         'Debits `fiatAmount` USD (fees included) from the bank account and delivers `cryptoCurrency` to the wallet. Needs two factors, ' +

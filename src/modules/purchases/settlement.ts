@@ -22,6 +22,7 @@ import {
   voidRefund,
 } from './journals.ts';
 import { PROCESS_QUEUE } from './queues.ts';
+import { accrueRevenueShare, reverseRevenueShare } from './revenue-share.ts';
 import { findPurchase, movePurchase, syncActivity, type PurchaseRow } from './repository.ts';
 import { cryptoSent } from './state.ts';
 
@@ -87,6 +88,7 @@ async function returned(ctx: AppContext, trx: Tx, p: PurchaseRow, update: AchUpd
     // The crypto went and the money never came: the user owes the amount (delinquency).
     await confirmInitiated(trx, p.id, now);
     await journalReturnedInstant(trx, ref(moved), code, now);
+    await reverseRevenueShare(trx, p.id, now, 'ACH_RETURNED');
     flag = 'F1000';
   } else {
     await voidInitiated(trx, p.id, now);
@@ -117,6 +119,7 @@ async function returnedLate(ctx: AppContext, trx: Tx, p: PurchaseRow, update: Ac
   );
   if (!moved) return;
   await journalReturnedLate(trx, ref(moved), update.returnCode ?? null, now);
+  await reverseRevenueShare(trx, p.id, now, 'ACH_RETURNED');
   const nothingGone = !cryptoSent(p.payout_state) && (p.refund_state === 'NONE' || refundUnpaid);
   if (nothingGone) await journalOrderCancelled(trx, ref(moved), 'lateReturnReceivable', now);
   const why = `purchase ${p.id}: a settled ACH debit was returned${update.returnCode ? ` (${update.returnCode})` : ''}`;
@@ -139,8 +142,10 @@ async function refundOutcome(ctx: AppContext, trx: Tx, p: PurchaseRow, update: A
   const ok = update.status === 'REFUND_SETTLED';
   const moved = await movePurchase(trx, p.id, { refund: ok ? 'SETTLED' : 'FAILED' }, now);
   if (!moved) return;
-  if (ok) await journalRefundSettled(trx, update.refundId, now);
-  else {
+  if (ok) {
+    await journalRefundSettled(trx, update.refundId, now);
+    await reverseRevenueShare(trx, p.id, now, 'REFUNDED');
+  } else {
     await voidRefund(trx, update.refundId, now);
     ctx.log.error(
       { purchaseId: p.id, refundId: update.refundId, reason: update.returnReason },
@@ -206,6 +211,7 @@ async function payoutConfirmed(ctx: AppContext, trx: Executor, p: PurchaseRow, u
     hash,
     now,
   );
+  await accrueRevenueShare(trx, p.id, activity.fee_cents, now);
   await confirmInitiated(trx, p.id, now);
   const item = await syncActivity(
     ctx,

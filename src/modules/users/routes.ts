@@ -15,8 +15,9 @@ export function registerUserRoutes(app: App, ctx: AppContext): void {
   const deps = { db: ctx.db, clock: ctx.clock, jobs: ctx.jobs };
 
   app.post('/v1/users', {
-    config: { auth: 'client', user: 'two', tag },
+    config: { auth: 'client', user: 'two', tag, idempotency: { bindSessionUser: false } },
     schema: {
+      operationId: 'createUser',
       summary: 'Create a user',
       description:
         "Creates the user of this session (create-a-user.md). The session must have proven SMS plus a wallet or an email; `phone` must be the number proven by SMS (and `email` the address, when one was proven). Phone and email are unique. The session becomes the new user's, and its wallet (or the client session's depositAddress) becomes the first deposit wallet. A welcome email follows.",
@@ -32,6 +33,7 @@ export function registerUserRoutes(app: App, ctx: AppContext): void {
   app.get('/v1/users/:userId', {
     config: { auth: 'client', user: 'one', tag },
     schema: {
+      operationId: 'getUser',
       summary: 'Get a user',
       description:
         'The user with KYC results, connected bank accounts and active account flags. The phone is masked; the SSN never appears. A suspended user (F0000) gets 403 USER_BLOCKED.',

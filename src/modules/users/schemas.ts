@@ -1,6 +1,21 @@
 import { Type } from '@sinclair/typebox';
 import { DateTime, named, Obj, StringEnum, Uuid } from '../../lib/schema.ts';
 import { FLAG_CODES } from '../flags/definitions.ts';
+import { EXAMPLE, EXAMPLE_BANK_ACCOUNT, EXAMPLE_KYC } from '../../lib/examples.ts';
+
+const EXAMPLE_USER = {
+  id: EXAMPLE.userId,
+  createTime: EXAMPLE.createTime,
+  updateTime: EXAMPLE.updateTime,
+  firstName: 'Dylan',
+  lastName: 'Smith',
+  email: EXAMPLE.email,
+  country: 'US',
+  phone: EXAMPLE.phoneMasked,
+  kyc: EXAMPLE_KYC,
+  connectedBankAccounts: [EXAMPLE_BANK_ACCOUNT],
+  flags: [],
+};
 
 export const NAME_MAX = 100;
 
@@ -29,7 +44,19 @@ export const CreateUserRequest = Obj(
       description: 'Must be true (the legacy string "true" is accepted): the user agreed to the terms of use',
     }),
   },
-  { description: 'CreateUserRequest' },
+  {
+    description: 'CreateUserRequest',
+    examples: [
+      {
+        firstName: 'Dylan',
+        lastName: 'Smith',
+        email: EXAMPLE.email,
+        country: 'US',
+        phone: EXAMPLE.phone,
+        acceptedTerms: true,
+      },
+    ],
+  },
 );
 
 // ---- responses (named components) ----
@@ -39,29 +66,39 @@ const kycResult = (description: string) =>
 
 export const KycSchema = named(
   'Kyc',
-  Type.Object({
-    createTime: Type.Optional(DateTime('The time the KYC was submitted')),
-    updateTime: Type.Optional(DateTime('The time the KYC was last updated')),
-    status: StringEnum(['NOT_STARTED', 'SUBMITTED', 'IN_REVIEW', 'APPROVED', 'DECLINED'] as const, {
-      description: 'The overall KYC result: APPROVED once every check passed',
-    }),
-    addressResult: kycResult('The result of the KYC address verification'),
-    dobResult: kycResult('The result of the KYC date of birth verification'),
-    fraudResult: kycResult('The result of the KYC fraud verification'),
-    idvResult: kycResult('The result of the KYC identity documentation verification'),
-    idNumberLast4: Type.Optional(
-      Type.String({ description: 'The last four digits of the submitted SSN (the full number is never returned)' }),
-    ),
-  }),
+  Type.Object(
+    {
+      createTime: Type.Optional(DateTime('The time the KYC was submitted')),
+      updateTime: Type.Optional(DateTime('The time the KYC was last updated')),
+      status: StringEnum(['NOT_STARTED', 'SUBMITTED', 'IN_REVIEW', 'APPROVED', 'DECLINED'] as const, {
+        description: 'The overall KYC result: APPROVED once every check passed',
+      }),
+      addressResult: kycResult('The result of the KYC address verification'),
+      dobResult: kycResult('The result of the KYC date of birth verification'),
+      fraudResult: kycResult('The result of the KYC fraud verification'),
+      idvResult: kycResult('The result of the KYC identity documentation verification'),
+      idNumberLast4: Type.Optional(
+        Type.String({ description: 'The last four digits of the submitted SSN (the full number is never returned)' }),
+      ),
+    },
+    { examples: [EXAMPLE_KYC] },
+  ),
 );
 
 export const UserFlagSchema = named(
   'UserFlag',
-  Type.Object({
-    code: StringEnum(FLAG_CODES, { description: 'The account flag (user-support-reference/user-account-flags)' }),
-    description: Type.String({ description: 'What the flag means' }),
-    createTime: DateTime('When the flag was set'),
-  }),
+  Type.Object(
+    {
+      code: StringEnum(FLAG_CODES, { description: 'The account flag (user-support-reference/user-account-flags)' }),
+      description: Type.String({ description: 'What the flag means' }),
+      createTime: DateTime('When the flag was set'),
+    },
+    {
+      examples: [
+        { code: 'F1000', description: 'Payment delinquency: an ACH debit was returned', createTime: EXAMPLE.laterTime },
+      ],
+    },
+  ),
 );
 
 // BankAccount is owned by the Banks module; the User embeds the same shape inline.
@@ -77,26 +114,29 @@ const BankAccountInline = Type.Object({
 
 export const UserSchema = named(
   'User',
-  Type.Object({
-    id: Type.String({ description: 'The unique identifier of the user' }),
-    createTime: DateTime('The time the user was created'),
-    updateTime: DateTime('The time the user was last updated'),
-    firstName: Type.String(),
-    middleName: Type.Optional(Type.String()),
-    lastName: Type.String(),
-    email: Type.String(),
-    country: Type.String({ description: 'ISO 3166 alpha-2' }),
-    phone: Type.String({
-      description: 'The phone number, masked to its country code and last four digits (e.g. +1******0123)',
-    }),
-    nationality: Type.Optional(Type.String({ description: 'From the KYC submission' })),
-    occupation: Type.Optional(Type.String({ description: 'From the KYC submission' })),
-    kyc: Type.Ref(KycSchema),
-    connectedBankAccounts: Type.Array(BankAccountInline, { description: 'The BankAccount objects of the user' }),
-    flags: Type.Array(Type.Ref(UserFlagSchema), {
-      description: 'Active account flags; each blocks what user-account-flags documents',
-    }),
-  }),
+  Type.Object(
+    {
+      id: Type.String({ description: 'The unique identifier of the user' }),
+      createTime: DateTime('The time the user was created'),
+      updateTime: DateTime('The time the user was last updated'),
+      firstName: Type.String(),
+      middleName: Type.Optional(Type.String()),
+      lastName: Type.String(),
+      email: Type.String(),
+      country: Type.String({ description: 'ISO 3166 alpha-2' }),
+      phone: Type.String({
+        description: 'The phone number, masked to its country code and last four digits (e.g. +1******0123)',
+      }),
+      nationality: Type.Optional(Type.String({ description: 'From the KYC submission' })),
+      occupation: Type.Optional(Type.String({ description: 'From the KYC submission' })),
+      kyc: Type.Ref(KycSchema),
+      connectedBankAccounts: Type.Array(BankAccountInline, { description: 'The BankAccount objects of the user' }),
+      flags: Type.Array(Type.Ref(UserFlagSchema), {
+        description: 'Active account flags; each blocks what user-account-flags documents',
+      }),
+    },
+    { examples: [EXAMPLE_USER] },
+  ),
 );
 
 export const userSchemas = [KycSchema, UserFlagSchema, UserSchema];

@@ -209,6 +209,23 @@ describe('POST /v1/users and GET /v1/users/{userId} (create-a-user.md)', () => {
     assert.equal(res.json().code, 'ALREADY_EXISTS_USER');
   });
 
+  it('a retry with the same Idempotency-Key replays the 201, although the session now belongs to the user it created', async () => {
+    const session = await newUserSession(t);
+    const body = userBody(session.phone);
+    const headers = { ...withJwt(t.clientHeaders, session.jwt), 'idempotency-key': `create-${session.phone}` };
+    const first = await post(t, '/v1/users', body, headers);
+    assert.equal(first.statusCode, 201, first.body);
+    const retry = await post(t, '/v1/users', body, headers);
+    assert.equal(retry.statusCode, 201, retry.body);
+    assert.equal(retry.headers['idempotent-replayed'], 'true');
+    assert.equal(retry.body, first.body);
+    const another = await post(t, '/v1/users', { ...body, firstName: 'Dana' }, headers);
+    assert.equal(another.statusCode, 422);
+    assert.equal(another.json().code, 'IDEMPOTENCY_KEY_REUSED');
+    const withoutKey = await post(t, '/v1/users', body, withJwt(t.clientHeaders, session.jwt));
+    assert.equal(withoutKey.json().code, 'ALREADY_EXISTS_USER', 'without the key the retry is a conflict');
+  });
+
   it('email is unique after normalisation (409 ALREADY_EXISTS_EMAIL)', async () => {
     const first = await createApiUser(t);
     const session = await newUserSession(t);

@@ -29,6 +29,7 @@ export function registerWalletRoutes(app: App, ctx: AppContext): void {
   app.get('/v1/users/:userId/wallets', {
     config: { auth: 'client', user: 'one', tag },
     schema: {
+      operationId: 'listWallets',
       summary: 'List wallets',
       description: "The user's deposit wallets, oldest first, in pages (`nextPageToken`).",
       params: UserParams,
@@ -46,6 +47,7 @@ export function registerWalletRoutes(app: App, ctx: AppContext): void {
   app.post('/v1/users/:userId/wallets', {
     config: { auth: 'client', user: 'two', tag, idempotency: true },
     schema: {
+      operationId: 'connectWallet',
       summary: 'Connect a wallet',
       description: `Adds a deposit address (assign-a-deposit-address.md): \`type\` EVM (one address receives on Ethereum and Polygon; the legacy \`network\` ETHEREUM or POLYGON means EVM). Stored checksummed; an address appears once per user (409 ALREADY_EXISTS_WALLET_ADDRESS); at most ${ctx.config.onboarding.walletsPerUser} wallets per user (422 EXCEEDS_LIMIT_WALLETS).`,
       params: UserParams,
@@ -61,7 +63,12 @@ export function registerWalletRoutes(app: App, ctx: AppContext): void {
 
   app.get('/v1/users/:userId/wallets/:walletId', {
     config: { auth: 'client', user: 'one', tag },
-    schema: { summary: 'Get a wallet', params: WalletParams, response: { 200: Type.Ref(WalletSchema) } },
+    schema: {
+      operationId: 'getWallet',
+      summary: 'Get a wallet',
+      params: WalletParams,
+      response: { 200: Type.Ref(WalletSchema) },
+    },
     handler: async (request) => {
       const { userId, walletId } = request.params;
       assertUserAccess(request, userId);
@@ -79,6 +86,7 @@ export function registerWalletRoutes(app: App, ctx: AppContext): void {
   const update = {
     config: { auth: 'client' as const, user: 'two' as const, tag },
     schema: {
+      operationId: 'updateWallet',
       summary: 'Rename a wallet',
       description: 'UpdateWalletRequest: the nickname, trimmed. Like every write, needs two factors (one of them SMS).',
       params: WalletParams,
@@ -98,6 +106,7 @@ export function registerWalletRoutes(app: App, ctx: AppContext): void {
     ...update,
     schema: {
       ...update.schema,
+      operationId: 'updateWalletLegacy',
       summary: 'Rename a wallet (legacy POST)',
       description: 'The older form of PATCH; same body and result.',
     },

@@ -195,7 +195,10 @@ export class WebhookDelivery {
       if (outcome.status === 'QUEUED') await this.enqueue(trx, [delivery]);
     });
     if (outcome.status === 'QUEUED') this.wake();
-    const level = result.ok ? 'debug' : 'info';
+    this.ctx.metrics.webhookAttempts.inc({ webhook_id: webhook.id, outcome: result.ok ? 'success' : 'failure' });
+    this.ctx.metrics.webhookLatency.observe({ webhook_id: webhook.id }, result.latencyMs / 1000);
+    // A receiver that fails is the operator's (and the partner's) business; one that answers is routine.
+    const level = result.ok ? 'debug' : 'warn';
     log[level](
       {
         webhookId: webhook.id,

@@ -34,19 +34,29 @@ export function registerWebhookRoutes(app: App, ctx: AppContext): void {
 
   app.get('/v1/webhooks/events', {
     config,
-    schema: { summary: 'List the available webhook events', response: { 200: Type.Ref(WebhookEventsSchema) } },
+    schema: {
+      operationId: 'listWebhookEvents',
+      summary: 'List the available webhook events',
+      response: { 200: Type.Ref(WebhookEventsSchema) },
+    },
     handler: async () => ({ items: [...WEBHOOK_EVENTS] }),
   });
 
   app.get('/v1/webhooks', {
     config,
-    schema: { summary: "List the client's webhooks", response: { 200: Type.Ref(WebhooksSchema) } },
+    schema: {
+      operationId: 'listWebhooks',
+      summary: "List the client's webhooks",
+      response: { 200: Type.Ref(WebhooksSchema) },
+    },
     handler: async (request) => listClientWebhooks(deps, request.client!.id),
   });
 
   app.post('/v1/webhooks', {
-    config,
+    // A retried registration must not register twice: a client has at most 10.
+    config: { ...config, idempotency: true },
     schema: {
+      operationId: 'createWebhook',
       summary: 'Create a webhook',
       description:
         `At most ${ctx.config.webhooks.maxPerClient} per client. The response carries the signing \`secret\` (\`whsec_\` + base64 of 32 random bytes); ` +
@@ -60,13 +70,19 @@ export function registerWebhookRoutes(app: App, ctx: AppContext): void {
 
   app.get('/v1/webhooks/:webhookId', {
     config,
-    schema: { summary: 'Retrieve a webhook', params: WebhookIdParams, response: { 200: Type.Ref(WebhookSchema) } },
+    schema: {
+      operationId: 'getWebhook',
+      summary: 'Retrieve a webhook',
+      params: WebhookIdParams,
+      response: { 200: Type.Ref(WebhookSchema) },
+    },
     handler: async (request) => getWebhook(deps, request.client!.id, request.params.webhookId),
   });
 
   app.patch('/v1/webhooks/:webhookId', {
     config,
     schema: {
+      operationId: 'updateWebhook',
       summary: 'Update a webhook',
       params: WebhookIdParams,
       body: UpdateWebhookRequest,
@@ -78,6 +94,7 @@ export function registerWebhookRoutes(app: App, ctx: AppContext): void {
   app.delete('/v1/webhooks/:webhookId', {
     config,
     schema: {
+      operationId: 'deleteWebhook',
       summary: 'Delete a webhook',
       description: 'Its pending deliveries are dropped.',
       params: WebhookIdParams,
@@ -92,6 +109,7 @@ export function registerWebhookRoutes(app: App, ctx: AppContext): void {
   app.post('/v1/webhooks/:webhookId(^[^:]+)::rotateSecret', {
     config,
     schema: {
+      operationId: 'rotateWebhookSecret',
       summary: "Rotate a webhook's signing secret",
       description:
         'Returns a new `secret` (shown only here). For `previousSecretExpireTime` (24 hours by default) every delivery is signed with both secrets, ' +
@@ -105,6 +123,7 @@ export function registerWebhookRoutes(app: App, ctx: AppContext): void {
   app.post('/v1/webhooks/:webhookId(^[^:]+)::test', {
     config,
     schema: {
+      operationId: 'sendTestWebhook',
       summary: 'Send a test event',
       description:
         'Queues one WEBHOOK_TEST delivery (sent once, not retried); its outcome appears in the deliveries list.',
@@ -118,6 +137,7 @@ export function registerWebhookRoutes(app: App, ctx: AppContext): void {
   app.get('/v1/webhooks/:webhookId/deliveries', {
     config,
     schema: {
+      operationId: 'listWebhookDeliveries',
       summary: "List a webhook's deliveries",
       description:
         'Newest first, each with every attempt (time, status, latency, response snippet, error). Page with nextPageToken.',
@@ -131,6 +151,7 @@ export function registerWebhookRoutes(app: App, ctx: AppContext): void {
   app.post('/v1/webhooks/:webhookId/deliveries/:deliveryId(^[^:]+)::replay', {
     config,
     schema: {
+      operationId: 'replayWebhookDelivery',
       summary: 'Send a delivery again',
       description:
         'Starts a new series of attempts with the same body and id. A delivery still pending is left as it is.',

@@ -1,7 +1,8 @@
 // Email over SMTP with nodemailer (ONRAMP_SMTP_URL: smtp:// or smtps://, credentials in the URL).
 // Every stage of the SMTP conversation has a timeout; a failure is SERVICE_UNAVAILABLE, and the URL
 // (which holds the password) never appears in a message or log.
-import nodemailer, { type Transporter } from 'nodemailer';
+import { createRequire } from 'node:module';
+import type { Transporter } from 'nodemailer';
 import { AppError } from '../../errors/app-error.ts';
 import type { EmailMessage, EmailProvider } from './types.ts';
 
@@ -20,6 +21,8 @@ export class SmtpEmailProvider implements EmailProvider {
   constructor(private readonly opts: SmtpOptions) {
     const url = new URL(opts.url);
     const t = opts.timeoutMs;
+    // Loaded only by deployments that send email over SMTP (a CommonJS package: require() is synchronous).
+    const nodemailer = createRequire(import.meta.url)('nodemailer') as typeof import('nodemailer');
     this.transport = nodemailer.createTransport({
       host: url.hostname,
       port: url.port ? Number(url.port) : url.protocol === 'smtps:' ? 465 : 587,
@@ -53,6 +56,22 @@ export class SmtpEmailProvider implements EmailProvider {
         message: `The email could not be sent: the mail server ${code ? `answered ${code}` : 'could not be reached'}; retry later`,
         headers: { 'retry-after': '30' },
       });
+    }
+  }
+
+  /** Connects, greets, upgrades to TLS and authenticates (nodemailer's verify), sending nothing. */
+  async probe(signal: AbortSignal): Promise<void> {
+    const aborted = new Promise<never>((_, reject) =>
+      signal.addEventListener('abort', () => reject(new Error('the mail server did not answer in time')), {
+        once: true,
+      }),
+    );
+    try {
+      await Promise.race([this.transport.verify(), aborted]);
+    } catch (error) {
+      const code = (error as { responseCode?: number }).responseCode;
+      // The message of a failed verify can quote the server; the URL (with the password) never appears.
+      throw new Error(code ? `the mail server answered ${code}` : (error as Error).message);
     }
   }
 

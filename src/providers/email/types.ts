@@ -15,5 +15,7 @@ export interface EmailProvider {
   readonly name: string;
   /** Sends one message; throws AppError SERVICE_UNAVAILABLE (503) when the mail server refuses or cannot be reached. */
   send(message: EmailMessage): Promise<{ id: string }>;
+  /** Checks the mail server answers and accepts the credentials, sending nothing (`/readyz?full=1`). */
+  probe?(signal: AbortSignal): Promise<void>;
   close?(): Promise<void>;
 }

@@ -19,6 +19,11 @@ export interface PlaidConfig {
   webhookUrl: string | undefined;
   /** Oldest accepted `iat` of a Plaid webhook JWT. */
   webhookMaxAgeSeconds: number;
+  /**
+   * The built-in sandbox only: where it sends the webhooks Plaid sends to the URL set in its dashboard
+   * (IDENTITY_VERIFICATION); by default this server's Plaid webhook URL.
+   */
+  sandboxWebhookUrl: string | undefined;
 }
 
 export const PLAID_PRODUCTION_URL = 'https://production.plaid.com';
@@ -60,7 +65,15 @@ export function readPlaidConfig(r: EnvReader, mode: Mode): PlaidConfig {
       3600,
       "oldest accepted `iat` of a Plaid webhook's JWT",
     ),
+    sandboxWebhookUrl: r.url('ONRAMP_SANDBOX_PLAID_WEBHOOK_URL', undefined, ['https:', 'http:'], {
+      doc: 'the built-in Plaid sandbox only: where it sends the webhooks Plaid sends to the URL of its dashboard (IDENTITY_VERIFICATION)',
+      defaultText: 'ONRAMP_PLAID_WEBHOOK_URL',
+    }),
   };
+  if (config.sandboxWebhookUrl !== undefined && baseUrl !== undefined)
+    r.problems.push(
+      'ONRAMP_SANDBOX_PLAID_WEBHOOK_URL: only the built-in Plaid sandbox sends webhooks from this server (unset ONRAMP_PLAID_BASE_URL, or set the webhook in the Plaid dashboard)',
+    );
   if (baseUrl !== undefined) {
     const why =
       mode === 'production'

@@ -55,6 +55,19 @@ export class TwilioSmsProvider implements SmsProvider {
     return form;
   }
 
+  /** GET the account resource: reachable, and the SID and token accepted. */
+  async probe(signal: AbortSignal): Promise<void> {
+    const url = `${this.opts.baseUrl}/2010-04-01/Accounts/${encodeURIComponent(this.opts.accountSid)}.json`;
+    const auth = Buffer.from(`${this.opts.accountSid}:${this.opts.authToken}`).toString('base64');
+    const res = await fetch(url, {
+      headers: { authorization: `Basic ${auth}` },
+      signal: AbortSignal.any([signal, AbortSignal.timeout(this.opts.timeoutMs)]),
+      redirect: 'error',
+    });
+    await res.body?.cancel();
+    if (!res.ok) throw new Error(`Twilio answered ${res.status}${res.status === 401 ? ' (credentials refused)' : ''}`);
+  }
+
   async send(message: SmsMessage): Promise<{ id: string }> {
     const url = `${this.opts.baseUrl}/2010-04-01/Accounts/${encodeURIComponent(this.opts.accountSid)}/Messages.json`;
     const auth = Buffer.from(`${this.opts.accountSid}:${this.opts.authToken}`).toString('base64');

@@ -18,4 +18,6 @@ export interface SmsProvider {
   send(message: SmsMessage): Promise<{ id: string }>;
   /** A code this number accepts besides the one sent: documented test numbers of a sandbox provider. */
   fixedCode?(to: string): string | undefined;
+  /** Checks the provider answers and accepts the credentials, sending nothing (`/readyz?full=1`). */
+  probe?(signal: AbortSignal): Promise<void>;
 }

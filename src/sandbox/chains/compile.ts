@@ -1,17 +1,17 @@
-// Compiles the sandbox contracts (contracts/*.sol) with the `solc` npm package, in process. Loading
-// and compiling take ~2 s, so the result is cached on disk keyed by a hash of the compiler version,
-// settings and sources: a restart, or another test process, reads the cache instead. The cache is
-// only needed when a chain is bootstrapped for the first time; a restart replays recorded
-// transactions and compiles nothing.
+// The sandbox contracts (contracts/*.sol), compiled ahead of time: contracts/artifacts.json holds their
+// ABI and bytecode, with the compiler version, the settings and a hash of each source they were built
+// from. The server reads that file and never loads a Solidity compiler (loading solc alone took ~1.3 s
+// and ~100 MB). `npm run contracts:compile` rebuilds the file after a change to a .sol file
+// (scripts/compile-contracts.ts), and a test checks that it matches what the sources compile to.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Abi, Hex } from 'viem';
 
-const CONTRACTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'contracts');
-const SOURCES = ['SandboxUSDC.sol', 'SandboxSmartWallet.sol'] as const;
+export const CONTRACTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'contracts');
+export const ARTIFACTS_FILE = path.join(CONTRACTS_DIR, 'artifacts.json');
+export const SOURCES = ['SandboxUSDC.sol', 'SandboxSmartWallet.sol'] as const;
 export const CONTRACT_NAMES = ['SandboxUSDC', 'SandboxSmartWallet', 'SandboxSmartWalletFactory'] as const;
 export type ContractName = (typeof CONTRACT_NAMES)[number];
 
@@ -21,86 +21,48 @@ export interface CompiledContract {
 }
 export type SandboxArtifacts = Record<ContractName, CompiledContract>;
 
+/** contracts/artifacts.json */
+export interface ArtifactsFile {
+  solc: string;
+  settings: typeof SETTINGS;
+  /** SHA-256 of each source file the contracts were compiled from. */
+  sources: Record<string, string>;
+  contracts: SandboxArtifacts;
+}
+
 // Fixed so bytecode, and with it every address and hash on the sandbox chains, does not change
 // when a default of solc does. evmVersion must not be newer than the chains' hardfork.
-const SETTINGS = {
+export const SETTINGS = {
   optimizer: { enabled: true, runs: 200 },
   evmVersion: 'cancun',
   outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } },
 };
 
-interface SolcModule {
-  version(): string;
-  compile(input: string): string;
-}
-
-const memo = new Map<string, Promise<SandboxArtifacts>>();
-
-function readSources(): Record<string, { content: string }> {
+export function readSources(): Record<string, { content: string }> {
   return Object.fromEntries(
     SOURCES.map((file) => [file, { content: fs.readFileSync(path.join(CONTRACTS_DIR, file), 'utf8') }]),
   );
 }
 
-function solcVersion(): string {
-  return (createRequire(import.meta.url)('solc/package.json') as { version: string }).version;
-}
-
-/** The compiled sandbox contracts, from the cache in `cacheDir` when it holds this exact build. */
-export function loadSandboxArtifacts(cacheDir: string): Promise<SandboxArtifacts> {
-  const sources = readSources();
-  const key = createHash('sha256')
-    .update(JSON.stringify({ solc: solcVersion(), settings: SETTINGS, sources }))
-    .digest('hex')
-    .slice(0, 20);
-  let pending = memo.get(key);
-  if (!pending) {
-    pending = loadOrCompile(cacheDir, key, sources);
-    memo.set(key, pending);
-    pending.catch(() => memo.delete(key));
-  }
-  return pending;
-}
-
-async function loadOrCompile(
-  cacheDir: string,
-  key: string,
-  sources: Record<string, { content: string }>,
-): Promise<SandboxArtifacts> {
-  const file = path.join(cacheDir, `sandbox-contracts-${key}.json`);
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as SandboxArtifacts;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && !(error instanceof SyntaxError)) throw error;
-  }
-  const artifacts = await compile(sources);
-  fs.mkdirSync(cacheDir, { recursive: true });
-  // Write then rename: processes compiling at once never read a half-written file.
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(artifacts));
-  fs.renameSync(tmp, file);
-  return artifacts;
-}
-
-async function compile(sources: Record<string, { content: string }>): Promise<SandboxArtifacts> {
-  const solc = (await import('solc')).default as unknown as SolcModule;
-  const output = JSON.parse(solc.compile(JSON.stringify({ language: 'Solidity', sources, settings: SETTINGS }))) as {
-    errors?: Array<{ severity: string; formattedMessage: string }>;
-    contracts?: Record<string, Record<string, { abi: Abi; evm: { bytecode: { object: string } } }>>;
-  };
-  const errors = (output.errors ?? []).filter((e) => e.severity === 'error');
-  if (errors.length > 0)
-    throw new Error(`sandbox contracts do not compile:\n${errors.map((e) => e.formattedMessage).join('\n')}`);
-  const found = new Map<string, CompiledContract>();
-  for (const contracts of Object.values(output.contracts ?? {})) {
-    for (const [name, contract] of Object.entries(contracts))
-      found.set(name, { abi: contract.abi, bytecode: `0x${contract.evm.bytecode.object}` });
-  }
+export function sourceHashes(sources: Record<string, { content: string }>): Record<string, string> {
   return Object.fromEntries(
-    CONTRACT_NAMES.map((name) => {
-      const contract = found.get(name);
-      if (!contract) throw new Error(`solc output lacks ${name}`);
-      return [name, contract];
-    }),
-  ) as SandboxArtifacts;
+    Object.entries(sources).map(([file, { content }]) => [file, createHash('sha256').update(content).digest('hex')]),
+  );
+}
+
+let loaded: SandboxArtifacts | undefined;
+
+/** The compiled sandbox contracts; refuses artifacts built from other sources than the .sol files here. */
+export function loadSandboxArtifacts(): SandboxArtifacts {
+  if (loaded) return loaded;
+  const file = JSON.parse(fs.readFileSync(ARTIFACTS_FILE, 'utf8')) as ArtifactsFile;
+  const current = sourceHashes(readSources());
+  for (const name of SOURCES) {
+    if (file.sources[name] !== current[name])
+      throw new Error(
+        `src/sandbox/chains/contracts/artifacts.json was not compiled from the current ${name}: run npm run contracts:compile`,
+      );
+  }
+  loaded = file.contracts;
+  return loaded;
 }

@@ -7,6 +7,7 @@ import type { App } from '../../app-types.ts';
 import type { AppContext } from '../../context.ts';
 import { NETWORKS, type Network } from '../../chains/networks.ts';
 import { answer, MAX_BATCH } from './rpc.ts';
+import { sandboxRpcPath } from './remote.ts';
 import { SANDBOX_CHAIN_IDS, SandboxChains } from './sandbox-chains.ts';
 
 /** Room for a batch of requests or a contract deployment, and no more. */
@@ -20,10 +21,24 @@ const CORS_HEADERS = {
   'access-control-max-age': '86400',
 };
 
-/** Registered only when the app runs the sandbox chains (sandbox mode). */
+type RpcHandler = (request: FastifyRequest, reply: FastifyReply, network: Network) => Promise<FastifyReply>;
+
+/**
+ * Registered in sandbox mode: by the process that runs the sandbox chains, and by the other sandbox
+ * processes of a multi-process sandbox (ONRAMP_SANDBOX_URL), which pass the calls on to that process.
+ */
 export function registerSandboxChainRoutes(app: App, ctx: AppContext): void {
   const chains = ctx.chains;
-  if (!(chains instanceof SandboxChains)) return;
+  const ownerUrl = ctx.config.ops.sandboxUrl;
+  if (chains instanceof SandboxChains)
+    registerRpcRoutes(app, (request, reply, network) => handle(request, reply, chains, network));
+  else if (ctx.config.mode === 'sandbox' && ownerUrl !== undefined)
+    registerRpcRoutes(app, (request, reply, network) =>
+      forward(request, reply, `${ownerUrl}${sandboxRpcPath(network)}`, ctx.config.chains.rpcTimeoutMs),
+    );
+}
+
+function registerRpcRoutes(app: App, handler: RpcHandler): void {
   // biome-ignore lint/nursery/noMisusedPromises: Fastify awaits an async plugin; the rule cannot see its types
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
@@ -37,6 +52,7 @@ export function registerSandboxChainRoutes(app: App, ctx: AppContext): void {
         {
           config: { auth: 'public', tag: 'Sandbox' },
           schema: {
+            operationId: `callSandbox${network === 'ETHEREUM' ? 'Ethereum' : 'Polygon'}Rpc`,
             summary: `JSON-RPC of the sandbox ${network === 'ETHEREUM' ? 'Ethereum' : 'Polygon'} chain (chain id ${SANDBOX_CHAIN_IDS[network]})`,
             description: [
               `Standard Ethereum JSON-RPC over HTTP (one request or a batch of up to ${MAX_BATCH}), for wallets and scripts:`,
@@ -47,7 +63,7 @@ export function registerSandboxChainRoutes(app: App, ctx: AppContext): void {
             ].join(' '),
           },
         },
-        (request, reply) => handle(request, reply, chains, network),
+        (request, reply) => handler(request, reply, network),
       );
       scope.options(url, { config: { auth: 'public' }, schema: { hide: true } }, async (_request, reply) =>
         reply.code(204).headers(CORS_HEADERS).send(),
@@ -79,4 +95,38 @@ async function handle(
   );
   if (result === undefined) return reply.code(204).send();
   return reply.code(200).type('application/json').send(result);
+}
+
+/** Passes a JSON-RPC call on to the process that runs the sandbox chains, answer and status as they come. */
+async function forward(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  url: string,
+  timeoutMs: number,
+): Promise<FastifyReply> {
+  reply.headers(CORS_HEADERS);
+  try {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: typeof request.body === 'string' ? request.body : '',
+      signal: AbortSignal.timeout(timeoutMs),
+      redirect: 'error',
+    });
+    const text = await res.text();
+    return reply
+      .code(res.status)
+      .type(res.headers.get('content-type') ?? 'application/json')
+      .send(text);
+  } catch (error) {
+    request.log.warn({ err: error }, 'sandbox RPC: the process running the sandbox chains did not answer');
+    return reply
+      .code(502)
+      .type('application/json')
+      .send({
+        jsonrpc: '2.0',
+        id: null,
+        error: { code: -32603, message: 'The process running the sandbox chains did not answer; try again' },
+      });
+  }
 }

@@ -261,7 +261,7 @@ export class SandboxChains implements Chains {
     // and a step is done exactly when the deployer's nonce has passed it.
     const steps: Array<() => Promise<Hash>> = [
       async () => {
-        const { SandboxUSDC } = await loadSandboxArtifacts(this.deps.config.chains.sandboxCacheDir);
+        const { SandboxUSDC } = loadSandboxArtifacts();
         return deployer.deployContract({
           abi: SandboxUSDC.abi,
           bytecode: SandboxUSDC.bytecode,
@@ -269,7 +269,7 @@ export class SandboxChains implements Chains {
         });
       },
       async () => {
-        const { SandboxSmartWalletFactory } = await loadSandboxArtifacts(this.deps.config.chains.sandboxCacheDir);
+        const { SandboxSmartWalletFactory } = loadSandboxArtifacts();
         return deployer.deployContract({
           abi: SandboxSmartWalletFactory.abi,
           bytecode: SandboxSmartWalletFactory.bytecode,

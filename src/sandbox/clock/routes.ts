@@ -12,36 +12,51 @@ import { MAX_ADVANCE_MS, SandboxClock } from './clock.ts';
 
 export const SandboxClockSchema = named(
   'SandboxClock',
-  Type.Object({
-    now: Type.String({
-      format: 'date-time',
-      description: 'Sandbox time: what ctx.clock reads (settlement, limits, expiries, block timestamps)',
-    }),
-    realNow: Type.String({ format: 'date-time', description: 'Real time on this server' }),
-    offsetSeconds: Type.Number({ description: 'How far sandbox time is ahead of real time' }),
-    settlement: Type.Optional(
-      Type.Object(
-        {
-          settled: Type.Integer(),
-          returned: Type.Integer(),
-          stillPending: Type.Integer({
-            description: 'Events that could not be applied yet (retried by the ACH event job)',
-          }),
-        },
-        { description: 'ACH debits resolved by the settlement run that followed the move' },
+  Type.Object(
+    {
+      now: Type.String({
+        format: 'date-time',
+        description: 'Sandbox time: what ctx.clock reads (settlement, limits, expiries, block timestamps)',
+      }),
+      realNow: Type.String({ format: 'date-time', description: 'Real time on this server' }),
+      offsetSeconds: Type.Number({ description: 'How far sandbox time is ahead of real time' }),
+      settlement: Type.Optional(
+        Type.Object(
+          {
+            settled: Type.Integer(),
+            returned: Type.Integer(),
+            stillPending: Type.Integer({
+              description: 'Events that could not be applied yet (retried by the ACH event job)',
+            }),
+          },
+          { description: 'ACH debits resolved by the settlement run that followed the move' },
+        ),
       ),
-    ),
-  }),
+    },
+    {
+      examples: [
+        {
+          now: '2026-03-05T15:00:00.000Z',
+          realNow: '2026-03-02T15:00:00.412Z',
+          offsetSeconds: 259200,
+          settlement: { settled: 2, returned: 1, stillPending: 0 },
+        },
+      ],
+    },
+  ),
 );
 
 export const sandboxClockSchemas = [SandboxClockSchema];
 
-const AdvanceBody = Obj({
-  days: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650, description: 'Whole days to move forward' })),
-  hours: Type.Optional(Type.Integer({ minimum: 1, maximum: 87_600 })),
-  seconds: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_ADVANCE_MS / 1000 })),
-  to: Type.Optional(Type.String({ format: 'date-time', description: 'A later sandbox time to move to' })),
-});
+const AdvanceBody = Obj(
+  {
+    days: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650, description: 'Whole days to move forward' })),
+    hours: Type.Optional(Type.Integer({ minimum: 1, maximum: 87_600 })),
+    seconds: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_ADVANCE_MS / 1000 })),
+    to: Type.Optional(Type.String({ format: 'date-time', description: 'A later sandbox time to move to' })),
+  },
+  { examples: [{ days: 3 }] },
+);
 
 /**
  * After a move: the built-in Plaid sandbox moves the transfers that became due (onAdvance hooks), then
@@ -76,7 +91,11 @@ export function registerSandboxClockRoutes(app: App, ctx: AppContext): void {
 
   app.get('/sandbox/clock', {
     config: { auth: 'client', tag },
-    schema: { summary: 'Read the sandbox clock', response: { 200: Type.Ref(SandboxClockSchema) } },
+    schema: {
+      operationId: 'getSandboxClock',
+      summary: 'Read the sandbox clock',
+      response: { 200: Type.Ref(SandboxClockSchema) },
+    },
     handler: async () => {
       await clock.sync();
       return view();
@@ -86,6 +105,7 @@ export function registerSandboxClockRoutes(app: App, ctx: AppContext): void {
   app.post('/sandbox/clock::advance', {
     config: { auth: 'client', tag },
     schema: {
+      operationId: 'advanceSandboxClock',
       summary: 'Move the sandbox clock forward',
       description:
         'Moves sandbox time forward by `days`, `hours` or `seconds`, or to the later time `to` (exactly one), for every process sharing the database, then lets the built-in Plaid sandbox move the transfers due by then and applies the transfer events from Plaid, so debits due by then settle or are returned (Federal Reserve business days: a debit made on a Monday morning settles Thursday 09:00 New York time). Time never moves back. User sessions idle longer than the move expire, as they would.',

@@ -62,5 +62,38 @@ describe('sandbox inbox', () => {
     assert.equal(script.statusCode, 200);
     assert.match(script.body, /textContent/);
     assert.ok(!script.body.includes('innerHTML'));
+    assert.ok(!/secret/i.test(page.body) && !/secret/i.test(script.body), 'the page never asks for the client secret');
+    assert.ok(!/toLocale|new Date\(\)/.test(script.body), 'no browser clock: every time shown is sandbox time');
+  });
+
+  it('gives the page a read token instead of the secret: it reads this client inbox and nothing else', async () => {
+    const phone = testPhone();
+    assert.equal((await post(t, '/v1/auth/otp/sms:send', { phoneNumber: phone })).statusCode, 200);
+    const link = await t.app.inject({ method: 'GET', url: '/sandbox/inbox/link', headers: t.clientHeaders });
+    assert.equal(link.statusCode, 200, link.body);
+    const { token, url } = link.json() as { token: string; url: string };
+    assert.match(token, /^ibx_/);
+    assert.ok(url.endsWith(`/sandbox/inbox#token=${token}`), url);
+    const feed = (headers: Record<string, string>, query = '') =>
+      t.app.inject({ method: 'GET', url: `/sandbox/inbox/feed${query}`, headers });
+    const mine = await feed({ 'ratio-sandbox-inbox-token': token });
+    assert.equal(mine.statusCode, 200);
+    assert.ok(mine.json().items.some((m: { to: string }) => m.to === phone));
+    assert.match(mine.json().now, /^\d{4}-\d\d-\d\dT/);
+    const filtered = await feed({ 'ratio-sandbox-inbox-token': token }, `?to=${encodeURIComponent(phone)}`);
+    assert.ok(filtered.json().items.every((m: { to: string }) => m.to === phone));
+
+    const other = await createClient(t.db.db, 'sandbox', { name: 'Other inbox' });
+    const otherHeaders = { 'ratio-client-id': other.clientId, 'ratio-client-secret': other.clientSecret };
+    const otherToken = (await t.app.inject({ method: 'GET', url: '/sandbox/inbox/link', headers: otherHeaders })).json()
+      .token as string;
+    assert.deepEqual((await feed({ 'ratio-sandbox-inbox-token': otherToken })).json().items, []);
+    const forged = `${otherToken.slice(0, 4)}${t.client.id}${otherToken.slice(4 + t.client.id.length)}`;
+    assert.equal((await feed({ 'ratio-sandbox-inbox-token': forged })).statusCode, 401, 'a token names one client');
+    assert.equal((await feed({})).statusCode, 401);
+    assert.equal(
+      (await feed({ 'ratio-sandbox-inbox-token': t.clientHeaders['ratio-client-secret']! })).statusCode,
+      401,
+    );
   });
 });

@@ -58,6 +58,17 @@ export class SandboxInbox {
     return id;
   }
 
+  /** The newest messages sent on behalf of `clientId`, to anyone. */
+  async recent(clientId: string, limit: number): Promise<InboxMessageRow[]> {
+    return this.db
+      .selectFrom('sandbox_messages')
+      .selectAll()
+      .where('client_id', '=', clientId)
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .execute();
+  }
+
   /** Messages to `to` that `clientId` may read (its own and those tied to no client), newest first. */
   async list(clientId: string, to: string, limit: number): Promise<InboxMessageRow[]> {
     return this.db

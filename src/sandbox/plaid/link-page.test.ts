@@ -87,7 +87,8 @@ describe('sandbox Link page in Chromium', { skip }, () => {
     await page.getByText('Plaid Saving •••• 1111').click();
     await shot(page, '3-accounts');
     await page.click('#submit-account');
-    await page.getByText('Bank linked').waitFor();
+    await page.getByText('Public token created').waitFor();
+    await page.getByText(/Returning to your app with it\. Your app exchanges it with banks:activateLink/).waitFor();
     await shot(page, '4-done');
     await page.waitForURL(/\/partner\/plaid\?public_token=public-sandbox-/);
     const publicToken = new URL(page.url()).searchParams.get('public_token')!;
@@ -139,7 +140,7 @@ describe('sandbox Link page in Chromium', { skip }, () => {
     await shot(popup, '6-oauth-code');
     await popup.click('#submit-credentials');
     await popup.click('#submit-account');
-    await popup.getByText('Bank linked').waitFor();
+    await popup.getByText(/Sent to your app \(postMessage\)\. Your app exchanges it with banks:activateLink/).waitFor();
 
     await app.waitForFunction(() => (window as unknown as { received: unknown[] }).received.length > 0);
     const [message] = (await app.evaluate(() => (window as unknown as { received: unknown[] }).received)) as Array<{
@@ -160,5 +161,32 @@ describe('sandbox Link page in Chromium', { skip }, () => {
     assert.equal(activated.statusCode, 200, activated.body);
     assert.equal(activated.json().bankAccount.verificationStatus, 'IN_REVIEW', 'KYC not decided yet');
     await app.close();
+  });
+
+  it('opened on its own, says the public token was created and what the app does with it, and Exit says Link closed', async () => {
+    const user = await createApiUser(t, { body: { firstName: 'Ada', lastName: 'Lovelace' } });
+    const token = async () =>
+      (await post(t, `/v1/users/${user.id}/banks:requestLink`, {}, user.headers)).json().linkToken;
+    const page = await browser.newPage();
+    await page.goto(`${base}/sandbox/link?token=${await token()}`);
+    await page.getByRole('button', { name: /Tartan Bank/ }).click();
+    await page.fill('#username', 'custom_ratio_good');
+    await page.fill('#password', 'pass_good');
+    await page.click('#submit-credentials');
+    await page.click('#submit-account');
+    await page
+      .getByText(/No app opened this page: copy the token\. Your app exchanges it with banks:activateLink/)
+      .waitFor();
+    const publicToken = await page.locator('#public-token').textContent();
+    assert.match(publicToken ?? '', /^public-sandbox-/);
+    await shot(page, '7-standalone-done');
+
+    await page.goto(`${base}/sandbox/link?token=${await token()}`);
+    await page.getByRole('button', { name: /Tartan Bank/ }).waitFor();
+    await page.click('#exit');
+    await page.getByText('Link closed').waitFor();
+    assert.equal(await page.locator('#step-institution').isHidden(), true);
+    await shot(page, '8-standalone-exit');
+    await page.close();
   });
 });

@@ -73,9 +73,14 @@ export const LINK_PAGE = `<!doctype html>
 
   <section id="step-done" class="done" hidden>
     <div class="check">✓</div>
-    <h1 id="done-title">Bank linked</h1>
-    <p class="sub" id="done-text">Your app received a public token.</p>
+    <h1 id="done-title">Public token created</h1>
+    <p class="sub" id="done-text">Your app exchanges it with banks:activateLink.</p>
     <div id="public-token"></div>
+  </section>
+
+  <section id="step-exited" class="done" hidden>
+    <h1>Link closed</h1>
+    <p class="sub" id="exited-text">No bank was linked. Your app would get Link's onExit; start again with a new link token from banks:requestLink.</p>
   </section>
 
   <button id="exit" class="link" type="button">Exit</button>
@@ -93,7 +98,7 @@ let institution = null;
 let login = null;
 
 function show(step) {
-  for (const s of ['institution', 'credentials', 'accounts', 'done']) $('step-' + s).hidden = s !== step;
+  for (const s of ['institution', 'credentials', 'accounts', 'done', 'exited']) $('step-' + s).hidden = s !== step;
 }
 function error(message) {
   $('error').textContent = message;
@@ -106,9 +111,13 @@ async function call(path, body) {
   if (!res.ok) throw Object.assign(new Error(json.display_message || json.error_message || 'Something went wrong'), { plaid: json });
   return json;
 }
+/** Posts to the app that opened or framed the page; true when there is one to tell. */
 function post(message) {
-  if (window.opener) window.opener.postMessage(Object.assign({ source: 'onramp-sandbox-link' }, message), session && session.redirectOrigin ? session.redirectOrigin : '*');
-  if (window.parent && window.parent !== window) window.parent.postMessage(Object.assign({ source: 'onramp-sandbox-link' }, message), session && session.redirectOrigin ? session.redirectOrigin : '*');
+  const target = session && session.redirectOrigin ? session.redirectOrigin : '*';
+  const framed = window.parent && window.parent !== window;
+  if (window.opener) window.opener.postMessage(Object.assign({ source: 'onramp-sandbox-link' }, message), target);
+  if (framed) window.parent.postMessage(Object.assign({ source: 'onramp-sandbox-link' }, message), target);
+  return Boolean(window.opener) || framed;
 }
 
 function pickInstitution(inst) {
@@ -143,13 +152,19 @@ function renderInstitutions() {
   }
 }
 
+// Says what happened, not what the app will do with it: the bank is linked only once the app
+// exchanges the public token (banks:activateLink).
 function finish(result) {
   $('public-token').textContent = result.publicToken;
-  $('done-title').textContent = session.updateMode ? 'Login repaired' : 'Bank linked';
+  $('done-title').textContent = session.updateMode ? 'Public token created (update mode)' : 'Public token created';
   show('done');
   $('exit').hidden = true;
   const metadata = { institution: { name: result.institution.name, institution_id: result.institution.id }, accounts: result.accounts, link_session_id: result.linkSessionId };
-  post({ event: 'SUCCESS', public_token: result.publicToken, metadata });
+  const told = post({ event: 'SUCCESS', public_token: result.publicToken, metadata });
+  const next = 'Your app exchanges it with banks:activateLink' + (session.updateMode ? ' to repair the login.' : ' to link the bank.');
+  $('done-text').textContent = result.redirectUri
+    ? 'Returning to your app with it. ' + next
+    : (told ? 'Sent to your app (postMessage). ' : 'No app opened this page: copy the token. ') + next;
   if (result.redirectUri) {
     const target = new URL(result.redirectUri);
     target.searchParams.set('public_token', result.publicToken);
@@ -204,8 +219,13 @@ $('acct-form').addEventListener('submit', async (e) => {
 
 $('back').addEventListener('click', () => { error(''); show('institution'); });
 $('exit').addEventListener('click', () => {
+  error('');
   post({ event: 'EXIT', error: null, metadata: { status: 'requires_credentials' } });
-  if (session && session.redirectUri) { const target = new URL(session.redirectUri); target.searchParams.set('error', 'exited'); location.href = target.toString(); }
+  if (session && session.redirectUri) { const target = new URL(session.redirectUri); target.searchParams.set('error', 'exited'); location.href = target.toString(); return; }
+  // Opened on its own (no app to hand back to): say so rather than doing nothing.
+  show('exited');
+  $('exit').hidden = true;
+  if (window.opener) setTimeout(() => window.close(), 600);
 });
 
 (async () => {

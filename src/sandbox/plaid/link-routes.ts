@@ -1,8 +1,11 @@
 // The hosted Link page of the built-in Plaid sandbox and the small JSON API behind it. The link
 // token is the credential (as with Plaid Link); errors are Plaid error objects. Scripts may call the
 // JSON API directly to link without a browser (docs/plaid-sandbox.md).
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { App } from '../../app-types.ts';
+import { EXAMPLE } from '../../lib/examples.ts';
+import { named, Obj } from '../../lib/schema.ts';
 import { newRequestId, plaidErrors, PlaidSandboxError } from './errors.ts';
 import { ACCOUNT_TEMPLATES, findInstitution, INSTITUTIONS, type SandboxInstitution } from './institutions.ts';
 import { LINK_PAGE, LINK_SCRIPT } from './link-page.ts';
@@ -50,6 +53,112 @@ function loginInput(body: unknown) {
     accountSubtype: field(b, 'accountSubtype', { max: 20 }),
   };
 }
+
+const PlaidErrorSchema = named(
+  'PlaidError',
+  Type.Object(
+    {
+      error_type: Type.String(),
+      error_code: Type.String(),
+      error_message: Type.String(),
+      display_message: Type.Union([Type.String(), Type.Null()]),
+      request_id: Type.String(),
+    },
+    {
+      description: "Plaid's error object: the Link page speaks Plaid, not the Ratio API",
+      examples: [
+        {
+          error_type: 'ITEM_ERROR',
+          error_code: 'INVALID_CREDENTIALS',
+          error_message: 'the provided credentials were not correct',
+          display_message:
+            'The credentials you provided were incorrect. Check that your credentials are the same that you use for this institution',
+          request_id: 'm8MDnv9okwxFNBV',
+        },
+      ],
+    },
+  ),
+);
+
+const SandboxLinkResultSchema = named(
+  'SandboxLinkResult',
+  Type.Object(
+    {
+      publicToken: Type.String({ description: 'Send it to banks:activateLink, as your app would after Plaid Link' }),
+      updateMode: Type.Boolean({ description: 'true when the link token repaired an existing item (LOGIN_REQUIRED)' }),
+      institution: Type.Object({ id: Type.String(), name: Type.String() }),
+      accounts: Type.Array(
+        Type.Object({
+          id: Type.String(),
+          name: Type.String(),
+          mask: Type.String(),
+          type: Type.String(),
+          subtype: Type.String(),
+        }),
+      ),
+      redirectUri: Type.Union([Type.String(), Type.Null()]),
+      linkSessionId: Type.String(),
+    },
+    {
+      examples: [
+        {
+          publicToken: EXAMPLE.publicToken,
+          updateMode: false,
+          institution: { id: 'ins_109511', name: 'Tartan Bank' },
+          accounts: [
+            {
+              id: 'BxBXxLj1m4HMXBm9WZZmCWVbPjX16EHwv99vp',
+              name: 'Plaid Checking',
+              mask: '0000',
+              type: 'depository',
+              subtype: 'checking',
+            },
+          ],
+          redirectUri: null,
+          linkSessionId: 'Kx1tB3vRz9qLm2N',
+        },
+      ],
+    },
+  ),
+);
+
+export const linkPageSchemas = [PlaidErrorSchema, SandboxLinkResultSchema];
+
+// Documented for scripts that link without a browser; the body is checked by loginInput (Plaid's
+// error objects), not by the schema, which is there for the reference and the SDK.
+const completeRouteOptions = {
+  config: { auth: 'public' as const, tag: 'Sandbox' },
+  attachValidation: true,
+  schema: {
+    operationId: 'completeSandboxLink',
+    summary: 'Complete Plaid Link without a browser',
+    description:
+      "Does what the user does in the sandbox Link page: picks the institution, logs in with a test user and chooses the account, for the `token` from banks:requestLink. Answers the public token your app would get from Plaid Link's onSuccess; send it to banks:activateLink. Test users: `custom_ratio_good` / `pass_good` (verification APPROVED), `custom_ratio_bad` / `pass_bad` (DECLINED); OAuth institutions also need `mfaCode` (any number). Errors are Plaid's error objects. Sandbox mode only; the link token is the credential.",
+    body: Obj(
+      {
+        token: Type.String({ description: 'The linkToken from banks:requestLink' }),
+        institutionId: Type.Optional(
+          Type.String({ description: 'The institution, e.g. Tartan Bank ins_109511 (not needed in update mode)' }),
+        ),
+        username: Type.String({ description: 'A sandbox test user: custom_ratio_good, custom_ratio_bad, user_good' }),
+        password: Type.String({ description: 'pass_good, pass_bad, or error_<PLAID_ERROR_CODE> to trigger an error' }),
+        mfaCode: Type.Optional(Type.String({ description: 'OAuth institutions: any number' })),
+        accountSubtype: Type.Optional(Type.String({ description: 'checking (default) or savings' })),
+      },
+      {
+        examples: [
+          {
+            token: EXAMPLE.linkToken,
+            institutionId: 'ins_109511',
+            username: 'custom_ratio_good',
+            password: 'pass_good',
+          },
+        ],
+      },
+    ),
+    response: { 200: Type.Ref(SandboxLinkResultSchema), 400: Type.Ref(PlaidErrorSchema) },
+  },
+};
 
 export function registerLinkPageRoutes(app: App, sandbox: PlaidSandbox): void {
   // biome-ignore lint/nursery/noMisusedPromises: Fastify awaits an async plugin; the rule cannot see its types
@@ -107,7 +216,7 @@ export function registerLinkPageRoutes(app: App, sandbox: PlaidSandbox): void {
       return json(reply, 200, { accounts });
     });
 
-    scope.post('/sandbox/link/complete', opts, async (request, reply) => {
+    scope.post('/sandbox/link/complete', completeRouteOptions, async (request, reply) => {
       const result = await sandbox.completeLink(loginInput(request.body));
       return json(reply, 200, {
         publicToken: result.publicToken,

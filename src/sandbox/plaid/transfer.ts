@@ -28,13 +28,20 @@ import { plaidErrors, transferErrors } from './errors.ts';
 import type { ItemRow } from './sandbox.ts';
 import type { SandboxTransferStatus } from './transfer-tables.ts';
 import { type AchNetwork, scheduleDebit, scheduleRefund } from './transfer-schedule.ts';
-import type { TransferWebhooks } from './transfer-webhooks.ts';
+import type { DashboardWebhooks } from './dashboard-webhooks.ts';
 
 export type AuthorizationRow = Row<'sandbox_plaid_transfer_authorizations'>;
 export type TransferRow = Row<'sandbox_plaid_transfers'>;
 export type RefundRow = Row<'sandbox_plaid_transfer_refunds'>;
 export type EventRow = Row<'sandbox_plaid_transfer_events'>;
 type NewEvent = Omit<NewRow<'sandbox_plaid_transfer_events'>, 'event_id' | 'plaid_client_id'>;
+
+/** Plaid's webhook that new transfer events exist; it names none of them (read /transfer/event/sync). */
+export const TRANSFER_EVENTS_UPDATE = {
+  webhook_type: 'TRANSFER',
+  webhook_code: 'TRANSFER_EVENTS_UPDATE',
+  environment: 'sandbox',
+} as const;
 
 export const SANDBOX_RISK_DECLINE_CENTS = 12_345n;
 export const SANDBOX_RETURN_ABOVE_CENTS = 5_000n;
@@ -95,7 +102,8 @@ export interface TransferDeps {
   db: Db;
   clock: Clock;
   settlementBusinessDays: number;
-  webhooks: TransferWebhooks;
+  /** Plaid sends TRANSFER_EVENTS_UPDATE to the Transfer webhook set in its dashboard. */
+  webhooks: DashboardWebhooks;
   log: Logger;
 }
 
@@ -104,6 +112,11 @@ export class SandboxTransfers {
 
   private get db(): Db {
     return this.deps.db;
+  }
+
+  /** Queues one TRANSFER_EVENTS_UPDATE in `trx` (to `url`, else the dashboard's receiver). */
+  private notify(trx: Executor, url?: string): Promise<void> {
+    return this.deps.webhooks.send(trx, { ...TRANSFER_EVENTS_UPDATE }, url);
   }
 
   private now(): Date {
@@ -229,9 +242,10 @@ export class SandboxTransfers {
       if (!inserted) return undefined;
       await this.adjustLedger(trx, plaidClientId, { pending: amount });
       await this.appendEvents(trx, plaidClientId, [transferEvent(inserted, 'pending', now)]);
-      await this.deps.webhooks.send(trx);
+      await this.notify(trx);
       return inserted;
     });
+    this.deps.webhooks.wake();
     return created ?? (await this.transferByAuthorization(authorization.id))!;
   }
 
@@ -425,9 +439,10 @@ export class SandboxTransfers {
       if (!inserted) return undefined;
       await this.adjustLedger(trx, plaidClientId, { available: -input.amountCents });
       await this.appendEvents(trx, plaidClientId, [refundEvent(transfer, inserted, 'refund.pending', now)]);
-      await this.deps.webhooks.send(trx);
+      await this.notify(trx);
       return inserted;
     });
+    this.deps.webhooks.wake();
     return created ?? (await this.refundByKey(plaidClientId, input.idempotencyKey))!;
   }
 
@@ -499,6 +514,7 @@ export class SandboxTransfers {
       for (const { id } of transfers) written += await this.advanceTransfer(id, now);
       for (const { id } of refunds) written += await this.advanceRefund(id, now);
     }
+    if (written > 0) this.deps.webhooks.wake();
     return written;
   }
 
@@ -550,7 +566,7 @@ export class SandboxTransfers {
         .where('id', '=', id)
         .execute();
       if (ledger.available !== 0n || ledger.pending !== 0n) await this.adjustLedger(trx, t.plaid_client_id, ledger);
-      if (events.length > 0) await this.deps.webhooks.send(trx);
+      if (events.length > 0) await this.notify(trx);
       await this.appendEvents(trx, t.plaid_client_id, events);
       return events.length;
     });
@@ -588,7 +604,7 @@ export class SandboxTransfers {
         .set({ status, next_step_at: next, updated_at: now })
         .where('id', '=', id)
         .execute();
-      if (events.length > 0) await this.deps.webhooks.send(trx);
+      if (events.length > 0) await this.notify(trx);
       await this.appendEvents(trx, t.plaid_client_id, events);
       return events.length;
     });
@@ -637,9 +653,10 @@ export class SandboxTransfers {
         .executeTakeFirst();
       if (moved.numUpdatedRows === 0n) throw plaidErrors.invalidField('the transfer changed meanwhile; try again');
       await this.adjustLedger(trx, plaidClientId, ledgerEffect(t.status, move.to, t.amount_cents));
-      if (webhook) await this.deps.webhooks.send(trx, webhook);
+      if (webhook) await this.notify(trx, webhook);
       await this.appendEvents(trx, plaidClientId, [transferEvent(t, eventType, now, reason)]);
     });
+    this.deps.webhooks.wake();
   }
 
   /** /sandbox/transfer/refund/simulate: pending → posted | failed, posted → settled | returned. */
@@ -682,9 +699,10 @@ export class SandboxTransfers {
       if (moved.numUpdatedRows === 0n) throw plaidErrors.invalidField('the refund changed meanwhile; try again');
       // A refund that did not go out puts its amount back in the Ledger's available balance.
       if (reason) await this.adjustLedger(trx, plaidClientId, { available: r.amount_cents });
-      if (webhook) await this.deps.webhooks.send(trx, webhook);
+      if (webhook) await this.notify(trx, webhook);
       await this.appendEvents(trx, plaidClientId, [refundEvent(t, r, eventType, now, reason)]);
     });
+    this.deps.webhooks.wake();
   }
 
   /**
@@ -694,7 +712,7 @@ export class SandboxTransfers {
    */
   async simulateSweep(plaidClientId: string, webhook: string | null) {
     const now = this.now();
-    return this.db.transaction().execute(async (trx) => {
+    const sweep = await this.db.transaction().execute(async (trx) => {
       const rows = await trx
         .selectFrom('sandbox_plaid_transfers')
         .selectAll()
@@ -738,15 +756,18 @@ export class SandboxTransfers {
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      if (webhook) await this.deps.webhooks.send(trx, webhook);
+      if (webhook) await this.notify(trx, webhook);
       await this.appendEvents(trx, plaidClientId, events);
       return sweep;
     });
+    this.deps.webhooks.wake();
+    return sweep;
   }
 
   /** /sandbox/transfer/fire_webhook: one TRANSFER_EVENTS_UPDATE to `url`. */
   async fireWebhook(url: string): Promise<void> {
-    await this.db.transaction().execute((trx) => this.deps.webhooks.send(trx, url));
+    await this.db.transaction().execute((trx) => this.notify(trx, url));
+    this.deps.webhooks.wake();
   }
 }
 

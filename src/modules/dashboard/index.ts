@@ -1,0 +1,106 @@
+// The partner dashboard (issue 17, docs/dashboard.md): /dashboard serves the front end built from
+// dashboard/, /dashboard/api its API (browser session, CSRF token, member roles), and every
+// client-authenticated API request is recorded in the client's request log.
+import cookie from '@fastify/cookie';
+import type { FastifyInstance, RouteOptions } from 'fastify';
+import type { App } from '../../app-types.ts';
+import type { AppContext } from '../../context.ts';
+import type { Module } from '../index.ts';
+import { registerAccessHook } from './access.ts';
+import { dashboardOpenApi } from './openapi.ts';
+import { deleteOldSessions, deleteOldSignInCodes } from './repository.ts';
+import { RequestLogWriter, sweepRequestLog } from './request-log.ts';
+import { registerDataRoutes } from './routes-data.ts';
+import { registerSessionRoutes } from './routes-session.ts';
+import { dashboardSchemas } from './schemas.ts';
+import { registerUi } from './ui.ts';
+
+const writers = new WeakMap<AppContext, RequestLogWriter>();
+
+/** This process's request log writer (tests and benches flush it). */
+export function requestLogOf(ctx: AppContext): RequestLogWriter {
+  let w = writers.get(ctx);
+  if (!w) {
+    w = new RequestLogWriter(ctx.db, ctx.config.dashboard.requestLog, ctx.log);
+    writers.set(ctx, w);
+  }
+  return w;
+}
+
+const patterns = new Map<string, string>();
+
+/** `/v1/users/:userId(^[^:]+)::calculateAchLimits` → `/v1/users/:userId:calculateAchLimits`, as partners write it. */
+export function routePattern(url: string): string {
+  let p = patterns.get(url);
+  if (p === undefined) {
+    p = url.replace(/(:[A-Za-z0-9_]+)\([^)]*\)/g, '$1').replace(/::/g, ':');
+    if (patterns.size < 10_000) patterns.set(url, p);
+  }
+  return p;
+}
+
+function registerRequestLog(app: App, ctx: AppContext): void {
+  const writer = requestLogOf(ctx);
+  app.addHook('onResponse', async (request, reply) => {
+    const client = request.client;
+    const route = request.routeOptions.url;
+    if (!client || route === undefined) return;
+    writer.push({
+      clientId: client.id,
+      at: ctx.clock.now(),
+      method: request.method,
+      route: routePattern(route),
+      status: reply.statusCode,
+      latencyUs: Math.round(reply.elapsedTime * 1000),
+      requestId: request.id,
+      errorCode: request.errorCode,
+    });
+  });
+  app.addHook('onReady', async () => writer.start());
+  // Before the database closes (app.ts closes it in a later onClose hook).
+  app.addHook('onClose', async () => writer.stop());
+}
+
+function registerDashboard(app: App, ctx: AppContext): void {
+  registerRequestLog(app, ctx);
+  // biome-ignore lint/nursery/noMisusedPromises: Fastify awaits an async plugin; the rule cannot see its types
+  void app.register(async (scope: FastifyInstance) => {
+    await scope.register(cookie);
+    registerAccessHook(scope, ctx);
+    const routes: RouteOptions[] = [];
+    scope.addHook('onRoute', (route) => {
+      if (route.url.startsWith('/dashboard/api/')) routes.push(route);
+    });
+    registerSessionRoutes(scope as unknown as App, ctx);
+    registerDataRoutes(scope as unknown as App, ctx);
+    scope.get('/dashboard/api/openapi.json', { schema: { hide: true } }, async () =>
+      dashboardOpenApi(scope, routes, ctx.config.http.publicUrl),
+    );
+    await registerUi(scope);
+  });
+}
+
+function defineDashboardJobs(ctx: AppContext): void {
+  ctx.jobs.every({
+    name: 'dashboard-retention',
+    intervalMs: 10 * 60_000,
+    run: async () => {
+      const now = ctx.clock.now();
+      await sweepRequestLog(ctx.db, ctx.clock, ctx.config.dashboard.requestLog.retentionHours);
+      const dayAgo = new Date(now.getTime() - 86_400_000);
+      await deleteOldSessions(
+        ctx.db,
+        dayAgo,
+        new Date(dayAgo.getTime() - ctx.config.dashboard.sessionIdleSeconds * 1000),
+      );
+      await deleteOldSignInCodes(ctx.db, dayAgo);
+    },
+  });
+}
+
+export const dashboardModule: Module = {
+  name: 'dashboard',
+  schemas: dashboardSchemas,
+  routes: registerDashboard,
+  jobs: defineDashboardJobs,
+};

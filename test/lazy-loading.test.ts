@@ -1,0 +1,55 @@
+// Heavy packages that only some requests need are loaded when first used, not at start (see
+// docs/performance.md): an app built the way main.ts builds it must not have loaded them.
+import assert from 'node:assert/strict';
+import inspector from 'node:inspector/promises';
+import { after, before, describe, it } from 'node:test';
+import { startTestApp, type TestApp } from './helpers.ts';
+
+const LOADED_ON_FIRST_USE = [
+  'plaid', // the first Plaid call (providers/plaid)
+  '@scalar/fastify-api-reference', // the first request for /docs (plugins/openapi.ts)
+  'solc', // never: the sandbox contracts ship compiled
+  'hardhat', // the sandbox chains' start
+  'nodemailer', // the SMTP email provider
+];
+
+/** node_modules packages whose scripts this process has loaded so far. */
+async function loadedPackages(): Promise<Set<string>> {
+  const session = new inspector.Session();
+  session.connect();
+  const urls: string[] = [];
+  // Enabling the debugger reports every script already parsed.
+  session.on('Debugger.scriptParsed', (message) => urls.push(message.params.url));
+  await session.post('Debugger.enable');
+  await session.post('Debugger.disable');
+  session.disconnect();
+  const packages = new Set<string>();
+  for (const url of urls) {
+    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
+    if (match) packages.add(match[1]!);
+  }
+  return packages;
+}
+
+describe('start-up loads only what start-up needs', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp({ listen: true });
+  });
+  after(() => t.close());
+
+  it('does not load the packages that are loaded on first use', async () => {
+    const loaded = await loadedPackages();
+    assert.ok(loaded.has('fastify'), 'the inspector sees loaded packages');
+    assert.deepEqual(
+      LOADED_ON_FIRST_USE.filter((name) => loaded.has(name)),
+      [],
+    );
+  });
+
+  it('loads the docs renderer when /docs is first asked for', async () => {
+    const page = await t.app.inject({ method: 'GET', url: '/docs/' });
+    assert.equal(page.statusCode, 200);
+    assert.ok((await loadedPackages()).has('@scalar/fastify-api-reference'));
+  });
+});
