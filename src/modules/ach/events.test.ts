@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { debitOn, plaidAccount, type PlaidAccount } from '../../../test/ach.ts';
 import { post } from '../../../test/auth.ts';
 import { baseUrl, startTestApp, type TestApp } from '../../../test/helpers.ts';
-import { ManualClock } from '../../lib/clock.ts';
+import { ManualClock, wallClock } from '../../lib/clock.ts';
 import { PlaidTransferProvider } from '../../providers/ach/plaid-transfer.ts';
 import { signWebhook } from '../../sandbox/plaid/sandbox.ts';
 import { TRANSFER_EVENTS_UPDATE } from '../../sandbox/plaid/transfer.ts';
@@ -170,7 +170,7 @@ describe('ACH on Plaid Transfer when processes die and messages repeat', () => {
     await t.ctx.ach.originateDebit(request);
     // The webhook exactly as the sandbox signs it (ES256 JWT over the body's SHA-256).
     const { body, jwt } = await signWebhook(
-      { db: t.db.db, keyring: t.ctx.secrets.keyring, clock: t.ctx.clock },
+      { db: t.db.db, keyring: t.ctx.secrets.keyring, clock: wallClock(t.ctx.clock) },
       { ...TRANSFER_EVENTS_UPDATE },
     );
     const deliver = () =>

@@ -197,6 +197,9 @@ async function payoutConfirmed(ctx: AppContext, trx: Executor, p: PurchaseRow, u
   const moved = await movePurchase(trx, p.id, { payout: 'CONFIRMED' }, now);
   if (!moved) return;
   const activity = await trx.selectFrom('activity_items').selectAll().where('id', '=', p.id).executeTakeFirstOrThrow();
+  // Before the payout journal: the user's receivable, then orders, are locked in the order every other
+  // purchase transaction takes them (a purchase being made posts to both), so none can deadlock with this.
+  await confirmInitiated(trx, p.id, now);
   await journalPaidOut(
     trx,
     {
@@ -212,7 +215,6 @@ async function payoutConfirmed(ctx: AppContext, trx: Executor, p: PurchaseRow, u
     now,
   );
   await accrueRevenueShare(trx, p.id, activity.fee_cents, now);
-  await confirmInitiated(trx, p.id, now);
   const item = await syncActivity(
     ctx,
     trx,

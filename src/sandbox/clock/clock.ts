@@ -28,6 +28,11 @@ export class SandboxClock implements Clock {
     return new Date(this.base.now().getTime() + this.offsetMs);
   }
 
+  /** The base clock's time (real time outside tests): sandbox days pass, wire timestamps stay honest. */
+  wall(): Date {
+    return this.base.now();
+  }
+
   /** How far sandbox time is ahead of the base clock. */
   offset(): number {
     return this.offsetMs;

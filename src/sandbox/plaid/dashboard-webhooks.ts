@@ -63,8 +63,10 @@ export class DashboardWebhooks {
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
     if (!response.ok) {
+      // What the receiver said (a signature refused, say), bounded: it is the first thing to look at.
+      const answer = (await response.text().catch(() => '')).slice(0, 300);
       this.deps.log.warn(
-        { webhookType: payload.webhook_type, webhookCode: payload.webhook_code, status: response.status },
+        { webhookType: payload.webhook_type, webhookCode: payload.webhook_code, status: response.status, answer },
         'sandbox Plaid webhook was refused; the queue retries',
       );
       throw new Error(`webhook receiver answered ${response.status}`);

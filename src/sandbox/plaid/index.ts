@@ -6,6 +6,7 @@
 // hook comes first.
 import type { App } from '../../app-types.ts';
 import type { AppContext } from '../../context.ts';
+import { wallClock } from '../../lib/clock.ts';
 import type { Module } from '../../modules/index.ts';
 import { DashboardWebhooks } from './dashboard-webhooks.ts';
 import { registerIdvPageRoutes } from './idv-page-routes.ts';
@@ -49,7 +50,8 @@ function partsOf(ctx: AppContext): Parts | null {
     return null;
   }
   const sandbox = new PlaidSandbox(ctx.db, ctx.clock, ctx.secrets.keyring, ctx.jobs, credentials, ctx.log);
-  const signing = { db: ctx.db, keyring: ctx.secrets.keyring, clock: ctx.clock };
+  // Webhook JWTs carry wall time, as Plaid's do: a receiver checks `iat` against its own clock.
+  const signing = { db: ctx.db, keyring: ctx.secrets.keyring, clock: wallClock(ctx.clock) };
   const webhooks = new DashboardWebhooks({
     ...signing,
     jobs: ctx.jobs,
