@@ -25,33 +25,36 @@ function rsaKeys() {
   });
 }
 
+function certificate(
+  publicKeyPem: string,
+  serial: string,
+  subject: forge.pki.CertificateField[],
+  issuer: forge.pki.CertificateField[],
+  extensions: object[],
+): forge.pki.Certificate {
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.publicKeyFromPem(publicKeyPem);
+  cert.serialNumber = serial;
+  cert.validity.notBefore = new Date(Date.now() - 3_600_000);
+  cert.validity.notAfter = new Date(Date.now() + 2 * 86_400_000);
+  cert.setSubject(subject);
+  cert.setIssuer(issuer);
+  cert.setExtensions(extensions);
+  return cert;
+}
+
 /** A CA valid for two days and a server certificate it signed, written to `dir`. */
 export function makeTestTls(dir: string): TestTls {
   const caKeys = rsaKeys();
   const serverKeys = rsaKeys();
-  const notBefore = new Date(Date.now() - 3_600_000);
-  const notAfter = new Date(Date.now() + 2 * 86_400_000);
-  const ca = forge.pki.createCertificate();
-  ca.publicKey = forge.pki.publicKeyFromPem(caKeys.publicKey);
-  ca.serialNumber = '01';
-  ca.validity.notBefore = notBefore;
-  ca.validity.notAfter = notAfter;
-  ca.setSubject([{ name: 'commonName', value: 'onramp rehearsal CA (throw-away)' }]);
-  ca.setIssuer(ca.subject.attributes);
-  ca.setExtensions([
+  const caName = [{ name: 'commonName', value: 'onramp rehearsal CA (throw-away)' }];
+  const ca = certificate(caKeys.publicKey, '01', caName, caName, [
     { name: 'basicConstraints', cA: true, critical: true },
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
   ]);
   const caPrivate = forge.pki.privateKeyFromPem(caKeys.privateKey);
   ca.sign(caPrivate, forge.md.sha256.create());
-  const server = forge.pki.createCertificate();
-  server.publicKey = forge.pki.publicKeyFromPem(serverKeys.publicKey);
-  server.serialNumber = '02';
-  server.validity.notBefore = notBefore;
-  server.validity.notAfter = notAfter;
-  server.setSubject([{ name: 'commonName', value: 'localhost' }]);
-  server.setIssuer(ca.subject.attributes);
-  server.setExtensions([
+  const server = certificate(serverKeys.publicKey, '02', [{ name: 'commonName', value: 'localhost' }], caName, [
     {
       name: 'subjectAltName',
       altNames: [

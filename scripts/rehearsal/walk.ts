@@ -5,7 +5,7 @@ import { randomInt } from 'node:crypto';
 import { createPublicClient, erc20Abi, http as viemHttp } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import type { BuiltApp } from '../../src/app.ts';
-import { expectOk, partnerRequest, until } from '../partner-api.ts';
+import { type Call, expectOk, partnerRequest, signIn, until } from '../partner-api.ts';
 import { cli, log, type Production } from './production.ts';
 import type { Mail, Sms } from './stand-ins.ts';
 
@@ -47,21 +47,20 @@ export async function walk(w: WalkWorld): Promise<Record<string, unknown>> {
 
   log('▶ sign-in: an EIP-4361 wallet signature, then an SMS code delivered through Twilio');
   const account = privateKeyToAccount(generatePrivateKey());
-  const wallet = { walletAddress: account.address, walletType: 'EVM' };
-  const { challenge } = await call('POST', '/v1/auth/cryptoWallet:start', wallet);
-  jwt = (
-    await call('POST', '/v1/auth/cryptoWallet:authenticate', {
-      ...wallet,
-      signature: await account.signMessage({ message: challenge }),
-    })
-  ).sessionJwt;
   const phone = `+1201555${String(randomInt(1000, 10_000))}`;
-  const { phoneId } = await call('POST', '/v1/auth/otp/sms:send', { phoneNumber: phone });
-  const sms = await until('the SMS at Twilio', async () => w.twilio.messages.find((m) => m.to === phone), 30_000, 200);
-  const otp = /\b(\d{6})\b/.exec(sms.body)?.[1];
-  if (!otp) throw new Error(`no code in the SMS "${sms.body}"`);
-  jwt = (await call('POST', '/v1/auth/otp/sms:authenticate', { phoneId, otp })).sessionJwt;
-  show('signed in', { wallet: account.address, phone, smsBody: sms.body });
+  const withJwt: Call = async (given, method, url, body) =>
+    expectOk(method, url, await partnerRequest(client, method, url, body, {}, given));
+  const fromTwilio = async () => {
+    const sms = await until(
+      'the SMS at Twilio',
+      async () => w.twilio.messages.find((m) => m.to === phone),
+      30_000,
+      200,
+    );
+    return /\b(\d{6})\b/.exec(sms.body)?.[1];
+  };
+  jwt = await signIn(withJwt, account, phone, fromTwilio);
+  show('signed in', { wallet: account.address, phone, smsBody: w.twilio.messages.find((m) => m.to === phone)?.body });
 
   log('▶ the user, and KYC through Plaid Identity Verification');
   const email = `rehearsal.${Date.now()}@gmail.com`;

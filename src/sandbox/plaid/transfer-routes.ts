@@ -403,51 +403,24 @@ export function transferApiRoutes(sandbox: PlaidSandbox, transfers: SandboxTrans
       return { refund: renderRefund(await transfers.refund(plaidClientId, str(body, 'refund_id')!)) };
     });
 
-    route('/sandbox/transfer/simulate', async (request, body) => {
-      onlyFields(body, [
-        'client_id',
-        'secret',
-        'transfer_id',
-        'test_clock_id',
-        'event_type',
-        'failure_reason',
-        'webhook',
-      ]);
-      const plaidClientId = keys(request, body);
-      requireFields(body, ['transfer_id', 'event_type']);
-      noTestClock(body);
-      await transfers.simulate(
-        plaidClientId,
-        str(body, 'transfer_id')!,
-        str(body, 'event_type')!,
-        failure(body),
-        url(str(body, 'webhook'), 'webhook'),
-      );
-      return {};
-    });
-
-    route('/sandbox/transfer/refund/simulate', async (request, body) => {
-      onlyFields(body, [
-        'client_id',
-        'secret',
-        'refund_id',
-        'test_clock_id',
-        'event_type',
-        'failure_reason',
-        'webhook',
-      ]);
-      const plaidClientId = keys(request, body);
-      requireFields(body, ['refund_id', 'event_type']);
-      noTestClock(body);
-      await transfers.simulateRefund(
-        plaidClientId,
-        str(body, 'refund_id')!,
-        str(body, 'event_type')!,
-        failure(body),
-        url(str(body, 'webhook'), 'webhook'),
-      );
-      return {};
-    });
+    // Transfers and refunds are simulated alike: an id, Plaid's event type, a failure, a webhook.
+    const simulation = (path: string, idField: 'transfer_id' | 'refund_id', run: SandboxTransfers['simulate']) =>
+      route(path, async (request, body) => {
+        onlyFields(body, ['client_id', 'secret', idField, 'test_clock_id', 'event_type', 'failure_reason', 'webhook']);
+        const plaidClientId = keys(request, body);
+        requireFields(body, [idField, 'event_type']);
+        noTestClock(body);
+        await run(
+          plaidClientId,
+          str(body, idField)!,
+          str(body, 'event_type')!,
+          failure(body),
+          url(str(body, 'webhook'), 'webhook'),
+        );
+        return {};
+      });
+    simulation('/sandbox/transfer/simulate', 'transfer_id', (...args) => transfers.simulate(...args));
+    simulation('/sandbox/transfer/refund/simulate', 'refund_id', (...args) => transfers.simulateRefund(...args));
 
     route('/sandbox/transfer/sweep/simulate', async (request, body) => {
       onlyFields(body, ['client_id', 'secret', 'test_clock_id', 'webhook']);
