@@ -86,17 +86,30 @@ export function roundRobin(bases: string[], client: { id: string; secret: string
   };
 }
 
-/** Wallet sign-in + SMS code from the sandbox inbox (the calls of scripts/journey.ts); returns the session JWT. */
-export async function signIn(call: Call, account: PrivateKeyAccount, phone: string): Promise<string> {
+/** The SMS code sent to `phone`, as the sandbox inbox shows it. */
+async function sandboxInboxCode(call: Call, jwt: string, phone: string): Promise<string | undefined> {
+  const inbox = await call(jwt, 'GET', `/sandbox/inbox?to=${encodeURIComponent(phone)}`);
+  return /\b(\d{6})\b/.exec(inbox.items[0]?.text ?? '')?.[1];
+}
+
+/**
+ * Wallet sign-in + an SMS code (the calls of scripts/journey.ts); returns the session JWT. The code is
+ * read from the sandbox inbox unless `readCode` says where (the rehearsal's Twilio stand-in).
+ */
+export async function signIn(
+  call: Call,
+  account: PrivateKeyAccount,
+  phone: string,
+  readCode: (jwt: string) => Promise<string | undefined> = (jwt) => sandboxInboxCode(call, jwt, phone),
+): Promise<string> {
   const wallet = { walletAddress: account.address, walletType: 'EVM' };
   const { challenge } = await call(undefined, 'POST', '/v1/auth/cryptoWallet:start', wallet);
   const signature = await account.signMessage({ message: challenge });
   const jwt = (await call(undefined, 'POST', '/v1/auth/cryptoWallet:authenticate', { ...wallet, signature }))
     .sessionJwt as string;
   const { phoneId } = await call(jwt, 'POST', '/v1/auth/otp/sms:send', { phoneNumber: phone });
-  const inbox = await call(jwt, 'GET', `/sandbox/inbox?to=${encodeURIComponent(phone)}`);
-  const otp = /\b(\d{6})\b/.exec(inbox.items[0]?.text ?? '')?.[1];
-  if (!otp) throw new Error(`no code in the sandbox inbox for ${phone}`);
+  const otp = await readCode(jwt);
+  if (!otp) throw new Error(`no SMS code found for ${phone}`);
   return (await call(jwt, 'POST', '/v1/auth/otp/sms:authenticate', { phoneId, otp })).sessionJwt as string;
 }
 

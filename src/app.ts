@@ -181,6 +181,11 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   );
   const inbox = new SandboxInbox(dbHandle.db, clock);
   const chains = await createChains({ config, db: dbHandle.db, keyring: secrets.keyring, clock, log });
+  // The built-in Plaid sandbox is reached over HTTP at this server's own address, once it listens.
+  // A worker serves no /sandbox/plaid of its own: it reaches the built-in sandbox of the chains' process.
+  const plaid = createPlaidProvider(config, secrets.keyring, () =>
+    servesApi ? listeningUrl(app) : config.ops.sandboxUrl,
+  );
   const ctx: AppContext = {
     config,
     db: dbHandle.db,
@@ -196,10 +201,9 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
     messaging: createMessaging(config.messaging, inbox, config.auth.otp.ttlSeconds),
     inbox,
     chains,
-    // A worker serves no /sandbox/plaid of its own: it reaches the built-in sandbox of the chains' process.
-    plaid: createPlaidProvider(config, secrets.keyring, () => (servesApi ? listeningUrl(app) : config.ops.sandboxUrl)),
+    plaid,
     prices: createPrices(config.prices, clock),
-    ach: createAch({ db: dbHandle.db, clock, config: config.ach, log }),
+    ach: createAch({ db: dbHandle.db, clock, config: config.ach, plaid, jobs, log }),
     payouts: new PayoutService({ clock, jobs }),
     metrics: new Metrics(dbHandle.poolCounts),
     readiness: new Readiness(config.ops.readiness.timeoutMs),

@@ -16,6 +16,7 @@ import type { FlagTables } from '../modules/flags/tables.ts';
 import type { EmailTables } from '../modules/emails/tables.ts';
 import type { PayoutTables } from '../modules/payouts/tables.ts';
 import type { SandboxPlaidTables } from '../sandbox/plaid/tables.ts';
+import type { SandboxPlaidTransferTables } from '../sandbox/plaid/transfer-tables.ts';
 import type { SandboxIdvTables } from '../sandbox/plaid/idv-tables.ts';
 import type { PurchaseTables } from '../modules/purchases/tables.ts';
 import type { BankTables } from '../modules/banks/tables.ts';
@@ -144,6 +145,7 @@ export type Database = FoundationTables &
   EmailTables &
   PayoutTables &
   SandboxPlaidTables &
+  SandboxPlaidTransferTables &
   SandboxIdvTables &
   PurchaseTables &
   BankTables &

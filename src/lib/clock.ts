@@ -6,6 +6,16 @@ export interface Clock {
    * act on time (ACH settlement) call it first; plain clocks leave it out.
    */
   sync?(): Promise<void>;
+  /**
+   * The time without the sandbox's offset, for timestamps other systems check against their own clocks
+   * (a webhook JWT's `iat`). Clocks without an offset leave it out: their now() is that time.
+   */
+  wall?(): Date;
+}
+
+/** `clock` as its wall time: what a JWT is stamped and checked with, whatever the sandbox clock says. */
+export function wallClock(clock: Clock): Clock {
+  return { now: () => clock.wall?.() ?? clock.now() };
 }
 
 export const systemClock: Clock = { now: () => new Date() };

@@ -10,7 +10,7 @@ import { inboxSchemas, registerInboxRoutes } from '../sandbox/inbox/routes.ts';
 import { registerSandboxChainRoutes } from '../sandbox/chains/routes.ts';
 import { activitySchemas, registerActivityRoutes } from './activity/routes.ts';
 import { purchaseSchemas, registerPurchaseRoutes } from './purchases/routes.ts';
-import { definePurchaseJobs } from './purchases/jobs.ts';
+import { definePurchaseJobs, resumePurchaseRefunds } from './purchases/jobs.ts';
 import { registerUserRoutes, userSchemas } from './users/routes.ts';
 import { walletsModule } from './wallets/index.ts';
 import { defineEmailJobs } from './emails/index.ts';
@@ -61,7 +61,13 @@ export const MODULES: Module[] = [
   { name: 'idempotency', jobs: defineIdempotencyJobs },
   { name: 'sandbox-clock', schemas: sandboxClockSchemas, routes: registerSandboxClockRoutes },
   // After ach and payout: it subscribes to both.
-  { name: 'purchases', schemas: purchaseSchemas, routes: registerPurchaseRoutes, jobs: definePurchaseJobs },
+  {
+    name: 'purchases',
+    schemas: purchaseSchemas,
+    routes: registerPurchaseRoutes,
+    jobs: definePurchaseJobs,
+    start: resumePurchaseRefunds,
+  },
   { name: 'webhooks', schemas: webhookSchemas, routes: registerWebhookRoutes, jobs: registerWebhookJobs },
   // After ach and payout: it subscribes to their outcomes, after the modules that act on them.
   opsModule,

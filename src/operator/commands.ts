@@ -12,6 +12,7 @@ import { kycCommands } from '../modules/kyc/commands.ts';
 import { flagCommands } from '../modules/flags/commands.ts';
 import { authCommands } from '../modules/auth/commands.ts';
 import { payoutCommands } from '../modules/payouts/commands.ts';
+import { purchaseCommands } from '../modules/purchases/commands.ts';
 import { sandboxClockCommands } from '../sandbox/clock/commands.ts';
 
 export interface CommandArgs {
@@ -62,6 +63,7 @@ export const COMMANDS: OperatorCommand[] = [
   ...flagCommands,
   ...authCommands,
   ...payoutCommands,
+  ...purchaseCommands,
   ...sandboxClockCommands,
   ...webhookCommands,
   ...dashboardCommands,

@@ -1,33 +1,29 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { debitOn, plaidAccount, type PlaidAccount } from '../../../test/ach.ts';
 import { startTestApp, type TestApp } from '../../../test/helpers.ts';
-import { newId } from '../../lib/crypto.ts';
 import { ManualClock } from '../../lib/clock.ts';
 import { SandboxClock } from '../../sandbox/clock/clock.ts';
 import { runCommand } from '../../operator/run.ts';
 import { getJournal, postJournal } from '../ledger/index.ts';
-import { AchDebitRejectedError, type AchUpdate } from './index.ts';
+import { ACH_SYNC_QUEUE, AchDebitRejectedError, type AchUpdate } from './index.ts';
 
 // Monday 2 March 2026, 10:00 in New York (EST): a business day, before the 16:00 cutoff.
 const MONDAY_10AM = '2026-03-02T15:00:00Z';
 
-const debit = (cents: bigint, speed: 'INSTANT' | 'STANDARD' = 'STANDARD') => ({
-  id: newId(),
-  amountCents: cents,
-  routingNumber: '011401533',
-  accountNumber: '1111222233330000',
-  accountName: 'Alberta Bobbeth Charleson',
-  speed,
-});
+// Debits on a Plaid Item made in the built-in sandbox through the official client.
+let account: PlaidAccount;
+const debit = (cents: bigint, speed: 'INSTANT' | 'STANDARD' = 'STANDARD') => debitOn(account, cents, speed);
 
-describe('ACH debits on the sandbox provider and the sandbox clock', () => {
+describe('ACH debits on Plaid Transfer (the built-in sandbox) and the sandbox clock', () => {
   const base = new ManualClock(MONDAY_10AM);
   let t: TestApp;
   const updates: AchUpdate[] = [];
   let failFor: string | undefined;
 
   before(async () => {
-    t = await startTestApp({ clock: base });
+    t = await startTestApp({ clock: base, listen: true });
+    account = await plaidAccount(t.ctx.plaid.api());
     // A subscriber as the purchase module has one: it writes in the transaction that records the outcome.
     t.ctx.ach.onUpdate(async (update, trx) => {
       if (update.id === failFor) throw new Error('subscriber failure');
@@ -62,43 +58,57 @@ describe('ACH debits on the sandbox provider and the sandbox clock', () => {
     assert.equal((await t.app.inject({ method: 'GET', url: '/sandbox/clock' })).statusCode, 401);
   });
 
-  const settling = debit(4000n);
-  const fifty = debit(5000n, 'INSTANT');
-  const returning = debit(5001n, 'INSTANT');
-  const returningStandard = debit(10_000n, 'STANDARD');
+  // Made once the Plaid Item exists (in before()).
+  let settling: ReturnType<typeof debit>;
+  let fifty: ReturnType<typeof debit>;
+  let returning: ReturnType<typeof debit>;
+  let returningStandard: ReturnType<typeof debit>;
+  before(() => {
+    settling = debit(4000n);
+    fifty = debit(5000n, 'INSTANT');
+    returning = debit(5001n, 'INSTANT');
+    returningStandard = debit(10_000n, 'STANDARD');
+  });
 
   it('originates debits that settle three Federal Reserve business days later, idempotently', async () => {
     const first = await t.ctx.ach.originateDebit(settling);
     assert.equal(first.expectedSettlementDate, '2026-03-05');
-    assert.match(first.providerRef, /^sbach_/);
+    assert.match(first.providerRef, /^[0-9a-f-]{36}$/, 'a Plaid transfer id');
     assert.deepEqual(await t.ctx.ach.originateDebit(settling), first);
     await assert.rejects(t.ctx.ach.originateDebit({ ...settling, amountCents: 4001n }), /other terms/);
     for (const d of [fifty, returning, returningStandard]) await t.ctx.ach.originateDebit(d);
     const row = await t.ctx.ach.get(settling.id);
     assert.equal(row?.status, 'PENDING');
-    assert.equal(row?.next_check_at.toISOString(), '2026-03-05T14:00:00.000Z'); // 09:00 in New York
-    // The sandbox network never sees the full account number.
-    const sandboxRow = await t.db.db
-      .selectFrom('sandbox_ach_transfers')
-      .selectAll()
-      .where('id', '=', settling.id)
-      .executeTakeFirstOrThrow();
-    assert.equal(sandboxRow.account_mask, '0000');
+    // Plaid's own view, through the official client: pending, settling Thursday at 09:00 in New York.
+    const { data } = await t.ctx.plaid.api().transferGet({ transfer_id: first.providerRef });
+    assert.equal(data.transfer.status, 'pending');
+    assert.equal(data.transfer.expected_settlement_date, '2026-03-05');
+    assert.equal(data.transfer.amount, '40.00');
+    // Plaid debits the Item's account: onramp never sends (or keeps) an account number for it.
+    assert.equal(data.transfer.account_id, account.accountId);
+    assert.equal(
+      Object.keys(row!).some((k) => k.includes('account_number')),
+      false,
+    );
   });
 
-  it('rejects $123.45 at origination (risk), records no debit, and answers the same on retry', async () => {
+  it('rejects $123.45 at origination (risk), debits nothing, and answers the same on retry', async () => {
     const risky = debit(12_345n, 'INSTANT');
     for (let i = 0; i < 2; i++) {
       await assert.rejects(
         t.ctx.ach.originateDebit(risky),
-        (e: unknown) => e instanceof AchDebitRejectedError && e.reason === 'RISK',
+        (e: unknown) => e instanceof AchDebitRejectedError && e.reason === 'DECLINED' && e.code === 'RISK',
       );
     }
-    assert.equal(await t.ctx.ach.get(risky.id), undefined);
+    const row = await t.ctx.ach.get(risky.id);
+    assert.equal(row?.status, 'DECLINED');
+    assert.equal(row?.provider_ref, null, 'no transfer was made');
+    // Plaid has the declined authorization and no transfer for it.
+    await assert.rejects(t.ctx.plaid.api().transferGet({ authorization_id: row!.authorization_id! }));
   });
 
   it('settles nothing before the settlement time, then settles and returns on the clock', async () => {
-    assert.deepEqual(await t.ctx.ach.settleDue(), { settled: 0, returned: 0, stillPending: 0 });
+    assert.deepEqual(await t.ctx.ach.sync(), { settled: 0, returned: 0, stillPending: 0 });
     const wednesday = await advance({ days: 2 });
     assert.equal(wednesday.statusCode, 200, wednesday.body);
     assert.equal(wednesday.json().now, '2026-03-04T15:00:00.000Z');
@@ -128,7 +138,7 @@ describe('ACH debits on the sandbox provider and the sandbox clock', () => {
     assert.ok(await getJournal(t.db.db, { kind: 'test.ach_returned', reference: returning.id }));
 
     // Each outcome is delivered once, however often settlement runs.
-    await t.ctx.ach.settleDue();
+    await t.ctx.ach.sync();
     await advance({ days: 1 });
     assert.equal(updates.length, 4);
   });
@@ -143,16 +153,16 @@ describe('ACH debits on the sandbox provider and the sandbox clock', () => {
     assert.ok(t.logs.text().includes('ACH update subscriber failed'));
     failFor = undefined;
     // Retried after a pause, not in a tight loop.
-    assert.deepEqual(await t.ctx.ach.settleDue(), { settled: 0, returned: 0, stillPending: 0 });
+    assert.deepEqual(await t.ctx.ach.sync(), { settled: 0, returned: 0, stillPending: 0 });
     await advance({ seconds: 61 });
     assert.equal((await t.ctx.ach.get(d.id))?.status, 'SETTLED');
     assert.ok(await getJournal(t.db.db, { kind: 'test.ach_settled', reference: d.id }));
   });
 
   it('skips weekends and holidays: a Friday-evening debit before Thanksgiving settles the Friday after', async () => {
-    // Friday 20 November 2026, 17:00 in New York: after the cutoff, so effective Monday 23rd;
-    // three business days later, skipping Thanksgiving (Thursday 26th), is Friday 27th.
-    await advance({ to: '2026-11-20T22:00:00Z' });
+    // Friday 20 November 2026, 21:00 in New York: after Plaid's 20:30 standard ACH cutoff, so
+    // effective Monday 23rd; three business days later, skipping Thanksgiving (Thursday 26th), is Friday 27th.
+    await advance({ to: '2026-11-21T02:00:00Z' });
     const d = debit(1000n);
     assert.equal((await t.ctx.ach.originateDebit(d)).expectedSettlementDate, '2026-11-27');
     await advance({ to: '2026-11-26T23:00:00Z' });
@@ -183,7 +193,7 @@ describe('ACH debits on the sandbox provider and the sandbox clock', () => {
     const queued = await t.db.db
       .selectFrom('pgboss.job' as never)
       .select(['name' as never])
-      .where('name' as never, '=', 'ach-settlement' as never)
+      .where('name' as never, '=', ACH_SYNC_QUEUE as never)
       .execute();
     assert.ok(queued.length > 0);
   });
@@ -198,10 +208,10 @@ describe('ACH without a provider', () => {
 
   it('answers NOT_IMPLEMENTED instead of pretending to debit', async () => {
     await assert.rejects(
-      t.ctx.ach.originateDebit(debit(1000n)),
+      t.ctx.ach.originateDebit(debitOn({ accessToken: 'access-sandbox-x', accountId: 'x' }, 1000n)),
       (e: unknown) => (e as { code?: string }).code === 'NOT_IMPLEMENTED',
     );
-    assert.deepEqual(await t.ctx.ach.settleDue(), { settled: 0, returned: 0, stillPending: 0 });
+    assert.deepEqual(await t.ctx.ach.sync(), { settled: 0, returned: 0, stillPending: 0 });
   });
 });
 
@@ -209,7 +219,8 @@ describe('the settlement poller', () => {
   const base = new ManualClock(MONDAY_10AM);
   let t: TestApp;
   before(async () => {
-    t = await startTestApp({ clock: base, workers: true, env: { ONRAMP_ACH_POLL_SECONDS: '1' } });
+    t = await startTestApp({ clock: base, workers: true, listen: true, env: { ONRAMP_ACH_POLL_SECONDS: '1' } });
+    account = await plaidAccount(t.ctx.plaid.api());
   });
   after(() => t.close());
 

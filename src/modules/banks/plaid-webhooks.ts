@@ -8,6 +8,7 @@ import { decodeProtectedHeader, importJWK, type JWK, type JWTPayload, jwtVerify 
 import type { JWKPublicKey } from 'plaid';
 import type { AppContext } from '../../context.ts';
 import { AppError } from '../../errors/app-error.ts';
+import { wallClock } from '../../lib/clock.ts';
 import { digestsEqual, sha256 } from '../../lib/crypto.ts';
 import { PlaidCallError, plaidCall } from './plaid-call.ts';
 import { findBankByItem, publishBankUpdated } from './repository.ts';
@@ -106,7 +107,8 @@ export async function verifyPlaidWebhook(ctx: AppContext, rawBody: string, jwt: 
     ({ payload: claims } = await jwtVerify(jwt, publicKey, {
       algorithms: ['ES256'],
       maxTokenAge: ctx.plaid.webhookMaxAgeSeconds,
-      currentDate: ctx.clock.now(),
+      // Plaid stamps `iat` with its wall clock: compare with ours, not the sandbox's advanced one.
+      currentDate: wallClock(ctx.clock).now(),
       clockTolerance: 5,
     }));
   } catch (error) {

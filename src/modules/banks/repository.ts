@@ -117,6 +117,18 @@ export async function getBankForDebit(
   };
 }
 
+/**
+ * The Plaid Item and account a debit goes through (Plaid Transfer debits the Item's account): the
+ * access token decrypted — never log it. Deleted banks too, like getBankForDebit.
+ */
+export async function plaidDebitAccount(
+  ctx: Pick<AppContext, 'db' | 'secrets'>,
+  bankId: string,
+): Promise<{ accessToken: string; accountId: string }> {
+  const row = await ctx.db.selectFrom('banks').selectAll().where('id', '=', bankId).executeTakeFirstOrThrow();
+  return { accessToken: decryptAccessToken(ctx.secrets.keyring, row), accountId: row.plaid_account_id };
+}
+
 /** BANK_UPDATED with the BankAccount as the API shows it now, in the changing transaction. */
 export async function publishBankUpdated(events: EventBus, trx: Executor, row: BankRow): Promise<void> {
   await events.publish(trx, {

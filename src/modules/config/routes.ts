@@ -42,6 +42,11 @@ const CONFIG_EXAMPLE = {
   },
   termsOfUseUrl: 'https://ratio.me/legal/ratio-labs-usa-inc-terms-of-service',
   plaid: { environment: 'sandbox' },
+  rails: {
+    ach: { provider: 'plaid', networks: { INSTANT: 'same-day-ach', STANDARD: 'ach' } },
+    kyc: { provider: 'plaid' },
+    plaid: { environment: 'sandbox', builtIn: true },
+  },
 };
 
 export const CRYPTO_CURRENCIES = ['ETH', 'USDC_ETHEREUM', 'USDC_POLYGON'] as const;
@@ -93,10 +98,44 @@ export const ConfigSchema = named(
       }),
       termsOfUseUrl: Type.String({ description: 'Link users must accept before creating an account' }),
       plaid: Type.Object({ environment: Type.String({ description: 'The Plaid environment bank links are made in' }) }),
+      rails: Type.Object(
+        {
+          ach: Type.Object({
+            provider: StringEnum(['plaid', 'none'] as const, {
+              description: '`plaid`: debits through Plaid Transfer; `none`: purchases answer 501 NOT_IMPLEMENTED',
+            }),
+            networks: Type.Object(
+              {
+                INSTANT: StringEnum(['ach', 'same-day-ach'] as const),
+                STANDARD: StringEnum(['ach', 'same-day-ach'] as const),
+              },
+              { description: 'The Plaid Transfer network each purchase type is debited on' },
+            ),
+          }),
+          kyc: Type.Object({ provider: Type.String({ description: 'Who decides KYC (ONRAMP_KYC_PROVIDER)' }) }),
+          plaid: Type.Object({
+            environment: StringEnum(['production', 'sandbox', 'other'] as const, {
+              description:
+                'production.plaid.com, a sandbox (sandbox.plaid.com or the built-in one), or another Plaid-compatible URL',
+            }),
+            builtIn: Type.Boolean({
+              description: "true when Plaid is this server's own built-in sandbox (/sandbox/plaid)",
+            }),
+          }),
+        },
+        { description: 'Which money and identity rails this server is configured with' },
+      ),
     },
     { examples: [CONFIG_EXAMPLE] },
   ),
 );
+
+/** Which Plaid the server talks to, from its base URL (never the URL itself: it may be internal). */
+function plaidEnvironment(ctx: AppContext): 'production' | 'sandbox' | 'other' {
+  if (ctx.plaid.environment === 'builtin') return 'sandbox';
+  const host = new URL(ctx.config.plaid.baseUrl!).hostname;
+  return host === 'production.plaid.com' ? 'production' : host === 'sandbox.plaid.com' ? 'sandbox' : 'other';
+}
 
 function rate(bps: number): string {
   return (bps / 10_000).toFixed(4).replace(/0+$/, '').replace(/\.$/, '.0');
@@ -142,6 +181,11 @@ export function registerConfigRoutes(app: App, ctx: AppContext): void {
           ? 'sandbox'
           : 'production',
     },
+    rails: {
+      ach: { provider: ctx.config.ach.provider, networks: { ...ctx.config.ach.networks } },
+      kyc: { provider: ctx.config.onboarding.kycProvider },
+      plaid: { environment: plaidEnvironment(ctx), builtIn: ctx.plaid.environment === 'builtin' },
+    },
   };
 
   app.get('/v1/config', {
@@ -150,7 +194,7 @@ export function registerConfigRoutes(app: App, ctx: AppContext): void {
       operationId: 'getConfig',
       summary: 'Retrieve configuration',
       description:
-        'Supported currencies and networks, minimums, fee rates, default limits, the terms-of-use link and the Plaid environment.',
+        'Supported currencies and networks, minimums, fee rates, default limits, the terms-of-use link, the Plaid environment and the rails configured (ACH provider and networks, KYC provider, Plaid environment).',
       response: { 200: Type.Ref(ConfigSchema) },
     },
     handler: async () => body,

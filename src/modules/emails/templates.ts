@@ -9,6 +9,7 @@ export const EMAIL_TEMPLATES = [
   'ORDER_SUBMITTED',
   'ORDER_COMPLETE',
   'ORDER_FAILED',
+  'ORDER_REFUNDED',
 ] as const;
 export type EmailTemplate = (typeof EMAIL_TEMPLATES)[number];
 
@@ -84,6 +85,14 @@ const SPECS: Record<EmailTemplate, TemplateSpec> = {
     required: ['cryptoCurrency'],
     subject: () => 'Your order failed',
     body: (v) => [hello(v), `Your ${v.cryptoCurrency} transaction failed to settle on-chain. Please contact support.`],
+  },
+  ORDER_REFUNDED: {
+    required: ['fiatAmount', 'cryptoCurrency'],
+    subject: () => 'Your payment is being refunded',
+    body: (v, brand) => [
+      hello(v),
+      `${brand} could not deliver the ${v.cryptoCurrency} of your order, so we are refunding your payment of $${v.fiatAmount} to your bank account${v.accountMask ? ` ending in ${v.accountMask}` : ''}. Refunds usually arrive within two business days.`,
+    ],
   },
 };
 

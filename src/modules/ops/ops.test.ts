@@ -214,6 +214,7 @@ describe('GET /readyz?full=1', () => {
       sms: 'ok (sandbox: nothing to reach)',
       email: 'ok (sandbox: nothing to reach)',
       prices: 'ok (sandbox)',
+      ach: 'ok (Plaid Transfer)',
       counted: 'ok (counted)',
     });
     assert.equal(probed, 1);
@@ -231,7 +232,7 @@ describe('GET /readyz?full=1 with a provider down', () => {
   after(() => t.close());
 
   it('answers 503 naming the provider, and a hanging one is cut off at the timeout', async () => {
-    t.ctx.readiness.add('ach', async () => {
+    t.ctx.readiness.add('originator', async () => {
       throw new Error('connection refused');
     });
     t.ctx.readiness.add('kyc', () => new Promise(() => undefined));
@@ -239,7 +240,7 @@ describe('GET /readyz?full=1 with a provider down', () => {
     assert.equal(res.statusCode, 503);
     const { checks, status } = res.json();
     assert.equal(status, 'not ready');
-    assert.equal(checks.ach, 'failed: connection refused');
+    assert.equal(checks.originator, 'failed: connection refused');
     assert.equal(checks.kyc, 'failed: no answer within 300 ms');
     assert.equal(
       (await t.app.inject({ method: 'GET', url: '/readyz' })).statusCode,

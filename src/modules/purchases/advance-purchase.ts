@@ -1,21 +1,27 @@
 // The purchase job: looks at where a purchase stands and takes the next step, each external call
-// (ACH provider, price feed) made outside any transaction and its outcome recorded with a
+// (Plaid Transfer, the price feed) made outside any transaction and its outcome recorded with a
 // conditional update. Safe to run any number of times: a step already taken is skipped.
 //
-//   ach PENDING          → originate the debit. The originator's risk check may refuse it: both legs
-//                          fail and the user is flagged F1004. Accepted: INSTANT requests payout at once.
-//   STANDARD, SETTLED    → re-quote at today's rate and request payout
+//   ach PENDING            → originate the debit on Plaid Transfer. A declined authorization is the
+//                            risk rejection (both legs FAILED, F1004); user action required or a refused
+//                            request fail the purchase without a flag. Originated: INSTANT requests
+//                            the payout at once.
+//   STANDARD, SETTLED      → re-quote at today's rate and request the payout; a quote refused for good
+//                            (the amount no longer covers the network fee or the minimum) → refund
+//   refund REQUIRED, paid  → refund the debit through /transfer/refund/create
 import type { AppContext } from '../../context.ts';
 import type { Executor } from '../../db/index.ts';
+import { AppError } from '../../errors/app-error.ts';
 import { formatUsd } from '../../lib/money.ts';
-import { AchDebitRejectedError } from '../ach/index.ts';
-import { getBankForDebit } from '../banks/repository.ts';
+import { AchDebitRejectedError, AchRefundRefusedError } from '../ach/index.ts';
+import { getBankForDebit, plaidDebitAccount } from '../banks/repository.ts';
 import type { CryptoCurrency } from '../config/routes.ts';
 import { sendTemplatedEmail } from '../emails/index.ts';
 import { quoteAch } from '../estimates/quote.ts';
 import { setFlag } from '../flags/index.ts';
-import { voidInitiated } from './journals.ts';
+import { journalDebitPending, journalRefundPending, voidInitiated } from './journals.ts';
 import { findPurchase, movePurchase, syncActivity, type PurchaseRow } from './repository.ts';
+import { ref, refundView } from './settlement.ts';
 
 export async function advancePurchase(ctx: AppContext, id: string): Promise<void> {
   let p = await findPurchase(ctx.db, id);
@@ -24,15 +30,18 @@ export async function advancePurchase(ctx: AppContext, id: string): Promise<void
     await originate(ctx, p);
     p = (await findPurchase(ctx.db, id))!;
   }
-  if (p.ach_type === 'STANDARD' && p.ach_state === 'SETTLED' && p.payout_state === 'WAITING')
+  if (p.ach_type === 'STANDARD' && p.ach_state === 'SETTLED' && p.payout_state === 'WAITING') {
     await payOutStandard(ctx, p);
+    p = (await findPurchase(ctx.db, id))!;
+  }
+  if (p.refund_state === 'REQUIRED' && p.ach_state === 'SETTLED') await refund(ctx, p);
 }
 
 /** Fails a purchase whose debit was never made: nothing moved, the journal is voided. */
 async function cancel(
   ctx: AppContext,
   p: PurchaseRow,
-  why: { risk: boolean; reason: string; failureReason: string },
+  why: { risk: boolean; reason: string; failureReason: string; detail?: Record<string, unknown> },
 ): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock.now();
@@ -57,8 +66,33 @@ async function cancel(
         actor: 'SYSTEM:purchases',
         now,
       });
-    await syncActivity(ctx, trx, moved, { metadata: { failureReason: why.failureReason } }, now);
+    await syncActivity(ctx, trx, moved, { metadata: { failureReason: why.failureReason, ...why.detail } }, now);
   });
+}
+
+/** Plaid's answer that nothing was debited, as the purchase shows it. */
+function rejectionOf(error: AchDebitRejectedError) {
+  switch (error.reason) {
+    case 'DECLINED':
+      // The documented risk rejection (F1004); Plaid's rationale (RISK, NSF, …) is in the activity.
+      return {
+        risk: true,
+        reason: error.message,
+        failureReason: 'RISK_REJECTED',
+        detail: { achDecision: { code: error.code, description: error.message } },
+      };
+    case 'USER_ACTION_REQUIRED':
+      return { risk: false, reason: error.message, failureReason: 'BANK_LOGIN_REQUIRED' };
+    case 'REFUSED':
+      return {
+        risk: false,
+        reason: error.message,
+        failureReason: 'ACH_REJECTED',
+        detail: { achErrorCode: error.code },
+      };
+    default:
+      throw new Error(`unexpected ACH rejection ${String(error.reason)}`);
+  }
 }
 
 async function originate(ctx: AppContext, p: PurchaseRow): Promise<void> {
@@ -72,24 +106,38 @@ async function originate(ctx: AppContext, p: PurchaseRow): Promise<void> {
     });
     return;
   }
-  // Idempotent on id: a retry after a crash between this call and the commit below gets the same
-  // debit back, never a second one.
-  let debit: { providerRef: string; expectedSettlementDate: string };
+  const user = await ctx.db
+    .selectFrom('users')
+    .select(['first_name', 'middle_name', 'last_name', 'email', 'phone'])
+    .where('id', '=', p.user_id)
+    .executeTakeFirstOrThrow();
+  const plaid = await plaidDebitAccount(ctx, bank.bankId);
+  // Idempotent on the purchase id: a retry after a crash anywhere in here gets the same debit back.
+  let debit: Awaited<ReturnType<typeof ctx.ach.originateDebit>>;
   try {
     debit = await ctx.ach.originateDebit({
       id: p.id,
       amountCents: p.amount_cents,
-      routingNumber: bank.routingNumber,
-      accountNumber: bank.accountNumber,
-      accountName: bank.accountName,
       speed: p.ach_type,
+      accessToken: plaid.accessToken,
+      accountId: plaid.accountId,
+      legalName: [user.first_name, user.middle_name, user.last_name].filter(Boolean).join(' '),
+      email: user.email,
+      phone: user.phone,
     });
   } catch (error) {
     if (!(error instanceof AchDebitRejectedError)) throw error;
-    const risk = error.reason === 'RISK';
-    await cancel(ctx, p, { risk, reason: error.message, failureReason: risk ? 'RISK_REJECTED' : 'ACH_REJECTED' });
+    await cancel(ctx, p, rejectionOf(error));
     return;
   }
+  await recordOrigination(ctx, p, debit);
+}
+
+async function recordOrigination(
+  ctx: AppContext,
+  p: PurchaseRow,
+  debit: { providerRef: string; expectedSettlementDate: string; network: string },
+): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock.now();
     const instant = p.ach_type === 'INSTANT';
@@ -109,12 +157,13 @@ async function originate(ctx: AppContext, p: PurchaseRow): Promise<void> {
       now,
     );
     if (!moved) return;
+    await journalDebitPending(trx, ref(moved), now);
     if (instant) await request(ctx, trx, moved, BigInt(moved.payout_amount_minor!));
     const item = await syncActivity(
       ctx,
       trx,
       moved,
-      { metadata: { expectedSettlementDate: debit.expectedSettlementDate } },
+      { metadata: { expectedSettlementDate: debit.expectedSettlementDate, achNetwork: debit.network } },
       now,
     );
     if (!instant) {
@@ -152,18 +201,29 @@ async function request(ctx: AppContext, trx: Executor, p: PurchaseRow, amountMin
   });
 }
 
-/** STANDARD after settlement: the rate and network fee are fixed now, when the transfer is broadcast. */
+/**
+ * STANDARD after settlement: the rate and network fee are fixed now, when the transfer is broadcast.
+ * A quote refused for good (4xx: the amount no longer covers the network fee, or is below a raised
+ * minimum) cancels the payout and refunds the user; an unavailable price feed is retried by the job.
+ */
 async function payOutStandard(ctx: AppContext, p: PurchaseRow): Promise<void> {
   const activity = await ctx.db
     .selectFrom('activity_items')
     .select(['crypto_currency'])
     .where('id', '=', p.id)
     .executeTakeFirstOrThrow();
-  const quote = await quoteAch(ctx, {
-    currency: activity.crypto_currency as CryptoCurrency,
-    paymentType: 'STANDARD',
-    fiatAmount: formatUsd(p.amount_cents),
-  });
+  let quote: Awaited<ReturnType<typeof quoteAch>>;
+  try {
+    quote = await quoteAch(ctx, {
+      currency: activity.crypto_currency as CryptoCurrency,
+      paymentType: 'STANDARD',
+      fiatAmount: formatUsd(p.amount_cents),
+    });
+  } catch (error) {
+    if (!(error instanceof AppError) || error.status >= 500) throw error;
+    await requoteRefused(ctx, p, error);
+    return;
+  }
   await ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock.now();
     const moved = await movePurchase(
@@ -186,6 +246,76 @@ async function payOutStandard(ctx: AppContext, p: PurchaseRow): Promise<void> {
         network_fee_cents: quote.networkFeeCents,
         metadata: { rateFixedTime: now.toISOString() },
       },
+      now,
+    );
+  });
+}
+
+async function requoteRefused(ctx: AppContext, p: PurchaseRow, error: AppError): Promise<void> {
+  ctx.log.warn({ purchaseId: p.id, code: error.code, reason: error.message }, 'STANDARD re-quote refused: refunding');
+  await ctx.db.transaction().execute(async (trx) => {
+    const now = ctx.clock.now();
+    const moved = await movePurchase(
+      trx,
+      p.id,
+      { payout: 'CANCELLED', refund: 'REQUIRED', set: { refund_reason: 'REQUOTE_REFUSED' } },
+      now,
+    );
+    if (!moved) return;
+    await syncActivity(
+      ctx,
+      trx,
+      moved,
+      { metadata: { failureReason: 'REQUOTE_REFUSED', requoteError: { code: error.code, message: error.message } } },
+      now,
+    );
+  });
+}
+
+/** Sends the money back (Plaid Transfer refund of the settled debit), then records it. */
+async function refund(ctx: AppContext, p: PurchaseRow): Promise<void> {
+  let made: Awaited<ReturnType<typeof ctx.ach.refundDebit>>;
+  try {
+    made = await ctx.ach.refundDebit({ debitId: p.id, amountCents: p.amount_cents });
+  } catch (error) {
+    if (!(error instanceof AchRefundRefusedError)) throw error;
+    await refundRefused(ctx, p, error);
+    return;
+  }
+  await ctx.db.transaction().execute(async (trx) => {
+    const now = ctx.clock.now();
+    const moved = await movePurchase(trx, p.id, { refund: 'PENDING', set: { refund_ref: made.id } }, now);
+    if (!moved) return;
+    await journalRefundPending(trx, ref(moved), made.id, made.amountCents, now);
+    const item = await syncActivity(ctx, trx, moved, { metadata: { refund: refundView(moved, 'PENDING', now) } }, now);
+    await sendTemplatedEmail(ctx, {
+      userId: p.user_id,
+      template: 'ORDER_REFUNDED',
+      vars: {
+        fiatAmount: item.fiat.amount,
+        cryptoCurrency: item.crypto.currency,
+        ...(item.fiat.bankAccount?.mask ? { accountMask: item.fiat.bankAccount.mask } : {}),
+      },
+      dedupeKey: `order-refunded:${made.id}`,
+      trx,
+    });
+  });
+}
+
+async function refundRefused(ctx: AppContext, p: PurchaseRow, error: AchRefundRefusedError): Promise<void> {
+  ctx.log.error(
+    { purchaseId: p.id, code: error.code, reason: error.message },
+    'Plaid refused the refund: the user has paid and has neither the crypto nor the money (onramp purchases refund retries it)',
+  );
+  await ctx.db.transaction().execute(async (trx) => {
+    const now = ctx.clock.now();
+    const moved = await movePurchase(trx, p.id, { refund: 'FAILED' }, now);
+    if (!moved) return;
+    await syncActivity(
+      ctx,
+      trx,
+      moved,
+      { metadata: { refund: { ...refundView(moved, 'FAILED', now), errorCode: error.code } } },
       now,
     );
   });

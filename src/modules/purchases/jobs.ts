@@ -19,3 +19,19 @@ export function definePurchaseJobs(ctx: AppContext): void {
   ctx.ach.onUpdate((update, trx) => onAchUpdate(ctx, update, trx));
   ctx.payouts.onUpdate((update) => onPurchasePayoutUpdate(ctx, update));
 }
+
+/**
+ * At start, with workers: every paid purchase still owed a refund gets its job again (one whose job
+ * gave up, or marked by a migration), so none waits for an operator to notice. Bounded.
+ */
+export async function resumePurchaseRefunds(ctx: AppContext): Promise<void> {
+  const owed = await ctx.db
+    .selectFrom('purchases')
+    .select('id')
+    .where('refund_state', '=', 'REQUIRED')
+    .where('ach_state', '=', 'SETTLED')
+    .orderBy('updated_at')
+    .limit(1000)
+    .execute();
+  for (const { id } of owed) await ctx.jobs.send(PROCESS_QUEUE, { id });
+}

@@ -6,8 +6,16 @@ import type { Executor } from '../../db/index.ts';
 import type { NewRow, Row } from '../../db/schema.ts';
 import { toActivityItem, type ActivityItem } from '../activity/repository.ts';
 import type { ActivityItemsTable } from '../activity/tables.ts';
-import { ACH_TRANSITIONS, PAYOUT_TRANSITIONS, RISK_TRANSITIONS, cryptoStatus, fiatStatus, sourcesOf } from './state.ts';
-import type { AchState, PayoutState, PurchasesTable, RiskState } from './tables.ts';
+import {
+  ACH_TRANSITIONS,
+  PAYOUT_TRANSITIONS,
+  REFUND_TRANSITIONS,
+  RISK_TRANSITIONS,
+  cryptoStatus,
+  fiatStatus,
+  sourcesOf,
+} from './state.ts';
+import type { AchState, PayoutState, PurchasesTable, RefundState, RiskState } from './tables.ts';
 
 export type PurchaseRow = Omit<Row<'purchases'>, 'ach_expected_settlement_date'> & {
   expected_settlement_date: string | null;
@@ -50,6 +58,7 @@ export interface Move {
   risk?: RiskState;
   ach?: AchState;
   payout?: PayoutState;
+  refund?: RefundState;
   set?: Updateable<PurchasesTable>;
 }
 
@@ -65,12 +74,14 @@ export async function movePurchase(trx: Executor, id: string, move: Move, now: D
       ...(move.risk ? { risk_state: move.risk } : {}),
       ...(move.ach ? { ach_state: move.ach } : {}),
       ...(move.payout ? { payout_state: move.payout } : {}),
+      ...(move.refund ? { refund_state: move.refund } : {}),
       updated_at: now,
     })
     .where('id', '=', id);
   if (move.risk) q = q.where('risk_state', 'in', sourcesOf(RISK_TRANSITIONS, move.risk));
   if (move.ach) q = q.where('ach_state', 'in', sourcesOf(ACH_TRANSITIONS, move.ach));
   if (move.payout) q = q.where('payout_state', 'in', sourcesOf(PAYOUT_TRANSITIONS, move.payout));
+  if (move.refund) q = q.where('refund_state', 'in', sourcesOf(REFUND_TRANSITIONS, move.refund));
   const moved = await q.returning('id').executeTakeFirst();
   return moved ? findPurchase(trx, id) : undefined;
 }

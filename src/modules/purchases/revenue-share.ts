@@ -45,7 +45,8 @@ export async function accrueRevenueShare(
     ])
     .where('purchases.id', '=', purchaseId)
     .executeTakeFirst();
-  if (!p || p.ach_state === 'RETURNED' || p.revenue_share_bps === 0) return 0n;
+  const cameBack = p?.ach_state === 'RETURNED' || p?.ach_state === 'FAILED' || p?.ach_state === 'RETURNED_LATE';
+  if (!p || cameBack || p.revenue_share_bps === 0) return 0n;
   const share = shareOf(feeCents, p.revenue_share_bps);
   if (share <= 0n) return 0n;
   const inserted = await trx

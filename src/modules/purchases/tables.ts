@@ -1,12 +1,13 @@
-// Table types for migration 0043_purchases_activity.sql (purchase side).
+// Table types for migrations 0043 and 0047 (purchase side).
 import type { ColumnType } from 'kysely';
 import type { Int8, Json, Timestamp } from '../../db/schema.ts';
 import type { Numeric } from '../activity/tables.ts';
 
 export type AchType = 'INSTANT' | 'STANDARD';
 export type RiskState = 'PENDING' | 'APPROVED' | 'REJECTED';
-export type AchState = 'PENDING' | 'ORIGINATED' | 'SETTLED' | 'RETURNED' | 'CANCELLED';
+export type AchState = 'PENDING' | 'ORIGINATED' | 'SETTLED' | 'RETURNED' | 'FAILED' | 'RETURNED_LATE' | 'CANCELLED';
 export type PayoutState = 'WAITING' | 'REQUESTED' | 'SUBMITTED' | 'CONFIRMED' | 'FAILED' | 'CANCELLED';
+export type RefundState = 'NONE' | 'REQUIRED' | 'PENDING' | 'SETTLED' | 'FAILED' | 'NOT_NEEDED';
 
 export interface PurchasesTable {
   id: string;
@@ -30,6 +31,11 @@ export interface PurchasesTable {
   ach_return_code: string | null;
   payout_state: PayoutState;
   payout_amount_minor: Numeric | null;
+  refund_state: ColumnType<RefundState, RefundState | undefined, RefundState>;
+  /** Why the purchase is refunded: DELIVERY_FAILED, REQUOTE_REFUSED, OPERATOR. */
+  refund_reason: string | null;
+  /** The ACH refund's id (src/modules/ach). */
+  refund_ref: string | null;
   device_fingerprint: Json<Record<string, unknown>> | null;
 }
 

@@ -138,6 +138,11 @@ export function plaidErrorOf(error: unknown): PlaidError | null {
   return null;
 }
 
+/** The HTTP status of a Plaid error response; undefined for timeouts and network failures. */
+export function plaidStatusOf(error: unknown): number | undefined {
+  return isAxiosError(error) ? error.response?.status : undefined;
+}
+
 /** A short, secret-free description of a failed Plaid call, for logs. */
 export function describePlaidFailure(error: unknown): Record<string, unknown> {
   const plaid = plaidErrorOf(error);

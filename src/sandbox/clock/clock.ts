@@ -10,6 +10,7 @@ export const MAX_ADVANCE_MS = 10 * 366 * 86_400_000;
 
 export class SandboxClock implements Clock {
   private offsetMs: number;
+  private readonly advanceHooks: Array<() => Promise<void>> = [];
 
   private constructor(
     private readonly db: Db,
@@ -27,6 +28,11 @@ export class SandboxClock implements Clock {
     return new Date(this.base.now().getTime() + this.offsetMs);
   }
 
+  /** The base clock's time (real time outside tests): sandbox days pass, wire timestamps stay honest. */
+  wall(): Date {
+    return this.base.now();
+  }
+
   /** How far sandbox time is ahead of the base clock. */
   offset(): number {
     return this.offsetMs;
@@ -35,6 +41,27 @@ export class SandboxClock implements Clock {
   /** Picks up a move made by another process. */
   async sync(): Promise<void> {
     this.offsetMs = Math.max(this.offsetMs, await readOffset(this.db));
+  }
+
+  /**
+   * Work that must follow a jump of sandbox time in this process, before anyone looks at its
+   * consequences (the built-in Plaid sandbox moves its transfers). Run by runAdvanceHooks().
+   */
+  onAdvance(hook: () => Promise<void>): void {
+    this.advanceHooks.push(hook);
+  }
+
+  /** Runs every onAdvance hook in order; returns the errors of those that failed (the others still ran). */
+  async runAdvanceHooks(): Promise<unknown[]> {
+    const errors: unknown[] = [];
+    for (const hook of this.advanceHooks) {
+      try {
+        await hook();
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+    return errors;
   }
 
   /** Moves sandbox time forward by `ms` (> 0) for every process sharing the database. */

@@ -2,13 +2,15 @@
 import type { OperatorCommand } from '../../operator/commands.ts';
 import { option, UsageError } from '../../operator/commands.ts';
 import { MAX_ADVANCE_MS, SandboxClock } from './clock.ts';
+import { settleAfterMove } from './routes.ts';
 
 export const sandboxClockCommands: OperatorCommand[] = [
   {
     path: ['sandbox', 'clock-advance'],
     options: { days: { type: 'string' }, hours: { type: 'string' }, to: { type: 'string' } },
     usage: 'sandbox clock-advance --days N | --hours N | --to ISO',
-    description: 'Move the sandbox clock forward and run ACH settlement (sandbox mode only)',
+    description:
+      'Move the sandbox clock forward, let the Plaid sandbox move its transfers and apply their events (sandbox mode only)',
     async run(ctx, args) {
       const clock = ctx.clock;
       if (!(clock instanceof SandboxClock)) throw new UsageError('the sandbox clock exists only in sandbox mode');
@@ -30,7 +32,7 @@ export const sandboxClockCommands: OperatorCommand[] = [
       if (!(ms > 0) || ms > MAX_ADVANCE_MS)
         throw new UsageError('the sandbox clock only moves forward, by at most ten years');
       await clock.advance(ms);
-      const settlement = await ctx.ach.settleDue();
+      const settlement = await settleAfterMove(ctx, clock);
       return { now: clock.now().toISOString(), offsetSeconds: clock.offset() / 1000, settlement };
     },
   },

@@ -1,8 +1,8 @@
 // The sandbox clock over HTTP (client credentials, sandbox mode only):
 //   GET  /sandbox/clock            what time the sandbox thinks it is
 //   POST /sandbox/clock:advance    { "days": N } | { "hours": N } | { "seconds": N } | { "to": ISO time }
-// Moving forward runs the ACH settlement job at once, so debits due by the new time settle or are
-// returned before the answer. Sandbox time never moves back.
+// Moving forward moves the built-in Plaid sandbox's transfers and applies Plaid's events at once, so
+// debits due by the new time settle or are returned before the answer. Sandbox time never moves back.
 import { Type } from '@sinclair/typebox';
 import type { App } from '../../app-types.ts';
 import type { AppContext } from '../../context.ts';
@@ -25,7 +25,9 @@ export const SandboxClockSchema = named(
           {
             settled: Type.Integer(),
             returned: Type.Integer(),
-            stillPending: Type.Integer({ description: 'Due debits not yet resolved (retried by the settlement job)' }),
+            stillPending: Type.Integer({
+              description: 'Events that could not be applied yet (retried by the ACH event job)',
+            }),
           },
           { description: 'ACH debits resolved by the settlement run that followed the move' },
         ),
@@ -56,6 +58,27 @@ const AdvanceBody = Obj(
   { examples: [{ days: 3 }] },
 );
 
+/**
+ * After a move: the built-in Plaid sandbox moves the transfers that became due (onAdvance hooks), then
+ * ACH reads Plaid's events and applies them, so the answer shows what settled. A failure is logged:
+ * the move stands and the periodic jobs finish the work.
+ */
+export async function settleAfterMove(
+  ctx: AppContext,
+  clock: SandboxClock,
+): Promise<Awaited<ReturnType<typeof ctx.ach.sync>> | undefined> {
+  for (const error of await clock.runAdvanceHooks())
+    ctx.log.error({ err: error }, 'the Plaid sandbox could not move its transfers after a clock move; its job will');
+  try {
+    return await ctx.ach.sync();
+  } catch (error) {
+    ctx.log.error({ err: error }, 'settlement after a clock move failed; the ACH event job will retry');
+    return undefined;
+  } finally {
+    await ctx.ach.wake();
+  }
+}
+
 export function registerSandboxClockRoutes(app: App, ctx: AppContext): void {
   const clock = ctx.clock;
   if (!(clock instanceof SandboxClock)) return;
@@ -85,7 +108,7 @@ export function registerSandboxClockRoutes(app: App, ctx: AppContext): void {
       operationId: 'advanceSandboxClock',
       summary: 'Move the sandbox clock forward',
       description:
-        'Moves sandbox time forward by `days`, `hours` or `seconds`, or to the later time `to` (exactly one), for every process sharing the database, then runs the ACH settlement job so debits due by then settle or are returned (Federal Reserve business days: a STANDARD debit made on a Monday morning settles Thursday 09:00 New York time). Time never moves back. User sessions idle longer than the move expire, as they would.',
+        'Moves sandbox time forward by `days`, `hours` or `seconds`, or to the later time `to` (exactly one), for every process sharing the database, then lets the built-in Plaid sandbox move the transfers due by then and applies the transfer events from Plaid, so debits due by then settle or are returned (Federal Reserve business days: a debit made on a Monday morning settles Thursday 09:00 New York time). Time never moves back. User sessions idle longer than the move expire, as they would.',
       body: AdvanceBody,
       response: { 200: Type.Ref(SandboxClockSchema) },
     },
@@ -115,14 +138,7 @@ export function registerSandboxClockRoutes(app: App, ctx: AppContext): void {
       }
       await clock.advance(ms);
       request.log.info({ advancedMs: ms, sandboxNow: clock.now().toISOString() }, 'sandbox clock advanced');
-      let settlement: Awaited<ReturnType<typeof ctx.ach.settleDue>> | undefined;
-      try {
-        settlement = await ctx.ach.settleDue();
-      } catch (error) {
-        // The move stands; the settlement job (kicked below, and polling) finishes the work.
-        request.log.error({ err: error }, 'settlement after a clock move failed; the job will retry');
-      }
-      await ctx.ach.kick(ctx.jobs);
+      const settlement = await settleAfterMove(ctx, clock);
       return { ...view(), ...(settlement ? { settlement } : {}) };
     },
   });

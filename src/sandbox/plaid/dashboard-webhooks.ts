@@ -14,6 +14,8 @@ const TIMEOUT_MS = 5_000;
 
 interface DashboardWebhookJob {
   payload: Record<string, unknown>;
+  /** A receiver named in the request (Transfer's simulations and fire_webhook); absent: the dashboard's. */
+  url?: string;
 }
 
 export interface DashboardWebhookDeps extends SigningDeps {
@@ -30,13 +32,17 @@ export class DashboardWebhooks {
       retryLimit: 5,
       retryDelaySeconds: 2,
       retryBackoff: true,
-      handler: (job) => this.deliver(job.data.payload),
+      handler: (job) => this.deliver(job.data.payload, job.data.url),
     });
   }
 
-  /** Queues a webhook in `trx`; call wake() once `trx` has committed. */
-  async send(trx: Executor, payload: Record<string, unknown>): Promise<void> {
-    await this.deps.jobs.send<DashboardWebhookJob>(DASHBOARD_WEBHOOK_QUEUE, { payload }, { trx });
+  /** Queues a webhook in `trx` (to `url`, else the dashboard's receiver); call wake() once `trx` has committed. */
+  async send(trx: Executor, payload: Record<string, unknown>, url?: string): Promise<void> {
+    await this.deps.jobs.send<DashboardWebhookJob>(
+      DASHBOARD_WEBHOOK_QUEUE,
+      { payload, ...(url ? { url } : {}) },
+      { trx },
+    );
   }
 
   /** Delivers what was queued now rather than at the next poll. */
@@ -44,8 +50,8 @@ export class DashboardWebhooks {
     this.deps.jobs.wake(DASHBOARD_WEBHOOK_QUEUE);
   }
 
-  private async deliver(payload: Record<string, unknown>): Promise<void> {
-    const url = this.deps.url();
+  private async deliver(payload: Record<string, unknown>, given: string | undefined): Promise<void> {
+    const url = given ?? this.deps.url();
     if (url === undefined) throw new Error('no webhook receiver yet: this server is not listening');
     const { body, jwt } = await signWebhook(this.deps, payload);
     const response = await fetch(url, {
@@ -56,8 +62,10 @@ export class DashboardWebhooks {
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
     if (!response.ok) {
+      // What the receiver said (a signature refused, say), bounded: it is the first thing to look at.
+      const answer = (await response.text().catch(() => '')).slice(0, 300);
       this.deps.log.warn(
-        { webhookType: payload.webhook_type, webhookCode: payload.webhook_code, status: response.status },
+        { webhookType: payload.webhook_type, webhookCode: payload.webhook_code, status: response.status, answer },
         'sandbox Plaid webhook was refused; the queue retries',
       );
       throw new Error(`webhook receiver answered ${response.status}`);

@@ -262,3 +262,27 @@ export function usePlaidErrors(
     return send(reply, 500, internal.body(newRequestId()));
   });
 }
+
+/** Plaid Transfer's errors (https://plaid.com/docs/errors/transfer/) and the sandbox's checks of transfer requests. */
+export const transferErrors = {
+  networkLimit: (network: string, max: string) =>
+    new PlaidSandboxError(
+      400,
+      'TRANSFER_ERROR',
+      'TRANSFER_NETWORK_LIMIT_EXCEEDED',
+      `${network} transaction amount cannot exceed ${max}`,
+    ),
+  invalidAccountId: () =>
+    new PlaidSandboxError(400, 'INVALID_INPUT', 'INVALID_ACCOUNT_ID', 'one or more of the account IDs is invalid'),
+  /**
+   * Plaid documents that a refund larger than the Ledger's available balance "will be rejected" but not
+   * the error it answers; this sandbox answers this one.
+   */
+  insufficientLedgerBalance: (available: string) =>
+    new PlaidSandboxError(
+      400,
+      'TRANSFER_ERROR',
+      'TRANSFER_INSUFFICIENT_LEDGER_BALANCE',
+      `the Plaid Ledger's available balance (${available}) does not cover the refund`,
+    ),
+};

@@ -1,11 +1,12 @@
-// The built-in Plaid sandbox as a module: its Plaid-compatible API under /sandbox/plaid, the hosted
-// Link page at /sandbox/link, Identity Verification with its hosted page at /sandbox/idv, and the
-// webhook queues. Present only when ctx.plaid points at it (sandbox mode without a Plaid base URL).
+// The built-in Plaid sandbox as a module: its Plaid-compatible API under /sandbox/plaid (bank linking,
+// Transfer, Identity Verification), the hosted Link page at /sandbox/link, the IDV page at /sandbox/idv,
+// the webhook queues and the transfer clock (transfers move as sandbox time passes). Present only when ctx.plaid points at it (sandbox mode without a Plaid base URL).
 // The queues are defined in every process; the routes only where the API is served (a worker
 // process runs the queues and serves no routes), so the parts are built once per app by whichever
 // hook comes first.
 import type { App } from '../../app-types.ts';
 import type { AppContext } from '../../context.ts';
+import { wallClock } from '../../lib/clock.ts';
 import type { Module } from '../../modules/index.ts';
 import { DashboardWebhooks } from './dashboard-webhooks.ts';
 import { registerIdvPageRoutes } from './idv-page-routes.ts';
@@ -14,10 +15,17 @@ import { IdvSandbox } from './idv.ts';
 import { linkPageSchemas, registerLinkPageRoutes } from './link-routes.ts';
 import { registerPlaidApiRoutes } from './routes.ts';
 import { PlaidSandbox } from './sandbox.ts';
+import { SandboxTransfers } from './transfer.ts';
+import { transferApiRoutes } from './transfer-routes.ts';
+import { SandboxClock } from '../clock/clock.ts';
+
+/** How often a worker process moves the transfers that became due in real time. */
+const TRANSFER_CLOCK_MS = 5_000;
 
 interface Parts {
   sandbox: PlaidSandbox;
   idv: IdvSandbox;
+  transfers: SandboxTransfers;
   /** The app serving the pages, once its routes are registered (none in a worker). */
   served: { app?: App };
 }
@@ -42,7 +50,8 @@ function partsOf(ctx: AppContext): Parts | null {
     return null;
   }
   const sandbox = new PlaidSandbox(ctx.db, ctx.clock, ctx.secrets.keyring, ctx.jobs, credentials, ctx.log);
-  const signing = { db: ctx.db, keyring: ctx.secrets.keyring, clock: ctx.clock };
+  // Webhook JWTs carry wall time, as Plaid's do: a receiver checks `iat` against its own clock.
+  const signing = { db: ctx.db, keyring: ctx.secrets.keyring, clock: wallClock(ctx.clock) };
   const webhooks = new DashboardWebhooks({
     ...signing,
     jobs: ctx.jobs,
@@ -57,16 +66,39 @@ function partsOf(ctx: AppContext): Parts | null {
     webhooks,
     pageBase: () => pageBase(served.app, ctx),
   });
-  const made = { sandbox, idv, served };
+  const transfers = new SandboxTransfers({
+    db: ctx.db,
+    clock: ctx.clock,
+    settlementBusinessDays: ctx.config.ach.settlementBusinessDays,
+    webhooks,
+    log: ctx.log,
+  });
+  startTransferClock(ctx, transfers);
+  const made = { sandbox, idv, transfers, served };
   parts.set(ctx, made);
   return made;
+}
+
+/** Transfers move by themselves: every few seconds in worker processes, and at once when the clock jumps. */
+function startTransferClock(ctx: AppContext, transfers: SandboxTransfers): void {
+  ctx.jobs.every({
+    name: 'sandbox-plaid-transfer-clock',
+    intervalMs: TRANSFER_CLOCK_MS,
+    run: async () => {
+      await transfers.advanceDue();
+    },
+  });
+  if (ctx.clock instanceof SandboxClock)
+    ctx.clock.onAdvance(async () => {
+      await transfers.advanceDue();
+    });
 }
 
 export function registerPlaidSandbox(app: App, ctx: AppContext): void {
   const p = partsOf(ctx);
   if (!p) return;
   p.served.app = app;
-  registerPlaidApiRoutes(app, p.sandbox, [idvApiRoutes(p.idv)]);
+  registerPlaidApiRoutes(app, p.sandbox, [idvApiRoutes(p.idv), transferApiRoutes(p.sandbox, p.transfers)]);
   registerLinkPageRoutes(app, p.sandbox);
   registerIdvPageRoutes(app, p.idv);
 }

@@ -7,19 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import { decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
 import { Configuration, CountryCode, PlaidApi, Products, type PlaidError } from 'plaid';
 import { baseUrl, startTestApp, type TestApp } from '../../../test/helpers.ts';
-import { plaidErrorOf } from '../../providers/plaid/index.ts';
+import { plaidFailure } from '../../../test/plaid.ts';
 import { OTHER_OWNER, PLAID_DEFAULT_OWNER } from './institutions.ts';
-
-async function plaidFailure(promise: Promise<unknown>): Promise<PlaidError & { status: number }> {
-  try {
-    await promise;
-  } catch (error) {
-    const body = plaidErrorOf(error);
-    assert.ok(body, `expected a Plaid error object, got ${String(error)}`);
-    return { ...body, status: (error as { response: { status: number } }).response.status };
-  }
-  assert.fail('expected the Plaid call to fail');
-}
 
 /** A receiver for item webhooks: records raw bodies and their Plaid-Verification header. */
 function webhookReceiver() {

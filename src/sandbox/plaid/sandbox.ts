@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../../db/index.ts';
 import type { Row } from '../../db/schema.ts';
 import type { Jobs } from '../../jobs/index.ts';
-import type { Clock } from '../../lib/clock.ts';
+import { type Clock, wallClock } from '../../lib/clock.ts';
 import { safeEqual, sha256, type KeyRing } from '../../lib/crypto.ts';
 import { newRequestId, plaidErrors, PlaidSandboxError, randomAlphanumeric } from './errors.ts';
 import {
@@ -493,7 +493,8 @@ export class PlaidSandbox {
 
   /** Body (as sent, pretty-printed like Plaid's) and its Plaid-Verification JWT. */
   signedWebhook(payload: Record<string, unknown>): Promise<{ body: string; jwt: string }> {
-    return signWebhook({ db: this.db, keyring: this.keyring, clock: this.clock }, payload);
+    // Wall time, as Plaid's: a receiver checks `iat` against its own clock, not the sandbox's.
+    return signWebhook({ db: this.db, keyring: this.keyring, clock: wallClock(this.clock) }, payload);
   }
 
   webhookPayload(item: ItemRow, code: WebhookJob['code']): Record<string, unknown> {
