@@ -88,7 +88,7 @@ export class OnrampApi extends HeyApiClient {
     /**
      * Retrieve configuration
      *
-     * Supported currencies and networks, minimums, fee rates, default limits, the terms-of-use link and the Plaid environment.
+     * Supported currencies and networks, minimums, fee rates, default limits, the terms-of-use link, the Plaid environment and the rails configured (ACH provider and networks, KYC provider, Plaid environment).
      */
     public getConfig<ThrowOnError extends boolean = true>(options?: Options<GetConfigData, ThrowOnError>): RequestResult<GetConfigResponses, GetConfigErrors, ThrowOnError, 'data'> {
         return (options?.client ?? this.client).get<GetConfigResponses, GetConfigErrors, ThrowOnError, 'data'>({
@@ -641,7 +641,7 @@ export class OnrampApi extends HeyApiClient {
     /**
      * Move the sandbox clock forward
      *
-     * Moves sandbox time forward by `days`, `hours` or `seconds`, or to the later time `to` (exactly one), for every process sharing the database, then runs the ACH settlement job so debits due by then settle or are returned (Federal Reserve business days: a STANDARD debit made on a Monday morning settles Thursday 09:00 New York time). Time never moves back. User sessions idle longer than the move expire, as they would.
+     * Moves sandbox time forward by `days`, `hours` or `seconds`, or to the later time `to` (exactly one), for every process sharing the database, then lets the built-in Plaid sandbox move the transfers due by then and applies the transfer events from Plaid, so debits due by then settle or are returned (Federal Reserve business days: a debit made on a Monday morning settles Thursday 09:00 New York time). Time never moves back. User sessions idle longer than the move expire, as they would.
      */
     public advanceSandboxClock<ThrowOnError extends boolean = true>(options: Options<AdvanceSandboxClockData, ThrowOnError>): RequestResult<AdvanceSandboxClockResponses, AdvanceSandboxClockErrors, ThrowOnError, 'data'> {
         return (options.client ?? this.client).post<AdvanceSandboxClockResponses, AdvanceSandboxClockErrors, ThrowOnError, 'data'>({

@@ -157,6 +157,40 @@ export type Config = {
          */
         environment: string;
     };
+    /**
+     * Which money and identity rails this server is configured with
+     */
+    rails: {
+        ach: {
+            /**
+             * `plaid`: debits through Plaid Transfer; `none`: purchases answer 501 NOT_IMPLEMENTED
+             */
+            provider: 'plaid' | 'none';
+            /**
+             * The Plaid Transfer network each purchase type is debited on
+             */
+            networks: {
+                INSTANT: 'ach' | 'same-day-ach';
+                STANDARD: 'ach' | 'same-day-ach';
+            };
+        };
+        kyc: {
+            /**
+             * Who decides KYC (ONRAMP_KYC_PROVIDER)
+             */
+            provider: string;
+        };
+        plaid: {
+            /**
+             * production.plaid.com, a sandbox (sandbox.plaid.com or the built-in one), or another Plaid-compatible URL
+             */
+            environment: 'production' | 'sandbox' | 'other';
+            /**
+             * true when Plaid is this server's own built-in sandbox (/sandbox/plaid)
+             */
+            builtIn: boolean;
+        };
+    };
 };
 
 /**
@@ -946,7 +980,7 @@ export type SandboxClock = {
         settled: number;
         returned: number;
         /**
-         * Due debits not yet resolved (retried by the settlement job)
+         * Events that could not be applied yet (retried by the ACH event job)
          */
         stillPending: number;
     };
