@@ -31,7 +31,7 @@ describe('deploy/ monitoring examples', () => {
     assert.equal(hook.statusCode, 201, hook.body);
     const user = await readyBuyer(t, baseUrl(t), { kyc: 'api' });
     const bought = await buy(t, user, { fiatAmount: '25', cryptoCurrency: 'ETH', type: 'INSTANT' });
-    assert.equal(bought.statusCode, 201, bought.body);
+    assert.equal(bought.statusCode, 202, bought.body);
     const id = bought.json().activityItem.id as string;
     await waitForActivity(t, user, id, (a) => a.crypto.status === 'COMPLETED');
     const advanced = await post(t, '/sandbox/clock:advance', { days: 7 });

@@ -14,8 +14,10 @@ export interface BuyerUser extends ApiUser {
 }
 
 /** A sandbox SSN the KYC sandbox approves (first digit 2–9), unique enough per call. */
+/** A valid SSN the sandbox approves (area 5xx); the group and serial are never all zeros. */
 export function approvedSsn(): string {
-  return `5${String(randomInt(0, 100_000_000)).padStart(8, '0')}`;
+  const digits = (from: number, below: number, width: number) => String(randomInt(from, below)).padStart(width, '0');
+  return `5${digits(0, 100, 2)}${digits(1, 100, 2)}${digits(1, 10_000, 4)}`;
 }
 
 export async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {

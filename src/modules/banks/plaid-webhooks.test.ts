@@ -151,9 +151,8 @@ describe('Plaid item webhooks', () => {
       t.logs
         .records()
         .filter(
-          (r) =>
-            r.msg === 'incoming request' &&
-            (r.req as { url?: string })?.url === '/sandbox/plaid/webhook_verification_key/get',
+          // The one line each request logs (plugins/metrics.ts).
+          (r) => r.msg === 'request' && r.path === '/sandbox/plaid/webhook_verification_key/get',
         ).length;
     const body = JSON.stringify({ webhook_type: 'ITEM', webhook_code: 'LOGIN_REPAIRED', item_id: 'item-x' });
     const { privateKey } = await generateKeyPair('ES256');

@@ -59,7 +59,7 @@ describe('money that comes back', () => {
   test("Plaid's `failed` (no money moved) fails a STANDARD purchase: nothing sent, F1001", async () => {
     const buyer = await readyBuyer(t, base);
     const res = await buy(t, buyer, { fiatAmount: '25', cryptoCurrency: 'USDC_ETHEREUM', type: 'STANDARD' });
-    assert.equal(res.statusCode, 201, res.body);
+    assert.equal(res.statusCode, 202, res.body);
     const id = res.json().activityItem.id;
     await plaid.sandboxTransferSimulate({
       transfer_id: await transferOf(id),

@@ -1,7 +1,9 @@
 // The ACH originator on Plaid Transfer, through the official `plaid` client (ctx.plaid): the same code
 // against production.plaid.com, sandbox.plaid.com or the built-in sandbox (/sandbox/plaid). Each call
 // has the client's timeout and is not retried here: the caller retries with the same idempotency key.
-import { ACHClass, type PlaidApi, type TransferEvent, TransferNetwork, TransferType } from 'plaid';
+// Types only: `plaid` itself loads on the first Plaid call (test/lazy-loading.test.ts), so its enums
+// are spelled here as the strings they stand for.
+import type { ACHClass, PlaidApi, TransferEvent, TransferNetwork, TransferType } from 'plaid';
 import type { Logger } from 'pino';
 import { formatUsd, parseUsdCents } from '../../lib/money.ts';
 import type { AchNetwork } from '../../modules/ach/config.ts';
@@ -24,15 +26,16 @@ import {
 } from './types.ts';
 
 const NETWORKS: Record<AchNetwork, TransferNetwork> = {
-  ach: TransferNetwork.Ach,
-  'same-day-ach': TransferNetwork.SameDayAch,
+  ach: 'ach' as TransferNetwork.Ach,
+  'same-day-ach': 'same-day-ach' as TransferNetwork.SameDayAch,
 };
 const CLASSES: Record<string, ACHClass> = {
-  web: ACHClass.Web,
-  ppd: ACHClass.Ppd,
-  tel: ACHClass.Tel,
-  ccd: ACHClass.Ccd,
+  web: 'web' as ACHClass.Web,
+  ppd: 'ppd' as ACHClass.Ppd,
+  tel: 'tel' as ACHClass.Tel,
+  ccd: 'ccd' as ACHClass.Ccd,
 };
+const DEBIT = 'debit' as TransferType.Debit;
 
 function cents(amount: string | null | undefined): bigint | null {
   if (amount === null || amount === undefined) return null;
@@ -90,7 +93,7 @@ export class PlaidTransferProvider implements AchProvider {
       api.transferAuthorizationCreate({
         access_token: request.accessToken,
         account_id: request.accountId,
-        type: TransferType.Debit,
+        type: DEBIT,
         network: NETWORKS[request.network],
         amount: formatUsd(request.amountCents),
         ach_class: CLASSES[request.achClass]!,
