@@ -148,12 +148,10 @@ describe('Plaid item webhooks', () => {
   });
   it('a forged webhook with an unknown key id is 401, and the miss is cached: one upstream key fetch per kid', async () => {
     const keyFetches = () =>
-      t.logs
-        .records()
-        .filter(
-          // The one line each request logs (plugins/metrics.ts).
-          (r) => r.msg === 'request' && r.path === '/sandbox/plaid/webhook_verification_key/get',
-        ).length;
+      t.logs.records().filter(
+        // The one line each request logs (plugins/metrics.ts).
+        (r) => r.msg === 'request' && r.path === '/sandbox/plaid/webhook_verification_key/get',
+      ).length;
     const body = JSON.stringify({ webhook_type: 'ITEM', webhook_code: 'LOGIN_REPAIRED', item_id: 'item-x' });
     const { privateKey } = await generateKeyPair('ES256');
     const forge = (kid: string) =>
