@@ -22,14 +22,25 @@ export interface WalkWorld {
 const show = (label: string, value: unknown) =>
   log(`  ${label}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
 
+/**
+ * Waits (bounded) for every provider check to pass, as an operator's rollout does: a first check can
+ * outlast its timeout while the sandbox side warms up on a busy machine.
+ */
+async function untilReady(p: WalkWorld['production']): Promise<unknown> {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const headers = { authorization: `Bearer ${p.env.ONRAMP_METRICS_TOKEN}` };
+    const ready = await (await fetch(`${p.base}/readyz?full=1`, { headers })).json();
+    if (ready.status === 'ready') return ready.checks;
+    if (Date.now() > deadline) throw new Error(`/readyz?full=1: ${JSON.stringify(ready)}`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
 export async function walk(w: WalkWorld): Promise<Record<string, unknown>> {
   const p = w.production;
   log('▶ production reports its rails and that Plaid answers');
-  const ready = await (
-    await fetch(`${p.base}/readyz?full=1`, { headers: { authorization: `Bearer ${p.env.ONRAMP_METRICS_TOKEN}` } })
-  ).json();
-  if (ready.status !== 'ready') throw new Error(`/readyz?full=1: ${JSON.stringify(ready)}`);
-  show('readyz?full=1', ready.checks);
+  show('readyz?full=1', await untilReady(p));
 
   log('▶ the operator creates the partner client (onramp clients create)');
   const created = await cli(p, 'clients', 'create', '--name', 'Rehearsal Wallet');
