@@ -21,13 +21,12 @@ const GENERATED = [/^sdk\/src\/generated\//, /\/dist\//];
 
 /** Functions longer than 100 lines, by file, with the longest length each file may keep (to be split). */
 const LONG_FUNCTIONS: Record<string, number> = {
-  'src/app.ts': 113,
-  'src/modules/auth/routes.ts': 117,
-  'src/modules/banks/routes.ts': 118,
-  'src/modules/purchases/initiate-purchase.ts': 116,
+  'scripts/rehearsal/walk.ts': 170,
+  'src/app.ts': 122,
   'src/modules/webhooks/routes.ts': 116,
   'src/plugins/idempotency.ts': 118,
-  'src/sandbox/plaid/routes.ts': 252,
+  'src/sandbox/plaid/routes.ts': 224,
+  'src/sandbox/plaid/transfer-routes.ts': 196,
 };
 
 /**

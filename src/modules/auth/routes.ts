@@ -47,11 +47,19 @@ export function authDeps(ctx: AppContext): AuthDeps {
 
 const sendOrigin = (request: FastifyRequest) => otpSendOrigin(request.client!, request.ip, request.fingerprint);
 
+const tag = 'Auth';
+
 export function registerAuthRoutes(app: App, ctx: AppContext): void {
   const deps = authDeps(ctx);
-  const tag = 'Auth';
   registerPartnerRoutes(app, ctx, deps);
+  registerWalletAuthRoutes(app, deps);
+  registerSmsOtpRoutes(app, ctx, deps);
+  registerEmailOtpRoutes(app, deps);
+  registerSessionRoutes(app, ctx);
+}
 
+/** Sign-in with a wallet signature (SIWE challenge, then its signature) and account linking. */
+function registerWalletAuthRoutes(app: App, deps: AuthDeps): void {
   app.post('/v1/auth/cryptoWallet::start', {
     config: { auth: 'client', user: 'optional', tag },
     schema: {
@@ -89,7 +97,9 @@ export function registerAuthRoutes(app: App, ctx: AppContext): void {
     },
     handler: async (request) => addWalletToUser(deps, request.client!, request.session!, request.body),
   });
+}
 
+function registerSmsOtpRoutes(app: App, ctx: AppContext, deps: AuthDeps): void {
   app.post('/v1/auth/otp/sms::send', {
     config: { auth: 'client', user: 'optional', tag },
     schema: {
@@ -121,7 +131,9 @@ export function registerAuthRoutes(app: App, ctx: AppContext): void {
       return result.userMask ? { ...result, user: await loadUser(ctx.db, result.userMask.id) } : result;
     },
   });
+}
 
+function registerEmailOtpRoutes(app: App, deps: AuthDeps): void {
   app.post('/v1/auth/otp/email::send', {
     config: { auth: 'client', user: 'optional', tag },
     schema: {
@@ -171,7 +183,10 @@ export function registerAuthRoutes(app: App, ctx: AppContext): void {
         otp: request.body.otp,
       }),
   });
+}
 
+/** The session itself: sign out, and the public keys that verify its JWTs. */
+function registerSessionRoutes(app: App, ctx: AppContext): void {
   app.delete('/v1/auth/session', {
     config: { auth: 'client', user: 'one', tag },
     schema: {

@@ -23,9 +23,16 @@ import {
 
 export { bankSchemas } from './schemas.ts';
 
-export function registerBankRoutes(app: App, ctx: AppContext): void {
-  const tag = 'Bank';
+const tag = 'Bank';
 
+export function registerBankRoutes(app: App, ctx: AppContext): void {
+  registerBankLinkRoutes(app, ctx);
+  registerBankAccountRoutes(app, ctx);
+  registerPlaidWebhookRoute(app, ctx);
+}
+
+/** Plaid Link for a new bank: a link token, then the public token it yields. */
+function registerBankLinkRoutes(app: App, ctx: AppContext): void {
   // The docs send requestLink without a body as often as with one: no body means {}.
   app.post('/v1/users/:userId/banks::requestLink', {
     config: { auth: 'client', user: 'two', tag, bodyOptional: true },
@@ -65,7 +72,10 @@ export function registerBankRoutes(app: App, ctx: AppContext): void {
       return activateBankLink(ctx, request.client!, userId, request.body.publicToken);
     },
   });
+}
 
+/** The linked bank: read it, unlink it, repair its login (update mode). */
+function registerBankAccountRoutes(app: App, ctx: AppContext): void {
   app.get('/v1/users/:userId/banks/:bankId', {
     config: { auth: 'client', user: 'one', tag },
     schema: {
@@ -120,7 +130,9 @@ export function registerBankRoutes(app: App, ctx: AppContext): void {
       return requestUpdateLink(ctx, request.client!, userId, bankId, request.body);
     },
   });
+}
 
+function registerPlaidWebhookRoute(app: App, ctx: AppContext): void {
   // Plaid webhooks (every webhook_type). The raw body is kept: the JWT signs its SHA-256.
   // biome-ignore lint/nursery/noMisusedPromises: Fastify awaits an async plugin; the rule cannot see its types
   void app.register(async (scope) => {
