@@ -4,6 +4,7 @@
 import { PgBoss, fromKysely, type Job, type SendOptions } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { DbHandle, Executor } from '../db/index.ts';
+import { InvariantError, failureLevel } from '../lib/invariant.ts';
 
 export interface QueueDefinition<T> {
   name: string;
@@ -163,10 +164,10 @@ export class Jobs {
             // at one batch per poll). pg-boss's burstWhenBatchFull does not apply to batches of one.
             if (jobs.length >= (q.batchSize ?? 1)) this.wake(q.name);
             if (!q.parallel) {
-              for (const job of jobs) await q.handler(job);
+              for (const job of jobs) await this.runJob(q, job);
               return;
             }
-            const results = await Promise.allSettled(jobs.map((job) => q.handler(job)));
+            const results = await Promise.allSettled(jobs.map((job) => this.runJob(q, job)));
             const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
             if (failed.length > 0)
               throw failed.length === 1
@@ -191,6 +192,20 @@ export class Jobs {
       }
       for (const task of this.periodic) this.schedule(task);
       for (const service of this.services) service.start();
+    }
+  }
+
+  /**
+   * Runs one job. pg-boss records a failure and retries it; a broken invariant (a bug or corrupted
+   * state, lib/invariant.ts) is also logged here at fatal level, since retries will not mend it.
+   */
+  private async runJob(q: QueueDefinition<never>, job: Job<never>): Promise<void> {
+    try {
+      await q.handler(job);
+    } catch (error) {
+      if (error instanceof InvariantError)
+        this.opts.log.fatal({ err: error, queue: q.name, jobId: job.id }, 'job failed: invariant broken');
+      throw error;
     }
   }
 
@@ -280,7 +295,9 @@ export class Jobs {
       if (!this.workersStarted) return;
       const run = task
         .run()
-        .catch((error: unknown) => this.opts.log.error({ err: error, task: task.name }, 'periodic task failed'))
+        .catch((error: unknown) =>
+          this.opts.log[failureLevel(error)]({ err: error, task: task.name }, 'periodic task failed'),
+        )
         .finally(() => {
           this.running.delete(run);
           if (this.workersStarted) this.timers.set(task.name, setTimeout(tick, task.intervalMs).unref());

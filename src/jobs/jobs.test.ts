@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import { openTestDatabase } from '../../test/helpers.ts';
 import type { DbHandle } from '../db/index.ts';
+import { invariant } from '../lib/invariant.ts';
 import { Jobs } from './index.ts';
 
 async function waitFor(check: () => boolean, ms = 15_000): Promise<void> {
@@ -87,5 +88,36 @@ describe('job wake-ups on send', () => {
     await waitFor(() => seen.includes('first'), 60_000);
     await jobs.sendMany('test-wake', [{ data: { value: 'second' } }, { data: { value: 'third' } }]);
     await waitFor(() => seen.includes('second') && seen.includes('third'), 60_000);
+  });
+});
+
+describe('a job that breaks an invariant', () => {
+  let db: DbHandle;
+  let jobs: Jobs;
+  const lines: Array<Record<string, unknown>> = [];
+
+  before(async () => {
+    db = await openTestDatabase();
+    const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    jobs = new Jobs(db, { pollingIntervalSeconds: 0.5, log });
+    jobs.define<{ id: string }>({
+      name: 'test-broken',
+      retryLimit: 0,
+      handler: async (job) => invariant(false, `purchase ${job.data.id} reads a state it cannot be in`),
+    });
+    await jobs.start({ workers: true });
+  });
+  after(async () => {
+    await jobs.stop();
+    await db.close();
+  });
+
+  it('is logged at fatal level with its queue and job id', async () => {
+    const jobId = await jobs.send('test-broken', { id: 'p-42' });
+    await waitFor(() => lines.some((l) => l.level === 60));
+    const fatal = lines.find((l) => l.level === 60)!;
+    assert.equal(fatal.queue, 'test-broken');
+    assert.equal(fatal.jobId, jobId);
+    assert.match(String((fatal.err as { message?: string }).message), /p-42 reads a state it cannot be in/);
   });
 });

@@ -11,3 +11,8 @@ export class InvariantError extends Error {
 export function invariant(condition: unknown, message: string | (() => string)): asserts condition {
   if (!condition) throw new InvariantError(typeof message === 'function' ? message() : message);
 }
+
+/** The level a caught failure is logged at: fatal for a broken invariant, error for anything else. */
+export function failureLevel(error: unknown): 'fatal' | 'error' {
+  return error instanceof InvariantError ? 'fatal' : 'error';
+}

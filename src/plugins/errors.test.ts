@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../../test/helpers.ts';
+import { invariant } from '../lib/invariant.ts';
 
 function assertErrorShape(body: Record<string, unknown>, code: string): void {
   assert.deepEqual(Object.keys(body).sort(), ['code', 'createTime', 'data', 'message']);
@@ -18,6 +19,9 @@ describe('error contract', () => {
       routes: (app) => {
         app.get('/v1/test/boom', { config: { auth: 'public' }, schema: { hide: true } }, async () => {
           throw new Error('database password is hunter2');
+        });
+        app.get('/v1/test/broken', { config: { auth: 'public' }, schema: { hide: true } }, async () => {
+          invariant(false, 'purchase p1 moved to REQUESTED but reads WAITING');
         });
       },
     });
@@ -137,6 +141,17 @@ describe('error contract', () => {
     assert.equal(res.headers['x-request-id'], 'trace-123');
     const logged = t.logs.records().find((r) => r.reqId === 'trace-123' && r.level === 50);
     assert.ok(logged, 'the error is logged with the request id');
+  });
+
+  it('answers a broken invariant with a bare 500 and logs it at fatal level with the request id', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/v1/test/broken', headers: { 'x-request-id': 'trace-456' } });
+    assert.equal(res.statusCode, 500);
+    assertErrorShape(res.json(), 'INTERNAL');
+    assert.equal(res.json().data.requestId, 'trace-456');
+    assert.ok(!res.body.includes('WAITING'), 'the invariant message stays in the log');
+    const logged = t.logs.records().find((r) => r.reqId === 'trace-456' && r.level === 60);
+    assert.ok(logged, 'the broken invariant is logged at fatal level with the request id');
+    assert.match(String((logged.err as { message?: string }).message), /moved to REQUESTED but reads WAITING/);
   });
 
   it('never answers garbage input with a 5xx', async () => {

@@ -1,6 +1,7 @@
 // Every failure leaves as { createTime, message, code, data } with the catalogue's status. Unknown
 // routes are 404 NOT_FOUND_ENDPOINT, a known path with another method 405, Fastify's own body errors
 // map to 400/413/415, and anything unexpected is logged with the request id and answered as a bare 500.
+// A broken invariant (lib/invariant.ts) is a bug, never the caller's input: logged at fatal level, 500.
 // Requests that never reach a route get the same shape: router errors (bad percent-encoding, a path
 // parameter over the limit) through `frameworkErrors`, and what Node's HTTP parser refuses (headers
 // over 16 KB, a malformed request line, a bad Content-Length, a body cut short) through
@@ -12,6 +13,7 @@ import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, errorBody } from '../errors/app-error.ts';
 import { catalogueEntry, type ErrorCode } from '../errors/catalogue.ts';
+import { InvariantError } from '../lib/invariant.ts';
 import { BASE_SECURITY_HEADERS } from './security-headers.ts';
 import { validationError } from './validation.ts';
 
@@ -160,12 +162,15 @@ export const errorsPlugin = fp(async function errorsPlugin(app: FastifyInstance)
   });
 
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const known = fromFastifyError(error);
+    // Before anything that reads a status off the error: an invariant never becomes a 4xx.
+    const broken = error instanceof InvariantError;
+    const known = broken ? null : fromFastifyError(error);
     if (known) {
       if (known.status >= 500) request.log.error({ err: error }, 'request failed');
       return sendError(reply, known);
     }
-    request.log.error({ err: error }, 'unexpected error');
+    if (broken) request.log.fatal({ err: error }, 'invariant broken');
+    else request.log.error({ err: error }, 'unexpected error');
     request.errorCode = 'INTERNAL';
     const entry = catalogueEntry('INTERNAL');
     return reply

@@ -15,6 +15,7 @@ import { type Selectable, sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Db, Tx } from '../../db/index.ts';
 import type { Clock } from '../../lib/clock.ts';
+import { failureLevel } from '../../lib/invariant.ts';
 import { type AchEvent, type AchProvider, AchProviderError, RETURN_CODES } from '../../providers/ach/types.ts';
 import type { AchConfig } from './config.ts';
 import { attachTransfer } from './originate.ts';
@@ -139,7 +140,8 @@ async function applyOne(deps: SyncDeps, event: EventRow): Promise<Applied> {
   } catch (error) {
     const attempts = event.attempts + 1;
     const delay = Math.min(RETRY_BASE_MS * 2 ** (attempts - 1), RETRY_MAX_MS);
-    deps.log.error(
+    // A broken invariant in a subscriber (lib/invariant.ts) is a bug the retries will not mend: fatal.
+    deps.log[failureLevel(error)](
       {
         err: error,
         eventId: event.event_id.toString(),
