@@ -3,30 +3,28 @@
 import type { TSchema } from '@sinclair/typebox';
 import type { App } from '../app-types.ts';
 import type { AppContext } from '../context.ts';
-import { clientSchemas, registerClientRoutes } from './clients/routes.ts';
-import { ConfigSchema, registerConfigRoutes } from './config/routes.ts';
-import { authSchemas, registerAuthRoutes } from './auth/routes.ts';
-import { inboxSchemas, registerInboxRoutes } from '../sandbox/inbox/routes.ts';
-import { registerSandboxChainRoutes } from '../sandbox/chains/routes.ts';
-import { activitySchemas, registerActivityRoutes } from './activity/routes.ts';
-import { purchaseSchemas, registerPurchaseRoutes } from './purchases/routes.ts';
-import { definePurchaseJobs, resumePurchaseRefunds } from './purchases/jobs.ts';
-import { registerUserRoutes, userSchemas } from './users/routes.ts';
+import { clientsModule } from './clients/index.ts';
+import { configModule } from './config/index.ts';
+import { authModule } from './auth/index.ts';
+import { sandboxInboxModule } from '../sandbox/inbox/index.ts';
+import { sandboxChainsModule } from '../sandbox/chains/index.ts';
+import { activityModule } from './activity/index.ts';
+import { purchasesModule } from './purchases/index.ts';
+import { usersModule } from './users/index.ts';
 import { walletsModule } from './wallets/index.ts';
-import { defineEmailJobs } from './emails/index.ts';
+import { emailsModule } from './emails/index.ts';
 import { payoutsModule } from './payouts/index.ts';
 import { plaidSandboxModule } from '../sandbox/plaid/index.ts';
-import { estimateSchemas, registerEstimateRoutes } from './estimates/routes.ts';
-import { defineKycJobs, kycSchemas, registerKycRoutes } from './kyc/routes.ts';
+import { estimatesModule } from './estimates/index.ts';
+import { kycModule } from './kyc/index.ts';
 import { banksModule } from './banks/index.ts';
-import { defineAchJobs } from './ach/index.ts';
+import { achModule } from './ach/index.ts';
 import { defineIdempotencyJobs } from '../plugins/idempotency.ts';
-import { registerSandboxClockRoutes, sandboxClockSchemas } from '../sandbox/clock/routes.ts';
-import { registerSandboxWalletRoutes, sandboxWalletSchemas } from '../sandbox/wallets/routes.ts';
-import { registerWebhookReceiverRoutes, webhookReceiverSchemas } from '../sandbox/webhook-receiver/routes.ts';
-import { registerWebhookJobs } from './webhooks/index.ts';
+import { sandboxClockModule } from '../sandbox/clock/index.ts';
+import { sandboxWalletsModule } from '../sandbox/wallets/index.ts';
+import { sandboxWebhookReceiverModule } from '../sandbox/webhook-receiver/index.ts';
+import { webhooksModule } from './webhooks/index.ts';
 import { opsModule } from './ops/index.ts';
-import { registerWebhookRoutes, webhookSchemas } from './webhooks/routes.ts';
 import { dashboardModule } from './dashboard/index.ts';
 
 export interface Module {
@@ -41,34 +39,29 @@ export interface Module {
 }
 
 export const MODULES: Module[] = [
-  { name: 'clients', schemas: clientSchemas, routes: registerClientRoutes },
-  { name: 'config', schemas: [ConfigSchema], routes: registerConfigRoutes },
-  { name: 'auth', schemas: authSchemas, routes: registerAuthRoutes },
-  { name: 'sandbox-inbox', schemas: inboxSchemas, routes: registerInboxRoutes },
-  { name: 'sandbox-chains', routes: registerSandboxChainRoutes },
-  { name: 'sandbox-wallets', schemas: sandboxWalletSchemas, routes: registerSandboxWalletRoutes },
-  { name: 'sandbox-webhook-receiver', schemas: webhookReceiverSchemas, routes: registerWebhookReceiverRoutes },
-  { name: 'activity', schemas: activitySchemas, routes: registerActivityRoutes },
-  { name: 'users', schemas: userSchemas, routes: registerUserRoutes },
+  clientsModule,
+  configModule,
+  authModule,
+  sandboxInboxModule,
+  sandboxChainsModule,
+  sandboxWalletsModule,
+  sandboxWebhookReceiverModule,
+  activityModule,
+  usersModule,
   walletsModule,
-  { name: 'kyc', schemas: kycSchemas, routes: registerKycRoutes, jobs: defineKycJobs },
-  { name: 'emails', jobs: defineEmailJobs },
+  kycModule,
+  emailsModule,
   payoutsModule,
   plaidSandboxModule,
-  { name: 'estimates', schemas: estimateSchemas, routes: registerEstimateRoutes },
+  estimatesModule,
   banksModule,
-  { name: 'ach', jobs: defineAchJobs },
+  achModule,
+  // The idempotency plugin's sweeper (the plugin itself is registered by app.ts).
   { name: 'idempotency', jobs: defineIdempotencyJobs },
-  { name: 'sandbox-clock', schemas: sandboxClockSchemas, routes: registerSandboxClockRoutes },
+  sandboxClockModule,
   // After ach and payout: it subscribes to both.
-  {
-    name: 'purchases',
-    schemas: purchaseSchemas,
-    routes: registerPurchaseRoutes,
-    jobs: definePurchaseJobs,
-    start: resumePurchaseRefunds,
-  },
-  { name: 'webhooks', schemas: webhookSchemas, routes: registerWebhookRoutes, jobs: registerWebhookJobs },
+  purchasesModule,
+  webhooksModule,
   // After ach and payout: it subscribes to their outcomes, after the modules that act on them.
   opsModule,
   // Last: its request log hook and its pages sit on top of every other module.

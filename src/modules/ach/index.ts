@@ -19,6 +19,7 @@ import { applyDueEvents, pullEvents } from './event-sync.ts';
 import { type AchDebitRequest, type AchOrigination, originate } from './originate.ts';
 import { type AchRefundView, refundDebit } from './refunds.ts';
 import { registerTransferWebhooks } from './webhooks.ts';
+import type { Module } from '../index.ts';
 
 export { AchDebitRejectedError, type AchDebitRequest, type AchOrigination, type AchRejectReason } from './originate.ts';
 export { AchRefundRefusedError, type AchRefundView } from './refunds.ts';
@@ -204,3 +205,5 @@ export function defineAchJobs(ctx: {
   });
   ctx.jobs.repeat(ACH_SYNC_QUEUE, ctx.config.ach.pollSeconds);
 }
+
+export const achModule: Module = { name: 'ach', jobs: defineAchJobs };

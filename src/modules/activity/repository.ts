@@ -2,7 +2,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/index.ts';
 import type { Row } from '../../db/schema.ts';
-import { ASSETS } from '../config/routes.ts';
+import { ASSETS } from '../../lib/assets.ts';
 import { formatDecimal, formatUsd } from '../../lib/money.ts';
 import type { ActivityStatus, CryptoCurrency, Direction, FundingMethod } from './tables.ts';
 

@@ -4,6 +4,8 @@ import type { App } from '../../app-types.ts';
 import type { AppContext } from '../../context.ts';
 import { formatUsd } from '../../lib/money.ts';
 import { named, StringEnum } from '../../lib/schema.ts';
+import { ASSETS, CRYPTO_CURRENCIES } from '../../lib/assets.ts';
+import { NETWORKS } from '../../chains/networks.ts';
 
 // The sandbox defaults, as GET /v1/config answers them on a fresh `npm start`.
 const CONFIG_EXAMPLE = {
@@ -47,18 +49,6 @@ const CONFIG_EXAMPLE = {
     kyc: { provider: 'plaid' },
     plaid: { environment: 'sandbox', builtIn: true },
   },
-};
-
-export const CRYPTO_CURRENCIES = ['ETH', 'USDC_ETHEREUM', 'USDC_POLYGON'] as const;
-export type CryptoCurrency = (typeof CRYPTO_CURRENCIES)[number];
-export const NETWORKS = ['ETHEREUM', 'POLYGON'] as const;
-export type Network = (typeof NETWORKS)[number];
-
-/** Which network and token each supported currency lives on. */
-export const ASSETS: Record<CryptoCurrency, { network: Network; symbol: string; name: string; decimals: number }> = {
-  ETH: { network: 'ETHEREUM', symbol: 'ETH', name: 'Ether', decimals: 18 },
-  USDC_ETHEREUM: { network: 'ETHEREUM', symbol: 'USDC', name: 'USD Coin', decimals: 6 },
-  USDC_POLYGON: { network: 'POLYGON', symbol: 'USDC', name: 'USD Coin', decimals: 6 },
 };
 
 const Limit = Type.Object({ currency: Type.Literal('USD'), limit: Type.String() });

@@ -6,6 +6,7 @@ import type { Executor } from '../../db/index.ts';
 import type { Jobs } from '../../jobs/index.ts';
 import { newId } from '../../lib/crypto.ts';
 import { missingVars, renderEmail, type EmailTemplate } from './templates.ts';
+import type { Module } from '../index.ts';
 
 export { EMAIL_TEMPLATES, renderEmail, type EmailTemplate } from './templates.ts';
 
@@ -143,3 +144,5 @@ export function defineEmailJobs(ctx: AppContext): void {
     handler: async (job) => deliverEmail(ctx, job.data.emailId),
   });
 }
+
+export const emailsModule: Module = { name: 'emails', jobs: defineEmailJobs };

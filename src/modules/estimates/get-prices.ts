@@ -3,7 +3,7 @@ import type { AppContext } from '../../context.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { divCeil, formatDecimal, formatUsd } from '../../lib/money.ts';
 import { PriceUnavailableError, type PriceSnapshot } from '../../providers/prices/index.ts';
-import { ASSETS, CRYPTO_CURRENCIES, type CryptoCurrency } from '../config/routes.ts';
+import { ASSETS, CRYPTO_CURRENCIES, type CryptoCurrency } from '../../lib/assets.ts';
 import { networkFee } from './network-fee.ts';
 
 export interface GetPricesInput {

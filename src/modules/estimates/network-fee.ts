@@ -5,7 +5,8 @@ import type { Chains } from '../../chains/types.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { divCeil } from '../../lib/money.ts';
 import type { PriceSnapshot, PricedAsset } from '../../providers/prices/index.ts';
-import { ASSETS, type CryptoCurrency, type Network } from '../config/routes.ts';
+import type { Network } from '../../chains/networks.ts';
+import { ASSETS, type CryptoCurrency } from '../../lib/assets.ts';
 
 /**
  * Gas charged per payout. A native transfer costs exactly 21,000; an ERC-20 `transfer` to an address

@@ -12,7 +12,8 @@ import { AppError } from '../../errors/app-error.ts';
 import { invariant } from '../../lib/invariant.ts';
 import { divCeil, divRound, formatDecimal, formatUsd, parseDecimal, parseUsdCents } from '../../lib/money.ts';
 import { PriceUnavailableError, type PriceSnapshot } from '../../providers/prices/index.ts';
-import { ASSETS, type CryptoCurrency, type Network } from '../config/routes.ts';
+import type { Network } from '../../chains/networks.ts';
+import { ASSETS, type CryptoCurrency } from '../../lib/assets.ts';
 import { networkFee, type NetworkFee } from './network-fee.ts';
 
 export type AchPaymentType = 'INSTANT' | 'STANDARD';

@@ -3,7 +3,7 @@
 // GetCryptoPricesResponse).
 import { Type } from '@sinclair/typebox';
 import { named, Obj, StringEnum } from '../../lib/schema.ts';
-import { CRYPTO_CURRENCIES } from '../config/routes.ts';
+import { CRYPTO_CURRENCIES } from '../../lib/assets.ts';
 
 const ESTIMATE = {
   fiat: { currency: 'USD', direction: 'CREDIT', amount: '25.00', fundingMethod: 'ACH_ORIGINATED_INSTANT' },

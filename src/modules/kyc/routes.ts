@@ -1,16 +1,13 @@
+// KYC's HTTP routes: submit KYC, start documentary identity verification.
 import { Type } from '@sinclair/typebox';
 import type { App } from '../../app-types.ts';
 import type { AppContext } from '../../context.ts';
 import { assertUserAccess } from '../auth/access.ts';
 import { requestActor } from '../users/audit.ts';
 import { UserParams, UserSchema } from '../users/schemas.ts';
-import { KYC_SYNC_QUEUE, runKycCheck, syncVerification, type KycSyncJob } from './check-kyc.ts';
-import { onIdentityVerificationWebhook } from './plaid-webhooks.ts';
 import { IdvResponseSchema, StartIdvRequest, SubmitKycRequest } from './schemas.ts';
 import { startIdv } from './start-idv.ts';
-import { KYC_CHECK_QUEUE, submitKyc } from './submit-kyc.ts';
-
-export { kycSchemas } from './schemas.ts';
+import { submitKyc } from './submit-kyc.ts';
 
 export function registerKycRoutes(app: App, ctx: AppContext): void {
   app.post('/v1/users/:userId/kyc', {
@@ -52,22 +49,4 @@ export function registerKycRoutes(app: App, ctx: AppContext): void {
       return startIdv(ctx, userId);
     },
   });
-}
-
-export function defineKycJobs(ctx: AppContext): void {
-  ctx.jobs.define<{ userId: string }>({
-    name: KYC_CHECK_QUEUE,
-    retryLimit: 8,
-    retryDelaySeconds: 5,
-    retryBackoff: true,
-    handler: async (job) => runKycCheck(ctx, job.data.userId),
-  });
-  ctx.jobs.define<KycSyncJob>({
-    name: KYC_SYNC_QUEUE,
-    retryLimit: 8,
-    retryDelaySeconds: 5,
-    retryBackoff: true,
-    handler: async (job) => syncVerification(ctx, job.data),
-  });
-  ctx.plaid.onWebhook('IDENTITY_VERIFICATION', (body) => onIdentityVerificationWebhook(ctx, body));
 }

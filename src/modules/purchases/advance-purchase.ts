@@ -15,7 +15,7 @@ import { AppError } from '../../errors/app-error.ts';
 import { formatUsd } from '../../lib/money.ts';
 import { AchDebitRejectedError, AchRefundRefusedError } from '../ach/index.ts';
 import { getBankForDebit, plaidDebitAccount } from '../banks/repository.ts';
-import type { CryptoCurrency } from '../config/routes.ts';
+import type { CryptoCurrency } from '../../lib/assets.ts';
 import { sendTemplatedEmail } from '../emails/index.ts';
 import { quoteAch } from '../estimates/quote.ts';
 import { setFlag } from '../flags/index.ts';

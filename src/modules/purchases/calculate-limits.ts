@@ -3,19 +3,9 @@
 // (transaction-limits.md: "You will receive 422 status until the limits have been calculated").
 import type { AppContext } from '../../context.ts';
 import { AppError } from '../../errors/app-error.ts';
-import { getKycStatus } from '../kyc/repository.ts';
+import { assertKycApproved } from '../kyc/require-approved.ts';
 import { readUserBankAccounts } from '../users/bank-accounts-reader.ts';
 import { achUsage, limitsView, type CalculatedAchLimits } from './limits.ts';
-
-export async function assertKycApproved(ctx: Pick<AppContext, 'db'>, userId: string): Promise<void> {
-  const status = await getKycStatus(ctx.db, userId);
-  if (status !== 'APPROVED') {
-    throw new AppError('USER_KYC_INCOMPLETE', {
-      message: `The user's KYC is ${status}; it must be APPROVED before buying (POST /v1/users/{userId}/kyc)`,
-      data: { kycStatus: status },
-    });
-  }
-}
 
 export async function calculateAchLimits(ctx: AppContext, userId: string): Promise<CalculatedAchLimits> {
   await assertKycApproved(ctx, userId);

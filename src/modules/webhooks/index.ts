@@ -1,7 +1,9 @@
 // The webhooks module: registrations (routes), delivery (queue, consumer, sweeper, outbox subscription).
 import type { AppContext } from '../../context.ts';
+import type { Module } from '../index.ts';
 import { WebhookDelivery } from './delivery.ts';
 import type { WebhookDeps } from './registrations.ts';
+import { registerWebhookRoutes, webhookSchemas } from './routes.ts';
 
 const instances = new WeakMap<AppContext, WebhookDelivery>();
 
@@ -25,6 +27,13 @@ export function webhookDeps(ctx: AppContext): WebhookDeps {
   };
 }
 
-export function registerWebhookJobs(ctx: AppContext): void {
+function registerWebhookJobs(ctx: AppContext): void {
   webhookDelivery(ctx).register();
 }
+
+export const webhooksModule: Module = {
+  name: 'webhooks',
+  schemas: webhookSchemas,
+  routes: registerWebhookRoutes,
+  jobs: registerWebhookJobs,
+};

@@ -1,0 +1,13 @@
+// The crypto currencies onramp sells, and which network and token each lives on. One table, read by
+// GET /v1/config, estimates, purchases and the activity items.
+import type { Network } from '../chains/networks.ts';
+
+export const CRYPTO_CURRENCIES = ['ETH', 'USDC_ETHEREUM', 'USDC_POLYGON'] as const;
+export type CryptoCurrency = (typeof CRYPTO_CURRENCIES)[number];
+
+/** Which network and token each supported currency lives on. */
+export const ASSETS: Record<CryptoCurrency, { network: Network; symbol: string; name: string; decimals: number }> = {
+  ETH: { network: 'ETHEREUM', symbol: 'ETH', name: 'Ether', decimals: 18 },
+  USDC_ETHEREUM: { network: 'ETHEREUM', symbol: 'USDC', name: 'USD Coin', decimals: 6 },
+  USDC_POLYGON: { network: 'POLYGON', symbol: 'USDC', name: 'USD Coin', decimals: 6 },
+};
