@@ -24,6 +24,8 @@ import { createPlaidProvider } from './providers/plaid/index.ts';
 import { createPrices } from './providers/prices/index.ts';
 import { createAch } from './modules/ach/index.ts';
 import { PayoutService } from './modules/payouts/index.ts';
+import { WebhookDelivery } from './modules/webhooks/delivery.ts';
+import { createKycProvider } from './providers/kyc/index.ts';
 import { SandboxClock } from './sandbox/clock/clock.ts';
 import { SandboxInbox } from './sandbox/inbox/store.ts';
 import { MODULES } from './modules/index.ts';
@@ -186,6 +188,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   const plaid = createPlaidProvider(config, secrets.keyring, () =>
     servesApi ? listeningUrl(app) : config.ops.sandboxUrl,
   );
+  const metrics = new Metrics(dbHandle.poolCounts);
   const ctx: AppContext = {
     config,
     db: dbHandle.db,
@@ -205,7 +208,9 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
     prices: createPrices(config.prices, clock),
     ach: createAch({ db: dbHandle.db, clock, config: config.ach, plaid, jobs, log }),
     payouts: new PayoutService({ clock, jobs }),
-    metrics: new Metrics(dbHandle.poolCounts),
+    kyc: createKycProvider(config.onboarding, { plaid, clock, log }),
+    webhooks: new WebhookDelivery({ config, db: dbHandle.db, clock, jobs, log, metrics, secrets }),
+    metrics,
     readiness: new Readiness(config.ops.readiness.timeoutMs),
   };
   addProviderChecks(ctx);

@@ -14,6 +14,8 @@ import type { PlaidProvider } from './providers/plaid/index.ts';
 import type { Prices } from './providers/prices/index.ts';
 import type { AchService } from './modules/ach/index.ts';
 import type { PayoutService } from './modules/payouts/index.ts';
+import type { WebhookDelivery } from './modules/webhooks/delivery.ts';
+import type { KycProvider } from './providers/kyc/index.ts';
 import type { SandboxInbox } from './sandbox/inbox/store.ts';
 import type { Readiness } from './modules/ops/readiness.ts';
 import type { Metrics } from './plugins/metrics.ts';
@@ -48,6 +50,10 @@ export interface AppContext {
   ach: AchService;
   /** On-chain payouts: request() in the caller's transaction, onUpdate() for outcomes (payouts module). */
   payouts: PayoutService;
+  /** Identity checks on the configured KYC provider (ONRAMP_KYC_PROVIDER: Plaid IDV or manual). */
+  kyc: KycProvider;
+  /** Webhook delivery to partners: fan-out of outbox events, the queue, consumer and sweeper (webhooks module). */
+  webhooks: WebhookDelivery;
   /** This process's Prometheus instruments (GET /metrics): modules record their outcomes here. */
   metrics: Metrics;
   /** The provider checks of `/readyz?full=1`: add one with ctx.readiness.add(name, check). */

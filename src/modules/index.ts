@@ -34,6 +34,12 @@ export interface Module {
   routes?: (app: App, ctx: AppContext) => void;
   /** Defines job queues and event subscriptions; runs before the app starts its workers. */
   jobs?: (ctx: AppContext) => void;
+  /**
+   * Modules whose `jobs` hook must run before this one's. Subscribers to a service (ctx.ach.onUpdate,
+   * ctx.payouts.onUpdate, ctx.events.subscribe) hear in the order they subscribed, so a module that
+   * only observes outcomes (ops counts them) names the modules that act on them. Checked at load.
+   */
+  after?: readonly string[];
   /** Runs once the app is ready and its job workers run (recovery after a restart); not in CLI/worker-less apps. */
   start?: (ctx: AppContext) => Promise<void>;
 }
@@ -59,11 +65,24 @@ export const MODULES: Module[] = [
   // The idempotency plugin's sweeper (the plugin itself is registered by app.ts).
   { name: 'idempotency', jobs: defineIdempotencyJobs },
   sandboxClockModule,
-  // After ach and payout: it subscribes to both.
   purchasesModule,
   webhooksModule,
-  // After ach and payout: it subscribes to their outcomes, after the modules that act on them.
   opsModule,
   // Last: its request log hook and its pages sit on top of every other module.
   dashboardModule,
 ];
+
+/** Throws when a module is listed before a module it names in `after` (or names one not listed). */
+export function checkModuleOrder(modules: readonly Module[]): void {
+  const seen = new Set<string>();
+  const names = new Set(modules.map((m) => m.name));
+  for (const module of modules) {
+    for (const first of module.after ?? []) {
+      if (!names.has(first)) throw new Error(`module ${module.name} runs after ${first}, which is not a module`);
+      if (!seen.has(first)) throw new Error(`module ${module.name} must be listed after ${first}`);
+    }
+    seen.add(module.name);
+  }
+}
+
+checkModuleOrder(MODULES);

@@ -70,6 +70,7 @@ class VerificationKeys {
   }
 }
 
+// A cache of Plaid's verification keys per app (a WeakMap so it goes with the app), private to this file.
 const keysByApp = new WeakMap<AppContext, VerificationKeys>();
 
 function verificationKeys(ctx: AppContext): VerificationKeys {

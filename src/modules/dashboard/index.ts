@@ -15,6 +15,8 @@ import { registerSessionRoutes } from './routes-session.ts';
 import { dashboardSchemas } from './schemas.ts';
 import { registerUi } from './ui.ts';
 
+// The dashboard's own request log buffer per app, fed by its onResponse hook and flushed by its tests:
+// no other module uses it, so it is not a service on the context.
 const writers = new WeakMap<AppContext, RequestLogWriter>();
 
 /** This process's request log writer (tests and benches flush it). */

@@ -6,7 +6,7 @@ import type { AppContext } from '../../context.ts';
 import { ActivityItemsSchema, ListActivityQuery } from '../activity/schemas.ts';
 import { listClientWebhooks } from '../webhooks/registrations.ts';
 import { listDeliveries } from '../webhooks/deliveries.ts';
-import { webhookDeps } from '../webhooks/index.ts';
+import { webhookDeps } from '../webhooks/registrations.ts';
 import {
   CreateWebhookRequest,
   DeliveriesQuery,

@@ -3,7 +3,7 @@
 // answer to create and rotate, never stored in clear outside the encrypted column.
 import type { AppContext } from '../../context.ts';
 import { replayDelivery, sendTestEvent } from '../webhooks/deliveries.ts';
-import { webhookDelivery, webhookDeps } from '../webhooks/index.ts';
+import { webhookDeps } from '../webhooks/registrations.ts';
 import {
   changeWebhook,
   createWebhook,
@@ -84,7 +84,7 @@ export function testHook(ctx: AppContext, actor: MemberActor, webhookId: string)
     actor,
     'test',
     () => webhookId,
-    () => sendTestEvent(ctx, webhookDelivery(ctx), actor.clientId, webhookId),
+    () => sendTestEvent(ctx, ctx.webhooks, actor.clientId, webhookId),
   );
 }
 
@@ -94,7 +94,7 @@ export function replayHookDelivery(ctx: AppContext, actor: MemberActor, webhookI
     actor,
     'replay',
     () => webhookId,
-    () => replayDelivery(ctx, webhookDelivery(ctx), actor.clientId, webhookId, deliveryId),
+    () => replayDelivery(ctx, ctx.webhooks, actor.clientId, webhookId, deliveryId),
     { deliveryId },
   );
 }

@@ -28,6 +28,7 @@ export interface NetworkFee {
 
 /** Gas prices are reused this long (wall time) so a burst of estimates costs one RPC call per network. */
 const GAS_PRICE_TTL_MS = 5_000;
+// A cache per app's chains (a WeakMap so it goes with them), not a way for modules to talk.
 const gasPriceCache = new WeakMap<Chains, Map<Network, { wei: bigint; until: number }>>();
 
 async function gasPrice(chains: Chains, network: Network): Promise<bigint> {

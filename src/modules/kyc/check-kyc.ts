@@ -8,7 +8,6 @@ import type { Executor } from '../../db/index.ts';
 import { KycVendorError, type KycCheckRequest, type KycCheckState } from '../../providers/kyc/index.ts';
 import { setFlag } from '../flags/index.ts';
 import { afterTransition, audit, clearReviewFlags } from './decide-kyc.ts';
-import { kycProvider } from './provider.ts';
 import { findKycRow, transitionKyc, type KycOutcome, type KycRow } from './repository.ts';
 import { ssnAad } from './submit-kyc.ts';
 import type { KycSubmissionStatus } from './tables.ts';
@@ -54,7 +53,7 @@ export async function checkRequest(ctx: AppContext, row: KycRow & { dob: string 
 export async function runKycCheck(ctx: AppContext, userId: string): Promise<void> {
   const row = await findKycRow(ctx.db, userId);
   if (row?.status !== 'SUBMITTED') return;
-  const provider = kycProvider(ctx);
+  const provider = ctx.kyc;
   let state: KycCheckState;
   try {
     state = await provider.start(await checkRequest(ctx, row));
@@ -68,7 +67,7 @@ export async function runKycCheck(ctx: AppContext, userId: string): Promise<void
 
 /** The vendor refused to check the submission (not a transient failure): an operator decides. */
 async function sendToReview(ctx: AppContext, userId: string, error: KycVendorError): Promise<void> {
-  const provider = kycProvider(ctx).name;
+  const provider = ctx.kyc.name;
   const actor = `SYSTEM:kyc:${provider}`;
   await ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock.now();
@@ -103,7 +102,7 @@ export async function applyCheckState(
   state: KycCheckState,
   opts: ApplyOptions,
 ): Promise<void> {
-  const provider = kycProvider(ctx).name;
+  const provider = ctx.kyc.name;
   const polled = await ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock.now();
     const known = await findVerification(trx, state.reference);
@@ -141,7 +140,7 @@ async function applyDecision(
 ): Promise<void> {
   const { current, state, now } = input;
   const decision = state.decision!;
-  const provider = kycProvider(ctx).name;
+  const provider = ctx.kyc.name;
   const actor = `SYSTEM:kyc:${provider}`;
   const system = { type: 'SYSTEM' as const, id: `kyc:${provider}` };
   const details = { outcome: decision.outcome, providerReference: state.reference, vendorStatus: state.vendorStatus };
@@ -183,7 +182,7 @@ export async function syncVerification(ctx: AppContext, job: KycSyncJob): Promis
   const known = await findVerification(ctx.db, job.verificationId);
   let state: KycCheckState;
   try {
-    state = await kycProvider(ctx).fetch(job.verificationId);
+    state = await ctx.kyc.fetch(job.verificationId);
   } catch (error) {
     if (error instanceof KycVendorError && !error.retryable) {
       ctx.log.warn({ verification: job.verificationId, vendorCode: error.vendorCode }, 'KYC sync: vendor refused');

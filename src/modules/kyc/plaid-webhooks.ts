@@ -4,7 +4,6 @@
 // replayed or out-of-order webhook changes nothing the current state does not say.
 import type { AppContext } from '../../context.ts';
 import { KYC_SYNC_QUEUE, type KycSyncJob } from './check-kyc.ts';
-import { kycProvider } from './provider.ts';
 
 const CODES = ['STATUS_UPDATED', 'STEP_UPDATED', 'RETRIED'];
 
@@ -14,7 +13,7 @@ export async function onIdentityVerificationWebhook(ctx: AppContext, body: Recor
   if (typeof id !== 'string' || !/^idv_[A-Za-z0-9]{1,64}$/.test(id))
     return 'ignored (IDENTITY_VERIFICATION without an identity_verification_id)';
   if (!CODES.includes(code)) return `ignored (IDENTITY_VERIFICATION ${code})`;
-  if (kycProvider(ctx).name !== 'plaid') return 'ignored (ONRAMP_KYC_PROVIDER is not plaid)';
+  if (ctx.kyc.name !== 'plaid') return 'ignored (ONRAMP_KYC_PROVIDER is not plaid)';
   await ctx.jobs.send<KycSyncJob>(KYC_SYNC_QUEUE, { verificationId: id });
   ctx.jobs.wake(KYC_SYNC_QUEUE);
   return `identity verification ${id} ${code}: sync queued`;

@@ -11,7 +11,6 @@ import { KycVendorError, type KycCheckState } from '../../providers/kyc/index.ts
 import { activeFlags, assertFlagsAllow } from '../flags/index.ts';
 import { applyCheckState, checkRequest } from './check-kyc.ts';
 import { REVIEW_FLAGS } from './decide-kyc.ts';
-import { kycProvider } from './provider.ts';
 import { findKycRow } from './repository.ts';
 import type { KycResult } from './tables.ts';
 import {
@@ -62,7 +61,7 @@ export async function startIdv(ctx: AppContext, userId: string): Promise<IdvResp
   await assertFlagsAllow(ctx.db, userId, 'VERIFY_IDENTITY');
   const settled = await documentsWanted(ctx, userId);
   if (settled) return settled;
-  const provider = kycProvider(ctx);
+  const provider = ctx.kyc;
   if (!provider.documents)
     throw new AppError('NOT_IMPLEMENTED', {
       message: `Documentary identity verification needs ONRAMP_KYC_PROVIDER=plaid; with the ${provider.name} provider an operator resolves the review`,
@@ -100,7 +99,7 @@ async function retry(ctx: AppContext, userId: string, fromId: string): Promise<I
   if (!(await claimRetry(ctx.db, fromId, ctx.clock.now(), CLAIM_STALE_MS))) return waitForOther(ctx, userId, fromId);
   let state: KycCheckState;
   try {
-    state = await vendor(() => kycProvider(ctx).documents!.retry(userId));
+    state = await vendor(() => ctx.kyc.documents!.retry(userId));
   } catch (error) {
     await releaseRetry(ctx.db, fromId);
     throw error;

@@ -8,7 +8,6 @@ import { assertFlagsAllow } from '../flags/index.ts';
 import { auditUserAction, type RequestActor } from '../users/audit.ts';
 import { setUserProfile } from '../users/repository.ts';
 import { loadUser, type User } from '../users/view.ts';
-import { kycProvider } from './provider.ts';
 import { findKycRow, insertKyc } from './repository.ts';
 import { validateKyc, type SubmitKycInput } from './validate.ts';
 import { toKyc } from './view.ts';
@@ -37,7 +36,7 @@ export async function submitKyc(
 ): Promise<User> {
   await assertFlagsAllow(ctx.db, userId, 'UPDATE_PROFILE');
   const now = ctx.clock.now();
-  const provider = kycProvider(ctx);
+  const provider = ctx.kyc;
   const kyc = validateKyc(input, now, provider.ssnAreas);
   const existing = await findKycRow(ctx.db, userId);
   if (existing) throw alreadySubmitted(existing.status);

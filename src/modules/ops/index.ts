@@ -4,6 +4,8 @@ import type { AppContext } from '../../context.ts';
 import type { Module } from '../index.ts';
 import { BusinessMetrics } from './business-metrics.ts';
 
+// This module's own gauges per app, read by nothing else (refreshBusinessMetrics is for tests): not a
+// service, so not on the context.
 const gauges = new WeakMap<AppContext, BusinessMetrics>();
 
 function opsJobs(ctx: AppContext): void {
@@ -20,7 +22,9 @@ function opsJobs(ctx: AppContext): void {
 
 // No refresh at start: the first comes one interval later, so a test app with workers does not start
 // the sandbox chains just to read the hot wallet's balance.
-export const opsModule: Module = { name: 'ops', jobs: opsJobs };
+// After the modules that act on ACH and payout outcomes: a handler that throws rolls its outcome back
+// (ACH) or has it retried, and a counter that ran first would count it twice.
+export const opsModule: Module = { name: 'ops', after: ['purchases'], jobs: opsJobs };
 
 /** Refreshes the gauges now (tests, and `/metrics` right after a journey). */
 export async function refreshBusinessMetrics(ctx: AppContext): Promise<void> {

@@ -4,8 +4,7 @@ import type { AppContext } from '../../context.ts';
 import { UUID_RE } from '../../lib/ids.ts';
 import { type CommandArgs, option, positionalId, UsageError, type OperatorCommand } from '../../operator/commands.ts';
 import { replayDelivery } from './deliveries.ts';
-import { webhookDelivery, webhookDeps } from './index.ts';
-import { listClientWebhooks, removeWebhook } from './registrations.ts';
+import { listClientWebhooks, removeWebhook, webhookDeps } from './registrations.ts';
 import { type DeliveryRow, deliveriesWithStatus, deliveryCounts } from './repository.ts';
 import type { DeliveryStatus } from './tables.ts';
 
@@ -100,7 +99,7 @@ export const webhookCommands: OperatorCommand[] = [
     description: 'Send a webhook delivery again (a new series of attempts, same body and id)',
     async run(ctx, args) {
       const deliveryId = positionalId(args, 0, 'DELIVERY_ID');
-      const d = await replayDelivery(ctx, webhookDelivery(ctx), undefined, undefined, deliveryId);
+      const d = await replayDelivery(ctx, ctx.webhooks, undefined, undefined, deliveryId);
       return { deliveryId: d.id, webhookId: d.webhookId, status: d.status, attempts: d.attemptCount };
     },
   },

@@ -57,6 +57,9 @@ interface DeliverJobData {
   deliveryId: string;
 }
 
+/** What delivery needs from the app (app.ts builds it before the context that holds it). */
+export type WebhookDeliveryDeps = Pick<AppContext, 'config' | 'db' | 'clock' | 'jobs' | 'log' | 'metrics' | 'secrets'>;
+
 export class WebhookDelivery {
   readonly sender: WebhookSender;
   private inflight = new Set<Promise<void>>();
@@ -66,7 +69,7 @@ export class WebhookDelivery {
   private readonly config: AppContext['config']['webhooks'];
 
   constructor(
-    private readonly ctx: AppContext,
+    private readonly ctx: WebhookDeliveryDeps,
     /** Wall time for signature timestamps: receivers check them against their own clocks. */
     private readonly wallClock: Clock = systemClock,
   ) {
@@ -78,7 +81,7 @@ export class WebhookDelivery {
     });
   }
 
-  /** Queue, consumer, sweeper and the outbox subscription (the module's jobs hook). */
+  /** Queue, consumer and sweeper (the module's jobs hook, which also subscribes fanOut to the outbox). */
   register(): void {
     const { jobs } = this.ctx;
     jobs.define<DeliverJobData>({
@@ -96,7 +99,6 @@ export class WebhookDelivery {
       intervalMs: this.config.sweepIntervalMs,
       run: async () => void (await this.sweep()),
     });
-    this.ctx.events.subscribe((event) => this.fanOut(event));
   }
 
   // ── fan-out ──────────────────────────────────────────────────────────────────────────────────

@@ -1,5 +1,6 @@
 // Webhook registration use cases: create, list, get, update, delete, rotate the signing secret.
 // The secret is shown once (on create and on rotate) and kept encrypted, since every attempt signs with it.
+import type { AppContext } from '../../context.ts';
 import type { Db, Executor } from '../../db/index.ts';
 import { AppError } from '../../errors/app-error.ts';
 import type { Clock } from '../../lib/clock.ts';
@@ -25,6 +26,17 @@ export interface WebhookDeps {
   keyring: KeyRing;
   config: WebhooksConfig;
   policy: TargetPolicy;
+}
+
+/** What the registration use cases need, from the app's context. */
+export function webhookDeps(ctx: Pick<AppContext, 'db' | 'clock' | 'secrets' | 'config'>): WebhookDeps {
+  return {
+    db: ctx.db,
+    clock: ctx.clock,
+    keyring: ctx.secrets.keyring,
+    config: ctx.config.webhooks,
+    policy: { httpsOnly: ctx.config.mode === 'production', allowLoopback: ctx.config.webhooks.allowLoopback },
+  };
 }
 
 /** The Webhook API object (glossary), plus onramp's `url`, `active`, `disabledReason`, `previousSecretExpireTime`. */

@@ -3,7 +3,6 @@ import type { App } from '../../app-types.ts';
 import type { AppContext } from '../../context.ts';
 import { listDeliveries, replayDelivery, sendTestEvent } from './deliveries.ts';
 import { WEBHOOK_EVENTS } from './event-names.ts';
-import { webhookDelivery, webhookDeps } from './index.ts';
 import {
   changeWebhook,
   createWebhook,
@@ -11,6 +10,7 @@ import {
   listClientWebhooks,
   removeWebhook,
   rotateWebhookSecret,
+  webhookDeps,
 } from './registrations.ts';
 import {
   CreateWebhookRequest,
@@ -29,7 +29,7 @@ export { webhookSchemas } from './schemas.ts';
 
 export function registerWebhookRoutes(app: App, ctx: AppContext): void {
   const deps = webhookDeps(ctx);
-  const delivery = webhookDelivery(ctx);
+  const delivery = ctx.webhooks;
   const config = { auth: 'client-secret' as const, tag: 'Webhook' };
 
   app.get('/v1/webhooks/events', {
