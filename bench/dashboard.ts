@@ -41,6 +41,9 @@ await app.listen({ host: '127.0.0.1', port: 0 });
 const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
 const client = await createClient(ctx.db, config.mode, { name: 'bench' });
 const clientId = client.clientId;
+// Bench user 1's signing wallet: the activity page is read as that user (its ~rows/users items).
+const readerAccount = privateKeyToAccount(generatePrivateKey());
+const walletOf = sql`case when i = 1 then ${readerAccount.address} else '0x' || lpad(to_hex(i), 40, '0') end`;
 
 /** `users` onboarded users (KYC approved, a verified bank, a signing wallet in the funnel), one statement each table. */
 async function insertUsers(): Promise<void> {
@@ -56,11 +59,9 @@ async function insertUsers(): Promise<void> {
       trx,
     );
     await sql`insert into signing_wallets (id, user_id, wallet_type, address, added_by_client_id, created_at)
-      select gen_random_uuid(), id, 'EVM', '0x' || lpad(to_hex(i), 40, '0'), ${clientId}, t from bench_users`.execute(
-      trx,
-    );
+      select gen_random_uuid(), id, 'EVM', ${walletOf}, ${clientId}, t from bench_users`.execute(trx);
     await sql`insert into funnel_wallets (client_id, wallet_type, address, connected_at, phone_entered_at, sms_verified_at)
-      select ${clientId}, 'EVM', '0x' || lpad(to_hex(i), 40, '0'), t, t, t from bench_users`.execute(trx);
+      select ${clientId}, 'EVM', ${walletOf}, t, t, t from bench_users`.execute(trx);
     await sql`insert into kyc_submissions (user_id, status, address_result, dob_result, fraud_result, idv_result, date_of_birth,
         id_type, ssn_ciphertext, ssn_key_id, ssn_last4, ssn_index, line1, city, state, postal_code, provider, submitted_at, decided_at)
       select id, 'APPROVED', 'APPROVED', 'APPROVED', 'APPROVED', 'APPROVED', '1990-01-01', 'SSN', 'x', 'k1', '0000', 'bench' || i,
@@ -93,35 +94,18 @@ async function insertActivity(): Promise<void> {
   });
 }
 
-/** A user signed in with its wallet (one factor reads its activity), for the activity page. */
+/**
+ * Bench user 1 (it has rows/users items), signed in with its wallet (one factor reads its activity),
+ * for the activity page. Called right before each run: a session JWT lives ONRAMP_JWT_TTL_SECONDS
+ * (5 minutes), less than the slow runs before it take at 1M rows.
+ */
 async function activityReader() {
-  const account = privateKeyToAccount(generatePrivateKey());
-  const userId = randomUUID();
-  await ctx.db
-    .insertInto('users')
-    .values({
-      id: userId,
-      client_id: clientId,
-      first_name: 'Bench',
-      last_name: 'Reader',
-      email: `${userId}@example.com`,
-      email_normalized: `${userId}@example.com`,
-      phone: '+12025550199',
-      country: 'US',
-      created_at: new Date(Date.now() - 800 * 86_400_000),
-    })
-    .execute();
-  await ctx.db.insertInto('user_clients').values({ user_id: userId, client_id: clientId }).execute();
-  await ctx.db
-    .insertInto('signing_wallets')
-    .values({
-      id: randomUUID(),
-      user_id: userId,
-      wallet_type: 'EVM',
-      address: account.address,
-      added_by_client_id: clientId,
-    })
-    .execute();
+  const account = readerAccount;
+  const { id: userId } = await ctx.db
+    .selectFrom('users')
+    .select('id')
+    .where('email_normalized', '=', 'b1@example.com')
+    .executeTakeFirstOrThrow();
   const post = async (url: string, body: unknown) => {
     const res = await fetch(`${base}${url}`, {
       method: 'POST',
@@ -155,7 +139,12 @@ async function activityReader() {
 async function run(name: string, url: string, headers: Record<string, string>, conns: number) {
   await autocannon({ url, headers, connections: conns, duration: 2, workers: 1 }); // warm-up
   const r = await autocannon({ url, headers, connections: conns, duration, workers: 1 });
-  if (r.non2xx > 0 || r.errors > 0) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+  if (r.non2xx > 0 || r.errors > 0) {
+    const res = await fetch(url, { headers });
+    throw new Error(
+      `${name}: ${r.non2xx} non-2xx, ${r.errors} errors (now: ${res.status} ${(await res.text()).slice(0, 200)})`,
+    );
+  }
   return { name, rps: r.requests.total / duration, p50: r.latency.p50, p99: r.latency.p99 };
 }
 
@@ -192,7 +181,6 @@ await insertActivity();
 print(`  activity inserted (rollup triggers included) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 // A PostgreSQL server's autovacuum keeps planner statistics fresh; do what it would have done by now.
 await sql`analyze`.execute(ctx.db);
-const reader = await activityReader();
 
 const now = ctx.clock.now();
 const member = await ctx.db
@@ -220,6 +208,7 @@ bare.get('/bare', async () => bareBody);
 await bare.listen({ host: '127.0.0.1', port: 0 });
 const bareUrl = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}/bare`;
 
+const reader = await activityReader();
 const targets = [
   ['bare Fastify route (the overview JSON)', bareUrl, {}],
   ['activity page (first 20 items)', reader.url, reader.headers],
@@ -230,7 +219,8 @@ const targets = [
 for (const conns of [1, connections]) {
   print(conns === 1 ? '— one request at a time' : `— ${conns} connections`);
   let activity: Awaited<ReturnType<typeof run>> | undefined;
-  for (const [name, url, headers] of targets) {
+  for (const [name, url, headers0] of targets) {
+    const headers = name.startsWith('activity') ? (await activityReader()).headers : headers0;
     const r = conns === 1 ? await sequential(name, url, headers) : await run(name, url, headers, conns);
     if (name.startsWith('activity')) activity = r;
     const vs =
@@ -242,16 +232,42 @@ for (const conns of [1, connections]) {
 }
 
 const range = parseRange(now, oldest, today);
+const queries = [
+  ['transactions (daily rollup)', transactions],
+  ['activeUsers (distinct users of the days)', activeUsers],
+  ['onboardedUsers', onboardedUsers],
+  ['funnel', funnel],
+] as const;
 print(`— the overview's queries over all ${rows} rows (one call each, after the runs above)`);
-for (const [name, q] of [
-  ['transactions (daily rollup)', () => transactions(ctx.db, clientId, range)],
-  ['activeUsers (distinct users of the days)', () => activeUsers(ctx.db, clientId, range)],
-  ['onboardedUsers', () => onboardedUsers(ctx.db, clientId, range)],
-  ['funnel', () => funnel(ctx.db, clientId, range)],
-] as const) {
+for (const [name, q] of queries) {
   const s = performance.now();
-  await q();
+  await q(ctx.db, clientId, range);
   print(`  ${name.padEnd(40)} ${(performance.now() - s).toFixed(1)} ms`);
+}
+// BENCH_EXPLAIN=1: each query's EXPLAIN ANALYZE over the default range and the whole history.
+if (process.env.BENCH_EXPLAIN) {
+  let plan: string[] = [];
+  const explaining = ctx.db.withPlugin({
+    transformQuery: ({ node }) =>
+      node.kind === 'RawNode'
+        ? {
+            ...node,
+            sqlFragments: [`explain (analyze, buffers) ${node.sqlFragments[0]}`, ...node.sqlFragments.slice(1)],
+          }
+        : node,
+    transformResult: async ({ result }) => {
+      plan = result.rows.map((r) => String(Object.values(r)[0]));
+      return { ...result, rows: [] };
+    },
+  });
+  for (const [label, r] of [
+    ['30 days', parseRange(now)],
+    ['all rows', range],
+  ] as const)
+    for (const [name, q] of queries) {
+      await q(explaining, clientId, r);
+      print(`— EXPLAIN ANALYZE ${name}, ${label}\n${plan.join('\n')}`);
+    }
 }
 
 process.stdout.write(`${out.join('\n')}\n`);
