@@ -2,7 +2,7 @@
 // range's figure and the same figure per bucket (GROUPING SETS: the `()` set is the whole range).
 // Transactions, fees and partner revenue read the daily rollups that triggers keep beside
 // activity_items (0070), so a range costs one row per day, ACH type and shard whatever the number of
-// activity items; active users read the (client, day, user) rollup; users and the funnel read the
+// activity items; active users read per-day bitmaps of users (0071); users and the funnel read the
 // client's users and wallets through their indexes.
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/index.ts';
@@ -80,12 +80,19 @@ export async function transactions(db: Executor, clientId: string, r: DateRange)
   );
 }
 
-/** Users with a completed transaction (distinct: they do not add up across days). */
+/**
+ * Users with a completed transaction (distinct: they do not add up across days). Each day holds the
+ * client's active users as bitmaps of 1,024 users (0071): a bucket's or the range's users are the bits
+ * set on any of its days, block by block (blocks hold different users, so their counts add up).
+ */
 export async function activeUsers(db: Executor, clientId: string, r: DateRange): Promise<PerBucket<number>> {
   const rows = await sql<{ b: string | null; n: string }>`
-    select ${dayBucket(r)} as b, count(distinct user_id)::text as n from dashboard_daily_users
-     where client_id = ${clientId} and day between ${r.from}::date and ${r.to}::date and transactions > 0
-     group by grouping sets ((1), ())`.execute(db);
+    with per_block as (
+      select ${dayBucket(r)} as b, block, bit_count(bit_or(users)) as n from dashboard_daily_active
+       where client_id = ${clientId} and day between ${r.from}::date and ${r.to}::date
+       group by grouping sets ((1, block), (block))
+    )
+    select b, sum(n)::text as n from per_block group by b`.execute(db);
   return split(rows.rows, (x) => Number(x.n), 0);
 }
 
