@@ -100,6 +100,8 @@ export async function activeUsers(db: Executor, clientId: string, r: DateRange):
  * The client's fully onboarded users and when they became so: KYC approved and a bank account
  * verified (APPROVED), from the later of the two, or from when the user joined this client if that
  * came after. `total` counts those onboarded before the range ends; `new` and the buckets, in it.
+ * The stored rows (0072) of users without a change mark, and the marked users computed as they are
+ * now: exact whether or not the marks were folded in (`foldOnboarding`).
  */
 export async function onboardedUsers(
   db: Executor,
@@ -107,19 +109,19 @@ export async function onboardedUsers(
   r: DateRange,
 ): Promise<{ total: number; new: number; byBucket: Map<string, number> }> {
   const rows = await sql<{ b: string | null; g: number; total: string; fresh: string }>`
-    with o as materialized (
-      select greatest(uc.created_at, coalesce(k.decided_at, k.updated_at), b.verified_at) as onboarded_at
-        from user_clients uc
-        join kyc_submissions k on k.user_id = uc.user_id and k.status = 'APPROVED'
-        join lateral (
-          select min(verified_at) as verified_at from banks
-           where banks.user_id = uc.user_id and verification_status = 'APPROVED' and verified_at is not null
-        ) b on b.verified_at is not null
-       where uc.client_id = ${clientId}
+    with changed as materialized (select distinct user_id from dashboard_onboarding_changes),
+    o as (
+      select onboarded_at from dashboard_onboarded d
+       where d.client_id = ${clientId} and d.onboarded_at < ${r.toTime}
+         and not exists (select 1 from changed c where c.user_id = d.user_id)
+      union all
+      select onboarded_at from dashboard_onboarding_of(array(select user_id from changed)) l
+       where l.client_id = ${clientId} and l.onboarded_at < ${r.toTime}
     ),
     w as (
-      select onboarded_at >= ${r.fromTime} as fresh, ${utcBucket('onboarded_at', r)} as b
-        from o where onboarded_at < ${r.toTime}
+      select onboarded_at >= ${r.fromTime} as fresh,
+             case when onboarded_at >= ${r.fromTime} then ${utcBucket('onboarded_at', r)} end as b
+        from o
     )
     select b, grouping(b) as g, count(*)::text as total, count(*) filter (where fresh)::text as fresh
       from w group by grouping sets ((b), ())`.execute(db);
@@ -130,6 +132,12 @@ export async function onboardedUsers(
     else if (x.b !== null && Number(x.fresh) > 0) byBucket.set(x.b, Number(x.fresh));
   }
   return { total: whole.total, new: whole.fresh, byBucket };
+}
+
+/** Stores what the users changed since the last fold are (0072: one fold at a time; the others skip). */
+export async function foldOnboarding(db: Executor): Promise<number> {
+  const r = await sql<{ n: number }>`select dashboard_onboarding_fold() as n`.execute(db);
+  return Number(r.rows[0]?.n ?? 0);
 }
 
 export interface FunnelCounts {

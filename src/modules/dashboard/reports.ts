@@ -8,6 +8,7 @@ import { balances } from '../ledger/index.ts';
 import { bucketsOf, type Bucket, type DateRange } from './range.ts';
 import {
   activeUsers,
+  foldOnboarding,
   funnel,
   NO_TRANSACTIONS,
   onboardedUsers,
@@ -68,6 +69,7 @@ function transactionFigures(t: TypeTotals, active: number) {
 export async function overview(ctx: AppContext, clientId: string, range: DateRange) {
   const tx = await transactions(ctx.db, clientId, range);
   const active = await activeUsers(ctx.db, clientId, range);
+  await foldOnboarding(ctx.db); // keeps the users' computed part small (the figures are exact without it)
   const users = await onboardedUsers(ctx.db, clientId, range);
   const f = await funnel(ctx.db, clientId, range);
   const points: SeriesPoint[] = bucketsOf(range).map((b) => {
