@@ -8,6 +8,7 @@ import type { AppContext } from '../../context.ts';
 import type { Module } from '../index.ts';
 import { registerAccessHook } from './access.ts';
 import { dashboardOpenApi } from './openapi.ts';
+import { foldOnboarding } from './report-queries.ts';
 import { deleteOldSessions, deleteOldSignInCodes } from './repository.ts';
 import { RequestLogWriter, sweepRequestLog } from './request-log.ts';
 import { registerDataRoutes } from './routes-data.ts';
@@ -99,6 +100,9 @@ function defineDashboardJobs(ctx: AppContext): void {
         new Date(dayAgo.getTime() - ctx.config.dashboard.sessionIdleSeconds * 1000),
       );
       await deleteOldSignInCodes(ctx.db, dayAgo);
+      // The onboarding change marks (0072) are folded here too, so they do not pile up while no one
+      // opens an overview.
+      await foldOnboarding(ctx.db);
     },
   });
 }
