@@ -23,7 +23,6 @@ const GENERATED = [/^sdk\/src\/generated\//, /\/dist\//];
 const LONG_FUNCTIONS: Record<string, number> = {
   'scripts/rehearsal/walk.ts': 170,
   'src/app.ts': 122,
-  'src/plugins/idempotency.ts': 118,
   'src/sandbox/plaid/routes.ts': 224,
   'src/sandbox/plaid/transfer-routes.ts': 196,
 };
