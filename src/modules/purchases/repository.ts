@@ -171,10 +171,6 @@ export async function syncActivity(
   // purchases.id references activity_items.id: every purchase has its item.
   invariant(row, () => `purchase ${purchase.id} has no activity item`);
   const item = toActivityItem(row);
-  await ctx.events.publish(trx, {
-    userId: purchase.user_id,
-    type: 'ACTIVITY_UPDATED',
-    data: item as unknown as Record<string, unknown>,
-  });
+  await ctx.events.publish(trx, { userId: purchase.user_id, type: 'ACTIVITY_UPDATED', data: item });
   return item;
 }
