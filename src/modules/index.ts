@@ -28,6 +28,7 @@ import { registerWebhookJobs } from './webhooks/index.ts';
 import { opsModule } from './ops/index.ts';
 import { registerWebhookRoutes, webhookSchemas } from './webhooks/routes.ts';
 import { dashboardModule } from './dashboard/index.ts';
+import { docsModule } from './docs/index.ts';
 
 export interface Module {
   name: string;
@@ -71,6 +72,8 @@ export const MODULES: Module[] = [
   { name: 'webhooks', schemas: webhookSchemas, routes: registerWebhookRoutes, jobs: registerWebhookJobs },
   // After ach and payout: it subscribes to their outcomes, after the modules that act on them.
   opsModule,
+  // The landing page and the guides: pages for people, beside the API reference at /docs.
+  docsModule,
   // Last: its request log hook and its pages sit on top of every other module.
   dashboardModule,
 ];
