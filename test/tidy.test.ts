@@ -24,7 +24,6 @@ const LONG_FUNCTIONS: Record<string, number> = {
   'src/app.ts': 113,
   'src/modules/auth/routes.ts': 117,
   'src/modules/banks/routes.ts': 118,
-  'src/modules/purchases/initiate-purchase.ts': 116,
   'src/modules/webhooks/routes.ts': 116,
   'src/plugins/idempotency.ts': 118,
   'src/sandbox/plaid/routes.ts': 252,
@@ -35,9 +34,6 @@ const LONG_FUNCTIONS: Record<string, number> = {
  * (the sandbox clock moves it; tests pin it).
  */
 const WALL_CLOCK: Record<string, string> = {
-  'src/modules/auth/signing-wallets.ts': 'default for callers without a clock; to be removed',
-  'src/modules/ledger/index.ts': 'default `at` for callers without a clock; to be removed',
-  'src/modules/flags/index.ts': 'default `now` for callers without a clock; to be removed',
   'src/plugins/idempotency.ts': 'key retention runs on wall time, so the sandbox clock cannot expire keys early',
   'src/plugins/rate-limit.ts': 'rate-limit windows are wall time by nature',
   'src/providers/prices/coinbase.ts': "when the exchange's answer was observed (wall time)",
