@@ -25,9 +25,6 @@ const GENERATED = [/^sdk\/src\/generated\//, /\/dist\//];
  * (the sandbox clock moves it; tests pin it).
  */
 const WALL_CLOCK: Record<string, string> = {
-  'src/modules/auth/signing-wallets.ts': 'default for callers without a clock; to be removed',
-  'src/modules/ledger/index.ts': 'default `at` for callers without a clock; to be removed',
-  'src/modules/flags/index.ts': 'default `now` for callers without a clock; to be removed',
   'src/plugins/idempotency.ts': 'key retention runs on wall time, so the sandbox clock cannot expire keys early',
   'src/plugins/rate-limit.ts': 'rate-limit windows are wall time by nature',
   'src/providers/prices/coinbase.ts': "when the exchange's answer was observed (wall time)",
