@@ -15,6 +15,8 @@ export interface Guide {
   /** The file, relative to the package root. */
   file: string;
   section: GuideSection;
+  /** Its short name in the sidebar and the index (the page's title is its first heading). */
+  label: string;
   /** One line for the index. */
   blurb: string;
 }
@@ -26,32 +28,102 @@ export const SECTIONS: GuideSection[] = ['Start here', 'Integrate', 'Operate', '
 const CATALOGUE: Array<Omit<Guide, 'file'> & { file?: string }> = [
   {
     name: 'quickstart',
+    label: 'Quickstart',
     section: 'Start here',
     blurb: 'A sandbox purchase with a verified webhook, in TypeScript and curl',
   },
-  { name: 'sandbox', section: 'Start here', blurb: 'Every sandbox test value on one page' },
-  { name: 'sdk', file: 'sdk/README.md', section: 'Start here', blurb: 'onramp-sdk, the typed TypeScript client' },
-  { name: 'overview', file: 'README.md', section: 'Start here', blurb: 'What onramp is, how to run it, every setting' },
-  { name: 'sign-in', section: 'Integrate', blurb: 'Wallet (EIP-4361), SMS and email sign-in; sessions and MFA' },
-  { name: 'onboarding', section: 'Integrate', blurb: 'Create a user, deposit wallets, KYC, account flags' },
-  { name: 'identity-verification', section: 'Integrate', blurb: 'KYC on Plaid Identity Verification' },
+  {
+    name: 'sandbox',
+    label: 'Sandbox test values',
+    section: 'Start here',
+    blurb: 'Every sandbox test value on one page',
+  },
+  {
+    name: 'sdk',
+    label: 'TypeScript SDK',
+    file: 'sdk/README.md',
+    section: 'Start here',
+    blurb: 'onramp-sdk, the typed TypeScript client',
+  },
+  {
+    name: 'overview',
+    label: 'Overview (README)',
+    file: 'README.md',
+    section: 'Start here',
+    blurb: 'What onramp is, how to run it, every setting',
+  },
+  {
+    name: 'sign-in',
+    label: 'Sign-in',
+    section: 'Integrate',
+    blurb: 'Wallet (EIP-4361), SMS and email sign-in; sessions and MFA',
+  },
+  {
+    name: 'onboarding',
+    label: 'Onboarding and KYC',
+    section: 'Integrate',
+    blurb: 'Create a user, deposit wallets, KYC, account flags',
+  },
+  {
+    name: 'identity-verification',
+    label: 'Identity verification',
+    section: 'Integrate',
+    blurb: 'KYC on Plaid Identity Verification',
+  },
   {
     name: 'plaid-sandbox',
+    label: 'Banks and the Plaid sandbox',
     section: 'Integrate',
     blurb: 'Linking a bank: the Plaid sandbox, the Link page, test users',
   },
-  { name: 'buying', section: 'Integrate', blurb: 'Prices, estimates, limits, the purchase, Idempotency-Key' },
-  { name: 'webhooks', section: 'Integrate', blurb: 'Payloads, both signature schemes, retries, replays' },
-  { name: 'money-movement', section: 'Integrate', blurb: 'ACH on Plaid Transfer: returns, late returns, refunds' },
-  { name: 'dashboard', section: 'Integrate', blurb: 'The partner dashboard: reports, users, webhooks, keys' },
-  { name: 'production', section: 'Operate', blurb: 'Production mode from a clone: database, keys, providers' },
-  { name: 'configuration', section: 'Operate', blurb: 'Every environment variable' },
-  { name: 'operations', section: 'Operate', blurb: 'Processes, health, metrics, backups, upgrades, TLS' },
-  { name: 'payouts', section: 'Operate', blurb: 'On-chain payouts and the hot wallet' },
-  { name: 'chains', section: 'Operate', blurb: 'The sandbox chains and production RPC settings' },
-  { name: 'scaling', section: 'Operate', blurb: 'Several processes on one PostgreSQL database' },
-  { name: 'rehearsal', section: 'Inside onramp', blurb: 'Production mode proven end to end' },
-  { name: 'architecture', file: 'docs/ARCHITECTURE.md', section: 'Inside onramp', blurb: 'Layout and conventions' },
+  {
+    name: 'buying',
+    label: 'Buying',
+    section: 'Integrate',
+    blurb: 'Prices, estimates, limits, the purchase, Idempotency-Key',
+  },
+  {
+    name: 'webhooks',
+    label: 'Webhooks',
+    section: 'Integrate',
+    blurb: 'Payloads, both signature schemes, retries, replays',
+  },
+  {
+    name: 'money-movement',
+    label: 'Money movement',
+    section: 'Integrate',
+    blurb: 'ACH on Plaid Transfer: returns, late returns, refunds',
+  },
+  {
+    name: 'dashboard',
+    label: 'Partner dashboard',
+    section: 'Integrate',
+    blurb: 'The partner dashboard: reports, users, webhooks, keys',
+  },
+  {
+    name: 'production',
+    label: 'Production',
+    section: 'Operate',
+    blurb: 'Production mode from a clone: database, keys, providers',
+  },
+  { name: 'configuration', label: 'Configuration', section: 'Operate', blurb: 'Every environment variable' },
+  {
+    name: 'operations',
+    label: 'Operations',
+    section: 'Operate',
+    blurb: 'Processes, health, metrics, backups, upgrades, TLS',
+  },
+  { name: 'payouts', label: 'Payouts', section: 'Operate', blurb: 'On-chain payouts and the hot wallet' },
+  { name: 'chains', label: 'Chains', section: 'Operate', blurb: 'The sandbox chains and production RPC settings' },
+  { name: 'scaling', label: 'Scaling', section: 'Operate', blurb: 'Several processes on one PostgreSQL database' },
+  { name: 'rehearsal', label: 'Rehearsal', section: 'Inside onramp', blurb: 'Production mode proven end to end' },
+  {
+    name: 'architecture',
+    label: 'Architecture',
+    file: 'docs/ARCHITECTURE.md',
+    section: 'Inside onramp',
+    blurb: 'Layout and conventions',
+  },
 ];
 
 export const GUIDE_NAME_RE = /^[a-z0-9][a-z0-9-]{0,63}$/;
@@ -79,7 +151,7 @@ export function listGuides(root: string): Guide[] {
   for (const file of extra.sort()) {
     const name = file.slice(0, -3).toLowerCase();
     if (known.has(`docs/${file}`) || !GUIDE_NAME_RE.test(name)) continue;
-    guides.push({ name, file: `docs/${file}`, section: 'Inside onramp', blurb: '' });
+    guides.push({ name, label: name, file: `docs/${file}`, section: 'Inside onramp', blurb: '' });
   }
   return guides.filter((g) => fs.existsSync(path.join(root, g.file)));
 }
@@ -177,15 +249,5 @@ export class GuideCache {
     const page = await renderGuide(await fs.promises.readFile(full, 'utf8'), guide, guides);
     this.pages.set(guide.name, { mtimeMs, page });
     return page;
-  }
-
-  /** The first heading of each guide, for the index (read without rendering). */
-  async titles(guides: Guide[]): Promise<Map<string, string>> {
-    const titles = new Map<string, string>();
-    for (const g of guides) {
-      const text = await fs.promises.readFile(path.join(this.root, g.file), 'utf8');
-      titles.set(g.name, /^#\s+(.+)$/m.exec(text)?.[1]?.replace(/[`*_]/g, '') ?? g.name);
-    }
-    return titles;
   }
 }

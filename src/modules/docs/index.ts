@@ -37,7 +37,7 @@ export function registerDocsRoutes(app: App, ctx: AppContext, root = packageRoot
 
   app.get('/docs/guides', opts, async (_request, reply) => {
     const guides = cache.guides();
-    return sendPage(reply, guideIndexPage(mode, guides, await cache.titles(guides)));
+    return sendPage(reply, guideIndexPage(mode, guides));
   });
   app.get('/docs/guides/', opts, async (_request, reply) => reply.redirect('/docs/guides', 301));
 
@@ -47,7 +47,7 @@ export function registerDocsRoutes(app: App, ctx: AppContext, root = packageRoot
     const guide = GUIDE_NAME_RE.test(name) ? guides.find((g) => g.name === name) : undefined;
     if (!guide) return sendPage(reply, guideNotFoundPage(mode, name), 404);
     const page = await cache.page(guide, guides);
-    return sendPage(reply, guidePage(mode, guide, page, guides, await cache.titles(guides)));
+    return sendPage(reply, guidePage(mode, guide, page, guides));
   });
 }
 

@@ -23,8 +23,8 @@ main h1 { font-size: 2rem; line-height: 1.25; margin: .4rem 0 1rem; }
 main h2 { font-size: 1.4rem; margin-top: 2.2rem; padding-bottom: .2rem; border-bottom: 1px solid var(--line); }
 main h3 { font-size: 1.15rem; margin-top: 1.8rem; }
 code { font: .88em/1.5 ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; background: var(--code); padding: .1rem .3rem; border-radius: 4px; }
-pre { background: var(--code); border: 1px solid var(--line); border-radius: 6px; padding: .8rem 1rem; overflow-x: auto; }
-pre code { background: none; padding: 0; font-size: .85rem; }
+pre { background: var(--code); border: 1px solid var(--line); border-radius: 6px; padding: .8rem 1rem; overflow-x: auto; line-height: 1.4; }
+pre code { background: none; padding: 0; font-size: .85rem; line-height: inherit; }
 table { border-collapse: collapse; display: block; overflow-x: auto; font-size: .9rem; margin: 1rem 0; }
 th, td { border: 1px solid var(--line); padding: .35rem .6rem; text-align: left; vertical-align: top; }
 th { background: #f8f9fb; }
@@ -77,42 +77,36 @@ ${body}
 `;
 }
 
-function sidebar(guides: Guide[], titles: Map<string, string>, current: string | undefined): string {
+function sidebar(guides: Guide[], current: string | undefined): string {
   const sections = SECTIONS.map((section) => {
     const items = guides
       .filter((g) => g.section === section)
       .map((g) => {
         const mark = g.name === current ? ' aria-current="page"' : '';
-        return `<li><a href="/docs/guides/${g.name}"${mark}>${escapeHtml(titles.get(g.name) ?? g.name)}</a></li>`;
+        return `<li><a href="/docs/guides/${g.name}"${mark}>${escapeHtml(g.label)}</a></li>`;
       });
     return items.length ? `<h2>${section}</h2><ul>${items.join('')}</ul>` : '';
   });
   return `<nav class="guides" aria-label="Guides">${sections.join('')}</nav>`;
 }
 
-export function guidePage(
-  mode: string,
-  guide: Guide,
-  page: { title: string; html: string },
-  guides: Guide[],
-  titles: Map<string, string>,
-): string {
-  const body = `<div class="layout">${sidebar(guides, titles, guide.name)}<main>${page.html}</main></div>`;
+export function guidePage(mode: string, guide: Guide, page: { title: string; html: string }, guides: Guide[]): string {
+  const body = `<div class="layout">${sidebar(guides, guide.name)}<main>${page.html}</main></div>`;
   return shell(`${page.title} — onramp`, mode, body);
 }
 
-export function guideIndexPage(mode: string, guides: Guide[], titles: Map<string, string>): string {
+export function guideIndexPage(mode: string, guides: Guide[]): string {
   const sections = SECTIONS.map((section) => {
     const items = guides
       .filter((g) => g.section === section)
       .map(
         (g) =>
-          `<dt><a href="/docs/guides/${g.name}">${escapeHtml(titles.get(g.name) ?? g.name)}</a></dt>` +
+          `<dt><a href="/docs/guides/${g.name}">${escapeHtml(g.label)}</a></dt>` +
           (g.blurb ? `<dd>${escapeHtml(g.blurb)}</dd>` : ''),
       );
     return items.length ? `<h2>${section}</h2><dl class="index">${items.join('')}</dl>` : '';
   });
-  const body = `<div class="layout">${sidebar(guides, titles, undefined)}<main><h1>Guides</h1>
+  const body = `<div class="layout">${sidebar(guides, undefined)}<main><h1>Guides</h1>
 <p class="lead">How to integrate with onramp and how to run it. The API reference, generated from the server's
 own OpenAPI document, is at <a href="/docs">/docs</a>.</p>${sections.join('')}</main></div>`;
   return shell('Guides — onramp', mode, body);
