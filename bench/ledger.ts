@@ -50,6 +50,7 @@ const journal = (i: number) =>
     postJournal(trx, {
       kind: 'bench.purchase',
       reference: newId(),
+      at: new Date(),
       lines: [
         { account: `user:${i % users}:ach_receivable`, currency: 'USD', amountMinor: 10_000n },
         { account: 'platform:fees', currency: 'USD', amountMinor: -300n },

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import type { DbHandle } from '../src/db/index.ts';
+import type { ActivityItem } from '../src/modules/activity/repository.ts';
 import { createClient } from '../src/modules/clients/create-client.ts';
 import { generateSecrets, resolveRuntimeSecrets } from '../src/runtime-secrets.ts';
 import { openTestDatabase } from '../test/helpers.ts';
@@ -62,11 +63,19 @@ await db.db
   .execute();
 await db.db.insertInto('user_clients').values({ user_id: userId, client_id: client.clientId }).execute();
 
-const data = (n: number) => ({
+const data = (n: number): ActivityItem => ({
   id: `activity-${n}`,
   createTime: '2026-01-01T00:00:00.000Z',
   updateTime: new Date(Date.UTC(2026, 0, 1, 0, 0, 0, n)).toISOString(),
-  fiat: { status: 'PENDING', currency: 'USD', amount: '25.00' },
+  fiat: {
+    status: 'PENDING',
+    currency: 'USD',
+    amount: '25.00',
+    direction: 'CREDIT',
+    fundingMethod: 'ACH_ORIGINATED_INSTANT',
+  },
+  crypto: { status: 'PENDING', currency: 'ETH', direction: 'DEBIT', amount: '0.0098', price: '2475.00', fee: '0.75' },
+  metadata: {},
 });
 
 async function publishAll(count: number, offset: number): Promise<void> {

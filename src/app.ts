@@ -151,8 +151,34 @@ const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,64}$/;
 export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   const { config } = options;
   const log = createLogger(config, options.logStream);
-  const baseClock = options.clock ?? systemClock;
   const secrets = options.secrets ?? resolveRuntimeSecrets(config);
+  const dbHandle = await openDatabase(options);
+
+  // An api process only enqueues; a worker process serves no API routes (docs/scaling.md).
+  const role = config.ops.role;
+  const workers = options.workers ?? role !== 'api';
+  const servesApi = role !== 'worker';
+  // The built-in Plaid sandbox is reached over HTTP at this server's own address, once it listens.
+  // A worker serves no /sandbox/plaid of its own: it reaches the built-in sandbox of the chains' process.
+  let app: App | undefined;
+  const plaidSandboxUrl = () => (servesApi ? listeningUrl(app) : config.ops.sandboxUrl);
+  const ctx = await createContext({ options, log, secrets, dbHandle, workers, plaidSandboxUrl });
+  const state = { shuttingDown: false };
+
+  const serializers = new LazySerializers();
+  app = createFastify(config, log, serializers);
+  configureRequests(app, state);
+  await registerBasePlugins(app, ctx);
+  if (servesApi) await registerApiPlugins(app, ctx);
+  registerRoutesAndJobs(app, ctx, state, options, servesApi);
+  addLifecycleHooks(app, ctx, options, workers);
+
+  return { app, ctx, jobs: ctx.jobs, state, serializers };
+}
+
+/** The given database, or the configured one; either way reachable, migrated and of this mode. */
+async function openDatabase(options: BuildOptions): Promise<DbHandle> {
+  const { config } = options;
   const dbHandle =
     options.dbHandle ??
     (await openDatabaseFromTemplate({
@@ -164,17 +190,27 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   await checkDatabaseReachable(dbHandle.db, config.db.url);
   if (options.migrate !== false) await migrate(dbHandle.db);
   await checkDatabaseMode(dbHandle.db, config.mode);
+  return dbHandle;
+}
+
+/** The AppContext: clock, jobs, sessions, providers and services, built once and shared by every module. */
+async function createContext(parts: {
+  options: BuildOptions;
+  log: Logger;
+  secrets: RuntimeSecrets;
+  dbHandle: DbHandle;
+  workers: boolean;
+  plaidSandboxUrl: () => string | undefined;
+}): Promise<AppContext> {
+  const { options, log, secrets, dbHandle } = parts;
+  const { config } = options;
+  const baseClock = options.clock ?? systemClock;
   // Sandbox time runs ahead of real time by the offset partners add with POST /sandbox/clock:advance.
   const clock: Clock = config.mode === 'sandbox' ? await SandboxClock.open(dbHandle.db, baseClock) : baseClock;
-
-  // An api process only enqueues; a worker process serves no API routes (docs/scaling.md).
-  const role = config.ops.role;
-  const workers = options.workers ?? role !== 'api';
-  const servesApi = role !== 'worker';
   const jobs = new Jobs(dbHandle, {
     pollingIntervalSeconds: options.jobsPollingIntervalSeconds ?? 1,
     log,
-    supervise: workers,
+    supervise: parts.workers,
   });
   const tokens = await SessionTokens.create(
     secrets.jwtSigningKeyPem,
@@ -183,11 +219,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   );
   const inbox = new SandboxInbox(dbHandle.db, clock);
   const chains = await createChains({ config, db: dbHandle.db, keyring: secrets.keyring, clock, log });
-  // The built-in Plaid sandbox is reached over HTTP at this server's own address, once it listens.
-  // A worker serves no /sandbox/plaid of its own: it reaches the built-in sandbox of the chains' process.
-  const plaid = createPlaidProvider(config, secrets.keyring, () =>
-    servesApi ? listeningUrl(app) : config.ops.sandboxUrl,
-  );
+  const plaid = createPlaidProvider(config, secrets.keyring, parts.plaidSandboxUrl);
   const metrics = new Metrics(dbHandle.poolCounts);
   const ctx: AppContext = {
     config,
@@ -214,10 +246,11 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
     readiness: new Readiness(config.ops.readiness.timeoutMs),
   };
   addProviderChecks(ctx);
-  const state = { shuttingDown: false };
+  return ctx;
+}
 
-  const serializers = new LazySerializers();
-  const app = Fastify({
+function createFastify(config: Config, log: Logger, serializers: LazySerializers): App {
+  return Fastify({
     loggerInstance: log,
     schemaController: { compilersFactory: { buildSerializer: serializers.factory } },
     // metricsPlugin logs one line per request (probes at debug) instead of Fastify's two.
@@ -236,7 +269,10 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
     // load); each step has its own bounded timeouts, so this only stops a start that truly hangs.
     pluginTimeout: 180_000,
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+}
 
+/** Validation, accepted bodies, and the request id and shutdown headers on every response. */
+function configureRequests(app: App, state: BuiltApp['state']): void {
   app.setValidatorCompiler(validatorCompiler);
   // Only JSON bodies are accepted: anything else is 415.
   app.removeContentTypeParser('text/plain');
@@ -248,28 +284,48 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   app.addHook('preClose', async () => {
     state.shuttingDown = true;
   });
+}
 
+/** The plugins every process has: error bodies, security headers, metrics and the request log line. */
+async function registerBasePlugins(app: App, ctx: AppContext): Promise<void> {
+  const { config } = ctx;
   await app.register(errorsPlugin);
   await app.register(securityHeadersPlugin, { publicUrl: config.http.publicUrl, docsPrefix: DOCS_PREFIX });
   await app.register(metricsPlugin, { metrics: ctx.metrics, config });
-  if (servesApi) {
-    await app.register(rateLimitPlugin, { config: config.rateLimit });
-    await app.register(clientAuthPlugin, { authenticator: ctx.clientAuth });
-    await app.register(userSessionPlugin, { sessions: ctx.sessions });
-    await app.register(idempotencyPlugin, { db: dbHandle.db, clock });
-    await app.register(fingerprintPlugin);
-    await app.register(openapiPlugin, { config });
-    for (const module of MODULES) for (const schema of module.schemas ?? []) app.addSchema(schema);
-  }
+}
 
+/** What serving the API adds: rate limits, authentication, idempotency, the OpenAPI document and schemas. */
+async function registerApiPlugins(app: App, ctx: AppContext): Promise<void> {
+  const { config } = ctx;
+  await app.register(rateLimitPlugin, { config: config.rateLimit });
+  await app.register(clientAuthPlugin, { authenticator: ctx.clientAuth });
+  await app.register(userSessionPlugin, { sessions: ctx.sessions });
+  await app.register(idempotencyPlugin, { db: ctx.db, clock: ctx.clock });
+  await app.register(fingerprintPlugin);
+  await app.register(openapiPlugin, { config });
+  for (const module of MODULES) for (const schema of module.schemas ?? []) app.addSchema(schema);
+}
+
+/** Ops (and operator) routes in every process; each module's routes where the API is served, its jobs everywhere. */
+function registerRoutesAndJobs(
+  app: App,
+  ctx: AppContext,
+  state: BuiltApp['state'],
+  options: BuildOptions,
+  servesApi: boolean,
+): void {
   registerOpsRoutes(app, ctx, state);
   if (options.operatorToken) registerOperatorRoutes(app, ctx, options.operatorToken);
   for (const module of MODULES) {
     if (servesApi) module.routes?.(app, ctx);
     module.jobs?.(ctx);
   }
+}
 
-  const stopClockSync = followSharedSandboxClock(clock, dbHandle);
+/** Start: chains (when asked), jobs, module start hooks. Close: the same in reverse, then the database. */
+function addLifecycleHooks(app: App, ctx: AppContext, options: BuildOptions, workers: boolean): void {
+  const { chains, jobs, dbHandle } = ctx;
+  const stopClockSync = followSharedSandboxClock(ctx.clock, dbHandle);
   app.addHook('onReady', async () => {
     if (options.startChains) await chains.start();
     await jobs.start({ workers });
@@ -283,6 +339,4 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
     await chains.close();
     if (!options.dbHandle) await dbHandle.close();
   });
-
-  return { app, ctx, jobs, state, serializers };
 }

@@ -3,6 +3,7 @@
 // partner's script does it (requestLink → /sandbox/public_token/create → activateLink).
 import { randomInt } from 'node:crypto';
 import { post } from './auth.ts';
+import { toKyc } from '../src/modules/kyc/view.ts';
 import type { TestApp } from './helpers.ts';
 import type { ApiUser } from './users.ts';
 
@@ -18,7 +19,7 @@ export async function setKycStatus(t: TestApp, userId: string, status: KycDecisi
   const secret = t.ctx.secrets.keyring.encrypt(ssn, `kyc:${userId}:ssn`);
   const result = status === 'SUBMITTED' ? 'SUBMITTED' : status;
   await t.db.db.transaction().execute(async (trx) => {
-    await trx
+    const row = await trx
       .insertInto('kyc_submissions')
       .values({
         user_id: userId,
@@ -57,8 +58,10 @@ export async function setKycStatus(t: TestApp, userId: string, status: KycDecisi
           updated_at: now,
         }),
       )
-      .execute();
-    await t.ctx.events.publish(trx, { userId, type: 'KYC_UPDATED', data: { status } });
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    // The Kyc as the API shows it now, as the KYC module publishes it.
+    await t.ctx.events.publish(trx, { userId, type: 'KYC_UPDATED', data: toKyc(row) });
   });
 }
 

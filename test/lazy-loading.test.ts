@@ -9,6 +9,7 @@ import { startTestApp, type TestApp } from './helpers.ts';
 const LOADED_ON_FIRST_USE = [
   'plaid', // the first Plaid call (providers/plaid)
   '@scalar/fastify-api-reference', // the first request for /docs (plugins/openapi.ts)
+  'marked', // the first request for a guide (modules/docs/guides.ts)
   'solc', // never: the sandbox contracts ship compiled
   'hardhat', // the sandbox chains' start
   'nodemailer', // the SMTP email provider
@@ -59,5 +60,14 @@ describe('start-up loads only what start-up needs', () => {
     const page = await t.app.inject({ method: 'GET', url: '/docs/' });
     assert.equal(page.statusCode, 200);
     assert.ok((await loadedPackages()).has('@scalar/fastify-api-reference'));
+  });
+
+  it('loads the markdown renderer when a guide is first asked for', async () => {
+    const index = await t.app.inject({ method: 'GET', url: '/docs/guides' });
+    assert.equal(index.statusCode, 200);
+    assert.equal((await loadedPackages()).has('marked'), false, 'the index lists the guides without rendering them');
+    const page = await t.app.inject({ method: 'GET', url: '/docs/guides/quickstart' });
+    assert.equal(page.statusCode, 200);
+    assert.ok((await loadedPackages()).has('marked'));
   });
 });

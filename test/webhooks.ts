@@ -3,7 +3,7 @@
 // partner would do it (the Ratio docs' HMAC-SHA512 and the official Standard Webhooks library).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import type { EventType } from '../src/modules/events/publish.ts';
+import type { EventData, EventType } from '../src/modules/events/publish.ts';
 import { createClient } from '../src/modules/clients/create-client.ts';
 import { insertUser, type TestUser } from './auth.ts';
 import type { TestApp } from './helpers.ts';
@@ -33,14 +33,24 @@ export async function userOf(t: TestApp, partner: Partner): Promise<TestUser> {
   return insertUser(t, { clientId: partner.clientId });
 }
 
+/**
+ * A test event's data. Fixtures carry only the fields the test reads: webhook delivery never looks
+ * inside `data` (it signs and sends the bytes), so the rest of the API object is left out on purpose.
+ */
+export function fixtureData<T extends EventType>(_type: T, data: Partial<EventData[T]>): EventData[T] {
+  return data as EventData[T];
+}
+
 /** Publishes through the outbox, as a domain change would (in its own transaction). */
-export async function publish(
+export async function publish<T extends EventType>(
   t: TestApp,
   userId: string,
-  type: EventType,
-  data: Record<string, unknown>,
+  type: T,
+  data: Partial<EventData[T]>,
 ): Promise<string> {
-  return t.db.db.transaction().execute((trx) => t.ctx.events.publish(trx, { userId, type, data }));
+  return t.db.db
+    .transaction()
+    .execute((trx) => t.ctx.events.publish(trx, { userId, type, data: fixtureData(type, data) }));
 }
 
 function header(r: ReceivedRequest, name: string): string {

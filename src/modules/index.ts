@@ -26,6 +26,7 @@ import { sandboxWebhookReceiverModule } from '../sandbox/webhook-receiver/index.
 import { webhooksModule } from './webhooks/index.ts';
 import { opsModule } from './ops/index.ts';
 import { dashboardModule } from './dashboard/index.ts';
+import { docsModule } from './docs/index.ts';
 
 export interface Module {
   name: string;
@@ -68,6 +69,8 @@ export const MODULES: Module[] = [
   purchasesModule,
   webhooksModule,
   opsModule,
+  // The landing page and the guides: pages for people, beside the API reference at /docs.
+  docsModule,
   // Last: its request log hook and its pages sit on top of every other module.
   dashboardModule,
 ];

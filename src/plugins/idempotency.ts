@@ -88,142 +88,167 @@ export const idempotencyPlugin = fp(async function idempotencyPlugin(
 ) {
   const { db, clock } = opts;
   app.decorateRequest('idempotency', null);
-
-  app.addHook('preHandler', async (request, reply) => {
-    const option = request.routeOptions.config?.idempotency;
-    if (option === undefined || option === false) return;
-    const raw = request.headers[IDEMPOTENCY_HEADER];
-    if (raw === undefined) return;
-    const key = Array.isArray(raw) ? undefined : raw;
-    if (key === undefined || !KEY_RE.test(key)) {
-      throw new AppError('INVALID_IDEMPOTENCY_KEY', {
-        data: { field: 'Idempotency-Key', rule: 'printableAscii1to255' },
-      });
-    }
-    if (!request.client) return; // routes with idempotency always authenticate a client first
-    const clientId = request.client.id;
-    const hash = requestHash(request);
-    const owner = randomBytes(12).toString('hex');
-
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const now = clock.now();
-      const wall = new Date();
-      const inserted = await db
-        .insertInto('idempotency_keys')
-        .values({
-          client_id: clientId,
-          key,
-          request_hash: hash,
-          status: 'IN_FLIGHT',
-          owner,
-          locked_until: new Date(wall.getTime() + LEASE_MS),
-          created_at: now,
-          expires_at: new Date(now.getTime() + RETENTION_MS),
-        })
-        .onConflict((oc) => oc.columns(['client_id', 'key']).doNothing())
-        .returning('key')
-        .executeTakeFirst();
-      if (inserted) {
-        request.idempotency = { clientId, key, createdAt: now, owner, recorded: false };
-        return;
-      }
-      const existing = await db
-        .selectFrom('idempotency_keys')
-        .selectAll()
-        .where('client_id', '=', clientId)
-        .where('key', '=', key)
-        .executeTakeFirst();
-      if (!existing) continue; // released meanwhile: try again
-      if (existing.expires_at <= now) {
-        await db
-          .deleteFrom('idempotency_keys')
-          .where('client_id', '=', clientId)
-          .where('key', '=', key)
-          .where('expires_at', '<=', now)
-          .execute();
-        continue;
-      }
-      if (existing.request_hash !== hash) {
-        throw new AppError('IDEMPOTENCY_KEY_REUSED', {
-          message:
-            'This Idempotency-Key was already used with a different request (method, path, body or user); use a new key for a new request',
-          data: { field: 'Idempotency-Key', rule: 'sameRequest' },
-        });
-      }
-      if (existing.status === 'DONE') return replay(reply, existing);
-      if (existing.locked_until > wall) {
-        throw new AppError('IDEMPOTENCY_KEY_IN_USE', {
-          headers: { 'retry-after': '1' },
-          data: { field: 'Idempotency-Key' },
-        });
-      }
-      // The request holding the key died (its lease ran out): take the key over, once.
-      const taken = await db
-        .updateTable('idempotency_keys')
-        .set({ owner, locked_until: new Date(wall.getTime() + LEASE_MS) })
-        .where('client_id', '=', clientId)
-        .where('key', '=', key)
-        .where('status', '=', 'IN_FLIGHT')
-        .where('owner', '=', existing.owner)
-        .executeTakeFirst();
-      if (taken.numUpdatedRows === 1n) {
-        request.log.warn(
-          { idempotencyKeyHash: hash.slice(0, 12) },
-          'took over an Idempotency-Key whose request never finished',
-        );
-        request.idempotency = { clientId, key, createdAt: existing.created_at, owner, recorded: false };
-        return;
-      }
-    }
-    throw new AppError('IDEMPOTENCY_KEY_IN_USE', {
-      headers: { 'retry-after': '1' },
-      data: { field: 'Idempotency-Key' },
-    });
-  });
-
+  app.addHook('preHandler', async (request, reply) => claimKey(db, clock, request, reply));
   // Record the response before it is sent: once the client sees it, a retry must replay it.
-  app.addHook('onSend', async (request, reply, payload) => {
-    const i = request.idempotency;
-    if (!i || i.recorded) return payload;
-    i.recorded = true;
-    if (
-      reply.statusCode >= 500 ||
-      (typeof payload !== 'string' && payload !== null && payload !== undefined && !Buffer.isBuffer(payload))
-    ) {
-      await release(db, i);
-      return payload;
-    }
-    const body = payload === null || payload === undefined ? '' : payload.toString();
-    const contentType = reply.getHeader('content-type');
-    await db
-      .updateTable('idempotency_keys')
-      .set({
-        status: 'DONE',
-        response_status: reply.statusCode,
-        response_content_type: typeof contentType === 'string' ? contentType : null,
-        response_body: body,
-      })
-      .where('client_id', '=', i.clientId)
-      .where('key', '=', i.key)
-      .where('owner', '=', i.owner)
-      .where('status', '=', 'IN_FLIGHT')
-      .execute();
-    return payload;
-  });
-
+  app.addHook('onSend', async (request, reply, payload) => recordResponse(db, request, reply, payload));
   // A request that ended without a response (client gone, error while sending) releases its key.
-  const releaseUnrecorded = async (request: FastifyRequest) => {
-    const i = request.idempotency;
-    if (i && !i.recorded) {
-      i.recorded = true;
-      await release(db, i).catch((error: unknown) =>
-        request.log.error({ err: error }, 'could not release an Idempotency-Key'),
-      );
-    }
-  };
+  const releaseUnrecorded = async (request: FastifyRequest) => releaseUnrecordedKey(db, request);
   app.addHook('onRequestAbort', releaseUnrecorded);
   app.addHook('onResponse', releaseUnrecorded);
 });
+
+/** The request's Idempotency-Key when its route honours one and it was sent; 400 when it is malformed. */
+function idempotencyKeyOf(request: FastifyRequest): string | undefined {
+  const option = request.routeOptions.config?.idempotency;
+  if (option === undefined || option === false) return undefined;
+  const raw = request.headers[IDEMPOTENCY_HEADER];
+  if (raw === undefined) return undefined;
+  const key = Array.isArray(raw) ? undefined : raw;
+  if (key === undefined || !KEY_RE.test(key)) {
+    throw new AppError('INVALID_IDEMPOTENCY_KEY', {
+      data: { field: 'Idempotency-Key', rule: 'printableAscii1to255' },
+    });
+  }
+  return key;
+}
+
+/**
+ * preHandler: takes the request's Idempotency-Key (new, expired, or whose holder died), or answers for
+ * it (replay, 422 reused, 409 in use).
+ */
+async function claimKey(
+  db: Db,
+  clock: Clock,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply | undefined> {
+  const key = idempotencyKeyOf(request);
+  if (key === undefined) return;
+  if (!request.client) return; // routes with idempotency always authenticate a client first
+  const clientId = request.client.id;
+  const hash = requestHash(request);
+  const owner = randomBytes(12).toString('hex');
+
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const now = clock.now();
+    const wall = new Date();
+    const inserted = await db
+      .insertInto('idempotency_keys')
+      .values({
+        client_id: clientId,
+        key,
+        request_hash: hash,
+        status: 'IN_FLIGHT',
+        owner,
+        locked_until: new Date(wall.getTime() + LEASE_MS),
+        created_at: now,
+        expires_at: new Date(now.getTime() + RETENTION_MS),
+      })
+      .onConflict((oc) => oc.columns(['client_id', 'key']).doNothing())
+      .returning('key')
+      .executeTakeFirst();
+    if (inserted) {
+      request.idempotency = { clientId, key, createdAt: now, owner, recorded: false };
+      return;
+    }
+    const existing = await db
+      .selectFrom('idempotency_keys')
+      .selectAll()
+      .where('client_id', '=', clientId)
+      .where('key', '=', key)
+      .executeTakeFirst();
+    if (!existing) continue; // released meanwhile: try again
+    if (existing.expires_at <= now) {
+      await db
+        .deleteFrom('idempotency_keys')
+        .where('client_id', '=', clientId)
+        .where('key', '=', key)
+        .where('expires_at', '<=', now)
+        .execute();
+      continue;
+    }
+    if (existing.request_hash !== hash) {
+      throw new AppError('IDEMPOTENCY_KEY_REUSED', {
+        message:
+          'This Idempotency-Key was already used with a different request (method, path, body or user); use a new key for a new request',
+        data: { field: 'Idempotency-Key', rule: 'sameRequest' },
+      });
+    }
+    if (existing.status === 'DONE') return replay(reply, existing);
+    if (existing.locked_until > wall) {
+      throw new AppError('IDEMPOTENCY_KEY_IN_USE', {
+        headers: { 'retry-after': '1' },
+        data: { field: 'Idempotency-Key' },
+      });
+    }
+    // The request holding the key died (its lease ran out): take the key over, once.
+    const taken = await db
+      .updateTable('idempotency_keys')
+      .set({ owner, locked_until: new Date(wall.getTime() + LEASE_MS) })
+      .where('client_id', '=', clientId)
+      .where('key', '=', key)
+      .where('status', '=', 'IN_FLIGHT')
+      .where('owner', '=', existing.owner)
+      .executeTakeFirst();
+    if (taken.numUpdatedRows === 1n) {
+      request.log.warn(
+        { idempotencyKeyHash: hash.slice(0, 12) },
+        'took over an Idempotency-Key whose request never finished',
+      );
+      request.idempotency = { clientId, key, createdAt: existing.created_at, owner, recorded: false };
+      return;
+    }
+  }
+  throw new AppError('IDEMPOTENCY_KEY_IN_USE', {
+    headers: { 'retry-after': '1' },
+    data: { field: 'Idempotency-Key' },
+  });
+}
+
+/** onSend: stores a response below 500 under its key (DONE); a 5xx or a stream releases the key. */
+async function recordResponse(
+  db: Db,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  payload: unknown,
+): Promise<unknown> {
+  const i = request.idempotency;
+  if (!i || i.recorded) return payload;
+  i.recorded = true;
+  if (
+    reply.statusCode >= 500 ||
+    (typeof payload !== 'string' && payload !== null && payload !== undefined && !Buffer.isBuffer(payload))
+  ) {
+    await release(db, i);
+    return payload;
+  }
+  const body = payload === null || payload === undefined ? '' : payload.toString();
+  const contentType = reply.getHeader('content-type');
+  await db
+    .updateTable('idempotency_keys')
+    .set({
+      status: 'DONE',
+      response_status: reply.statusCode,
+      response_content_type: typeof contentType === 'string' ? contentType : null,
+      response_body: body,
+    })
+    .where('client_id', '=', i.clientId)
+    .where('key', '=', i.key)
+    .where('owner', '=', i.owner)
+    .where('status', '=', 'IN_FLIGHT')
+    .execute();
+  return payload;
+}
+
+async function releaseUnrecordedKey(db: Db, request: FastifyRequest): Promise<void> {
+  const i = request.idempotency;
+  if (i && !i.recorded) {
+    i.recorded = true;
+    await release(db, i).catch((error: unknown) =>
+      request.log.error({ err: error }, 'could not release an Idempotency-Key'),
+    );
+  }
+}
 
 async function release(db: Db, i: { clientId: string; key: string; owner: string }): Promise<void> {
   await db

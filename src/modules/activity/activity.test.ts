@@ -202,9 +202,21 @@ describe('GET /v1/users/{userId}/activity/{activityId}', () => {
         url: `/v1/users/${flagged.id}/activity/${row.id}`,
         headers: withJwt(t.clientHeaders, flaggedJwt),
       });
-    await setFlag(t.db.db, { userId: flagged.id, code: 'F1001', reason: 'test', actor: 'OPERATOR:test' });
+    await setFlag(t.db.db, {
+      userId: flagged.id,
+      code: 'F1001',
+      reason: 'test',
+      actor: 'OPERATOR:test',
+      now: t.ctx.clock.now(),
+    });
     assert.equal((await read()).statusCode, 200);
-    await setFlag(t.db.db, { userId: flagged.id, code: 'F0000', reason: 'test', actor: 'OPERATOR:test' });
+    await setFlag(t.db.db, {
+      userId: flagged.id,
+      code: 'F0000',
+      reason: 'test',
+      actor: 'OPERATOR:test',
+      now: t.ctx.clock.now(),
+    });
     const blocked = await read();
     assert.equal(blocked.statusCode, 403);
     assert.equal(blocked.json().code, 'USER_BLOCKED');

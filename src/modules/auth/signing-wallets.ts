@@ -40,7 +40,7 @@ export async function addSigningWallet(
   userId: string,
   address: string,
   type: WalletType,
-  opts: { clientId?: string; now?: Date } = {},
+  opts: { clientId?: string; now: Date },
 ): Promise<void> {
   const owner = await insertSigningWallet(db, {
     id: newId(),
@@ -48,7 +48,7 @@ export async function addSigningWallet(
     wallet_type: type,
     address,
     added_by_client_id: opts.clientId ?? null,
-    created_at: opts.now ?? new Date(),
+    created_at: opts.now,
   });
   if (owner !== userId) {
     throw new AppError('ALREADY_EXISTS_WALLET_ADDRESS', {

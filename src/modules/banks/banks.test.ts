@@ -325,11 +325,15 @@ describe('banks', () => {
     const notMine = await getBank(other, bankId);
     assert.equal(notMine.json().code, 'NOT_FOUND_BANK');
 
-    await t.db.db
-      .transaction()
-      .execute((trx) =>
-        setFlag(trx, { userId: user.id, code: 'F1001', reason: 'test', actor: 'SYSTEM:test' }).then(() => undefined),
-      );
+    await t.db.db.transaction().execute((trx) =>
+      setFlag(trx, {
+        userId: user.id,
+        code: 'F1001',
+        reason: 'test',
+        actor: 'SYSTEM:test',
+        now: t.ctx.clock.now(),
+      }).then(() => undefined),
+    );
     const blocked = await del(user, bankId);
     assert.deepEqual([blocked.statusCode, blocked.json().code], [403, 'USER_BLOCKED']);
     assert.equal((await getBank(user, bankId)).statusCode, 200, 'reads stay allowed');

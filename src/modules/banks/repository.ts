@@ -131,9 +131,5 @@ export async function plaidDebitAccount(
 
 /** BANK_UPDATED with the BankAccount as the API shows it now, in the changing transaction. */
 export async function publishBankUpdated(events: EventBus, trx: Executor, row: BankRow): Promise<void> {
-  await events.publish(trx, {
-    userId: row.user_id,
-    type: 'BANK_UPDATED',
-    data: toBankAccount(row) as unknown as Record<string, unknown>,
-  });
+  await events.publish(trx, { userId: row.user_id, type: 'BANK_UPDATED', data: toBankAccount(row) });
 }

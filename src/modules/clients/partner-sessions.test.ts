@@ -138,7 +138,13 @@ describe("Ratio's partner session flow", () => {
     assert.equal(reused.json().data.rule, 'reused');
 
     const suspended = await insertUser(t);
-    await setFlag(t.db.db, { userId: suspended.id, code: 'F0000', reason: 'test', actor: 'OPERATOR:test' });
+    await setFlag(t.db.db, {
+      userId: suspended.id,
+      code: 'F0000',
+      reason: 'test',
+      actor: 'OPERATOR:test',
+      now: t.ctx.clock.now(),
+    });
     const blocked = await partnerSignIn(suspended.account);
     assert.equal(blocked.statusCode, 403, blocked.body);
     assert.equal(blocked.json().code, 'USER_BLOCKED');

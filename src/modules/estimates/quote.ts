@@ -134,19 +134,8 @@ export async function quoteAch(
       message: '`cryptoCurrency` must be one of ETH, USDC_ETHEREUM, USDC_POLYGON',
       data: { field: 'cryptoCurrency', rule: 'enum' },
     });
-  const hasFiat = input.fiatAmount !== undefined;
-  const hasCrypto = input.minCryptoAmount !== undefined;
-  if (hasFiat === hasCrypto) {
-    const message = hasFiat
-      ? 'Send either `fiatAmount` or `minCryptoAmount`, not both'
-      : 'One of `fiatAmount` (top-down) or `minCryptoAmount` (bottom-up) is required';
-    throw new AppError(hasFiat ? 'INVALID_BODY' : 'MISSING_FIAT_AMOUNT', {
-      message,
-      data: { field: 'fiatAmount', rule: 'exactlyOneOf', fields: ['fiatAmount', 'minCryptoAmount'] },
-    });
-  }
-  const fiatCents = hasFiat ? parseFiat(input.fiatAmount!) : undefined;
-  const minCryptoMinor = hasCrypto ? parseCrypto(input.minCryptoAmount!, input.currency) : undefined;
+  const { fiatCents, minCryptoMinor } = requestedAmount(input);
+  const hasFiat = fiatCents !== undefined;
 
   const prices = await readPrices(ctx);
   const priceCents = prices.cents[asset.symbol === 'ETH' ? 'ETH' : 'USDC'];
@@ -173,22 +162,7 @@ export async function quoteAch(
     }
   }
 
-  const minimum = ctx.config.product.minimumCents[asset.network];
-  if (fiatAmountCents < minimum) {
-    const field = hasFiat ? 'fiatAmount' : 'minCryptoAmount';
-    throw new AppError(hasFiat ? 'INVALID_FIAT_AMOUNT' : 'INVALID_CRYPTO_AMOUNT', {
-      message: hasFiat
-        ? `\`fiatAmount\` must be at least ${formatUsd(minimum)} USD on ${asset.network} (the network minimum)`
-        : `\`minCryptoAmount\` costs ${formatUsd(fiatAmountCents)} USD, below the ${asset.network} minimum purchase of ${formatUsd(minimum)} USD`,
-      data: {
-        field,
-        rule: 'minimum',
-        network: asset.network,
-        minimumFiatAmount: formatUsd(minimum),
-        fiatAmount: formatUsd(fiatAmountCents),
-      },
-    });
-  }
+  assertNetworkMinimum(fiatAmountCents, ctx.config.product.minimumCents[asset.network], asset.network, hasFiat);
   const feeCents = feeOf(fiatAmountCents);
   const spendCents = usdCents(fiatAmountCents - feeCents - fee.feeCents);
   const cryptoAmountMinor = cryptoFor(fiatAmountCents);
@@ -223,6 +197,44 @@ export async function quoteAch(
     priceAt: prices.at,
     quotedAt: ctx.clock.now(),
   };
+}
+
+/** The amount the request names, parsed: exactly one of `fiatAmount` (top-down) and `minCryptoAmount` (bottom-up). */
+function requestedAmount(
+  input: QuoteAchInput,
+): { fiatCents: UsdCents; minCryptoMinor?: undefined } | { fiatCents?: undefined; minCryptoMinor: Minor } {
+  const hasFiat = input.fiatAmount !== undefined;
+  const hasCrypto = input.minCryptoAmount !== undefined;
+  if (hasFiat === hasCrypto) {
+    const message = hasFiat
+      ? 'Send either `fiatAmount` or `minCryptoAmount`, not both'
+      : 'One of `fiatAmount` (top-down) or `minCryptoAmount` (bottom-up) is required';
+    throw new AppError(hasFiat ? 'INVALID_BODY' : 'MISSING_FIAT_AMOUNT', {
+      message,
+      data: { field: 'fiatAmount', rule: 'exactlyOneOf', fields: ['fiatAmount', 'minCryptoAmount'] },
+    });
+  }
+  return hasFiat
+    ? { fiatCents: parseFiat(input.fiatAmount!) }
+    : { minCryptoMinor: parseCrypto(input.minCryptoAmount!, input.currency) };
+}
+
+/** The network's minimum purchase, reported against the field the request used. */
+function assertNetworkMinimum(fiatAmountCents: UsdCents, minimum: UsdCents, network: Network, hasFiat: boolean): void {
+  if (fiatAmountCents >= minimum) return;
+  const field = hasFiat ? 'fiatAmount' : 'minCryptoAmount';
+  throw new AppError(hasFiat ? 'INVALID_FIAT_AMOUNT' : 'INVALID_CRYPTO_AMOUNT', {
+    message: hasFiat
+      ? `\`fiatAmount\` must be at least ${formatUsd(minimum)} USD on ${network} (the network minimum)`
+      : `\`minCryptoAmount\` costs ${formatUsd(fiatAmountCents)} USD, below the ${network} minimum purchase of ${formatUsd(minimum)} USD`,
+    data: {
+      field,
+      rule: 'minimum',
+      network,
+      minimumFiatAmount: formatUsd(minimum),
+      fiatAmount: formatUsd(fiatAmountCents),
+    },
+  });
 }
 
 function parseFiat(value: string): UsdCents {

@@ -1,23 +1,41 @@
 // The outbox. A domain change calls publishEvent() with its own transaction, so the event exists iff
 // the change committed; a dispatch job (same transaction) hands it to every registered dispatcher
 // (webhook delivery) after commit. Delivery is at-least-once: dispatchers must be idempotent per event id.
+//
+// The outbox is typed by event: `data` is the API object of its type (EventData), so a publisher
+// cannot send the wrong object and a dispatcher narrows on `type`. The modules' types are imported
+// as types only: no module is loaded by this one, so no import cycle.
 import type { Db, Executor } from '../../db/index.ts';
 import type { Jobs } from '../../jobs/index.ts';
 import { newId } from '../../lib/crypto.ts';
+import { invariant } from '../../lib/invariant.ts';
+import type { ActivityItem } from '../activity/repository.ts';
+import type { Kyc } from '../kyc/view.ts';
+import type { BankAccount } from '../users/bank-accounts-reader.ts';
 
 export const EVENT_TYPES = ['ACTIVITY_UPDATED', 'BANK_UPDATED', 'KYC_UPDATED'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
+/** Each event's `data`: the API object as the API returns it at that moment (one entry per type). */
+export interface EventData extends Record<EventType, object> {
+  ACTIVITY_UPDATED: ActivityItem;
+  BANK_UPDATED: BankAccount;
+  KYC_UPDATED: Kyc;
+}
+
 export const DISPATCH_QUEUE = 'event-dispatch';
 
-export interface PublishedEvent {
-  id: string;
+/** What a publisher hands the outbox. */
+export interface NewEvent<T extends EventType> {
   userId: string | null;
-  type: EventType;
-  /** The API object (ActivityItem, BankAccount, Kyc) as the API returns it at this moment. */
-  data: Record<string, unknown>;
-  createdAt: Date;
+  type: T;
+  data: EventData[T];
 }
+
+/** An event as dispatchers receive it: a union discriminated by `type`. */
+export type PublishedEvent = {
+  [T in EventType]: { id: string; userId: string | null; type: T; data: EventData[T]; createdAt: Date };
+}[EventType];
 
 export type EventDispatcher = (event: PublishedEvent) => Promise<void>;
 
@@ -44,10 +62,7 @@ export class EventBus {
   }
 
   /** Writes the event in `trx` and schedules its dispatch after commit. Returns the event id. */
-  async publish(
-    trx: Executor,
-    event: { userId: string | null; type: EventType; data: Record<string, unknown> },
-  ): Promise<string> {
+  async publish<T extends EventType>(trx: Executor, event: NewEvent<T>): Promise<string> {
     const id = newId();
     await trx
       .insertInto('events')
@@ -60,13 +75,11 @@ export class EventBus {
   async dispatch(eventId: string): Promise<void> {
     const row = await this.db.selectFrom('events').selectAll().where('id', '=', eventId).executeTakeFirst();
     if (!row) return;
-    const event: PublishedEvent = {
-      id: row.id,
-      userId: row.user_id,
-      type: row.type as EventType,
-      data: row.data,
-      createdAt: row.created_at,
-    };
+    const type = row.type as EventType;
+    invariant(EVENT_TYPES.includes(type), () => `event ${row.id} has an unknown type ${row.type}`);
+    // The row is what publish() wrote: a type and the API object of that type, read back as JSON.
+    const data: object = row.data;
+    const event = { id: row.id, userId: row.user_id, type, data, createdAt: row.created_at } as PublishedEvent;
     for (const dispatcher of this.dispatchers) await dispatcher(event);
   }
 }

@@ -151,9 +151,15 @@ describe('account flags (user-support-reference/user-account-flags)', () => {
   it('risk and KYC-review flags answer USER_UNDER_REVIEW; flags set by the system show who set them', async () => {
     for (const code of ['F0001', 'F2000', 'F2002', 'F2003'] as const) {
       const user = await createApiUser(t);
-      await t.db.db
-        .transaction()
-        .execute((trx) => setFlag(trx, { userId: user.id, code, reason: 'risk score 97', actor: 'SYSTEM:risk' }));
+      await t.db.db.transaction().execute((trx) =>
+        setFlag(trx, {
+          userId: user.id,
+          code,
+          reason: 'risk score 97',
+          actor: 'SYSTEM:risk',
+          now: t.ctx.clock.now(),
+        }),
+      );
       const [connect] = await writes(user);
       assert.equal(connect!.statusCode, 403);
       assert.equal(connect!.json().code, 'USER_UNDER_REVIEW', code);

@@ -14,8 +14,8 @@ export interface FlagChange {
   reason: string;
   /** `SYSTEM:<component>` (e.g. SYSTEM:purchases) or `OPERATOR:<who>`; anything else counts as SYSTEM. */
   actor: string;
-  /** Defaults to the database's now(); pass ctx.clock.now() from domain code. */
-  now?: Date;
+  /** When: ctx.clock.now() (the sandbox clock may run ahead of the wall). */
+  now: Date;
 }
 
 export interface ActiveFlag {
@@ -39,7 +39,7 @@ async function audit(
     .insertInto('audit_log')
     .values({
       id: newId(),
-      ...(change.now ? { at: change.now } : {}),
+      at: change.now,
       actor_type: actorType(change.actor),
       actor_id: change.actor,
       action,
@@ -62,7 +62,7 @@ export async function setFlag(trx: Executor, change: FlagChange): Promise<boolea
       code: change.code,
       reason: change.reason,
       set_by: change.actor,
-      set_at: change.now ?? new Date(),
+      set_at: change.now,
     })
     .onConflict((oc) => oc.columns(['user_id', 'code']).where('cleared_at', 'is', null).doNothing())
     .returning('id')
@@ -75,7 +75,7 @@ export async function setFlag(trx: Executor, change: FlagChange): Promise<boolea
 export async function clearFlag(trx: Executor, change: FlagChange): Promise<boolean> {
   const cleared = await trx
     .updateTable('user_flags')
-    .set({ cleared_at: change.now ?? new Date(), cleared_by: change.actor, cleared_reason: change.reason })
+    .set({ cleared_at: change.now, cleared_by: change.actor, cleared_reason: change.reason })
     .where('user_id', '=', change.userId)
     .where('code', '=', change.code)
     .where('cleared_at', 'is', null)

@@ -19,7 +19,7 @@ const OUTCOME_EMAIL: Record<'APPROVED' | 'DECLINED' | 'IN_REVIEW', EmailTemplate
 export const REVIEW_FLAGS: FlagCode[] = ['F2000', 'F2001', 'F2002', 'F2003'];
 
 export async function afterTransition(ctx: AppContext, trx: Executor, row: KycRow): Promise<void> {
-  await ctx.events.publish(trx, { userId: row.user_id, type: 'KYC_UPDATED', data: { ...toKyc(row) } });
+  await ctx.events.publish(trx, { userId: row.user_id, type: 'KYC_UPDATED', data: toKyc(row) });
   if (row.status !== 'SUBMITTED') {
     await sendTemplatedEmail(ctx, {
       userId: row.user_id,

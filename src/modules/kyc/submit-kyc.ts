@@ -69,7 +69,7 @@ export async function submitKyc(
     await ctx.db.transaction().execute(async (trx) => {
       await insertKyc(trx, row);
       await setUserProfile(trx, userId, { nationality: kyc.nationality, occupation: kyc.occupation, updated_at: now });
-      await ctx.events.publish(trx, { userId, type: 'KYC_UPDATED', data: { ...toKyc(row) } });
+      await ctx.events.publish(trx, { userId, type: 'KYC_UPDATED', data: toKyc(row) });
       await auditUserAction(trx, actor, {
         action: 'kyc.submit',
         userId,

@@ -30,8 +30,8 @@ export interface PostJournalInput {
   lines: JournalLine[];
   /** POSTED (default) counts in the posted balance; PENDING until postPending() or voidPending(). */
   status?: 'POSTED' | 'PENDING';
-  /** When it happened: pass ctx.clock.now() so the sandbox clock applies (default: the current time). */
-  at?: Date;
+  /** When it happened: ctx.clock.now(), so the sandbox clock applies. */
+  at: Date;
   metadata?: Record<string, unknown>;
 }
 
@@ -119,7 +119,7 @@ export async function postJournal(trx: Tx | Executor, input: PostJournalInput): 
     throw new LedgerError('INVALID_LINES', 'reference must be 1 to 200 characters');
   validateLines(input.lines);
   const status = input.status ?? 'POSTED';
-  const at = input.at ?? new Date();
+  const at = input.at;
   const hash = linesHash(input.lines);
   const id = input.id ?? newId();
 
@@ -223,12 +223,12 @@ export interface JournalKey {
 }
 
 /** PENDING → POSTED, exactly once. Returns false when it was already posted; throws when voided or absent. */
-export async function postPending(trx: Tx | Executor, key: JournalKey, at: Date = new Date()): Promise<boolean> {
+export async function postPending(trx: Tx | Executor, key: JournalKey, at: Date): Promise<boolean> {
   return settlePending(trx, key, 'POSTED', at);
 }
 
 /** PENDING → VOIDED, exactly once: its amounts leave the pending balances. Returns false when already voided. */
-export async function voidPending(trx: Tx | Executor, key: JournalKey, at: Date = new Date()): Promise<boolean> {
+export async function voidPending(trx: Tx | Executor, key: JournalKey, at: Date): Promise<boolean> {
   return settlePending(trx, key, 'VOIDED', at);
 }
 

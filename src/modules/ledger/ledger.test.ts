@@ -99,7 +99,7 @@ describe('double-entry ledger', () => {
     ];
     for (const [lines, reason] of cases) {
       await assert.rejects(
-        h.db.transaction().execute((trx) => postJournal(trx, { kind: 'test', reference: ref, lines })),
+        h.db.transaction().execute((trx) => postJournal(trx, { at: AT, kind: 'test', reference: ref, lines })),
         (e: unknown) => e instanceof LedgerError && e.reason === reason,
       );
     }
@@ -136,7 +136,9 @@ describe('double-entry ledger', () => {
     const ref = newId();
     const j = await h.db
       .transaction()
-      .execute((trx) => postJournal(trx, { kind: 'purchase.originated', reference: ref, lines: purchase(ref, 500n) }));
+      .execute((trx) =>
+        postJournal(trx, { at: AT, kind: 'purchase.originated', reference: ref, lines: purchase(ref, 500n) }),
+      );
     await assert.rejects(
       h.db.updateTable('ledger_postings').set({ amount_minor: 1n }).where('journal_id', '=', j.id).execute(),
       /immutable/,
@@ -148,13 +150,18 @@ describe('double-entry ledger', () => {
     const ref = newId();
     const first = await h.db
       .transaction()
-      .execute((trx) => postJournal(trx, { kind: 'purchase.originated', reference: ref, lines: purchase(ref, 2000n) }));
-    // The same lines in another order are the same journal.
-    const again = await h.db
-      .transaction()
       .execute((trx) =>
-        postJournal(trx, { kind: 'purchase.originated', reference: ref, lines: purchase(ref, 2000n).reverse() }),
+        postJournal(trx, { at: AT, kind: 'purchase.originated', reference: ref, lines: purchase(ref, 2000n) }),
       );
+    // The same lines in another order are the same journal.
+    const again = await h.db.transaction().execute((trx) =>
+      postJournal(trx, {
+        at: AT,
+        kind: 'purchase.originated',
+        reference: ref,
+        lines: purchase(ref, 2000n).reverse(),
+      }),
+    );
     assert.equal(again.id, first.id);
     assert.equal(again.replayed, true);
     assert.equal(await balance(h.db, `user:${ref}:ach_receivable`, 'USD'), 2000n);
@@ -162,13 +169,14 @@ describe('double-entry ledger', () => {
       h.db
         .transaction()
         .execute((trx) =>
-          postJournal(trx, { kind: 'purchase.originated', reference: ref, lines: purchase(ref, 2001n) }),
+          postJournal(trx, { at: AT, kind: 'purchase.originated', reference: ref, lines: purchase(ref, 2001n) }),
         ),
       (e: unknown) => e instanceof LedgerError && e.reason === 'KEY_CONFLICT',
     );
     // Another kind with the same reference is another event.
     const settled = await h.db.transaction().execute((trx) =>
       postJournal(trx, {
+        at: AT,
         kind: 'ach.settled',
         reference: ref,
         lines: [
@@ -189,36 +197,36 @@ describe('double-entry ledger', () => {
       { account: 'platform:hot_wallet:ETHEREUM:ETH', currency: 'ETH', amountMinor: -(10n ** 16n) },
     ];
     await h.db.transaction().execute(async (trx) => {
-      await postJournal(trx, { kind: 'delivery.sent', reference: a, lines: lines(a), status: 'PENDING' });
-      await postJournal(trx, { kind: 'delivery.sent', reference: b, lines: lines(b), status: 'PENDING' });
+      await postJournal(trx, { at: AT, kind: 'delivery.sent', reference: a, lines: lines(a), status: 'PENDING' });
+      await postJournal(trx, { at: AT, kind: 'delivery.sent', reference: b, lines: lines(b), status: 'PENDING' });
     });
     assert.deepEqual(await balances(h.db, `user:${a}:wallet`, 'ETH'), { posted: 0n, pending: 10n ** 16n });
 
     assert.equal(
-      await h.db.transaction().execute((trx) => postPending(trx, { kind: 'delivery.sent', reference: a })),
+      await h.db.transaction().execute((trx) => postPending(trx, { kind: 'delivery.sent', reference: a }, AT)),
       true,
     );
     assert.equal(
-      await h.db.transaction().execute((trx) => postPending(trx, { kind: 'delivery.sent', reference: a })),
+      await h.db.transaction().execute((trx) => postPending(trx, { kind: 'delivery.sent', reference: a }, AT)),
       false,
     );
     assert.deepEqual(await balances(h.db, `user:${a}:wallet`, 'ETH'), { posted: 10n ** 16n, pending: 0n });
     await assert.rejects(
-      h.db.transaction().execute((trx) => voidPending(trx, { kind: 'delivery.sent', reference: a })),
+      h.db.transaction().execute((trx) => voidPending(trx, { kind: 'delivery.sent', reference: a }, AT)),
       (e: unknown) => e instanceof LedgerError && e.reason === 'NOT_PENDING',
     );
 
     assert.equal(
-      await h.db.transaction().execute((trx) => voidPending(trx, { kind: 'delivery.sent', reference: b })),
+      await h.db.transaction().execute((trx) => voidPending(trx, { kind: 'delivery.sent', reference: b }, AT)),
       true,
     );
     assert.deepEqual(await balances(h.db, `user:${b}:wallet`, 'ETH'), { posted: 0n, pending: 0n });
     await assert.rejects(
-      h.db.transaction().execute((trx) => postPending(trx, { kind: 'delivery.sent', reference: b })),
+      h.db.transaction().execute((trx) => postPending(trx, { kind: 'delivery.sent', reference: b }, AT)),
       (e: unknown) => e instanceof LedgerError && e.reason === 'NOT_PENDING',
     );
     await assert.rejects(
-      h.db.transaction().execute((trx) => postPending(trx, { kind: 'delivery.sent', reference: newId() })),
+      h.db.transaction().execute((trx) => postPending(trx, { kind: 'delivery.sent', reference: newId() }, AT)),
       (e: unknown) => e instanceof LedgerError && e.reason === 'NOT_FOUND',
     );
   });
@@ -243,7 +251,7 @@ describe('double-entry ledger', () => {
     await post(newId(), 200n, '2026-03-02T00:00:00Z');
     const voided = newId();
     await post(voided, 400n, '2026-03-02T01:00:00Z', 'PENDING');
-    await h.db.transaction().execute((trx) => voidPending(trx, { kind: 'purchase.originated', reference: voided }));
+    await h.db.transaction().execute((trx) => voidPending(trx, { kind: 'purchase.originated', reference: voided }, AT));
     await post(newId(), 800n, '2026-03-02T02:00:00Z', 'PENDING');
     const window = {
       account,
@@ -272,6 +280,7 @@ describe('double-entry ledger', () => {
             { account: 'platform:ach_clearing', currency: 'USD', amountMinor: -100n },
           ];
           return postJournal(trx, {
+            at: AT,
             kind: 'purchase.originated',
             reference: `${user}-${i}`,
             lines: i % 2 ? lines : lines.reverse(),

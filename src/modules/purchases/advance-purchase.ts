@@ -12,6 +12,7 @@
 import type { AppContext } from '../../context.ts';
 import type { Executor } from '../../db/index.ts';
 import { AppError } from '../../errors/app-error.ts';
+import { invariant } from '../../lib/invariant.ts';
 import { formatUsd } from '../../lib/money.ts';
 import { AchDebitRejectedError, AchRefundRefusedError } from '../ach/index.ts';
 import { getBankForDebit, plaidDebitAccount } from '../banks/repository.ts';
@@ -22,6 +23,7 @@ import { setFlag } from '../flags/index.ts';
 import { journalDebitPending, journalRefundPending, voidInitiated } from './journals.ts';
 import { findPurchase, movePurchase, syncActivity, type PurchaseRow } from './repository.ts';
 import { ref, refundView } from './settlement.ts';
+import { purchaseRuleBroken } from './state.ts';
 
 export async function advancePurchase(ctx: AppContext, id: string): Promise<void> {
   let p = await findPurchase(ctx.db, id);
@@ -191,7 +193,17 @@ async function currentAmount(trx: Executor, id: string): Promise<string> {
   return row.crypto_amount_minor;
 }
 
+/** Asks ctx.payouts for the crypto, in the transaction that moved the payout to REQUESTED. */
 async function request(ctx: AppContext, trx: Executor, p: PurchaseRow, amountMinor: bigint): Promise<void> {
+  // The moment the rules that span the machines are about: movePurchase checked them on this move;
+  // here they are restated where the crypto is asked for, with the amount the row records.
+  invariant(p.payout_state === 'REQUESTED', () => `purchase ${p.id}: payout requested at ${p.payout_state}`);
+  const broken = purchaseRuleBroken(p);
+  invariant(broken === null, () => `purchase ${p.id}: payout requested, breaking the rule: ${broken}`);
+  invariant(
+    amountMinor > 0n && p.payout_amount_minor !== null && BigInt(p.payout_amount_minor) === amountMinor,
+    () => `purchase ${p.id}: payout of ${amountMinor} requested, the purchase records ${p.payout_amount_minor}`,
+  );
   await ctx.payouts.request(trx, {
     id: p.id,
     network: p.network,

@@ -205,11 +205,7 @@ export async function initiatePurchase(
     const row = await insertPurchase(trx, ...purchaseRows({ id, who, input, quote, bank, wallet, now }));
     await journalInitiated(trx, { id, userId, type: input.type, amountCents: quote.totalCents }, now);
     const activityItem = toActivityItem(row);
-    await ctx.events.publish(trx, {
-      userId,
-      type: 'ACTIVITY_UPDATED',
-      data: activityItem as unknown as Record<string, unknown>,
-    });
+    await ctx.events.publish(trx, { userId, type: 'ACTIVITY_UPDATED', data: activityItem });
     await ctx.jobs.send(PROCESS_QUEUE, { id }, { trx });
     return activityItem;
   });

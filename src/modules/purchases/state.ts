@@ -11,11 +11,18 @@
 //             → SETTLED | FAILED;  FAILED → REQUIRED (the operator tries again);
 //             REQUIRED | FAILED → NOT_NEEDED (the debit came back anyway)
 //
-// INSTANT requests payout as soon as the debit is originated; STANDARD waits for SETTLED. The
-// database holds the invariant that a paid purchase (ach SETTLED) never ends with its payout FAILED
-// or CANCELLED and no refund (constraint purchases_paid_means_crypto_or_refund).
+// INSTANT requests payout as soon as the debit is originated; STANDARD waits for SETTLED. The rules
+// that span the machines (purchaseRuleBroken below) are checked before every move and are CHECK
+// constraints too, so a write that slips past the code is refused by the database:
+//
+//   purchases_paid_means_crypto_or_refund (0047)   a paid purchase (ach SETTLED) never ends with its
+//                                                  payout FAILED or CANCELLED and no refund
+//   purchases_payout_after_approved_debit (0048)   a payout requested ⇒ risk APPROVED and the debit
+//                                                  originated (it may have come back since)
+//   purchases_standard_payout_after_settlement (0048)  a STANDARD payout requested ⇒ the debit
+//                                                  settled (SETTLED, or RETURNED_LATE: a late return)
 import type { ActivityStatus } from '../activity/tables.ts';
-import type { AchState, PayoutState, RefundState, RiskState } from './tables.ts';
+import type { AchState, AchType, PayoutState, RefundState, RiskState } from './tables.ts';
 
 export const RISK_TRANSITIONS: Record<RiskState, RiskState[]> = {
   PENDING: ['APPROVED', 'REJECTED'],
@@ -94,6 +101,50 @@ export function cryptoStatus(payout: PayoutState): ActivityStatus {
 /** The crypto is on its way or delivered (a return after this is a loss, not a cancelled order). */
 export function cryptoSent(payout: PayoutState): boolean {
   return payout === 'REQUESTED' || payout === 'SUBMITTED' || payout === 'CONFIRMED';
+}
+
+/** The payout has been requested (whatever became of it since): only WAITING and CANCELLED never were. */
+export function payoutRequested(payout: PayoutState): boolean {
+  return payout !== 'WAITING' && payout !== 'CANCELLED';
+}
+
+/** The debit was originated at Plaid (whatever became of it since): PENDING and CANCELLED never were. */
+export function debitOriginated(ach: AchState): boolean {
+  return ach !== 'PENDING' && ach !== 'CANCELLED';
+}
+
+/** The purchase's states as the rules that span its machines read them. */
+export interface PurchaseStates {
+  ach_type: AchType;
+  risk_state: RiskState;
+  ach_state: AchState;
+  payout_state: PayoutState;
+  refund_state: RefundState;
+}
+
+/**
+ * The first rule spanning the purchase's machines that `s` breaks, or null. Each is stated as a
+ * property of the states alone, true from the moment it matters on: RETURNED and RETURNED_LATE count
+ * as originated and settled, so a debit that comes back after the payout was requested stays legal.
+ * The same rules are the CHECK constraints named in the header.
+ */
+export function purchaseRuleBroken(s: PurchaseStates): string | null {
+  if (payoutRequested(s.payout_state) && !(s.risk_state === 'APPROVED' && debitOriginated(s.ach_state)))
+    return 'a payout is requested only once risk approved the purchase and its debit was originated';
+  if (
+    s.ach_type === 'STANDARD' &&
+    payoutRequested(s.payout_state) &&
+    s.ach_state !== 'SETTLED' &&
+    s.ach_state !== 'RETURNED_LATE'
+  )
+    return "a STANDARD purchase's payout is requested only once its debit settled";
+  if (
+    s.ach_state === 'SETTLED' &&
+    (s.payout_state === 'FAILED' || s.payout_state === 'CANCELLED') &&
+    (s.refund_state === 'NONE' || s.refund_state === 'NOT_NEEDED')
+  )
+    return 'a paid purchase ends with its crypto or a refund';
+  return null;
 }
 
 function assertNever(value: never): never {

@@ -68,7 +68,7 @@ const KYC = {
   dobResult: 'APPROVED',
   fraudResult: 'APPROVED',
   idvResult: 'APPROVED',
-};
+} as const;
 
 describe('webhook delivery', () => {
   it('POSTs { userId, event, id, data } signed with both schemes over the exact bytes sent, and records the attempt', async () => {

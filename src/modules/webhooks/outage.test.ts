@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '../../lib/clock.ts';
 import { startTestApp, type TestApp } from '../../../test/helpers.ts';
 import { WebhookReceiver } from '../../../test/webhook-receiver.ts';
-import { newPartner, register, userOf } from '../../../test/webhooks.ts';
+import { fixtureData, newPartner, register, userOf } from '../../../test/webhooks.ts';
 
 const EVENTS = 1000;
 let t: TestApp;
@@ -56,7 +56,10 @@ describe('webhook outage', () => {
             await t.ctx.events.publish(trx, {
               userId: user.id,
               type: 'ACTIVITY_UPDATED',
-              data: { id: `activity-${n}`, updateTime: new Date(Date.UTC(2026, 4, 4, 9, 0, 0, n)).toISOString() },
+              data: fixtureData('ACTIVITY_UPDATED', {
+                id: `activity-${n}`,
+                updateTime: new Date(Date.UTC(2026, 4, 4, 9, 0, 0, n)).toISOString(),
+              }),
             }),
           );
         }

@@ -27,10 +27,16 @@ import {
 
 export { webhookSchemas } from './schemas.ts';
 
+const config = { auth: 'client-secret' as const, tag: 'Webhook' };
+
 export function registerWebhookRoutes(app: App, ctx: AppContext): void {
+  registerWebhookRegistrationRoutes(app, ctx);
+  registerWebhookDeliveryRoutes(app, ctx);
+}
+
+/** The client's webhook registrations: the event list, create, read, change, delete, rotate the secret. */
+function registerWebhookRegistrationRoutes(app: App, ctx: AppContext): void {
   const deps = webhookDeps(ctx);
-  const delivery = ctx.webhooks;
-  const config = { auth: 'client-secret' as const, tag: 'Webhook' };
 
   app.get('/v1/webhooks/events', {
     config,
@@ -119,6 +125,11 @@ export function registerWebhookRoutes(app: App, ctx: AppContext): void {
     },
     handler: async (request) => rotateWebhookSecret(deps, request.client!.id, request.params.webhookId),
   });
+}
+
+/** What was sent to a webhook: a test event, the deliveries with their attempts, a replay. */
+function registerWebhookDeliveryRoutes(app: App, ctx: AppContext): void {
+  const delivery = ctx.webhooks;
 
   app.post('/v1/webhooks/:webhookId(^[^:]+)::test', {
     config,

@@ -4,7 +4,16 @@
 import { createHash } from 'node:crypto';
 import { formatUsd, parseUsdCents, type UsdCents } from '../../lib/money.ts';
 import { plaidErrors, transferErrors } from './errors.ts';
-import { type Body, obj, onlyFields, type PlaidApiExtension, requireFields, str, url } from './routes.ts';
+import {
+  type Body,
+  obj,
+  onlyFields,
+  type PlaidApi,
+  type PlaidApiExtension,
+  requireFields,
+  str,
+  url,
+} from './routes.ts';
 import type { PlaidSandbox } from './sandbox.ts';
 import type { AuthorizationRow, EventRow, Failure, RefundRow, SandboxTransfers, TransferRow } from './transfer.ts';
 import { returnWindows } from './transfer-schedule.ts';
@@ -235,220 +244,243 @@ const AUTHORIZE_FIELDS = [
 
 /** Plaid Transfer in the sandbox's /sandbox/plaid scope (Plaid keys and error objects as everywhere there). */
 export function transferApiRoutes(sandbox: PlaidSandbox, transfers: SandboxTransfers): PlaidApiExtension {
-  return ({ route, keys }) => {
-    route('/transfer/authorization/create', async (request, body) => {
-      onlyFields(body, AUTHORIZE_FIELDS);
+  return (api) => {
+    registerOriginationRoutes(api, sandbox, transfers);
+    registerTransferReadRoutes(api, transfers);
+    registerTransferEventRoutes(api, transfers);
+    registerRefundRoutes(api, transfers);
+    registerTransferSimulationRoutes(api, transfers);
+  };
+}
+
+/** A transfer is authorized (Plaid's risk decision), then created against that authorization. */
+function registerOriginationRoutes(
+  { route, keys }: PlaidApi,
+  sandbox: PlaidSandbox,
+  transfers: SandboxTransfers,
+): void {
+  route('/transfer/authorization/create', async (request, body) => {
+    onlyFields(body, AUTHORIZE_FIELDS);
+    const plaidClientId = keys(request, body);
+    requireFields(body, ['access_token', 'account_id', 'type', 'network', 'amount', 'user']);
+    noTestClock(body);
+    const u = obj(body, 'user')!;
+    onlyFields(u, ['legal_name', 'phone_number', 'email_address', 'address']);
+    const legalName = str(u, 'legal_name', { max: 200 });
+    if (!legalName) throw plaidErrors.missingFields(['user.legal_name']);
+    const currency = str(body, 'iso_currency_code');
+    if (currency !== undefined && currency !== 'USD') throw plaidErrors.invalidField('iso_currency_code must be USD');
+    const item = await sandbox.item(plaidClientId, str(body, 'access_token')!);
+    const accountId = str(body, 'account_id')!;
+    if ((await sandbox.accounts(item.item_id, [accountId])).length !== 1) throw transferErrors.invalidAccountId();
+    const authorization = await transfers.authorize(plaidClientId, {
+      item,
+      accountId,
+      type: str(body, 'type')!,
+      network: str(body, 'network')!,
+      achClass: str(body, 'ach_class') ?? null,
+      amountCents: amount(body, 'amount', true),
+      legalName,
+      email: str(u, 'email_address', { max: 200 }) ?? null,
+      phone: str(u, 'phone_number', { max: 40 }) ?? null,
+      idempotencyKey: str(body, 'idempotency_key', { max: 50 }) ?? null,
+    });
+    return { authorization: renderAuthorization(authorization) };
+  });
+
+  route('/transfer/create', async (request, body) => {
+    onlyFields(body, [
+      'client_id',
+      'secret',
+      'idempotency_key',
+      'access_token',
+      'account_id',
+      'authorization_id',
+      'type',
+      'network',
+      'amount',
+      'description',
+      'ach_class',
+      'user',
+      'metadata',
+      'origination_account_id',
+      'iso_currency_code',
+      'test_clock_id',
+    ]);
+    const plaidClientId = keys(request, body);
+    requireFields(body, ['access_token', 'account_id', 'authorization_id', 'description']);
+    noTestClock(body);
+    const description = str(body, 'description')!;
+    if (description.length > 10)
+      throw plaidErrors.invalidField('description must be at most 10 characters for ACH transfers');
+    const item = await sandbox.item(plaidClientId, str(body, 'access_token')!);
+    const transfer = await transfers.createTransfer(plaidClientId, {
+      item,
+      accountId: str(body, 'account_id')!,
+      authorizationId: str(body, 'authorization_id')!,
+      amountCents: amount(body, 'amount', false),
+      description,
+      metadata: metadata(body),
+    });
+    return { transfer: renderTransfer(transfer, []) };
+  });
+}
+
+function registerTransferReadRoutes({ route, keys }: PlaidApi, transfers: SandboxTransfers): void {
+  route('/transfer/get', async (request, body) => {
+    onlyFields(body, ['client_id', 'secret', 'transfer_id', 'authorization_id', 'originator_client_id']);
+    const plaidClientId = keys(request, body);
+    const transferId = str(body, 'transfer_id');
+    const authorizationId = str(body, 'authorization_id');
+    if ((transferId === undefined) === (authorizationId === undefined))
+      throw plaidErrors.invalidField('give exactly one of transfer_id and authorization_id');
+    const t = await transfers.transfer(plaidClientId, {
+      ...(transferId !== undefined ? { transferId } : {}),
+      ...(authorizationId !== undefined ? { authorizationId } : {}),
+    });
+    return { transfer: renderTransfer(t, (await transfers.refundsOf([t.id])).get(t.id) ?? []) };
+  });
+
+  route('/transfer/list', async (request, body) => {
+    onlyFields(body, [
+      'client_id',
+      'secret',
+      'start_date',
+      'end_date',
+      'count',
+      'offset',
+      'origination_account_id',
+      'originator_client_id',
+      'funding_account_id',
+    ]);
+    const plaidClientId = keys(request, body);
+    const rows = await transfers.listTransfers(plaidClientId, {
+      start: date(body, 'start_date'),
+      end: date(body, 'end_date'),
+      count: int(body, 'count', { min: 1, max: 25, fallback: 25 }),
+      offset: int(body, 'offset', { min: 0, max: 1_000_000, fallback: 0 }),
+    });
+    const refunds = await transfers.refundsOf(rows.map((r) => r.id));
+    return { transfers: rows.map((t) => renderTransfer(t, refunds.get(t.id) ?? [])) };
+  });
+}
+
+/** The transfer event feed: filtered pages (event/list) and the cursor that webhooks prompt (event/sync). */
+function registerTransferEventRoutes({ route, keys }: PlaidApi, transfers: SandboxTransfers): void {
+  route('/transfer/event/list', async (request, body) => {
+    onlyFields(body, [
+      'client_id',
+      'secret',
+      'start_date',
+      'end_date',
+      'transfer_id',
+      'account_id',
+      'transfer_type',
+      'event_types',
+      'sweep_id',
+      'count',
+      'offset',
+      'origination_account_id',
+      'originator_client_id',
+      'funding_account_id',
+    ]);
+    const plaidClientId = keys(request, body);
+    const eventTypes = body.event_types ?? [];
+    if (!Array.isArray(eventTypes) || eventTypes.some((t) => typeof t !== 'string'))
+      throw plaidErrors.invalidField('event_types must be an array of transfer event types');
+    const { events, hasMore } = await transfers.listEvents(plaidClientId, {
+      start: date(body, 'start_date'),
+      end: date(body, 'end_date'),
+      transferId: str(body, 'transfer_id') ?? null,
+      accountId: str(body, 'account_id') ?? null,
+      transferType: str(body, 'transfer_type') ?? null,
+      eventTypes: eventTypes as string[],
+      sweepId: str(body, 'sweep_id') ?? null,
+      count: int(body, 'count', { min: 1, max: 25, fallback: 25 }),
+      offset: int(body, 'offset', { min: 0, max: 1_000_000, fallback: 0 }),
+    });
+    return { transfer_events: events.map(renderEvent), has_more: hasMore };
+  });
+
+  route('/transfer/event/sync', async (request, body) => {
+    onlyFields(body, ['client_id', 'secret', 'after_id', 'count']);
+    const plaidClientId = keys(request, body);
+    if (body.after_id === undefined || body.after_id === null) throw plaidErrors.missingFields(['after_id']);
+    const afterId = int(body, 'after_id', { min: 0, max: Number.MAX_SAFE_INTEGER, fallback: 0 });
+    const count = int(body, 'count', { min: 1, max: 500, fallback: 100 });
+    const { events, hasMore } = await transfers.syncEvents(plaidClientId, BigInt(afterId), count);
+    return { transfer_events: events.map(renderEvent), has_more: hasMore };
+  });
+}
+
+function registerRefundRoutes({ route, keys }: PlaidApi, transfers: SandboxTransfers): void {
+  route('/transfer/refund/create', async (request, body) => {
+    onlyFields(body, ['client_id', 'secret', 'transfer_id', 'amount', 'idempotency_key']);
+    const plaidClientId = keys(request, body);
+    requireFields(body, ['transfer_id', 'amount', 'idempotency_key']);
+    const refund = await transfers.createRefund(plaidClientId, {
+      transferId: str(body, 'transfer_id')!,
+      amountCents: amount(body, 'amount', true),
+      idempotencyKey: str(body, 'idempotency_key', { max: 50 })!,
+    });
+    return { refund: renderRefund(refund) };
+  });
+
+  route('/transfer/refund/get', async (request, body) => {
+    onlyFields(body, ['client_id', 'secret', 'refund_id']);
+    const plaidClientId = keys(request, body);
+    requireFields(body, ['refund_id']);
+    return { refund: renderRefund(await transfers.refund(plaidClientId, str(body, 'refund_id')!)) };
+  });
+}
+
+/** Plaid's /sandbox endpoints for Transfer: move a transfer or refund on, sweep, fire a webhook. */
+function registerTransferSimulationRoutes({ route, keys }: PlaidApi, transfers: SandboxTransfers): void {
+  // Transfers and refunds are simulated alike: an id, Plaid's event type, a failure, a webhook.
+  const simulation = (path: string, idField: 'transfer_id' | 'refund_id', run: SandboxTransfers['simulate']) =>
+    route(path, async (request, body) => {
+      onlyFields(body, ['client_id', 'secret', idField, 'test_clock_id', 'event_type', 'failure_reason', 'webhook']);
       const plaidClientId = keys(request, body);
-      requireFields(body, ['access_token', 'account_id', 'type', 'network', 'amount', 'user']);
+      requireFields(body, [idField, 'event_type']);
       noTestClock(body);
-      const u = obj(body, 'user')!;
-      onlyFields(u, ['legal_name', 'phone_number', 'email_address', 'address']);
-      const legalName = str(u, 'legal_name', { max: 200 });
-      if (!legalName) throw plaidErrors.missingFields(['user.legal_name']);
-      const currency = str(body, 'iso_currency_code');
-      if (currency !== undefined && currency !== 'USD') throw plaidErrors.invalidField('iso_currency_code must be USD');
-      const item = await sandbox.item(plaidClientId, str(body, 'access_token')!);
-      const accountId = str(body, 'account_id')!;
-      if ((await sandbox.accounts(item.item_id, [accountId])).length !== 1) throw transferErrors.invalidAccountId();
-      const authorization = await transfers.authorize(plaidClientId, {
-        item,
-        accountId,
-        type: str(body, 'type')!,
-        network: str(body, 'network')!,
-        achClass: str(body, 'ach_class') ?? null,
-        amountCents: amount(body, 'amount', true),
-        legalName,
-        email: str(u, 'email_address', { max: 200 }) ?? null,
-        phone: str(u, 'phone_number', { max: 40 }) ?? null,
-        idempotencyKey: str(body, 'idempotency_key', { max: 50 }) ?? null,
-      });
-      return { authorization: renderAuthorization(authorization) };
-    });
-
-    route('/transfer/create', async (request, body) => {
-      onlyFields(body, [
-        'client_id',
-        'secret',
-        'idempotency_key',
-        'access_token',
-        'account_id',
-        'authorization_id',
-        'type',
-        'network',
-        'amount',
-        'description',
-        'ach_class',
-        'user',
-        'metadata',
-        'origination_account_id',
-        'iso_currency_code',
-        'test_clock_id',
-      ]);
-      const plaidClientId = keys(request, body);
-      requireFields(body, ['access_token', 'account_id', 'authorization_id', 'description']);
-      noTestClock(body);
-      const description = str(body, 'description')!;
-      if (description.length > 10)
-        throw plaidErrors.invalidField('description must be at most 10 characters for ACH transfers');
-      const item = await sandbox.item(plaidClientId, str(body, 'access_token')!);
-      const transfer = await transfers.createTransfer(plaidClientId, {
-        item,
-        accountId: str(body, 'account_id')!,
-        authorizationId: str(body, 'authorization_id')!,
-        amountCents: amount(body, 'amount', false),
-        description,
-        metadata: metadata(body),
-      });
-      return { transfer: renderTransfer(transfer, []) };
-    });
-
-    route('/transfer/get', async (request, body) => {
-      onlyFields(body, ['client_id', 'secret', 'transfer_id', 'authorization_id', 'originator_client_id']);
-      const plaidClientId = keys(request, body);
-      const transferId = str(body, 'transfer_id');
-      const authorizationId = str(body, 'authorization_id');
-      if ((transferId === undefined) === (authorizationId === undefined))
-        throw plaidErrors.invalidField('give exactly one of transfer_id and authorization_id');
-      const t = await transfers.transfer(plaidClientId, {
-        ...(transferId !== undefined ? { transferId } : {}),
-        ...(authorizationId !== undefined ? { authorizationId } : {}),
-      });
-      return { transfer: renderTransfer(t, (await transfers.refundsOf([t.id])).get(t.id) ?? []) };
-    });
-
-    route('/transfer/list', async (request, body) => {
-      onlyFields(body, [
-        'client_id',
-        'secret',
-        'start_date',
-        'end_date',
-        'count',
-        'offset',
-        'origination_account_id',
-        'originator_client_id',
-        'funding_account_id',
-      ]);
-      const plaidClientId = keys(request, body);
-      const rows = await transfers.listTransfers(plaidClientId, {
-        start: date(body, 'start_date'),
-        end: date(body, 'end_date'),
-        count: int(body, 'count', { min: 1, max: 25, fallback: 25 }),
-        offset: int(body, 'offset', { min: 0, max: 1_000_000, fallback: 0 }),
-      });
-      const refunds = await transfers.refundsOf(rows.map((r) => r.id));
-      return { transfers: rows.map((t) => renderTransfer(t, refunds.get(t.id) ?? [])) };
-    });
-
-    route('/transfer/event/list', async (request, body) => {
-      onlyFields(body, [
-        'client_id',
-        'secret',
-        'start_date',
-        'end_date',
-        'transfer_id',
-        'account_id',
-        'transfer_type',
-        'event_types',
-        'sweep_id',
-        'count',
-        'offset',
-        'origination_account_id',
-        'originator_client_id',
-        'funding_account_id',
-      ]);
-      const plaidClientId = keys(request, body);
-      const eventTypes = body.event_types ?? [];
-      if (!Array.isArray(eventTypes) || eventTypes.some((t) => typeof t !== 'string'))
-        throw plaidErrors.invalidField('event_types must be an array of transfer event types');
-      const { events, hasMore } = await transfers.listEvents(plaidClientId, {
-        start: date(body, 'start_date'),
-        end: date(body, 'end_date'),
-        transferId: str(body, 'transfer_id') ?? null,
-        accountId: str(body, 'account_id') ?? null,
-        transferType: str(body, 'transfer_type') ?? null,
-        eventTypes: eventTypes as string[],
-        sweepId: str(body, 'sweep_id') ?? null,
-        count: int(body, 'count', { min: 1, max: 25, fallback: 25 }),
-        offset: int(body, 'offset', { min: 0, max: 1_000_000, fallback: 0 }),
-      });
-      return { transfer_events: events.map(renderEvent), has_more: hasMore };
-    });
-
-    route('/transfer/event/sync', async (request, body) => {
-      onlyFields(body, ['client_id', 'secret', 'after_id', 'count']);
-      const plaidClientId = keys(request, body);
-      if (body.after_id === undefined || body.after_id === null) throw plaidErrors.missingFields(['after_id']);
-      const afterId = int(body, 'after_id', { min: 0, max: Number.MAX_SAFE_INTEGER, fallback: 0 });
-      const count = int(body, 'count', { min: 1, max: 500, fallback: 100 });
-      const { events, hasMore } = await transfers.syncEvents(plaidClientId, BigInt(afterId), count);
-      return { transfer_events: events.map(renderEvent), has_more: hasMore };
-    });
-
-    route('/transfer/refund/create', async (request, body) => {
-      onlyFields(body, ['client_id', 'secret', 'transfer_id', 'amount', 'idempotency_key']);
-      const plaidClientId = keys(request, body);
-      requireFields(body, ['transfer_id', 'amount', 'idempotency_key']);
-      const refund = await transfers.createRefund(plaidClientId, {
-        transferId: str(body, 'transfer_id')!,
-        amountCents: amount(body, 'amount', true),
-        idempotencyKey: str(body, 'idempotency_key', { max: 50 })!,
-      });
-      return { refund: renderRefund(refund) };
-    });
-
-    route('/transfer/refund/get', async (request, body) => {
-      onlyFields(body, ['client_id', 'secret', 'refund_id']);
-      const plaidClientId = keys(request, body);
-      requireFields(body, ['refund_id']);
-      return { refund: renderRefund(await transfers.refund(plaidClientId, str(body, 'refund_id')!)) };
-    });
-
-    // Transfers and refunds are simulated alike: an id, Plaid's event type, a failure, a webhook.
-    const simulation = (path: string, idField: 'transfer_id' | 'refund_id', run: SandboxTransfers['simulate']) =>
-      route(path, async (request, body) => {
-        onlyFields(body, ['client_id', 'secret', idField, 'test_clock_id', 'event_type', 'failure_reason', 'webhook']);
-        const plaidClientId = keys(request, body);
-        requireFields(body, [idField, 'event_type']);
-        noTestClock(body);
-        await run(
-          plaidClientId,
-          str(body, idField)!,
-          str(body, 'event_type')!,
-          failure(body),
-          url(str(body, 'webhook'), 'webhook'),
-        );
-        return {};
-      });
-    simulation('/sandbox/transfer/simulate', 'transfer_id', (...args) => transfers.simulate(...args));
-    simulation('/sandbox/transfer/refund/simulate', 'refund_id', (...args) => transfers.simulateRefund(...args));
-
-    route('/sandbox/transfer/sweep/simulate', async (request, body) => {
-      onlyFields(body, ['client_id', 'secret', 'test_clock_id', 'webhook']);
-      const plaidClientId = keys(request, body);
-      noTestClock(body);
-      const sweep = await transfers.simulateSweep(plaidClientId, url(str(body, 'webhook'), 'webhook'));
-      if (!sweep) return {};
-      return {
-        sweep: {
-          id: sweep.id,
-          funding_account_id: '',
-          ledger_id: ledgerId(plaidClientId),
-          created: plaidTime(sweep.created_at),
-          amount: formatUsd(sweep.amount_cents),
-          iso_currency_code: 'USD',
-          settled: sweep.settled_on,
-          status: 'settled',
-          trigger: 'automatic_aggregate',
-        },
-      };
-    });
-
-    route('/sandbox/transfer/fire_webhook', async (request, body) => {
-      onlyFields(body, ['client_id', 'secret', 'webhook']);
-      keys(request, body);
-      requireFields(body, ['webhook']);
-      await transfers.fireWebhook(url(str(body, 'webhook'), 'webhook')!);
+      await run(
+        plaidClientId,
+        str(body, idField)!,
+        str(body, 'event_type')!,
+        failure(body),
+        url(str(body, 'webhook'), 'webhook'),
+      );
       return {};
     });
-  };
+  simulation('/sandbox/transfer/simulate', 'transfer_id', (...args) => transfers.simulate(...args));
+  simulation('/sandbox/transfer/refund/simulate', 'refund_id', (...args) => transfers.simulateRefund(...args));
+
+  route('/sandbox/transfer/sweep/simulate', async (request, body) => {
+    onlyFields(body, ['client_id', 'secret', 'test_clock_id', 'webhook']);
+    const plaidClientId = keys(request, body);
+    noTestClock(body);
+    const sweep = await transfers.simulateSweep(plaidClientId, url(str(body, 'webhook'), 'webhook'));
+    if (!sweep) return {};
+    return {
+      sweep: {
+        id: sweep.id,
+        funding_account_id: '',
+        ledger_id: ledgerId(plaidClientId),
+        created: plaidTime(sweep.created_at),
+        amount: formatUsd(sweep.amount_cents),
+        iso_currency_code: 'USD',
+        settled: sweep.settled_on,
+        status: 'settled',
+        trigger: 'automatic_aggregate',
+      },
+    };
+  });
+
+  route('/sandbox/transfer/fire_webhook', async (request, body) => {
+    onlyFields(body, ['client_id', 'secret', 'webhook']);
+    keys(request, body);
+    requireFields(body, ['webhook']);
+    await transfers.fireWebhook(url(str(body, 'webhook'), 'webhook')!);
+    return {};
+  });
 }
