@@ -2,6 +2,7 @@
 // A bad value stops the server with a message naming the variable and what is allowed.
 import path from 'node:path';
 import { readSecretsConfig } from './runtime-secrets.ts';
+import { type UsdCents, usdCents } from './lib/money.ts';
 import { type ChainsConfig, readChainsConfig } from './chains/config.ts';
 import { type AchConfig, readAchConfig } from './modules/ach/config.ts';
 import { type AuthConfig, readAuthConfig } from './modules/auth/config.ts';
@@ -216,11 +217,11 @@ export class EnvReader {
   }
 
   /** A USD amount such as 3000 or 0.50, as cents. */
-  usdCents(name: string, fallback: string, info?: Info): bigint {
+  usdCents(name: string, fallback: string, info?: Info): UsdCents {
     this.declare(name, 'usd', 'US dollars, up to 2 decimals', fallback, info);
     const text = this.decimal(name, fallback, /^\d{1,9}(\.\d{1,2})?$/);
     const [whole, fraction = ''] = text.split('.');
-    return BigInt(whole!) * 100n + BigInt(fraction.padEnd(2, '0'));
+    return usdCents(BigInt(whole!) * 100n + BigInt(fraction.padEnd(2, '0')));
   }
 
   bool(name: string, fallback: boolean, info?: Info): boolean {

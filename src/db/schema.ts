@@ -1,6 +1,7 @@
 // Kysely table types. Each module declares its tables in its own file and they are composed here,
 // so a module's migration and its types change together.
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { Generated, Insertable, Selectable } from 'kysely';
+import type { Json, NullableTimestamp, Timestamp } from './column-types.ts';
 import type { AuthTables } from '../modules/auth/tables.ts';
 import type { SandboxInboxTables } from '../sandbox/inbox/tables.ts';
 import type { SandboxWebhookReceiverTables } from '../sandbox/webhook-receiver/tables.ts';
@@ -22,13 +23,6 @@ import type { PurchaseTables } from '../modules/purchases/tables.ts';
 import type { BankTables } from '../modules/banks/tables.ts';
 import type { WebhookTables } from '../modules/webhooks/tables.ts';
 import type { DashboardTables } from '../modules/dashboard/tables.ts';
-
-/** A timestamptz column: Date when read, Date or ISO string when written, defaulted by the database. */
-export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
-export type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
-/** A bigint column (money in minor units). Read as bigint; written as bigint or a decimal string. */
-export type Int8 = ColumnType<bigint, bigint | string | number, bigint | string | number>;
-export type Json<T = unknown> = ColumnType<T, string | T, string | T>;
 
 export interface ClientsTable {
   id: string;

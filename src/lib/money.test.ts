@@ -2,7 +2,25 @@
 // rejected form and a deterministic sweep of values (a seeded generator, so a failure reproduces).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { divCeil, divFloor, divRound, formatDecimal, formatUsd, parseDecimal, parseUsdCents } from './money.ts';
+import {
+  divCeil,
+  divFloor,
+  divRound,
+  formatCryptoAmount,
+  formatDecimal,
+  formatUsd,
+  minor,
+  parseCryptoAmount,
+  parseDecimal,
+  parseUsdCents,
+  usdCents,
+  usdcMicro,
+  wei,
+  type Minor,
+  type UsdCents,
+  type UsdcMicro,
+  type Wei,
+} from './money.ts';
 
 /** xorshift64*: a small seeded generator of non-negative bigints below 2^63. */
 function generator(seed: bigint): () => bigint {
@@ -67,7 +85,7 @@ describe('money: parsing and formatting decimal strings', () => {
     assert.equal(formatDecimal(-5n, 2), '-0.05');
     assert.equal(formatDecimal(12n, 0), '12');
     assert.equal(formatDecimal(12_090_000_000_000_000n, 18, { trimZeros: true }), '0.01209');
-    assert.equal(formatUsd(75n), '0.75');
+    assert.equal(formatUsd(usdCents(75n)), '0.75');
   });
 
   it('round-trips: format(parse(s)) keeps the value and parse(format(m)) gives m back', () => {
@@ -117,5 +135,66 @@ describe('money: rounding a rational amount', () => {
 
   it('refuses division by zero', () => {
     for (const f of [divRound, divFloor, divCeil]) assert.throws(() => f(1n, 0n), /division by zero/);
+  });
+});
+
+describe('money: units in the type', () => {
+  it('the constructors brand a bigint without changing it, and arithmetic gives plain bigint back', () => {
+    const cents: UsdCents = usdCents(2_550n);
+    const eth: Wei = wei(12_090_000_000_000_000n);
+    const usdc: UsdcMicro = usdcMicro(25_000_000n);
+    const any: Minor = minor(7n);
+    for (const [branded, plain] of [
+      [cents, 2_550n],
+      [eth, 12_090_000_000_000_000n],
+      [usdc, 25_000_000n],
+      [any, 7n],
+    ] as const) {
+      assert.equal(typeof branded, 'bigint');
+      assert.equal(branded, plain);
+    }
+    assert.equal(minor<'POL'>(1n), 1n);
+    // A sum is plain bigint until branded again; the brands compare and add as bigints do.
+    const sum: bigint = cents + usdCents(50n);
+    assert.equal(formatUsd(usdCents(sum)), '26.00');
+    assert.ok(cents > usdCents(2_549n));
+  });
+
+  it('keeps the units apart at compile time', () => {
+    const cents = usdCents(1n);
+    const eth = wei(1n);
+    // Each line below is a compile error (checked by `npm run typecheck`); at run time they format.
+    // @ts-expect-error plain bigint is not USD cents
+    formatUsd(1n);
+    // @ts-expect-error wei are not USD cents
+    formatUsd(eth);
+    // @ts-expect-error USD cents are not an amount of a token
+    formatCryptoAmount(cents, 'ETH');
+    // @ts-expect-error wei are not micro-USDC
+    const usdc: UsdcMicro = eth;
+    // Wei and micro-USDC are both a `Minor` (an amount of whichever token a row names).
+    const amounts: Minor[] = [eth, usdcMicro(1n)];
+    assert.equal(amounts.length + Number(usdc), 3);
+  });
+
+  it('parses and formats a crypto amount with its currency decimals, and refuses more', () => {
+    assert.equal(parseCryptoAmount('1.000000000000000001', 'ETH'), 1_000_000_000_000_000_001n);
+    assert.equal(parseCryptoAmount('0.000001', 'USDC_POLYGON'), 1n);
+    assert.equal(parseCryptoAmount('0.0000001', 'USDC_ETHEREUM'), undefined, 'USDC has 6 decimals');
+    assert.equal(parseCryptoAmount('-1', 'ETH'), undefined);
+    assert.equal(formatCryptoAmount(wei(12_090_000_000_000_000n), 'ETH'), '0.01209');
+    assert.equal(formatCryptoAmount(usdcMicro(25_000_000n), 'USDC_ETHEREUM'), '25');
+    assert.equal(parseUsdCents('25.5'), usdCents(2_550n));
+    const next = generator(7n);
+    for (const currency of ['ETH', 'USDC_ETHEREUM', 'USDC_POLYGON'] as const) {
+      for (let i = 0; i < 500; i++) {
+        const amount = minor(next() % 10n ** 30n);
+        assert.equal(
+          parseCryptoAmount(formatCryptoAmount(amount, currency), currency),
+          amount,
+          `${amount} ${currency}`,
+        );
+      }
+    }
   });
 });

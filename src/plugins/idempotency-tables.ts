@@ -1,5 +1,5 @@
 // Table types for migration 0042_idempotency_keys.sql.
-import type { Timestamp } from '../db/schema.ts';
+import type { Timestamp } from '../db/column-types.ts';
 
 export interface IdempotencyKeysTable {
   client_id: string;

@@ -1,8 +1,7 @@
 // Table types for migrations 0041 and 0047 (ACH debits on Plaid Transfer, refunds, the event stream).
 import type { ColumnType } from 'kysely';
-import type { Int8, Json, NullableTimestamp, Timestamp } from '../../db/schema.ts';
-
-type NullableInt8 = ColumnType<bigint | null, bigint | string | null | undefined, bigint | string | null>;
+import type { Int8, Json, NullableInt8, NullableTimestamp, Timestamp } from '../../db/column-types.ts';
+import type { UsdCents } from '../../lib/money.ts';
 
 export type AchDebitStatus = 'AUTHORIZING' | 'AUTHORIZED' | 'DECLINED' | 'PENDING' | 'SETTLED' | 'RETURNED' | 'FAILED';
 
@@ -12,7 +11,7 @@ export interface AchDebitsTable {
   id: string;
   provider: string;
   provider_ref: string | null;
-  amount_cents: Int8;
+  amount_cents: Int8<UsdCents>;
   speed: 'INSTANT' | 'STANDARD';
   status: AchDebitStatus;
   return_code: string | null;
@@ -36,7 +35,7 @@ export interface AchRefundsTable {
   id: string;
   debit_id: string;
   attempt: number;
-  amount_cents: Int8;
+  amount_cents: Int8<UsdCents>;
   status: AchRefundStatus;
   provider_ref: string | null;
   failure_code: string | null;
@@ -60,7 +59,7 @@ export interface AchEventsTable {
   refund_id: string | null;
   sweep_id: string | null;
   occurred_at: Timestamp;
-  amount_cents: NullableInt8;
+  amount_cents: NullableInt8<UsdCents>;
   failure_code: string | null;
   failure_description: string | null;
   payload: Json<Record<string, unknown>>;

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../../db/index.ts';
 import type { Row } from '../../db/schema.ts';
 import { ASSETS } from '../../lib/assets.ts';
-import { formatDecimal, formatUsd } from '../../lib/money.ts';
+import { formatCryptoAmount, formatUsd, type Minor, minor, usdCents } from '../../lib/money.ts';
 import type { ActivityStatus, CryptoCurrency, Direction, FundingMethod } from './tables.ts';
 
 /** The glossary's Wallet, as recorded with the item. */
@@ -29,7 +29,15 @@ export interface ActivityBankAccount {
   verificationStatus?: 'APPROVED' | 'DECLINED' | 'IN_REVIEW';
 }
 
-export type ActivityRow = Row<'activity_items'>;
+/** An activity item as read: the numeric crypto amount is a bigint of the currency's minor units. */
+export type ActivityRow = Omit<Row<'activity_items'>, 'crypto_amount_minor'> & { crypto_amount_minor: Minor };
+
+/** The boundary for every read of activity_items (here and in the purchase's repository). */
+export function activityRow<R extends { crypto_amount_minor: string }>(
+  row: R,
+): Omit<R, 'crypto_amount_minor'> & { crypto_amount_minor: Minor } {
+  return { ...row, crypto_amount_minor: minor(BigInt(row.crypto_amount_minor)) };
+}
 
 export interface ActivityItem {
   id: string;
@@ -56,11 +64,6 @@ export interface ActivityItem {
   metadata: Record<string, unknown>;
 }
 
-/** A crypto amount in minor units as a decimal string without trailing zeros ("0.0495618", "25"). */
-export function formatCryptoAmount(minor: bigint, currency: CryptoCurrency): string {
-  return formatDecimal(minor, ASSETS[currency].decimals, { trimZeros: true });
-}
-
 export function toActivityItem(row: ActivityRow): ActivityItem {
   const fiat: ActivityItem['fiat'] = {
     status: row.fiat_status,
@@ -74,9 +77,9 @@ export function toActivityItem(row: ActivityRow): ActivityItem {
     status: row.crypto_status,
     currency: row.crypto_currency,
     direction: row.crypto_direction,
-    amount: formatCryptoAmount(BigInt(row.crypto_amount_minor), row.crypto_currency),
+    amount: formatCryptoAmount(row.crypto_amount_minor, row.crypto_currency),
     price: formatUsd(row.price_cents),
-    fee: formatUsd(row.fee_cents + row.network_fee_cents),
+    fee: formatUsd(usdCents(row.fee_cents + row.network_fee_cents)),
   };
   // Recorded as the Wallet was at purchase time; `network` is the purchase's (older records lack it).
   if (row.wallet)
@@ -101,12 +104,13 @@ export function toActivityItem(row: ActivityRow): ActivityItem {
 }
 
 export async function findActivity(db: Executor, userId: string, activityId: string): Promise<ActivityRow | undefined> {
-  return db
+  const row = await db
     .selectFrom('activity_items')
     .selectAll()
     .where('user_id', '=', userId)
     .where('id', '=', activityId)
     .executeTakeFirst();
+  return row && activityRow(row);
 }
 
 export interface ActivityFilters {
@@ -151,9 +155,10 @@ export async function listActivity(
   if (filters.fiatStatus?.length) q = q.where('fiat_status', 'in', filters.fiatStatus);
   if (filters.clientId) q = q.where('client_id', '=', filters.clientId);
   if (after) q = q.where(sql<boolean>`(created_at, id) < (${after.createdAt}::timestamptz, ${after.id}::uuid)`);
-  return q
+  const rows = await q
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(limit + 1)
     .execute();
+  return rows.map(activityRow);
 }

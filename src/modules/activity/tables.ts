@@ -1,9 +1,7 @@
 // Table types for migration 0043_purchases_activity.sql (activity side).
 import type { ColumnType } from 'kysely';
-import type { Int8, Json, NullableTimestamp, Timestamp } from '../../db/schema.ts';
-
-/** numeric(78,0) minor units: read as a decimal string (wei overflows bigint), written as bigint or string. */
-export type Numeric = ColumnType<string, string | bigint, string | bigint>;
+import type { Int8, Json, NullableTimestamp, Numeric, Timestamp } from '../../db/column-types.ts';
+import type { UsdCents } from '../../lib/money.ts';
 
 export const ACTIVITY_STATUSES = ['PENDING', 'COMPLETED', 'FAILED'] as const;
 export type ActivityStatus = (typeof ACTIVITY_STATUSES)[number];
@@ -23,7 +21,7 @@ export interface ActivityItemsTable {
   updated_at: Timestamp;
   fiat_status: ActivityStatus;
   fiat_currency: 'USD';
-  fiat_amount_cents: Int8;
+  fiat_amount_cents: Int8<UsdCents>;
   fiat_direction: Direction;
   funding_method: FundingMethod;
   bank_id: string | null;
@@ -35,9 +33,9 @@ export interface ActivityItemsTable {
   wallet: Json<Record<string, unknown>> | null;
   crypto_amount_minor: Numeric;
   crypto_amount_estimated: boolean;
-  price_cents: Int8;
-  fee_cents: Int8;
-  network_fee_cents: Int8;
+  price_cents: Int8<UsdCents>;
+  fee_cents: Int8<UsdCents>;
+  network_fee_cents: Int8<UsdCents>;
   transaction_hash: string | null;
   crypto_completed_at: NullableTimestamp;
   metadata: ColumnType<Record<string, unknown>, string | undefined, string>;

@@ -1,6 +1,6 @@
 // Table types for migrations 0010_auth.sql and 0012_otp_failure_cap.sql.
 import type { Generated } from 'kysely';
-import type { Timestamp, NullableTimestamp } from '../../db/schema.ts';
+import type { Timestamp, NullableTimestamp } from '../../db/column-types.ts';
 import type { WalletType } from '../../lib/addresses.ts';
 import type { Factor } from '../../plugins/types.ts';
 

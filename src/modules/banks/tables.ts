@@ -1,8 +1,6 @@
 // Table types for migration 0031_banks.sql.
-import type { ColumnType } from 'kysely';
-import type { NullableTimestamp, Timestamp } from '../../db/schema.ts';
-
-type NullableInt8 = ColumnType<bigint | null, bigint | string | null | undefined, bigint | string | null>;
+import type { NullableInt8, NullableTimestamp, Timestamp } from '../../db/column-types.ts';
+import type { UsdCents } from '../../lib/money.ts';
 
 export type LinkStatus = 'ACTIVE' | 'INACTIVE' | 'LOGIN_REQUIRED';
 export type VerificationStatus = 'APPROVED' | 'DECLINED' | 'IN_REVIEW';
@@ -26,8 +24,8 @@ export interface BanksTable {
   account_number_key_id: string;
   account_number_ciphertext: string;
   owner_names: string[];
-  available_cents: NullableInt8;
-  current_cents: NullableInt8;
+  available_cents: NullableInt8<UsdCents>;
+  current_cents: NullableInt8<UsdCents>;
   balance_at: NullableTimestamp;
   link_status: LinkStatus;
   verification_status: VerificationStatus;

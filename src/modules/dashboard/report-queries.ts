@@ -6,9 +6,11 @@
 // client's users and wallets through their indexes.
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/index.ts';
+import { type UsdCents, usdCents } from '../../lib/money.ts';
 import type { Bucket, DateRange } from './range.ts';
 
 const num = (v: string | null | undefined) => BigInt(v ?? '0');
+const cents = (v: string | null | undefined) => usdCents(num(v));
 
 const bucketOf = (column: RawBuilder<unknown>, bucket: Bucket) =>
   sql<string>`to_char(date_trunc(${bucket}, ${column}), 'YYYY-MM-DD')`;
@@ -34,21 +36,21 @@ function split<R extends { b: string | null }, T>(rows: R[], value: (r: R) => T,
 export interface TypeTotals {
   instantTransactions: bigint;
   standardTransactions: bigint;
-  instantVolumeCents: bigint;
-  standardVolumeCents: bigint;
-  instantFeeCents: bigint;
-  standardFeeCents: bigint;
-  revenueCents: bigint;
+  instantVolumeCents: UsdCents;
+  standardVolumeCents: UsdCents;
+  instantFeeCents: UsdCents;
+  standardFeeCents: UsdCents;
+  revenueCents: UsdCents;
 }
 
 export const NO_TRANSACTIONS: TypeTotals = {
   instantTransactions: 0n,
   standardTransactions: 0n,
-  instantVolumeCents: 0n,
-  standardVolumeCents: 0n,
-  instantFeeCents: 0n,
-  standardFeeCents: 0n,
-  revenueCents: 0n,
+  instantVolumeCents: usdCents(0n),
+  standardVolumeCents: usdCents(0n),
+  instantFeeCents: usdCents(0n),
+  standardFeeCents: usdCents(0n),
+  revenueCents: usdCents(0n),
 };
 
 /** Completed transactions, volume, fees and partner revenue, by ACH type (the rollup). */
@@ -70,11 +72,11 @@ export async function transactions(db: Executor, clientId: string, r: DateRange)
     (x) => ({
       instantTransactions: num(x.it),
       standardTransactions: num(x.st),
-      instantVolumeCents: num(x.iv),
-      standardVolumeCents: num(x.sv),
-      instantFeeCents: num(x.if),
-      standardFeeCents: num(x.sf),
-      revenueCents: num(x.rev),
+      instantVolumeCents: cents(x.iv),
+      standardVolumeCents: cents(x.sv),
+      instantFeeCents: cents(x.if),
+      standardFeeCents: cents(x.sf),
+      revenueCents: cents(x.rev),
     }),
     NO_TRANSACTIONS,
   );
@@ -201,8 +203,8 @@ export async function funnel(
 
 export interface RevenueMonth {
   month: string;
-  accruedCents: bigint;
-  reversedCents: bigint;
+  accruedCents: UsdCents;
+  reversedCents: UsdCents;
 }
 
 /** Partner revenue from the ledger: what the payable account received and gave back, per month (UTC). */
@@ -213,7 +215,7 @@ export async function revenueByMonth(db: Executor, payableAccount: string, limit
            coalesce(sum(amount_minor) filter (where amount_minor > 0), 0)::text as reversed
       from ledger_postings where account = ${payableAccount} and currency = 'USD'
      group by 1 order by 1 desc limit ${limit}`.execute(db);
-  return rows.rows.map((x) => ({ month: x.m, accruedCents: num(x.accrued), reversedCents: num(x.reversed) }));
+  return rows.rows.map((x) => ({ month: x.m, accruedCents: cents(x.accrued), reversedCents: cents(x.reversed) }));
 }
 
 export async function revenueShareBps(db: Executor, clientId: string): Promise<number> {

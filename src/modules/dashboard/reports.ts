@@ -2,7 +2,7 @@
 // figures per day, week or month, and the partner revenue the ledger holds. Definitions:
 // docs/dashboard.md. Amounts are USD decimal strings, as in the API.
 import type { AppContext } from '../../context.ts';
-import { divRound, formatUsd } from '../../lib/money.ts';
+import { divRound, formatUsd, usdCents } from '../../lib/money.ts';
 import { revenueShareAccounts } from '../purchases/revenue-share.ts';
 import { balances } from '../ledger/index.ts';
 import { bucketsOf, type Bucket, type DateRange } from './range.ts';
@@ -48,7 +48,7 @@ export interface SeriesPoint {
 
 function transactionFigures(t: TypeTotals, active: number) {
   const count = t.instantTransactions + t.standardTransactions;
-  const volume = t.instantVolumeCents + t.standardVolumeCents;
+  const volume = usdCents(t.instantVolumeCents + t.standardVolumeCents);
   return {
     totalVolume: formatUsd(volume),
     instantVolume: formatUsd(t.instantVolumeCents),
@@ -56,9 +56,9 @@ function transactionFigures(t: TypeTotals, active: number) {
     count: Number(count),
     instantCount: Number(t.instantTransactions),
     standardCount: Number(t.standardTransactions),
-    averageAmount: formatUsd(count === 0n ? 0n : divRound(volume, count)),
-    averageVolumePerActiveUser: formatUsd(active === 0 ? 0n : divRound(volume, BigInt(active))),
-    fees: formatUsd(t.instantFeeCents + t.standardFeeCents),
+    averageAmount: formatUsd(usdCents(count === 0n ? 0n : divRound(volume, count))),
+    averageVolumePerActiveUser: formatUsd(usdCents(active === 0 ? 0n : divRound(volume, BigInt(active)))),
+    fees: formatUsd(usdCents(t.instantFeeCents + t.standardFeeCents)),
     instantFees: formatUsd(t.instantFeeCents),
     standardFees: formatUsd(t.standardFeeCents),
     partnerRevenue: formatUsd(t.revenueCents),
@@ -116,12 +116,12 @@ export async function partnerRevenue(ctx: AppContext, clientId: string) {
     revenueShareBps: await revenueShareBps(ctx.db, clientId),
     ledgerAccount: account,
     // The payable is a credit balance: what the platform owes the partner.
-    accrued: formatUsd(-owed.posted),
+    accrued: formatUsd(usdCents(-owed.posted)),
     byMonth: months.map((m) => ({
       month: m.month,
       accrued: formatUsd(m.accruedCents),
       reversed: formatUsd(m.reversedCents),
-      net: formatUsd(m.accruedCents - m.reversedCents),
+      net: formatUsd(usdCents(m.accruedCents - m.reversedCents)),
     })),
   };
 }

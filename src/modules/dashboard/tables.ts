@@ -1,6 +1,7 @@
 // Table types for migration 0070_dashboard.sql.
 import type { ColumnType, Generated } from 'kysely';
-import type { Int8, NullableTimestamp, Timestamp } from '../../db/schema.ts';
+import type { Int8, NullableTimestamp, Timestamp } from '../../db/column-types.ts';
+import type { UsdCents } from '../../lib/money.ts';
 
 export type MemberRole = 'ADMIN' | 'VIEWER';
 
@@ -72,8 +73,8 @@ export interface RevenueSharesTable {
   ach_type: 'INSTANT' | 'STANDARD';
   purchase_created_at: Timestamp;
   bps: number;
-  fee_cents: Int8;
-  share_cents: Int8;
+  fee_cents: Int8<UsdCents>;
+  share_cents: Int8<UsdCents>;
   status: 'ACCRUED' | 'REVERSED';
   accrued_at: Timestamp;
   reversed_at: NullableTimestamp;
@@ -89,9 +90,9 @@ export interface DashboardDailyActivityTable {
   ach_type: 'INSTANT' | 'STANDARD';
   shard: number;
   transactions: Generated<number>;
-  volume_cents: Generated<Int8>;
-  fee_cents: Generated<Int8>;
-  revenue_cents: Generated<Int8>;
+  volume_cents: Generated<Int8<UsdCents>>;
+  fee_cents: Generated<Int8<UsdCents>>;
+  revenue_cents: Generated<Int8<UsdCents>>;
 }
 
 export interface DashboardDailyUsersTable {

@@ -1,7 +1,7 @@
 // GET /v1/crypto/prices: the price of each currency and, optionally, the network fee of delivering it.
 import type { AppContext } from '../../context.ts';
 import { AppError } from '../../errors/app-error.ts';
-import { divCeil, formatDecimal, formatUsd } from '../../lib/money.ts';
+import { divCeil, formatCryptoAmount, formatUsd, minor, type UsdCents } from '../../lib/money.ts';
 import { PriceUnavailableError, type PriceSnapshot } from '../../providers/prices/index.ts';
 import { ASSETS, CRYPTO_CURRENCIES, type CryptoCurrency } from '../../lib/assets.ts';
 import { networkFee } from './network-fee.ts';
@@ -12,7 +12,7 @@ export interface GetPricesInput {
   includeNetworkFees?: 'true' | 'false';
 }
 
-export function priceOf(prices: PriceSnapshot, currency: CryptoCurrency): bigint {
+export function priceOf(prices: PriceSnapshot, currency: CryptoCurrency): UsdCents {
   return prices.cents[ASSETS[currency].symbol === 'ETH' ? 'ETH' : 'USDC'];
 }
 
@@ -60,10 +60,10 @@ export async function getPrices(ctx: AppContext, input: GetPricesInput) {
             const cryptoFeeMinor =
               currency === 'ETH'
                 ? fee.feeWei
-                : divCeil(fee.feeCents * 10n ** BigInt(decimals), priceOf(prices, currency));
+                : minor(divCeil(fee.feeCents * 10n ** BigInt(decimals), priceOf(prices, currency)));
             return {
               cryptoCurrency: currency,
-              cryptoFee: formatDecimal(cryptoFeeMinor, decimals, { trimZeros: true }),
+              cryptoFee: formatCryptoAmount(cryptoFeeMinor, currency),
               fiatCurrency: 'USD' as const,
               fiatFee: formatUsd(fee.feeCents),
             };

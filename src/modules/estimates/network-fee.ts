@@ -3,7 +3,7 @@
 // call in production, so never from inside a database transaction.
 import type { Chains } from '../../chains/types.ts';
 import { AppError } from '../../errors/app-error.ts';
-import { divCeil } from '../../lib/money.ts';
+import { divCeil, type Minor, minor, type UsdCents, usdCents } from '../../lib/money.ts';
 import type { PriceSnapshot, PricedAsset } from '../../providers/prices/index.ts';
 import type { Network } from '../../chains/networks.ts';
 import { ASSETS, type CryptoCurrency } from '../../lib/assets.ts';
@@ -14,24 +14,26 @@ import { ASSETS, type CryptoCurrency } from '../../lib/assets.ts';
  */
 export const TRANSFER_GAS: Record<'NATIVE' | 'ERC20', bigint> = { NATIVE: 21_000n, ERC20: 65_000n };
 
-export const GAS_TOKEN: Record<Network, PricedAsset> = { ETHEREUM: 'ETH', POLYGON: 'POL' };
+export const GAS_TOKEN = { ETHEREUM: 'ETH', POLYGON: 'POL' } as const satisfies Record<Network, PricedAsset>;
+export type GasToken = (typeof GAS_TOKEN)[Network];
 
 export interface NetworkFee {
   network: Network;
-  gasPriceWei: bigint;
+  /** In the gas token's smallest unit, per unit of gas. */
+  gasPriceWei: Minor<GasToken>;
   gasLimit: bigint;
   /** gasLimit × gasPrice, in the gas token's smallest unit (wei). */
-  feeWei: bigint;
+  feeWei: Minor<GasToken>;
   /** The same in USD cents, rounded up. */
-  feeCents: bigint;
+  feeCents: UsdCents;
 }
 
 /** Gas prices are reused this long (wall time) so a burst of estimates costs one RPC call per network. */
 const GAS_PRICE_TTL_MS = 5_000;
 // A cache per app's chains (a WeakMap so it goes with them), not a way for modules to talk.
-const gasPriceCache = new WeakMap<Chains, Map<Network, { wei: bigint; until: number }>>();
+const gasPriceCache = new WeakMap<Chains, Map<Network, { wei: Minor<GasToken>; until: number }>>();
 
-async function gasPrice(chains: Chains, network: Network): Promise<bigint> {
+async function gasPrice(chains: Chains, network: Network): Promise<Minor<GasToken>> {
   let perChains = gasPriceCache.get(chains);
   if (!perChains) {
     perChains = new Map();
@@ -39,9 +41,9 @@ async function gasPrice(chains: Chains, network: Network): Promise<bigint> {
   }
   const hit = perChains.get(network);
   if (hit && performance.now() < hit.until) return hit.wei;
-  let wei: bigint;
+  let wei: Minor<GasToken>;
   try {
-    wei = await chains.publicClient(network).getGasPrice();
+    wei = minor(await chains.publicClient(network).getGasPrice());
   } catch (error) {
     throw new AppError('SERVICE_UNAVAILABLE', {
       message: `The ${network} network's gas price is unavailable; retry later`,
@@ -56,7 +58,7 @@ export async function networkFee(chains: Chains, prices: PriceSnapshot, currency
   const { network } = ASSETS[currency];
   const gasLimit = currency === 'ETH' ? TRANSFER_GAS.NATIVE : TRANSFER_GAS.ERC20;
   const gasPriceWei = await gasPrice(chains, network);
-  const feeWei = gasLimit * gasPriceWei;
-  const feeCents = divCeil(feeWei * prices.cents[GAS_TOKEN[network]], 10n ** 18n);
+  const feeWei = minor<GasToken>(gasLimit * gasPriceWei);
+  const feeCents = usdCents(divCeil(feeWei * prices.cents[GAS_TOKEN[network]], 10n ** 18n));
   return { network, gasPriceWei, gasLimit, feeWei, feeCents };
 }

@@ -10,7 +10,18 @@
 import type { AppContext } from '../../context.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { invariant } from '../../lib/invariant.ts';
-import { divCeil, divRound, formatDecimal, formatUsd, parseDecimal, parseUsdCents } from '../../lib/money.ts';
+import {
+  divCeil,
+  divRound,
+  formatCryptoAmount,
+  formatUsd,
+  type Minor,
+  minor,
+  parseCryptoAmount,
+  parseUsdCents,
+  type UsdCents,
+  usdCents,
+} from '../../lib/money.ts';
 import { PriceUnavailableError, type PriceSnapshot } from '../../providers/prices/index.ts';
 import type { Network } from '../../chains/networks.ts';
 import { ASSETS, type CryptoCurrency } from '../../lib/assets.ts';
@@ -34,20 +45,20 @@ export interface AchQuote {
   paymentType: AchPaymentType;
   fundingMethod: FundingMethod;
   /** USD cents per whole unit of the asset. */
-  priceCents: bigint;
+  priceCents: UsdCents;
   /** The price as the API shows it ("1910.54"). */
   price: string;
   /** What the user pays: fee + network fee + the part that buys crypto. */
-  fiatAmountCents: bigint;
+  fiatAmountCents: UsdCents;
   /** The onramp (Ratio) fee. */
-  feeCents: bigint;
-  networkFeeCents: bigint;
+  feeCents: UsdCents;
+  networkFeeCents: UsdCents;
   /** The total debited from the bank account: equal to fiatAmountCents (fees are inside it). */
-  totalCents: bigint;
+  totalCents: UsdCents;
   /** fiatAmountCents − feeCents − networkFeeCents: the part converted to crypto. */
-  spendCents: bigint;
+  spendCents: UsdCents;
   /** Crypto delivered, in the asset's smallest unit (wei, USDC micro-units). */
-  cryptoAmountMinor: bigint;
+  cryptoAmountMinor: Minor;
   /** The same as a decimal string without trailing zeros ("0.04956182056"). */
   cryptoAmount: string;
   decimals: number;
@@ -64,7 +75,7 @@ export const FUNDING_METHOD: Record<AchPaymentType, FundingMethod> = {
 };
 
 /** No single purchase is larger than this, whatever the limits say: bounds every computation. */
-export const MAX_FIAT_CENTS = 100_000_000_00n;
+export const MAX_FIAT_CENTS = usdCents(100_000_000_00n);
 const AMOUNT_MAX_LENGTH = 64;
 
 /** What turns cents into crypto: the asset's unit, its price, the fee rate and the network fee. */
@@ -79,21 +90,21 @@ export interface QuoteTerms {
 }
 
 /** The fee on a fiat amount: round(cents × feeBps / 10⁴), half away from zero. */
-export function feeCentsOf(cents: bigint, t: QuoteTerms): bigint {
-  return divRound(cents * t.feeBps, 10_000n);
+export function feeCentsOf(cents: bigint, t: QuoteTerms): UsdCents {
+  return usdCents(divRound(cents * t.feeBps, 10_000n));
 }
 
 /** The crypto (minor units) a fiat amount buys after both fees, rounded down; 0 when the fees eat it. */
-export function cryptoMinorFor(cents: bigint, t: QuoteTerms): bigint {
+export function cryptoMinorFor(cents: bigint, t: QuoteTerms): Minor {
   const spend = cents - feeCentsOf(cents, t) - t.networkFeeCents;
-  return spend > 0n ? (spend * t.unit) / t.priceCents : 0n;
+  return minor(spend > 0n ? (spend * t.unit) / t.priceCents : 0n);
 }
 
 /**
  * The least fiat amount (cents) whose crypto after fees reaches `minCryptoMinor` (cryptoMinorFor is
  * non-decreasing in cents). The closed form, then a bounded walk of a few cents each way.
  */
-export function leastFiatCentsFor(minCryptoMinor: bigint, t: QuoteTerms): bigint {
+export function leastFiatCentsFor(minCryptoMinor: bigint, t: QuoteTerms): UsdCents {
   invariant(t.priceCents > 0n && t.unit > 0n, 'quote terms need a positive price and unit');
   invariant(t.feeBps >= 0n && t.feeBps < 10_000n, () => `fee rate ${t.feeBps} bps is out of range`);
   const cost = divCeil(minCryptoMinor * t.priceCents, t.unit);
@@ -110,7 +121,7 @@ export function leastFiatCentsFor(minCryptoMinor: bigint, t: QuoteTerms): bigint
     cents -= 1n;
     invariant(++steps <= maxSteps, 'the least-fiat search did not converge downwards');
   }
-  return cents;
+  return usdCents(cents);
 }
 
 export async function quoteAch(
@@ -123,7 +134,7 @@ export async function quoteAch(
       message: '`cryptoCurrency` must be one of ETH, USDC_ETHEREUM, USDC_POLYGON',
       data: { field: 'cryptoCurrency', rule: 'enum' },
     });
-  const { fiatCents, minCryptoMinor } = requestedAmount(input, asset.decimals);
+  const { fiatCents, minCryptoMinor } = requestedAmount(input);
   const hasFiat = fiatCents !== undefined;
 
   const prices = await readPrices(ctx);
@@ -138,7 +149,7 @@ export async function quoteAch(
   const feeOf = (cents: bigint) => feeCentsOf(cents, terms);
   const cryptoFor = (cents: bigint) => cryptoMinorFor(cents, terms);
 
-  let fiatAmountCents: bigint;
+  let fiatAmountCents: UsdCents;
   if (fiatCents !== undefined) {
     fiatAmountCents = fiatCents;
   } else {
@@ -153,7 +164,7 @@ export async function quoteAch(
 
   assertNetworkMinimum(fiatAmountCents, ctx.config.product.minimumCents[asset.network], asset.network, hasFiat);
   const feeCents = feeOf(fiatAmountCents);
-  const spendCents = fiatAmountCents - feeCents - fee.feeCents;
+  const spendCents = usdCents(fiatAmountCents - feeCents - fee.feeCents);
   const cryptoAmountMinor = cryptoFor(fiatAmountCents);
   if (spendCents <= 0n || cryptoAmountMinor === 0n) {
     throw new AppError('INVALID_FIAT_AMOUNT', {
@@ -179,7 +190,7 @@ export async function quoteAch(
     totalCents: fiatAmountCents,
     spendCents,
     cryptoAmountMinor,
-    cryptoAmount: formatDecimal(cryptoAmountMinor, asset.decimals, { trimZeros: true }),
+    cryptoAmount: formatCryptoAmount(cryptoAmountMinor, input.currency),
     decimals: asset.decimals,
     networkFee: fee,
     priceSource: prices.source,
@@ -191,8 +202,7 @@ export async function quoteAch(
 /** The amount the request names, parsed: exactly one of `fiatAmount` (top-down) and `minCryptoAmount` (bottom-up). */
 function requestedAmount(
   input: QuoteAchInput,
-  decimals: number,
-): { fiatCents: bigint; minCryptoMinor?: undefined } | { fiatCents?: undefined; minCryptoMinor: bigint } {
+): { fiatCents: UsdCents; minCryptoMinor?: undefined } | { fiatCents?: undefined; minCryptoMinor: Minor } {
   const hasFiat = input.fiatAmount !== undefined;
   const hasCrypto = input.minCryptoAmount !== undefined;
   if (hasFiat === hasCrypto) {
@@ -206,11 +216,11 @@ function requestedAmount(
   }
   return hasFiat
     ? { fiatCents: parseFiat(input.fiatAmount!) }
-    : { minCryptoMinor: parseCrypto(input.minCryptoAmount!, decimals, input.currency) };
+    : { minCryptoMinor: parseCrypto(input.minCryptoAmount!, input.currency) };
 }
 
 /** The network's minimum purchase, reported against the field the request used. */
-function assertNetworkMinimum(fiatAmountCents: bigint, minimum: bigint, network: Network, hasFiat: boolean): void {
+function assertNetworkMinimum(fiatAmountCents: UsdCents, minimum: UsdCents, network: Network, hasFiat: boolean): void {
   if (fiatAmountCents >= minimum) return;
   const field = hasFiat ? 'fiatAmount' : 'minCryptoAmount';
   throw new AppError(hasFiat ? 'INVALID_FIAT_AMOUNT' : 'INVALID_CRYPTO_AMOUNT', {
@@ -227,7 +237,7 @@ function assertNetworkMinimum(fiatAmountCents: bigint, minimum: bigint, network:
   });
 }
 
-function parseFiat(value: string): bigint {
+function parseFiat(value: string): UsdCents {
   const cents = value.length <= AMOUNT_MAX_LENGTH ? parseUsdCents(value) : undefined;
   if (cents === undefined) {
     throw new AppError('INVALID_FIAT_AMOUNT', {
@@ -245,15 +255,16 @@ function parseFiat(value: string): bigint {
   return cents;
 }
 
-function parseCrypto(value: string, decimals: number, currency: CryptoCurrency): bigint {
-  const minor = value.length <= AMOUNT_MAX_LENGTH ? parseDecimal(value, decimals) : undefined;
-  if (minor === undefined || minor === 0n) {
+function parseCrypto(value: string, currency: CryptoCurrency): Minor {
+  const amount = value.length <= AMOUNT_MAX_LENGTH ? parseCryptoAmount(value, currency) : undefined;
+  const { decimals } = ASSETS[currency];
+  if (amount === undefined || amount === 0n) {
     throw new AppError('INVALID_CRYPTO_AMOUNT', {
       message: `\`minCryptoAmount\` must be a positive decimal number of ${currency} with at most ${decimals} decimal places (no sign, exponent or separators)`,
       data: { field: 'minCryptoAmount', rule: 'decimal', maxDecimals: decimals },
     });
   }
-  return minor;
+  return amount;
 }
 
 async function readPrices(ctx: Pick<AppContext, 'prices'>): Promise<PriceSnapshot> {

@@ -1,4 +1,4 @@
-import type { NullableTimestamp, Timestamp } from '../../db/schema.ts';
+import type { NullableTimestamp, Timestamp } from '../../db/column-types.ts';
 
 export interface UserFlagsTable {
   id: string;

@@ -1,5 +1,5 @@
 import type { Generated } from 'kysely';
-import type { NullableTimestamp, Timestamp } from '../../db/schema.ts';
+import type { NullableTimestamp, Timestamp } from '../../db/column-types.ts';
 
 /** The overall KYC status of a submission (NOT_STARTED is the absence of a row). */
 export type KycSubmissionStatus = 'SUBMITTED' | 'IN_REVIEW' | 'APPROVED' | 'DECLINED';

@@ -1,6 +1,6 @@
 // Table types for migration 0040_ledger.sql.
 import type { Generated } from 'kysely';
-import type { Int8, Json, Timestamp } from '../../db/schema.ts';
+import type { Int8, Json, Timestamp } from '../../db/column-types.ts';
 
 export type JournalStatus = 'PENDING' | 'POSTED' | 'VOIDED';
 

@@ -29,6 +29,7 @@ import {
   recordAttemptFailure,
   releaseLease,
   renewLease,
+  payoutRow,
   signedInNonceOrder,
   type PayoutRow,
 } from './repository.ts';
@@ -141,7 +142,7 @@ async function checkNonces(ctx: AppContext, network: Network, hot: HotWallet, to
     );
     return true;
   }
-  const next = BigInt(sender.next_nonce);
+  const next = sender.next_nonce;
   if (chainNonce > next) {
     return halt(
       `the chain's pending nonce ${chainNonce} is ahead of the next nonce onramp would assign (${next}): transactions were sent from the hot wallet outside onramp, or the database is older than the chain. Check the wallet's transactions, then run \`onramp payouts resync-nonce ${network}\``,
@@ -242,7 +243,7 @@ async function prepare(
   const out: Prepared[] = [];
   for (const row of rows) {
     const call = payoutCall(ctx.chains, row);
-    const amount = BigInt(row.amount_minor);
+    const amount = row.amount_minor;
     if (row.asset === 'USDC' && usdc < amount) {
       await attemptFailed(
         ctx,
@@ -356,7 +357,7 @@ async function signAndPersist(
       .forUpdate()
       .executeTakeFirst();
     if (!sender || sender.next_nonce === null) return [];
-    let nonce = BigInt(sender.next_nonce);
+    let nonce = sender.next_nonce;
     const now = ctx.clock.now();
     const done: SignedRow[] = [];
     for (const p of prepared) {
@@ -392,7 +393,7 @@ async function signAndPersist(
         .returningAll()
         .executeTakeFirst();
       if (!updated) continue;
-      done.push(updated as SignedRow);
+      done.push(payoutRow(updated) as SignedRow);
       nonce++;
     }
     await trx

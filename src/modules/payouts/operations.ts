@@ -18,7 +18,7 @@ export function payoutView(row: PayoutRow) {
     network: row.network,
     asset: row.asset,
     toAddress: row.to_address,
-    amountMinor: row.amount_minor,
+    amountMinor: row.amount_minor.toString(),
     status: row.status,
     nonce: row.nonce?.toString() ?? null,
     transactionHash: row.tx_hash,
@@ -97,7 +97,7 @@ export async function retryPayout(
         .publicClient(row.network)
         .getTransactionCount({ address: row.from_address as Hash, blockTag: 'latest' }),
     );
-    if (chainNonce <= BigInt(row.nonce!))
+    if (row.nonce === null || chainNonce <= row.nonce)
       throw new OperationError(
         `nonce ${row.nonce} is not used on chain yet (the wallet's nonce is ${chainNonce}); retry later or check the node`,
       );
@@ -196,7 +196,7 @@ export async function fillNonceGap(ctx: AppContext, networkText: string | undefi
   if (!sender || sender.next_nonce === null) throw new OperationError(`no payouts were ever sent on ${network}`);
   const client = ctx.chains.publicClient(network);
   const chainNonce = BigInt(await client.getTransactionCount({ address: hot.address, blockTag: 'pending' }));
-  const next = BigInt(sender.next_nonce);
+  const next = sender.next_nonce;
   const held = new Set((await noncesInRange(ctx.db, network, hot.address, chainNonce, next)).map(String));
   const fees = await client.estimateFeesPerGas({ type: 'eip1559' });
   const filled: Array<{ nonce: string; transactionHash: Hash; outcome: string }> = [];

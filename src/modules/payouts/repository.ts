@@ -5,13 +5,23 @@ import { sql } from 'kysely';
 import type { Network } from '../../chains/networks.ts';
 import type { Db, Executor } from '../../db/index.ts';
 import type { Row } from '../../db/schema.ts';
-import type { PayoutStatus } from './tables.ts';
+import { type Minor, minor } from '../../lib/money.ts';
+import type { PayoutAsset, PayoutStatus } from './tables.ts';
 
-export type PayoutRow = Row<'payouts'>;
+/** A payout as read: the numeric amount is a bigint of the asset's minor units. */
+export type PayoutRow = Omit<Row<'payouts'>, 'amount_minor'> & { amount_minor: Minor<PayoutAsset> };
+
+/** The boundary for every read of payouts. */
+export function payoutRow<R extends { amount_minor: string }>(
+  row: R,
+): Omit<R, 'amount_minor'> & { amount_minor: Minor<PayoutAsset> } {
+  return { ...row, amount_minor: minor(BigInt(row.amount_minor)) };
+}
 export type SenderRow = Row<'hot_wallets'>;
 
 export async function getPayout(db: Executor, id: string): Promise<PayoutRow | undefined> {
-  return db.selectFrom('payouts').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await db.selectFrom('payouts').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && payoutRow(row);
 }
 
 export async function listPayouts(
@@ -21,7 +31,8 @@ export async function listPayouts(
   let q = db.selectFrom('payouts').selectAll();
   if (filter.status?.length) q = q.where('status', 'in', filter.status);
   if (filter.network) q = q.where('network', '=', filter.network);
-  return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
+  const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
+  return rows.map(payoutRow);
 }
 
 export async function ensureSender(db: Executor, network: Network, address: string): Promise<void> {
@@ -97,7 +108,7 @@ export async function releaseLease(db: Executor, network: Network, address: stri
 
 /** Payouts ready to be signed: PENDING and not waiting for a retry. */
 export async function readyPending(db: Executor, network: Network, limit: number): Promise<PayoutRow[]> {
-  return db
+  const rows = await db
     .selectFrom('payouts')
     .selectAll()
     .where('network', '=', network)
@@ -107,6 +118,7 @@ export async function readyPending(db: Executor, network: Network, limit: number
     .orderBy('id')
     .limit(limit)
     .execute();
+  return rows.map(payoutRow);
 }
 
 export type DueRow = PayoutRow & { due: boolean };
@@ -121,7 +133,7 @@ export async function signedInNonceOrder(
   from: string,
   limit: number,
 ): Promise<DueRow[]> {
-  return db
+  const rows = await db
     .selectFrom('payouts')
     .selectAll()
     .select(sql<boolean>`(next_attempt_at is null or next_attempt_at <= now())`.as('due'))
@@ -131,6 +143,7 @@ export async function signedInNonceOrder(
     .orderBy('nonce')
     .limit(limit)
     .execute();
+  return rows.map(payoutRow);
 }
 
 /**
@@ -172,7 +185,7 @@ export async function noncesInRange(
     .where('nonce', '<', to)
     .orderBy('nonce')
     .execute();
-  return rows.map((r) => BigInt(r.nonce!));
+  return rows.flatMap((r) => (r.nonce === null ? [] : [r.nonce]));
 }
 
 export async function submittedIds(db: Db, limit: number): Promise<string[]> {

@@ -10,6 +10,7 @@ import type { Clock } from '../../lib/clock.ts';
 import { UUID_RE } from '../../lib/ids.ts';
 import { PAYOUT_ASSETS, type PayoutAsset, type PayoutStatus } from './tables.ts';
 import { SEND_QUEUE } from './queues.ts';
+import { payoutRow } from './repository.ts';
 import type { PayoutUpdate, PayoutUpdateHandler } from './updates.ts';
 
 export interface PayoutRequest {
@@ -79,12 +80,14 @@ export async function requestPayout(
     await deps.jobs.send(SEND_QUEUE, { network: input.network }, { trx });
     return { id, status: inserted.status, created: true };
   }
-  const existing = await trx.selectFrom('payouts').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  const existing = payoutRow(
+    await trx.selectFrom('payouts').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
+  );
   if (
     existing.network !== input.network ||
     existing.asset !== input.asset ||
     existing.to_address !== to ||
-    BigInt(existing.amount_minor) !== input.amountMinor
+    existing.amount_minor !== input.amountMinor
   ) {
     throw new PayoutRequestError(
       `payout ${id} already exists with other details (${existing.amount_minor} ${existing.asset} on ${existing.network} to ${existing.to_address})`,

@@ -1,6 +1,6 @@
 // Tables of on-chain payout (migration 0045). See docs/payouts.md.
 import type { ColumnType } from 'kysely';
-import type { NullableTimestamp, Timestamp } from '../../db/schema.ts';
+import type { NullableInt8, NullableTimestamp, Numeric, Timestamp } from '../../db/column-types.ts';
 import type { Network } from '../../chains/networks.ts';
 
 export const PAYOUT_STATUSES = ['PENDING', 'SIGNED', 'SUBMITTED', 'CONFIRMED', 'FAILED', 'FAILED_RETRYABLE'] as const;
@@ -8,13 +8,10 @@ export type PayoutStatus = (typeof PAYOUT_STATUSES)[number];
 export const PAYOUT_ASSETS = ['ETH', 'USDC'] as const;
 export type PayoutAsset = (typeof PAYOUT_ASSETS)[number];
 
-/** numeric(78,0): read as a decimal string (both drivers), written as bigint or string. */
-type Numeric = ColumnType<string, bigint | string, bigint | string>;
-
 export interface HotWalletsTable {
   network: Network;
   address: string;
-  next_nonce: ColumnType<bigint | null, bigint | string | null | undefined, bigint | string | null>;
+  next_nonce: NullableInt8;
   lease_token: string | null;
   lease_expires_at: NullableTimestamp;
   halted_reason: string | null;
@@ -29,10 +26,10 @@ export interface PayoutsTable {
   amount_minor: Numeric;
   status: ColumnType<PayoutStatus, PayoutStatus | undefined, PayoutStatus>;
   from_address: string | null;
-  nonce: ColumnType<bigint | null, bigint | string | null | undefined, bigint | string | null>;
+  nonce: NullableInt8;
   tx_hash: string | null;
   raw_tx: string | null;
-  block_number: ColumnType<bigint | null, bigint | string | null | undefined, bigint | string | null>;
+  block_number: NullableInt8;
   attempts: ColumnType<number, number | undefined, number>;
   next_attempt_at: NullableTimestamp;
   last_error: string | null;

@@ -11,7 +11,7 @@ export interface TransactionCall {
 
 /** ETH: a plain value transfer. USDC: `transfer(to, amount)` on the network's USDC contract. */
 export function payoutCall(chains: Chains, row: PayoutRow): TransactionCall {
-  const amount = BigInt(row.amount_minor);
+  const amount = row.amount_minor;
   switch (row.asset) {
     case 'ETH':
       return { to: row.to_address as Address, value: amount };

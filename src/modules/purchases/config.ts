@@ -1,6 +1,7 @@
 // Product settings exposed at GET /v1/config: fees, minimums and purchase limits (ONRAMP_FEE_*, ONRAMP_MINIMUM_*,
 // ONRAMP_LIMIT_*).
 import type { EnvReader } from '../../config.ts';
+import type { UsdCents } from '../../lib/money.ts';
 
 /** What a partner's front end needs to present purchases; exposed at GET /v1/config. */
 export interface ProductConfig {
@@ -8,14 +9,14 @@ export interface ProductConfig {
   /** Ratio fee in basis points of the fiat amount. */
   feeBps: { INSTANT: number; STANDARD: number };
   /** Smallest purchase per network, in USD cents. */
-  minimumCents: { ETHEREUM: bigint; POLYGON: bigint };
+  minimumCents: { ETHEREUM: UsdCents; POLYGON: UsdCents };
   limits: {
     /** INSTANT purchases per rolling 24 hours, USD cents. */
-    instantDailyCents: bigint;
+    instantDailyCents: UsdCents;
     /** All purchases per rolling 24 hours, USD cents. */
-    dailyCents: bigint;
+    dailyCents: UsdCents;
     /** All purchases per rolling 7 days, USD cents. */
-    weeklyCents: bigint;
+    weeklyCents: UsdCents;
     /** Purchases per rolling 24 hours. */
     transactionsPerDay: number;
   };

@@ -8,6 +8,7 @@ import { startTestApp, type TestApp } from '../../../test/helpers.ts';
 import { createApiUser, type ApiUser } from '../../../test/users.ts';
 import { loadConfig } from '../../config.ts';
 import { AppError } from '../../errors/app-error.ts';
+import { usdCents } from '../../lib/money.ts';
 import { journalInitiated, voidInitiated } from './journals.ts';
 import { achUsage, assertFits, limitsView } from './limits.ts';
 import type { AchType } from './tables.ts';
@@ -84,29 +85,34 @@ describe('limits from the ledger', () => {
   });
 
   test('a purchase must fit every limit that applies to it, and the daily count', () => {
-    const usage = { instantDayCents: 2900_00n, dayCents: 4900_00n, weekCents: 4900_00n, dayCount: 3 };
+    const usage = {
+      instantDayCents: usdCents(2900_00n),
+      dayCents: usdCents(4900_00n),
+      weekCents: usdCents(4900_00n),
+      dayCount: 3,
+    };
     assert.equal(
-      codeOf(() => assertFits(limits, usage, 'INSTANT', 100_00n)),
+      codeOf(() => assertFits(limits, usage, 'INSTANT', usdCents(100_00n))),
       undefined,
     );
     assert.equal(
-      codeOf(() => assertFits(limits, usage, 'INSTANT', 100_01n)),
+      codeOf(() => assertFits(limits, usage, 'INSTANT', usdCents(100_01n))),
       'EXCEEDS_LIMIT_ACH',
     );
     assert.equal(
-      codeOf(() => assertFits(limits, usage, 'STANDARD', 100_00n)),
+      codeOf(() => assertFits(limits, usage, 'STANDARD', usdCents(100_00n))),
       undefined,
     );
     assert.equal(
-      codeOf(() => assertFits(limits, usage, 'STANDARD', 100_01n)),
+      codeOf(() => assertFits(limits, usage, 'STANDARD', usdCents(100_01n))),
       'EXCEEDS_LIMIT_ACH',
     );
     assert.equal(
-      codeOf(() => assertFits(limits, { ...usage, weekCents: 14_990_00n }, 'STANDARD', 20_00n)),
+      codeOf(() => assertFits(limits, { ...usage, weekCents: usdCents(14_990_00n) }, 'STANDARD', usdCents(20_00n))),
       'EXCEEDS_LIMIT_ACH',
     );
     assert.equal(
-      codeOf(() => assertFits(limits, { ...usage, dayCount: 4 }, 'STANDARD', 1_00n)),
+      codeOf(() => assertFits(limits, { ...usage, dayCount: 4 }, 'STANDARD', usdCents(1_00n))),
       'EXCEEDS_LIMIT_TRANSACTIONS',
     );
   });

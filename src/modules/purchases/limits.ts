@@ -5,7 +5,7 @@
 import type { ProductConfig } from './config.ts';
 import type { Executor } from '../../db/index.ts';
 import { AppError } from '../../errors/app-error.ts';
-import { formatUsd } from '../../lib/money.ts';
+import { formatUsd, type UsdCents, usdCents } from '../../lib/money.ts';
 import { sumPostings } from '../ledger/index.ts';
 import { accounts, USD } from './journals.ts';
 import type { AchType } from './tables.ts';
@@ -13,9 +13,9 @@ import type { AchType } from './tables.ts';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface AchUsage {
-  instantDayCents: bigint;
-  dayCents: bigint;
-  weekCents: bigint;
+  instantDayCents: UsdCents;
+  dayCents: UsdCents;
+  weekCents: UsdCents;
   /** Purchases (not voided) in the last 24 hours. */
   dayCount: number;
 }
@@ -31,9 +31,9 @@ export async function achUsage(db: Executor, userId: string, now: Date): Promise
   const instantWeek = await sum('INSTANT', weekAgo);
   const standardWeek = await sum('STANDARD', weekAgo);
   return {
-    instantDayCents: instantDay.totalMinor,
-    dayCents: instantDay.totalMinor + standardDay.totalMinor,
-    weekCents: instantWeek.totalMinor + standardWeek.totalMinor,
+    instantDayCents: usdCents(instantDay.totalMinor),
+    dayCents: usdCents(instantDay.totalMinor + standardDay.totalMinor),
+    weekCents: usdCents(instantWeek.totalMinor + standardWeek.totalMinor),
     dayCount: instantDay.count + standardDay.count,
   };
 }
@@ -51,8 +51,8 @@ export interface CalculatedAchLimits {
   weekly: AchLimit;
 }
 
-function limitView(limitCents: bigint, usedCents: bigint): AchLimit {
-  const remaining = limitCents > usedCents ? limitCents - usedCents : 0n;
+function limitView(limitCents: UsdCents, usedCents: UsdCents): AchLimit {
+  const remaining = usdCents(limitCents > usedCents ? limitCents - usedCents : 0n);
   return { currency: 'USD', limit: formatUsd(limitCents), used: formatUsd(usedCents), remaining: formatUsd(remaining) };
 }
 
@@ -65,23 +65,28 @@ export function limitsView(limits: ProductConfig['limits'], usage: AchUsage): Ca
 }
 
 /** Throws EXCEEDS_LIMIT_TRANSACTIONS or EXCEEDS_LIMIT_ACH (naming the limit) if this purchase does not fit. */
-export function assertFits(limits: ProductConfig['limits'], usage: AchUsage, type: AchType, amountCents: bigint): void {
+export function assertFits(
+  limits: ProductConfig['limits'],
+  usage: AchUsage,
+  type: AchType,
+  amountCents: UsdCents,
+): void {
   if (usage.dayCount >= limits.transactionsPerDay) {
     throw new AppError('EXCEEDS_LIMIT_TRANSACTIONS', {
       message: `The user has made ${usage.dayCount} ACH purchases in the last 24 hours, the most allowed (${limits.transactionsPerDay})`,
       data: { limit: 'transactions', allowed: limits.transactionsPerDay, used: usage.dayCount },
     });
   }
-  const checks: Array<[name: 'instant' | 'daily' | 'weekly', limit: bigint, used: bigint]> = [
+  const checks: Array<[name: 'instant' | 'daily' | 'weekly', limit: UsdCents, used: UsdCents]> = [
     ...(type === 'INSTANT'
-      ? [['instant', limits.instantDailyCents, usage.instantDayCents] as ['instant', bigint, bigint]]
+      ? [['instant', limits.instantDailyCents, usage.instantDayCents] as ['instant', UsdCents, UsdCents]]
       : []),
     ['daily', limits.dailyCents, usage.dayCents],
     ['weekly', limits.weeklyCents, usage.weekCents],
   ];
   for (const [name, limit, used] of checks) {
     if (used + amountCents > limit) {
-      const remaining = limit > used ? limit - used : 0n;
+      const remaining = usdCents(limit > used ? limit - used : 0n);
       throw new AppError('EXCEEDS_LIMIT_ACH', {
         message: `\`fiatAmount\` ${formatUsd(amountCents)} USD exceeds the user's remaining ${name} ACH limit of ${formatUsd(remaining)} USD (limit ${formatUsd(limit)}, used ${formatUsd(used)})`,
         data: {

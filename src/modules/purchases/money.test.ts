@@ -12,6 +12,7 @@ import { until } from '../../../test/ach.ts';
 import { baseUrl, startTestApp, type TestApp } from '../../../test/helpers.ts';
 import { buy, readyBuyer, signInAgain, waitForActivity, type BuyerUser } from '../../../test/purchases.ts';
 import { waitForEmail } from '../../../test/users.ts';
+import { usdCents } from '../../lib/money.ts';
 import { runCommand } from '../../operator/run.ts';
 import { sandboxChainsOf } from '../../sandbox/chains/smart-wallets.ts';
 import { activeFlags } from '../flags/index.ts';
@@ -117,7 +118,7 @@ describe('money that comes back', () => {
     // The operator raises the Ethereum minimum before the debit settles: the re-quote is refused.
     const minimums = t.ctx.config.product.minimumCents;
     const before = minimums.ETHEREUM;
-    minimums.ETHEREUM = 100_00n;
+    minimums.ETHEREUM = usdCents(100_00n);
     try {
       await advanceDays(8);
       await signInAgain(t, buyer);

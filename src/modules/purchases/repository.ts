@@ -5,7 +5,8 @@ import type { AppContext } from '../../context.ts';
 import type { Executor } from '../../db/index.ts';
 import type { NewRow, Row } from '../../db/schema.ts';
 import { invariant } from '../../lib/invariant.ts';
-import { toActivityItem, type ActivityItem } from '../activity/repository.ts';
+import { type Minor, minor } from '../../lib/money.ts';
+import { activityRow, toActivityItem, type ActivityItem, type ActivityRow } from '../activity/repository.ts';
 import type { ActivityItemsTable } from '../activity/tables.ts';
 import {
   ACH_TRANSITIONS,
@@ -20,8 +21,9 @@ import {
 } from './state.ts';
 import type { AchState, PayoutState, PurchasesTable, RefundState, RiskState } from './tables.ts';
 
-export type PurchaseRow = Omit<Row<'purchases'>, 'ach_expected_settlement_date'> & {
+export type PurchaseRow = Omit<Row<'purchases'>, 'ach_expected_settlement_date' | 'payout_amount_minor'> & {
   expected_settlement_date: string | null;
+  payout_amount_minor: Minor | null;
 };
 
 /** Locks the user row until the transaction ends: one purchase per user is checked and recorded at a time. */
@@ -37,9 +39,10 @@ function purchaseColumns(db: Executor) {
     .select(sql<string | null>`to_char(ach_expected_settlement_date, 'YYYY-MM-DD')`.as('expected_settlement_date'));
 }
 
-function strip(row: PurchaseRow & { ach_expected_settlement_date?: unknown }): PurchaseRow {
-  const { ach_expected_settlement_date: _drop, ...rest } = row;
-  return rest;
+/** The boundary for every read of purchases: the settlement date as text, the amount as a bigint. */
+function strip(row: Row<'purchases'> & { expected_settlement_date: string | null }): PurchaseRow {
+  const { ach_expected_settlement_date: _drop, payout_amount_minor, ...rest } = row;
+  return { ...rest, payout_amount_minor: payout_amount_minor === null ? null : minor(BigInt(payout_amount_minor)) };
 }
 
 export async function findPurchase(db: Executor, id: string): Promise<PurchaseRow | undefined> {
@@ -51,7 +54,7 @@ export async function insertPurchase(
   trx: Executor,
   activity: NewRow<'activity_items'>,
   purchase: NewRow<'purchases'>,
-): Promise<Row<'activity_items'>> {
+): Promise<ActivityRow> {
   // Every machine starts at its first state; anything else would skip the moves that guard the rules.
   invariant(
     purchase.risk_state === 'PENDING' && purchase.ach_state === 'PENDING' && purchase.payout_state === 'WAITING',
@@ -61,7 +64,7 @@ export async function insertPurchase(
   const row = await trx.insertInto('activity_items').values(activity).returningAll().executeTakeFirstOrThrow();
   const inserted = await trx.insertInto('purchases').values(purchase).executeTakeFirst();
   invariant(inserted.numInsertedOrUpdatedRows === 1n, () => `purchase ${purchase.id} was not inserted`);
-  return row;
+  return activityRow(row);
 }
 
 export interface Move {
@@ -170,7 +173,7 @@ export async function syncActivity(
     .executeTakeFirst();
   // purchases.id references activity_items.id: every purchase has its item.
   invariant(row, () => `purchase ${purchase.id} has no activity item`);
-  const item = toActivityItem(row);
+  const item = toActivityItem(activityRow(row));
   await ctx.events.publish(trx, { userId: purchase.user_id, type: 'ACTIVITY_UPDATED', data: item });
   return item;
 }

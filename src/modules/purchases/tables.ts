@@ -1,7 +1,7 @@
 // Table types for migrations 0043 and 0047 (purchase side).
 import type { ColumnType } from 'kysely';
-import type { Int8, Json, Timestamp } from '../../db/schema.ts';
-import type { Numeric } from '../activity/tables.ts';
+import type { Int8, Json, Numeric, Timestamp } from '../../db/column-types.ts';
+import type { UsdCents } from '../../lib/money.ts';
 
 export type AchType = 'INSTANT' | 'STANDARD';
 export type RiskState = 'PENDING' | 'APPROVED' | 'REJECTED';
@@ -19,7 +19,7 @@ export interface PurchasesTable {
   network: 'ETHEREUM' | 'POLYGON';
   asset: 'ETH' | 'USDC';
   to_address: string;
-  amount_cents: Int8;
+  amount_cents: Int8<UsdCents>;
   created_at: Timestamp;
   updated_at: Timestamp;
   risk_state: RiskState;

@@ -1,6 +1,6 @@
 // Table types for migration 0050_webhooks.sql.
 import type { Generated } from 'kysely';
-import type { NullableTimestamp, Timestamp } from '../../db/schema.ts';
+import type { NullableTimestamp, Timestamp } from '../../db/column-types.ts';
 
 export type WebhookStatus = 'ACTIVE' | 'DISABLED';
 export type DeliveryStatus = 'SCHEDULED' | 'QUEUED' | 'SENDING' | 'SUCCEEDED' | 'FAILED';

@@ -5,7 +5,7 @@
 // are spelled here as the strings they stand for.
 import type { ACHClass, PlaidApi, TransferEvent, TransferNetwork, TransferType } from 'plaid';
 import type { Logger } from 'pino';
-import { formatUsd, parseUsdCents } from '../../lib/money.ts';
+import { formatUsd, parseUsdCents, type UsdCents, usdCents } from '../../lib/money.ts';
 import type { AchNetwork } from '../../modules/ach/config.ts';
 import {
   describePlaidFailure,
@@ -37,12 +37,12 @@ const CLASSES: Record<string, ACHClass> = {
 };
 const DEBIT = 'debit' as TransferType.Debit;
 
-function cents(amount: string | null | undefined): bigint | null {
+function cents(amount: string | null | undefined): UsdCents | null {
   if (amount === null || amount === undefined) return null;
   const negative = amount.startsWith('-');
   const value = parseUsdCents(negative ? amount.slice(1) : amount);
   if (value === undefined) return null;
-  return negative ? -value : value;
+  return negative ? usdCents(-value) : value;
 }
 
 function toEvent(e: TransferEvent): AchEvent {

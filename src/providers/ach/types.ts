@@ -3,6 +3,7 @@
 // refunds. ctx.ach (src/modules/ach) records every step before it calls out and applies the events;
 // this interface only speaks to the originator. ONRAMP_ACH_PROVIDER picks it (plaid, or none).
 import type { AchClass, AchNetwork } from '../../modules/ach/config.ts';
+import type { UsdCents } from '../../lib/money.ts';
 
 export type AchSpeed = 'INSTANT' | 'STANDARD';
 
@@ -11,7 +12,7 @@ export interface AchAuthorizationRequest {
   idempotencyKey: string;
   accessToken: string;
   accountId: string;
-  amountCents: bigint;
+  amountCents: UsdCents;
   network: AchNetwork;
   achClass: AchClass;
   legalName: string;
@@ -36,7 +37,7 @@ export interface AchTransferRequest {
   authorizationId: string;
   accessToken: string;
   accountId: string;
-  amountCents: bigint;
+  amountCents: UsdCents;
   description: string;
   metadata: Record<string, string>;
 }
@@ -60,7 +61,7 @@ export interface AchEvent {
   refundId: string | null;
   sweepId: string | null;
   at: Date;
-  amountCents: bigint | null;
+  amountCents: UsdCents | null;
   failureCode: string | null;
   failureDescription: string | null;
   raw: Record<string, unknown>;
@@ -68,7 +69,7 @@ export interface AchEvent {
 
 export interface AchRefundRequest {
   transferId: string;
-  amountCents: bigint;
+  amountCents: UsdCents;
   idempotencyKey: string;
 }
 

@@ -2,7 +2,7 @@
 // `{ "data": { "amount": "3012.45", "base": "ETH", "currency": "USD" } }`. No API key. Each request has
 // a timeout; network errors, 429 and 5xx are retried a bounded number of times with backoff; anything
 // else (or a malformed answer) is a PriceUnavailableError — never a guessed price.
-import { parseDecimal, divRound } from '../../lib/money.ts';
+import { parseDecimal, divRound, type UsdCents, usdCents } from '../../lib/money.ts';
 import {
   PRICED_ASSETS,
   PriceUnavailableError,
@@ -32,16 +32,16 @@ export class CoinbasePriceProvider implements PriceProvider {
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
     const cents = Object.fromEntries(
-      PRICED_ASSETS.map((asset, i) => [asset, (results[i] as PromiseFulfilledResult<bigint>).value]),
+      PRICED_ASSETS.map((asset, i) => [asset, (results[i] as PromiseFulfilledResult<UsdCents>).value]),
     );
     return {
-      cents: cents as Record<PricedAsset, bigint>,
+      cents: cents as Record<PricedAsset, UsdCents>,
       at: (this.opts.now ?? (() => new Date()))(),
       source: this.name,
     };
   }
 
-  private async spot(asset: PricedAsset): Promise<bigint> {
+  private async spot(asset: PricedAsset): Promise<UsdCents> {
     const url = `${this.opts.baseUrl}/v2/prices/${asset}-USD/spot`;
     let lastError = '';
     for (let attempt = 0; attempt <= this.opts.retries; attempt++) {
@@ -77,7 +77,7 @@ export class CoinbasePriceProvider implements PriceProvider {
   }
 }
 
-function parseSpot(asset: PricedAsset, text: string): bigint {
+function parseSpot(asset: PricedAsset, text: string): UsdCents {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -95,7 +95,7 @@ function parseSpot(asset: PricedAsset, text: string): bigint {
     );
   const cents = divRound(scaled, 10n ** BigInt(AMOUNT_DECIMALS - 2));
   if (cents === 0n) throw new PriceUnavailableError(`${asset}-USD spot price: below one cent`);
-  return cents;
+  return usdCents(cents);
 }
 
 function truncateFraction(amount: string): string {

@@ -1,5 +1,6 @@
 // Price settings (ONRAMP_PRICE_*, ONRAMP_COINBASE_*, ONRAMP_SANDBOX_PRICE_*): where asset prices come from.
 import type { EnvReader, Mode } from '../../config.ts';
+import type { UsdCents } from '../../lib/money.ts';
 
 export type PriceProviderName = 'sandbox' | 'coinbase';
 
@@ -10,7 +11,7 @@ export interface PricesConfig {
   cacheMs: number;
   sandbox: {
     /** Base prices, USD cents per whole unit. */
-    cents: { ETH: bigint; USDC: bigint; POL: bigint };
+    cents: { ETH: UsdCents; USDC: UsdCents; POL: UsdCents };
     /** Largest deviation of the seeded walk from the base prices, basis points; 0 keeps prices fixed. */
     walkBps: number;
     walkSeed: string;

@@ -3,11 +3,12 @@
 // so tests and demos can assert exact amounts. USDC stays at its peg.
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../lib/clock.ts';
+import { type UsdCents, usdCents } from '../../lib/money.ts';
 import type { PriceProvider, PriceSnapshot, PricedAsset } from './types.ts';
 
 export interface SandboxPricesOptions {
   /** Base prices, USD cents per whole unit. */
-  cents: Record<PricedAsset, bigint>;
+  cents: Record<PricedAsset, UsdCents>;
   /** Largest deviation of the walk from the base price, in basis points (0: fixed prices). */
   walkBps: number;
   /** The walk's seed. */
@@ -35,11 +36,11 @@ export class SandboxPriceProvider implements PriceProvider {
   }
 
   /** base × (1 + walkBps/10⁴ × u), u in [-1, 1] from a hash of (seed, asset, step): bounded, reproducible. */
-  private walk(asset: PricedAsset, base: bigint, step: number): bigint {
+  private walk(asset: PricedAsset, base: UsdCents, step: number): UsdCents {
     const digest = createHash('sha256').update(`${this.opts.walkSeed}:${asset}:${step}`).digest();
     const u = BigInt(digest.readUInt32BE(0)) - 2_147_483_648n; // [-2^31, 2^31)
     const deviation = (base * BigInt(this.opts.walkBps) * u) / (10_000n * 2_147_483_648n);
     const price = base + deviation;
-    return price > 0n ? price : 1n;
+    return usdCents(price > 0n ? price : 1n);
   }
 }

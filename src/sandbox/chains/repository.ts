@@ -77,7 +77,7 @@ export async function recordedTransactions(
     .limit(limit)
     .execute();
   return rows.map((row) => ({
-    seq: BigInt(row.seq),
+    seq: row.seq,
     txHash: row.tx_hash as `0x${string}`,
     rawTx: `0x${Buffer.from(row.raw_tx).toString('hex')}`,
     blockTimestamp: Number(row.block_timestamp),

@@ -1,5 +1,5 @@
 // Tables of the sandbox chains (migration 0060). See docs/chains.md.
-import type { Int8, Timestamp } from '../../db/schema.ts';
+import type { Int8, Timestamp } from '../../db/column-types.ts';
 
 export interface SandboxChainStateTable {
   /** Always 1: one sandbox per database. */

@@ -1,5 +1,5 @@
 // Table types for migration 0041_ach_and_sandbox_clock.sql (the sandbox clock).
-import type { Int8, Timestamp } from '../../db/schema.ts';
+import type { Int8, Timestamp } from '../../db/column-types.ts';
 
 export interface SandboxClockTable {
   id: boolean;

@@ -1,5 +1,5 @@
 // Table types for migration 0011_sandbox_inbox.sql.
-import type { Timestamp } from '../../db/schema.ts';
+import type { Timestamp } from '../../db/column-types.ts';
 
 export interface SandboxMessagesTable {
   id: string;

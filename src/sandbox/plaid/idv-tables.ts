@@ -1,5 +1,5 @@
 // Table types for migration 0032_sandbox_plaid_identity_verification.sql.
-import type { Json, NullableTimestamp, Timestamp } from '../../db/schema.ts';
+import type { Json, NullableTimestamp, Timestamp } from '../../db/column-types.ts';
 import type { IdvStatus, IdvSteps } from './idv-checks.ts';
 
 export interface SandboxIdentityVerificationsTable {

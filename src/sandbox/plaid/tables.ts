@@ -1,5 +1,6 @@
 // Table types for migration 0030_sandbox_plaid.sql.
-import type { Int8, Json, NullableTimestamp, Timestamp } from '../../db/schema.ts';
+import type { Int8, Json, NullableTimestamp, Timestamp } from '../../db/column-types.ts';
+import type { UsdCents } from '../../lib/money.ts';
 
 export interface SandboxPlaidLinkTokensTable {
   token_hash: Buffer | Uint8Array;
@@ -43,8 +44,8 @@ export interface SandboxPlaidAccountsTable {
   account_number: string;
   routing_number: string;
   wire_routing_number: string;
-  available_cents: Int8;
-  current_cents: Int8;
+  available_cents: Int8<UsdCents>;
+  current_cents: Int8<UsdCents>;
   owner_names: string[];
 }
 

@@ -2,7 +2,7 @@
 // (the plaid@47 client's Transfer, TransferAuthorization, TransferEvent, TransferRefund) and error
 // objects. State and behaviour live in transfer.ts; this file parses requests and renders answers.
 import { createHash } from 'node:crypto';
-import { formatUsd, parseUsdCents } from '../../lib/money.ts';
+import { formatUsd, parseUsdCents, type UsdCents } from '../../lib/money.ts';
 import { plaidErrors, transferErrors } from './errors.ts';
 import {
   type Body,
@@ -131,7 +131,7 @@ export function renderTransfer(t: TransferRow, refunds: RefundRow[]) {
 }
 
 export function renderEvent(e: EventRow) {
-  const cents = (v: bigint | null) => (v === null ? undefined : formatUsd(v));
+  const cents = (v: UsdCents | null) => (v === null ? undefined : formatUsd(v));
   return {
     event_id: Number(e.event_id),
     timestamp: plaidTime(e.created_at),

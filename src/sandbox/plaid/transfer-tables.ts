@@ -1,8 +1,6 @@
 // Table types for migration 0033_sandbox_plaid_transfer.sql (Plaid Transfer in the built-in sandbox).
-import type { ColumnType } from 'kysely';
-import type { Int8, Json, NullableTimestamp, Timestamp } from '../../db/schema.ts';
-
-type NullableInt8 = ColumnType<bigint | null, bigint | string | null | undefined, bigint | string | null>;
+import type { Int8, Json, NullableInt8, NullableTimestamp, Timestamp } from '../../db/column-types.ts';
+import type { UsdCents } from '../../lib/money.ts';
 
 export type SandboxTransferStatus =
   | 'pending'
@@ -24,7 +22,7 @@ export interface SandboxPlaidTransferAuthorizationsTable {
   type: 'debit' | 'credit';
   network: string;
   ach_class: string | null;
-  amount_cents: Int8;
+  amount_cents: Int8<UsdCents>;
   user_legal_name: string;
   user_email: string | null;
   user_phone: string | null;
@@ -44,7 +42,7 @@ export interface SandboxPlaidTransfersTable {
   type: 'debit' | 'credit';
   network: string;
   ach_class: string | null;
-  amount_cents: Int8;
+  amount_cents: Int8<UsdCents>;
   description: string;
   metadata: Json<Record<string, string>> | null;
   user_legal_name: string;
@@ -70,7 +68,7 @@ export interface SandboxPlaidTransferRefundsTable {
   plaid_client_id: string;
   transfer_id: string;
   idempotency_key: string;
-  amount_cents: Int8;
+  amount_cents: Int8<UsdCents>;
   status: SandboxRefundStatus;
   failure_code: string | null;
   failure_description: string | null;
@@ -84,15 +82,15 @@ export interface SandboxPlaidTransferRefundsTable {
 export interface SandboxPlaidTransferSweepsTable {
   id: string;
   plaid_client_id: string;
-  amount_cents: Int8;
+  amount_cents: Int8<UsdCents>;
   created_at: Timestamp;
   settled_on: string;
 }
 
 export interface SandboxPlaidTransferLedgersTable {
   plaid_client_id: string;
-  available_cents: Int8;
-  pending_cents: Int8;
+  available_cents: Int8<UsdCents>;
+  pending_cents: Int8<UsdCents>;
   updated_at: Timestamp;
 }
 
@@ -103,11 +101,11 @@ export interface SandboxPlaidTransferEventsTable {
   transfer_id: string;
   account_id: string | null;
   transfer_type: string | null;
-  transfer_amount_cents: NullableInt8;
-  event_amount_cents: NullableInt8;
+  transfer_amount_cents: NullableInt8<UsdCents>;
+  event_amount_cents: NullableInt8<UsdCents>;
   refund_id: string | null;
   sweep_id: string | null;
-  sweep_amount_cents: NullableInt8;
+  sweep_amount_cents: NullableInt8<UsdCents>;
   failure_code: string | null;
   failure_description: string | null;
   created_at: Timestamp;

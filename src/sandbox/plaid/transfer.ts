@@ -23,7 +23,7 @@ import type { Db, Executor } from '../../db/index.ts';
 import type { NewRow, Row } from '../../db/schema.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { newYorkTime } from '../../lib/business-days.ts';
-import { formatUsd } from '../../lib/money.ts';
+import { formatUsd, type UsdCents, usdCents } from '../../lib/money.ts';
 import { plaidErrors, transferErrors } from './errors.ts';
 import type { ItemRow } from './sandbox.ts';
 import type { SandboxTransferStatus } from './transfer-tables.ts';
@@ -47,8 +47,11 @@ export const SANDBOX_RISK_DECLINE_CENTS = 12_345n;
 export const SANDBOX_RETURN_ABOVE_CENTS = 5_000n;
 export const AUTHORIZATION_TTL_MS = 3_600_000;
 /** Plaid's Sandbox Ledgers start with $100 available. */
-export const LEDGER_STARTING_CENTS = 10_000n;
-const NETWORK_LIMIT_CENTS: Record<AchNetwork, bigint> = { ach: 1_000_000_000n, 'same-day-ach': 100_000_000n };
+export const LEDGER_STARTING_CENTS = usdCents(10_000n);
+const NETWORK_LIMIT_CENTS: Record<AchNetwork, UsdCents> = {
+  ach: usdCents(1_000_000_000n),
+  'same-day-ach': usdCents(100_000_000n),
+};
 const MAX_REFUNDS_PER_TRANSFER = 10;
 const REFUND_WINDOW_MS = 180 * 86_400_000;
 const EVENT_LOCK_KEY = 7_402_119_033;
@@ -292,13 +295,13 @@ export class SandboxTransfers {
 
   // ---- the ledger and the event stream ----
 
-  async ledger(trx: Executor, plaidClientId: string): Promise<{ available: bigint; pending: bigint }> {
+  async ledger(trx: Executor, plaidClientId: string): Promise<{ available: UsdCents; pending: UsdCents }> {
     const row = await trx
       .selectFrom('sandbox_plaid_transfer_ledgers')
       .select(['available_cents', 'pending_cents'])
       .where('plaid_client_id', '=', plaidClientId)
       .executeTakeFirst();
-    return { available: row?.available_cents ?? LEDGER_STARTING_CENTS, pending: row?.pending_cents ?? 0n };
+    return { available: row?.available_cents ?? LEDGER_STARTING_CENTS, pending: row?.pending_cents ?? usdCents(0n) };
   }
 
   async adjustLedger(
@@ -455,7 +458,7 @@ export class SandboxTransfers {
     if (refunds.length >= MAX_REFUNDS_PER_TRANSFER)
       throw plaidErrors.invalidField('a transfer can have at most 10 refunds');
     const live = refunds.filter((r) => !['cancelled', 'failed', 'returned'].includes(r.status));
-    const refunded = live.reduce((sum, r) => sum + r.amount_cents, 0n);
+    const refunded = usdCents(live.reduce((sum, r) => sum + r.amount_cents, 0n));
     if (refunded + cents > transfer.amount_cents)
       throw plaidErrors.invalidField(
         `amount: the refunds of a transfer cannot exceed its amount (${formatUsd(transfer.amount_cents)}; already refunded ${formatUsd(refunded)})`,

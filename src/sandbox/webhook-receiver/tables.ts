@@ -1,5 +1,5 @@
 // Table types for migration 0051_sandbox_webhook_receiver.sql.
-import type { Json, Timestamp } from '../../db/schema.ts';
+import type { Json, Timestamp } from '../../db/column-types.ts';
 
 export interface SandboxWebhookReceiptsTable {
   id: string;
