@@ -7,6 +7,7 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors/app-error.ts';
+import { packageRoot } from '../../lib/package-root.ts';
 
 export const DASHBOARD_CSP = [
   "default-src 'none'",
@@ -19,20 +20,6 @@ export const DASHBOARD_CSP = [
   "form-action 'self'",
   "frame-ancestors 'none'",
 ].join('; ');
-
-/**
- * The package root (the package.json named onramp), found from this file so it works from any cwd
- * and from the compiled dist/ (which has a package.json of its own, without a name).
- */
-function packageRoot(): string {
-  let dir = path.dirname(new URL(import.meta.url).pathname);
-  for (; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
-    const file = path.join(dir, 'package.json');
-    if (fs.existsSync(file) && (JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string }).name === 'onramp')
-      return dir;
-  }
-  return process.cwd();
-}
 
 export const DIST_DIR = path.join(packageRoot(), 'dashboard', 'dist');
 

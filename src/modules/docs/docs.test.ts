@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../../../test/helpers.ts';
-import { guideHref, listGuides, packageRoot, slug } from './guides.ts';
+import { packageRoot } from '../../lib/package-root.ts';
+import { guideHref, listGuides, slug } from './guides.ts';
 
 const ROOT = packageRoot();
 

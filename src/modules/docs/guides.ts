@@ -128,20 +128,6 @@ const CATALOGUE: Array<Omit<Guide, 'file'> & { file?: string }> = [
 
 export const GUIDE_NAME_RE = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
-/**
- * The package root (where package.json names onramp), found from this file so it works from any cwd
- * and from the compiled dist/.
- */
-export function packageRoot(): string {
-  let dir = path.dirname(new URL(import.meta.url).pathname);
-  for (; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
-    const file = path.join(dir, 'package.json');
-    if (fs.existsSync(file) && (JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string }).name === 'onramp')
-      return dir;
-  }
-  return process.cwd();
-}
-
 /** The guides whose files exist under `root`, catalogue first, then any other docs/*.md. */
 export function listGuides(root: string): Guide[] {
   const guides: Guide[] = CATALOGUE.map((g) => ({ ...g, file: g.file ?? `docs/${g.name}.md` }));

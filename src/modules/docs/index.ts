@@ -7,7 +7,8 @@ import type { FastifyReply } from 'fastify';
 import type { App } from '../../app-types.ts';
 import type { AppContext } from '../../context.ts';
 import type { Module } from '../index.ts';
-import { GUIDE_NAME_RE, GuideCache, packageRoot } from './guides.ts';
+import { packageRoot } from '../../lib/package-root.ts';
+import { GUIDE_NAME_RE, GuideCache } from './guides.ts';
 import { guideIndexPage, guideNotFoundPage, guidePage, type LandingLinks, landingPage, PAGE_CSP } from './pages.ts';
 
 function sendPage(reply: FastifyReply, html: string, status = 200) {
