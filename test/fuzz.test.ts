@@ -29,7 +29,8 @@ function operationsOf(doc: { paths: Record<string, Record<string, any>> }): Oper
     for (const [method, op] of Object.entries(item)) {
       if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
       const media = op.requestBody?.content?.['application/json'];
-      const example = media?.example ?? Object.values(media?.examples ?? {})[0]?.value;
+      const examples = Object.values((media?.examples ?? {}) as Record<string, { value?: unknown }>);
+      const example = media?.example ?? examples[0]?.value;
       out.push({ method: method.toUpperCase(), path, example });
     }
   }
@@ -79,7 +80,7 @@ function bodyFor(example: unknown): fc.Arbitrary<unknown> {
 /** A path parameter: a plausible id, garbage, percent-encoded garbage, or one far too long. */
 const pathParam = fc.oneof(
   fc.uuid(),
-  nastyString.map((s) => encodeURIComponent(s.toWellFormed())),
+  nastyString.map((s) => encodeURIComponent((s as string & { toWellFormed(): string }).toWellFormed())),
   fc.constantFrom('%ZZ', '%', '..', '%2F', '%00', 'x'.repeat(300)),
 );
 
@@ -87,7 +88,7 @@ describe('fuzzing from /v1/api-docs', () => {
   let t: TestApp;
   let base: string;
   let operations: Operation[];
-  const codes = new Set([...CATALOGUE.values()].map((e) => e.code));
+  const codes = new Set<string>([...CATALOGUE.values()].map((e) => e.code));
 
   before(async () => {
     t = await startTestApp({ listen: true });
