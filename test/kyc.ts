@@ -36,7 +36,7 @@ export async function waitForKycStatus(
   t: TestApp,
   user: { id: string; headers: Headers },
   status: string,
-  timeoutMs = 30_000,
+  timeoutMs = 120_000,
 ): Promise<Record<string, unknown> & { kyc: Record<string, string>; flags: Array<{ code: string }> }> {
   return until(
     `KYC ${status}`,
@@ -86,7 +86,7 @@ export async function submitSandboxDocument(url: string, outcome: 'pass' | 'fail
 }
 
 /** Waits until no job of `queue` is waiting, retrying or running (bounded). */
-export async function queueIdle(db: Db, queue: string, timeoutMs = 30_000): Promise<void> {
+export async function queueIdle(db: Db, queue: string, timeoutMs = 120_000): Promise<void> {
   await until(
     `${queue} idle`,
     async () => {

@@ -20,7 +20,7 @@ export function approvedSsn(): string {
   return `5${digits(0, 100, 2)}${digits(1, 100, 2)}${digits(1, 10_000, 4)}`;
 }
 
-export async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+export async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();
@@ -103,7 +103,7 @@ export async function waitForActivity(
   user: ApiUser,
   id: string,
   pred: (a: ActivityView) => boolean,
-  timeoutMs = 60_000,
+  timeoutMs = 120_000,
 ): Promise<ActivityView> {
   let last: unknown;
   try {

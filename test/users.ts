@@ -70,7 +70,7 @@ export async function waitForEmail(
   t: TestApp,
   to: string,
   subject: RegExp,
-  timeoutMs = 15_000,
+  timeoutMs = 120_000,
 ): Promise<{ subject: string | null; text_body: string; html_body: string | null }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -106,7 +106,7 @@ export class WebhookReceiver {
   }
 
   /** Resolves once `predicate` holds over the requests received (checked on every request). */
-  async waitFor(predicate: (requests: ReceivedRequest[]) => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  async waitFor(predicate: (requests: ReceivedRequest[]) => boolean, what: string, timeoutMs = 120_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!predicate(this.requests)) {
       const left = deadline - Date.now();
