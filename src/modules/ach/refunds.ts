@@ -58,7 +58,14 @@ export async function refundDebit(
     });
   } catch (error) {
     if (!(error instanceof AchProviderError) || error.kind !== 'REFUSED') throw error;
-    await resolve(deps, refund.id, { status: 'FAILED', failure_code: error.code, failure_description: error.message });
+    const failed = await resolve(deps, refund.id, {
+      status: 'FAILED',
+      failure_code: error.code,
+      failure_description: error.message,
+    });
+    // Another caller's request for this same attempt went through meanwhile (the CLI and the purchase
+    // job at once): this refusal is about the duplicate, not the refund, which is not failed.
+    if (!failed) return view(await read(deps.db, refund.id));
     throw new AchRefundRefusedError(error.code, error.message);
   }
   await deps.db
@@ -112,14 +119,15 @@ async function resolve(
   deps: RefundDeps,
   id: string,
   set: { status: AchRefundStatus; failure_code: string | null; failure_description: string | null },
-): Promise<void> {
+): Promise<boolean> {
   const now = deps.clock.now();
-  await deps.db
+  const result = await deps.db
     .updateTable('ach_refunds')
     .set({ ...set, updated_at: now, resolved_at: now })
     .where('id', '=', id)
     .where('status', '=', 'REQUESTING')
-    .execute();
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
 }
 
 async function read(db: Db, id: string) {

@@ -84,22 +84,24 @@ describe('Plaid Transfer in the built-in sandbox, through the official plaid cli
   });
 
   it('refuses bad requests with Plaid error objects', async () => {
-    const cases: Array<[Promise<unknown>, string, string]> = [
-      [authorize('10.00', { network: TransferNetwork.Rtp }), 'INVALID_REQUEST', 'INVALID_FIELD'],
-      [authorize('1000000.01'), 'TRANSFER_ERROR', 'TRANSFER_NETWORK_LIMIT_EXCEEDED'],
-      [authorize('10.00', { account_id: 'nope' }), 'INVALID_INPUT', 'INVALID_ACCOUNT_ID'],
-      [authorize('ten'), 'INVALID_REQUEST', 'INVALID_FIELD'],
-      [authorize('10.00', { user: { legal_name: '' } }), 'INVALID_REQUEST', 'MISSING_FIELDS'],
-      [authorize('10.00', { test_clock_id: 'clock' }), 'INVALID_REQUEST', 'INVALID_FIELD'],
-      [authorize('10.00', { surprise: true } as never), 'INVALID_REQUEST', 'UNKNOWN_FIELDS'],
+    // Each call starts when its case is checked: started all at once, a refusal that arrives before
+    // its await would be an unhandled rejection.
+    const cases: Array<[() => Promise<unknown>, string, string]> = [
+      [() => authorize('10.00', { network: TransferNetwork.Rtp }), 'INVALID_REQUEST', 'INVALID_FIELD'],
+      [() => authorize('1000000.01'), 'TRANSFER_ERROR', 'TRANSFER_NETWORK_LIMIT_EXCEEDED'],
+      [() => authorize('10.00', { account_id: 'nope' }), 'INVALID_INPUT', 'INVALID_ACCOUNT_ID'],
+      [() => authorize('ten'), 'INVALID_REQUEST', 'INVALID_FIELD'],
+      [() => authorize('10.00', { user: { legal_name: '' } }), 'INVALID_REQUEST', 'MISSING_FIELDS'],
+      [() => authorize('10.00', { test_clock_id: 'clock' }), 'INVALID_REQUEST', 'INVALID_FIELD'],
+      [() => authorize('10.00', { surprise: true } as never), 'INVALID_REQUEST', 'UNKNOWN_FIELDS'],
       [
-        authorize('10.00', { access_token: 'access-sandbox-00000000-0000-4000-8000-000000000000' }),
+        () => authorize('10.00', { access_token: 'access-sandbox-00000000-0000-4000-8000-000000000000' }),
         'INVALID_INPUT',
         'INVALID_ACCESS_TOKEN',
       ],
     ];
     for (const [call, type, code] of cases) {
-      const error = await plaidFailure(call);
+      const error = await plaidFailure(call());
       assert.deepEqual([error.status, error.error_type, error.error_code], [400, type, code], error.error_message);
       assert.match(String(error.request_id), /^[A-Za-z0-9]{15}$/);
     }

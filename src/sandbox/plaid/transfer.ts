@@ -420,6 +420,9 @@ export class SandboxTransfers {
     const schedule = scheduleRefund(now, settled ? now : transfer.settles_at);
     const created = await this.db.transaction().execute(async (trx) => {
       await trx.selectFrom('sandbox_plaid_transfers').select('id').where('id', '=', transfer.id).forUpdate().execute();
+      // The same key sent twice at once: the second waited for the lock above, and gets the first's
+      // refund (Plaid's idempotency) instead of being refused because that refund now counts.
+      if (await this.refundByKey(plaidClientId, input.idempotencyKey, trx)) return undefined;
       await this.checkRefundable(trx, plaidClientId, transfer, input.amountCents);
       const inserted = await trx
         .insertInto('sandbox_plaid_transfer_refunds')
@@ -467,8 +470,8 @@ export class SandboxTransfers {
     if (available < cents) throw transferErrors.insufficientLedgerBalance(formatUsd(available));
   }
 
-  private refundByKey(plaidClientId: string, key: string): Promise<RefundRow | undefined> {
-    return this.db
+  private refundByKey(plaidClientId: string, key: string, db: Executor = this.db): Promise<RefundRow | undefined> {
+    return db
       .selectFrom('sandbox_plaid_transfer_refunds')
       .selectAll()
       .where('plaid_client_id', '=', plaidClientId)
