@@ -207,7 +207,7 @@ describe('two API and two worker processes on one PostgreSQL database', { skip: 
       );
       const answers = await Promise.all(buyers.map((b) => purchases(b, 2)));
       assert.ok(
-        answers.flat().every((r) => r.status === 201),
+        answers.flat().every((r) => r.status === 202),
         JSON.stringify(answers.flat().map((r) => r.json)),
       );
       await holding;
