@@ -28,7 +28,7 @@ export type PurchaseRow = Omit<Row<'purchases'>, 'ach_expected_settlement_date' 
 
 /** Locks the user row until the transaction ends: one purchase per user is checked and recorded at a time. */
 export async function lockUser(trx: Executor, userId: string): Promise<boolean> {
-  const row = await trx.selectFrom('users').select('id').where('id', '=', userId).forUpdate().executeTakeFirst();
+  const row = await trx.selectFrom('users').select('id').where('id', '=', userId).forNoKeyUpdate().executeTakeFirst();
   return row !== undefined;
 }
 

@@ -97,7 +97,7 @@ export async function pageUserWallets(
 
 /** Locks the user row: connects, removals and purchases of one user run one after the other. */
 export async function lockWalletOwner(trx: Executor, userId: string): Promise<void> {
-  await trx.selectFrom('users').select('id').where('id', '=', userId).forUpdate().executeTakeFirstOrThrow();
+  await trx.selectFrom('users').select('id').where('id', '=', userId).forNoKeyUpdate().executeTakeFirstOrThrow();
 }
 
 /** Activity items whose crypto is still to be delivered to the wallet (at most 10, for the error). */
