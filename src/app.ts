@@ -2,18 +2,17 @@
 // server.ts does, and tests use app.inject().
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController } from 'fastify';
-import pino, { type DestinationStream, type Logger } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { App } from './app-types.ts';
 import { createChains } from './chains/index.ts';
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
 import type { DbHandle } from './db/index.ts';
-import { openDatabaseFromTemplate } from './db/template.ts';
-import { migrate } from './db/migrate.ts';
-import { checkDatabaseMode, checkDatabaseReachable } from './db/startup.ts';
+import { openCheckedDatabase } from './db/open.ts';
 import { Jobs } from './jobs/index.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
+import { createLogger } from './lib/logger.ts';
 import { ClientAuthenticator } from './modules/clients/authenticator.ts';
 import { EventBus } from './modules/events/publish.ts';
 import { UserSessions } from './modules/auth/sessions.ts';
@@ -46,6 +45,8 @@ import { validatorCompiler } from './plugins/validation.ts';
 import { resolveRuntimeSecrets, type RuntimeSecrets } from './runtime-secrets.ts';
 import './plugins/types.ts';
 
+export { createLogger, LOG_REDACT_PATHS } from './lib/logger.ts';
+
 export interface BuildOptions {
   config: Config;
   /** An open database (tests pass a fresh clone); otherwise opened from config. */
@@ -76,43 +77,6 @@ export interface BuiltApp {
   state: { shuttingDown: boolean };
   /** Response serializers, compiled on first use (compileAll() compiles the rest). */
   serializers: LazySerializers;
-}
-
-// Secrets, tokens and identity data never reach the logs.
-export const LOG_REDACT_PATHS = [
-  'req.headers.authorization',
-  'req.headers["ratio-client-secret"]',
-  'req.headers["ratio-client-session-id"]',
-  'req.headers["ratio-partner-session-id"]',
-  'req.headers.cookie',
-  'req.headers["ratio-device-fingerprint"]',
-  '*.password',
-  '*.secret',
-  '*.clientSecret',
-  '*.otp',
-  '*.idNumber',
-  '*.ssn',
-  '*.accessToken',
-  '*.access_token',
-  '*.privateKey',
-  '*.sessionJwt',
-  'res.headers["ratio-authentication-refresh"]',
-  '*.authToken',
-  'err.config',
-  'err.request',
-  'err.response',
-];
-
-export function createLogger(config: Config, stream?: DestinationStream): Logger {
-  return pino(
-    {
-      level: config.log.level,
-      base: { service: 'onramp', mode: config.mode },
-      redact: { paths: LOG_REDACT_PATHS, censor: '[REDACTED]' },
-      timestamp: pino.stdTimeFunctions.isoTime,
-    },
-    stream,
-  );
 }
 
 /** This server's own URL once it listens (loopback for a wildcard host), for calls to itself. */
@@ -177,20 +141,8 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
 }
 
 /** The given database, or the configured one; either way reachable, migrated and of this mode. */
-async function openDatabase(options: BuildOptions): Promise<DbHandle> {
-  const { config } = options;
-  const dbHandle =
-    options.dbHandle ??
-    (await openDatabaseFromTemplate({
-      url: config.db.url,
-      dataDir: config.db.dataDir,
-      poolMax: config.db.poolMax,
-      statementTimeoutMs: config.db.statementTimeoutMs,
-    }));
-  await checkDatabaseReachable(dbHandle.db, config.db.url);
-  if (options.migrate !== false) await migrate(dbHandle.db);
-  await checkDatabaseMode(dbHandle.db, config.mode);
-  return dbHandle;
+function openDatabase(options: BuildOptions): Promise<DbHandle> {
+  return openCheckedDatabase(options.config, { dbHandle: options.dbHandle, migrate: options.migrate !== false });
 }
 
 /** The AppContext: clock, jobs, sessions, providers and services, built once and shared by every module. */

@@ -6,9 +6,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { parseEnv } from 'node:util';
 import { PRODUCTION_TEST_ENV } from '../../test/chain-env.ts';
-import { persistedTestDatabase } from '../../test/helpers.ts';
+import { baseUrl, persistedTestDatabase, startTestApp } from '../../test/helpers.ts';
 import { loadConfig } from '../config.ts';
 import { checkDatabaseMode } from '../db/startup.ts';
 
@@ -29,8 +30,8 @@ interface Run {
   stderr: string;
 }
 
-function runCli(args: string[], env: Record<string, string>): Promise<Run> {
-  const child = spawn(process.execPath, [path.join(root, 'bin/onramp.mjs'), ...args], {
+function runCli(args: string[], env: Record<string, string>, nodeArgs: string[] = []): Promise<Run> {
+  const child = spawn(process.execPath, [...nodeArgs, path.join(root, 'bin/onramp.mjs'), ...args], {
     cwd: root,
     env: { ...baseEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -41,6 +42,26 @@ function runCli(args: string[], env: Record<string, string>): Promise<Run> {
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
 }
+
+/** The CLI in a child that records every module it loads: its run, and the packages it loaded. */
+async function runCliRecordingModules(args: string[], env: Record<string, string>) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onramp-modules-'));
+  try {
+    const file = path.join(dir, 'loaded.txt');
+    const run = await runCli(args, { ...env, ONRAMP_TEST_LOADED_MODULES: file }, [
+      '--import',
+      pathToFileURL(path.join(root, 'test/fixtures/loaded-modules.mjs')).href,
+    ]);
+    const urls = fs.readFileSync(file, 'utf8').split('\n');
+    const packages = new Set(urls.map((u) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1]).filter(Boolean));
+    return { run, urls, packages };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** What building the app loads (the framework, the chains, the jobs): a command that needs less must not. */
+const APP_PACKAGES = ['fastify', 'viem', 'pg-boss', '@sinclair/typebox', 'prom-client', 'jose', 'plaid'];
 
 describe('operator CLI (child process)', { timeout: 180_000 }, () => {
   it('keys generate prints fresh keys in .env form that production accepts', async () => {
@@ -101,6 +122,66 @@ describe('operator CLI (child process)', { timeout: 180_000 }, () => {
       const clients = await after.db.selectFrom('clients').select('id').execute();
       await after.close();
       assert.deepEqual(clients, []);
+    } finally {
+      await database.remove();
+    }
+  });
+
+  it('sends a command to the running server loading neither the app nor the database', async () => {
+    const t = await startTestApp({ listen: true, build: { operatorToken: 'op_cli_token' } });
+    const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onramp-cli-live-'));
+    try {
+      // The record the running sandbox server writes (operator/instance.ts), here for the test's server.
+      const live = {
+        pid: process.pid,
+        url: baseUrl(t),
+        operatorToken: 'op_cli_token',
+        dataDir: path.join(stateDir, 'data'),
+        startedAt: new Date().toISOString(),
+      };
+      fs.writeFileSync(path.join(stateDir, 'server.json'), JSON.stringify(live));
+      const { run, urls, packages } = await runCliRecordingModules(['clients', 'list'], { ONRAMP_STATE_DIR: stateDir });
+      assert.equal(run.code, 0, run.stderr);
+      const listed = JSON.parse(run.stdout) as Array<{ clientId: string }>;
+      assert.ok(
+        listed.some((c) => c.clientId === t.client.id),
+        'the answer comes from the running server',
+      );
+      assert.ok(
+        urls.some((u) => u.endsWith('/config.js') || u.endsWith('/config.ts')),
+        'the loads are recorded',
+      );
+      assert.deepEqual(
+        [...APP_PACKAGES, 'kysely', '@electric-sql/pglite', 'pg', 'pino'].filter((p) => packages.has(p)),
+        [],
+      );
+    } finally {
+      fs.rmSync(stateDir, { recursive: true, force: true });
+      await t.close();
+    }
+  });
+
+  it('runs a command that needs only the database without building the app', async () => {
+    const database = await persistedTestDatabase();
+    try {
+      const env = {
+        ...database.env,
+        ONRAMP_STATE_DIR: database.env.ONRAMP_STATE_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'onramp-cli-')),
+      };
+      const created = await runCli(['clients', 'create', '--name', 'Acme'], env);
+      assert.equal(created.code, 0, created.stderr);
+      const { clientId } = JSON.parse(created.stdout) as { clientId: string };
+      const { run, packages } = await runCliRecordingModules(['clients', 'list'], env);
+      assert.equal(run.code, 0, run.stderr);
+      assert.deepEqual(
+        (JSON.parse(run.stdout) as Array<{ clientId: string; name: string }>).map((c) => [c.clientId, c.name]),
+        [[clientId, 'Acme']],
+      );
+      assert.ok(packages.has('kysely'), 'the loads are recorded');
+      assert.deepEqual(
+        APP_PACKAGES.filter((p) => packages.has(p)),
+        [],
+      );
     } finally {
       await database.remove();
     }

@@ -2,19 +2,25 @@
 // `npx onramp`: that name on the npm registry is an unrelated package). With the embedded database and
 // a sandbox server running, commands run inside that server (PGlite allows one process); otherwise the
 // CLI opens the database itself. `serve` runs the server, as `npm start` does.
+//
+// Every module past the configuration is imported when a command needs it (docs/performance.md): a
+// command sent to the running server loads no more than the configuration and node:http; one run here
+// loads its own module's commands and the database, and the whole app only when the command needs it
+// (databaseCommand() in operator/command-args.ts). test/lazy-loading.test.ts checks the first.
+import http from 'node:http';
 import { parseArgs } from 'node:util';
-import { buildApp } from '../app.ts';
 import type { Config } from '../config.ts';
-import { generatedKeysEnv } from '../runtime-secrets.ts';
-import { serve } from '../server.ts';
-import { loadConfigOrExit, takeEnvFile } from './env.ts';
-import { openDatabase } from '../db/index.ts';
-import { migrate } from '../db/migrate.ts';
-import { checkDatabaseMode, checkDatabaseReachable } from '../db/startup.ts';
 import { StartupError } from '../errors/startup-error.ts';
 import { ROLES } from '../modules/ops/config.ts';
+import type { DatabaseContext } from '../operator/command-args.ts';
+import type { CommandOutcome } from '../operator/execute.ts';
 import { readLiveInstance } from '../operator/instance.ts';
-import { helpText, parseCommand, runCommand, type CommandOutcome } from '../operator/run.ts';
+import { loadConfigOrExit, takeEnvFile } from './env.ts';
+
+/** The help text lists every command: it loads every module's commands. */
+async function helpText(): Promise<string> {
+  return (await import('../operator/run.ts')).helpText();
+}
 
 function print(outcome: CommandOutcome): never {
   if (outcome.output !== undefined) process.stdout.write(`${JSON.stringify(outcome.output, null, 2)}\n`);
@@ -22,18 +28,47 @@ function print(outcome: CommandOutcome): never {
   process.exit(outcome.exitCode);
 }
 
-async function viaServer(url: string, token: string, argv: string[]): Promise<CommandOutcome> {
-  const res = await fetch(`${url}/operator/commands`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-onramp-operator-token': token },
-    body: JSON.stringify({ argv }),
-    signal: AbortSignal.timeout(120_000),
+/** POST /operator/commands to the running server, with node:http: fetch would load undici, ~60 ms of CPU. */
+function viaServer(url: string, token: string, argv: string[]): Promise<CommandOutcome> {
+  const body = JSON.stringify({ argv });
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      `${url}/operator/commands`,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'x-onramp-operator-token': token,
+        },
+        signal: AbortSignal.timeout(120_000),
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('error', reject);
+        res.on('end', () => {
+          try {
+            if (res.statusCode === 200 || res.statusCode === 400) resolve(JSON.parse(text) as CommandOutcome);
+            else resolve({ exitCode: 1, error: `the running server answered ${res.statusCode}: ${text}` });
+          } catch (error) {
+            reject(error);
+          }
+        });
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
   });
-  if (res.status === 200 || res.status === 400) return (await res.json()) as CommandOutcome;
-  return { exitCode: 1, error: `the running server answered ${res.status}: ${await res.text()}` };
 }
 
 async function runMigrate(config: Config): Promise<CommandOutcome> {
+  const [{ openDatabase }, { migrate }, { checkDatabaseMode, checkDatabaseReachable }] = await Promise.all([
+    import('../db/index.ts'),
+    import('../db/migrate.ts'),
+    import('../db/startup.ts'),
+  ]);
   const handle = await openDatabase({ url: config.db.url, dataDir: config.db.dataDir });
   try {
     await checkDatabaseReachable(handle.db, config.db.url);
@@ -49,7 +84,8 @@ async function runMigrate(config: Config): Promise<CommandOutcome> {
 async function keysGenerate(argv: string[]): Promise<never> {
   const extra = argv.slice(2).filter((a) => a !== '--hot-wallet');
   if (argv[1] !== 'generate' || extra.length > 0)
-    print({ exitCode: 2, error: `usage: onramp keys generate [--hot-wallet]\n\n${helpText()}` });
+    print({ exitCode: 2, error: `usage: onramp keys generate [--hot-wallet]\n\n${await helpText()}` });
+  const { generatedKeysEnv } = await import('../runtime-secrets.ts');
   const env = generatedKeysEnv({ hotWallet: argv.includes('--hot-wallet') });
   const lines = [
     '# Fresh onramp keys. Keep them secret, and keep every key you have used: data encrypted or tokens',
@@ -90,11 +126,14 @@ function serveConfig(args: string[]): Config {
 async function main(args: string[]): Promise<void> {
   const argv = takeEnvFile(args);
   if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help') {
-    process.stdout.write(`${helpText()}\n`);
+    process.stdout.write(`${await helpText()}\n`);
     return;
   }
   if (argv[0] === 'keys') await keysGenerate(argv);
-  if (argv[0] === 'serve') return serve(serveConfig(argv.slice(1)));
+  if (argv[0] === 'serve') {
+    const config = serveConfig(argv.slice(1));
+    return (await import('../server.ts')).serve(config);
+  }
   const config = loadConfigOrExit();
   const live = config.db.url ? undefined : readLiveInstance(config);
   if (live && argv[0] === 'migrate')
@@ -104,22 +143,61 @@ async function main(args: string[]): Promise<void> {
     });
   if (live) print(await viaServer(live.url, live.operatorToken, argv));
   if (argv[0] === 'migrate') print(await runMigrate(config));
+  print(await runHere(config, argv));
+}
 
+/** Runs a command in this process: on the database alone when it needs no more, otherwise in the app. */
+async function runHere(config: Config, argv: string[]): Promise<CommandOutcome> {
+  const { COMMAND_GROUPS } = await import('../operator/groups.ts');
+  const { parseCommandIn, executeCommand } = await import('../operator/execute.ts');
+  const group = Object.hasOwn(COMMAND_GROUPS, argv[0]!) ? await COMMAND_GROUPS[argv[0]!]!() : [];
+  let needs: 'database' | undefined;
   try {
-    parseCommand(argv);
-  } catch (error) {
-    print({ exitCode: 2, error: `${(error as Error).message}\n\n${helpText()}` });
+    needs = parseCommandIn(group, argv).command.needs;
+  } catch {
+    // Not a command, or not its options: the same usage error, from every command's table.
+    const { parseCommand } = await import('../operator/run.ts');
+    try {
+      parseCommand(argv);
+    } catch (error) {
+      print({ exitCode: 2, error: `${(error as Error).message}\n\n${await helpText()}` });
+    }
   }
   // Quiet logs: the CLI prints its result as JSON on stdout.
-  const { app, ctx } = await buildApp({ config: { ...config, log: { level: 'warn' } }, workers: false });
+  const quiet: Config = { ...config, log: { level: 'warn' } };
+  if (needs === 'database') {
+    const ctx = await databaseContext(quiet);
+    try {
+      return await executeCommand(ctx, group, argv, helpText);
+    } finally {
+      await ctx.dbHandle.close();
+    }
+  }
+  const [{ buildApp }, { runCommand }] = await Promise.all([import('../app.ts'), import('../operator/run.ts')]);
+  const { app, ctx } = await buildApp({ config: quiet, workers: false });
   await app.ready();
-  let outcome: CommandOutcome;
   try {
-    outcome = await runCommand(ctx, argv);
+    return await runCommand(ctx, argv);
   } finally {
     await app.close();
   }
-  print(outcome);
+}
+
+/** What buildApp() would give a command that needs only the database: the same database, clock and secrets. */
+async function databaseContext(config: Config): Promise<DatabaseContext> {
+  const [{ openCheckedDatabase }, { createLogger }, { resolveRuntimeSecrets }, { systemClock }, { SandboxClock }] =
+    await Promise.all([
+      import('../db/open.ts'),
+      import('../lib/logger.ts'),
+      import('../runtime-secrets.ts'),
+      import('../lib/clock.ts'),
+      import('../sandbox/clock/clock.ts'),
+    ]);
+  const log = createLogger(config);
+  const secrets = resolveRuntimeSecrets(config);
+  const dbHandle = await openCheckedDatabase(config, { migrate: true });
+  const clock = config.mode === 'sandbox' ? await SandboxClock.open(dbHandle.db, systemClock) : systemClock;
+  return { config, db: dbHandle.db, dbHandle, log, clock, secrets };
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -2,9 +2,7 @@
 // through `pg`. Same migrations, same Kysely queries.
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
-import pg from 'pg';
 import { PGliteDialect } from './pglite-dialect.ts';
 import type { Database } from './schema.ts';
 
@@ -55,7 +53,10 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
   return openPglite(opts.dataDir ?? 'memory://', opts.loadDataDir);
 }
 
+// Each engine's package is imported when that engine is opened: a CLI command on one loads neither the
+// other nor its cost (~60 ms each).
 async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<DbHandle> {
+  const { PGlite } = await import('@electric-sql/pglite');
   if (!dataDir.startsWith('memory://')) fs.mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
   const pglite = new PGlite(dataDir, {
     ...(loadDataDir ? { loadDataDir } : {}),
@@ -89,6 +90,7 @@ function parseIntArray(value: string): bigint[] {
 }
 
 async function openPostgres(url: string, opts: OpenOptions): Promise<DbHandle> {
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.poolMax ?? 10,

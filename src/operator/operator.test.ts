@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { baseUrl, startTestApp, type TestApp } from '../../test/helpers.ts';
+import { COMMANDS } from './commands.ts';
+import { COMMAND_GROUPS } from './groups.ts';
 import { runCommand } from './run.ts';
 
 describe('operator commands', () => {
@@ -68,5 +70,17 @@ describe('operator commands', () => {
     assert.equal(((await ok.json()) as { exitCode: number }).exitCode, 0);
     const wrong = await post('op_wrong');
     assert.equal(wrong.status, 404);
+  });
+
+  it('has every command in the group of its first word, and no other (COMMAND_GROUPS, for the CLI)', async () => {
+    const grouped: unknown[] = [];
+    for (const [word, load] of Object.entries(COMMAND_GROUPS)) {
+      const group = await load();
+      assert.ok(group.length > 0, word);
+      for (const command of group) assert.equal(command.path[0], word, command.usage);
+      grouped.push(...group);
+    }
+    assert.deepEqual(new Set(grouped), new Set(COMMANDS));
+    assert.equal(grouped.length, COMMANDS.length);
   });
 });

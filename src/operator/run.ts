@@ -1,13 +1,8 @@
-import { parseArgs } from 'node:util';
 import type { AppContext } from '../context.ts';
-import { AppError } from '../errors/app-error.ts';
-import { COMMANDS, UsageError, findCommand } from './commands.ts';
+import { COMMANDS } from './commands.ts';
+import { type CommandOutcome, executeCommand, parseCommandIn } from './execute.ts';
 
-export interface CommandOutcome {
-  exitCode: number;
-  output?: unknown;
-  error?: string;
-}
+export type { CommandOutcome } from './execute.ts';
 
 /** Commands the CLI runs itself, before (or without) a database. */
 const CLI_COMMANDS: Array<[string, string]> = [
@@ -36,28 +31,10 @@ export function helpText(): string {
 }
 
 export function parseCommand(argv: string[]) {
-  const found = findCommand(argv);
-  if (!found) throw new UsageError(`unknown command: ${argv.join(' ') || '(none)'}`);
-  const parsed = parseArgs({
-    args: found.rest,
-    options: found.command.options ?? {},
-    allowPositionals: true,
-    strict: true,
-  });
-  return { command: found.command, args: { positionals: parsed.positionals, options: parsed.values } };
+  return parseCommandIn(COMMANDS, argv);
 }
 
 /** Runs one operator command; errors become an outcome, never an exception. */
-export async function runCommand(ctx: AppContext, argv: string[]): Promise<CommandOutcome> {
-  try {
-    const { command, args } = parseCommand(argv);
-    return { exitCode: 0, output: await command.run(ctx, args) };
-  } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      return { exitCode: 2, error: `${(error as Error).message}\n\n${helpText()}` };
-    }
-    if (error instanceof AppError) return { exitCode: 1, error: `${error.code}: ${error.message}` };
-    ctx.log.error({ err: error, argv: argv.slice(0, 2) }, 'operator command failed');
-    return { exitCode: 1, error: (error as Error).message };
-  }
+export function runCommand(ctx: AppContext, argv: string[]): Promise<CommandOutcome> {
+  return executeCommand(ctx, COMMANDS, argv, helpText);
 }

@@ -5,7 +5,7 @@ import type { AppContext } from '../../context.ts';
 import { newId } from '../../lib/crypto.ts';
 import { maskEmail, parseEmail } from '../../lib/email.ts';
 import { maskPhone, parseUsMobile } from '../../lib/phone.ts';
-import { option, UsageError, type CommandArgs, type OperatorCommand } from '../../operator/commands.ts';
+import { option, UsageError, type CommandArgs, type OperatorCommand } from '../../operator/command-args.ts';
 import { failureKey } from './otp.ts';
 import type { OtpChannel } from './tables.ts';
 import { unlockFailures } from './throttle.ts';

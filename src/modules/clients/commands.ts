@@ -12,7 +12,8 @@ import {
   optionList,
   positionalId,
   UsageError,
-} from '../../operator/commands.ts';
+  databaseCommand,
+} from '../../operator/command-args.ts';
 import { createClient } from './create-client.ts';
 import {
   type ClientChanges,
@@ -126,7 +127,7 @@ async function auditOperator(
 }
 
 export const clientCommands: OperatorCommand[] = [
-  {
+  databaseCommand({
     path: ['clients', 'create'],
     options: {
       name: { type: 'string' },
@@ -146,7 +147,7 @@ export const clientCommands: OperatorCommand[] = [
       });
       return { clientId: created.clientId, clientSecret: created.clientSecret, name: created.name };
     },
-  },
+  }),
   {
     path: ['clients', 'rotate-secret'],
     options: { 'overlap-seconds': { type: 'string' } },
@@ -164,7 +165,7 @@ export const clientCommands: OperatorCommand[] = [
       return rotated;
     },
   },
-  {
+  databaseCommand({
     path: ['clients', 'show'],
     usage: 'clients show CLIENT_ID',
     description: "A client's settings (redirect URIs, allowed origins, Android packages) and its secrets' hints",
@@ -173,7 +174,7 @@ export const clientCommands: OperatorCommand[] = [
       if (!client) throw new AppError('NOT_FOUND_CLIENT');
       return clientView(client, await listClientSecrets(ctx.db, client.id), ctx.clock.now());
     },
-  },
+  }),
   {
     path: ['clients', 'update'],
     options: updateOptions,
@@ -196,7 +197,7 @@ export const clientCommands: OperatorCommand[] = [
       return clientView(row, await listClientSecrets(ctx.db, clientId), now);
     },
   },
-  {
+  databaseCommand({
     path: ['clients', 'list'],
     usage: 'clients list',
     description: 'List partner clients (never their secrets)',
@@ -210,7 +211,7 @@ export const clientCommands: OperatorCommand[] = [
         createTime: c.created_at.toISOString(),
       }));
     },
-  },
+  }),
   {
     path: ['clients', 'disable'],
     usage: 'clients disable CLIENT_ID',

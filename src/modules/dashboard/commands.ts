@@ -3,7 +3,7 @@
 import { UUID_RE } from '../../config.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { parseEmail } from '../../lib/email.ts';
-import { option, UsageError, type CommandArgs, type OperatorCommand } from '../../operator/commands.ts';
+import { option, UsageError, type CommandArgs, type OperatorCommand } from '../../operator/command-args.ts';
 import { inviteMember, membersOf, parseRole } from './members.ts';
 import { findMemberByEmail } from './repository.ts';
 import { createSignInLink } from './sign-in.ts';

@@ -1,7 +1,14 @@
 // Operator commands for account flags: `flags set|clear USER_ID CODE --reason R`, `flags list USER_ID [--all]`.
-import type { AppContext } from '../../context.ts';
 import { AppError } from '../../errors/app-error.ts';
-import { option, positionalId, UsageError, type CommandArgs, type OperatorCommand } from '../../operator/commands.ts';
+import {
+  option,
+  positionalId,
+  UsageError,
+  type CommandArgs,
+  type OperatorCommand,
+  databaseCommand,
+  type DatabaseContext,
+} from '../../operator/command-args.ts';
 import { FLAG_CODES, FLAGS, isFlagCode, type FlagCode } from './definitions.ts';
 import { activeFlags, clearFlag, flagHistory, setFlag } from './index.ts';
 
@@ -25,7 +32,7 @@ function operator(args: CommandArgs): string {
   return `OPERATOR:${name}`;
 }
 
-async function assertUser(ctx: AppContext, userId: string): Promise<void> {
+async function assertUser(ctx: DatabaseContext, userId: string): Promise<void> {
   const user = await ctx.db.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
   if (!user) throw new AppError('NOT_FOUND_USER', { message: `No user ${userId}` });
 }
@@ -33,7 +40,7 @@ async function assertUser(ctx: AppContext, userId: string): Promise<void> {
 const changeOptions = { reason: { type: 'string' as const }, operator: { type: 'string' as const } };
 
 export const flagCommands: OperatorCommand[] = [
-  {
+  databaseCommand({
     path: ['flags', 'set'],
     options: changeOptions,
     usage: 'flags set USER_ID CODE --reason R',
@@ -48,8 +55,8 @@ export const flagCommands: OperatorCommand[] = [
         .execute((trx) => setFlag(trx, { userId, code, reason: why, actor: operator(args), now: ctx.clock.now() }));
       return { userId, code, description: FLAGS[code].description, result: set ? 'SET' : 'ALREADY_ACTIVE' };
     },
-  },
-  {
+  }),
+  databaseCommand({
     path: ['flags', 'clear'],
     options: changeOptions,
     usage: 'flags clear USER_ID CODE --reason R',
@@ -64,8 +71,8 @@ export const flagCommands: OperatorCommand[] = [
         .execute((trx) => clearFlag(trx, { userId, code, reason: why, actor: operator(args), now: ctx.clock.now() }));
       return { userId, code, result: cleared ? 'CLEARED' : 'NOT_ACTIVE' };
     },
-  },
-  {
+  }),
+  databaseCommand({
     path: ['flags', 'list'],
     options: { all: { type: 'boolean' } },
     usage: 'flags list USER_ID [--all]',
@@ -93,5 +100,5 @@ export const flagCommands: OperatorCommand[] = [
         setTime: f.setAt.toISOString(),
       }));
     },
-  },
+  }),
 ];

@@ -1,5 +1,11 @@
 // Operator commands for KYC reviews: `kyc reviews`, `kyc show USER_ID`, `kyc approve|decline USER_ID`.
-import { option, positionalId, UsageError, type OperatorCommand } from '../../operator/commands.ts';
+import {
+  option,
+  positionalId,
+  UsageError,
+  type OperatorCommand,
+  databaseCommand,
+} from '../../operator/command-args.ts';
 import { decideKycReview } from './decide-kyc.ts';
 import { activeFlags } from '../flags/index.ts';
 import { syncVerification } from './check-kyc.ts';
@@ -49,7 +55,7 @@ function waitingFor(latest: VerificationRow | undefined): 'USER' | 'PROVIDER' | 
 export const kycCommands: OperatorCommand[] = [
   decide('APPROVED'),
   decide('DECLINED'),
-  {
+  databaseCommand({
     path: ['kyc', 'reviews'],
     usage: 'kyc reviews',
     description:
@@ -87,8 +93,8 @@ export const kycCommands: OperatorCommand[] = [
       }
       return out;
     },
-  },
-  {
+  }),
+  databaseCommand({
     path: ['kyc', 'show'],
     usage: 'kyc show USER_ID',
     description: "Show a user's KYC status and results (the SSN only as its last four digits)",
@@ -115,7 +121,7 @@ export const kycCommands: OperatorCommand[] = [
         })),
       };
     },
-  },
+  }),
   {
     path: ['kyc', 'sync'],
     usage: 'kyc sync USER_ID',

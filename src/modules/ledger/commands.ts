@@ -1,9 +1,9 @@
 // Operator commands of the ledger: `onramp ledger check` (also `npm run ledger:check`).
-import type { OperatorCommand } from '../../operator/commands.ts';
+import { databaseCommand, type OperatorCommand } from '../../operator/command-args.ts';
 import { checkLedger } from './check.ts';
 
 export const ledgerCommands: OperatorCommand[] = [
-  {
+  databaseCommand({
     path: ['ledger', 'check'],
     usage: 'ledger check',
     description: 'Verify every journal balances and every account balance equals the sum of its postings',
@@ -13,5 +13,5 @@ export const ledgerCommands: OperatorCommand[] = [
       if (!report.ok) throw new Error(`ledger check FAILED:\n${JSON.stringify(report, null, 2)}`);
       return report;
     },
-  },
+  }),
 ];

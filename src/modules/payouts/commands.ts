@@ -1,6 +1,6 @@
 // Operator commands of on-chain payout: `onramp payouts list|retry|resync-nonce|fill-gap`.
 import type { Network } from '../../chains/networks.ts';
-import { option, positionalId, UsageError, type OperatorCommand } from '../../operator/commands.ts';
+import { option, positionalId, UsageError, type OperatorCommand } from '../../operator/command-args.ts';
 import { payoutsOverview, fillNonceGap, resyncNonce, retryAllPayouts, retryPayout } from './operations.ts';
 import { PAYOUT_STATUSES, type PayoutStatus } from './tables.ts';
 

@@ -6,7 +6,7 @@ import type { AppContext } from '../../context.ts';
 import type { Database } from '../../db/schema.ts';
 import { newId } from '../../lib/crypto.ts';
 import { formatUsd } from '../../lib/money.ts';
-import { option, positionalId, UsageError, type OperatorCommand } from '../../operator/commands.ts';
+import { option, positionalId, UsageError, type OperatorCommand } from '../../operator/command-args.ts';
 import { advancePurchase } from './advance-purchase.ts';
 import { PROCESS_QUEUE } from './queues.ts';
 import { findPurchase, movePurchase, syncActivity, type PurchaseRow } from './repository.ts';

@@ -3,7 +3,7 @@
 // the full phone number, the partner client the user belongs to and the deposit wallets.
 import { UUID_RE } from '../../lib/ids.ts';
 import { normalizeEmail } from '../../lib/email.ts';
-import { type OperatorCommand, UsageError } from '../../operator/commands.ts';
+import { type OperatorCommand, UsageError, databaseCommand } from '../../operator/command-args.ts';
 import { listWallets } from '../wallets/list-wallets.ts';
 import { findUser, userIdByEmail, userIdByPhone } from './repository.ts';
 import { toUser } from './view.ts';
@@ -11,7 +11,7 @@ import { toUser } from './view.ts';
 const E164 = /^\+[1-9]\d{1,14}$/;
 
 export const userCommands: OperatorCommand[] = [
-  {
+  databaseCommand({
     path: ['users', 'find'],
     usage: 'users find USER_ID | EMAIL | PHONE',
     description: 'Look a user up by id, email or E.164 phone: profile, KYC, banks, flags, client and wallets',
@@ -34,5 +34,5 @@ export const userCommands: OperatorCommand[] = [
         wallets: wallets.items,
       };
     },
-  },
+  }),
 ];

@@ -1,8 +1,15 @@
 // Operator commands: a client's registrations (list, delete), deliveries still to be sent (pending)
 // or whose retries ran out (failed), for any client or one, and replaying a delivery.
-import type { AppContext } from '../../context.ts';
 import { UUID_RE } from '../../lib/ids.ts';
-import { type CommandArgs, option, positionalId, UsageError, type OperatorCommand } from '../../operator/commands.ts';
+import {
+  type CommandArgs,
+  option,
+  positionalId,
+  UsageError,
+  type OperatorCommand,
+  databaseCommand,
+  type DatabaseContext,
+} from '../../operator/command-args.ts';
 import { replayDelivery } from './deliveries.ts';
 import { listClientWebhooks, removeWebhook, webhookDeps } from './registrations.ts';
 import { type DeliveryRow, deliveriesWithStatus, deliveryCounts } from './repository.ts';
@@ -41,7 +48,12 @@ function deliveryLine(d: DeliveryRow & { client_id: string; url: string }) {
 
 const listOptions = { client: { type: 'string' }, limit: { type: 'string' } } as const;
 
-function deliveriesFor(ctx: AppContext, args: CommandArgs, statuses: DeliveryStatus[], order: 'newest' | 'oldest') {
+function deliveriesFor(
+  ctx: DatabaseContext,
+  args: CommandArgs,
+  statuses: DeliveryStatus[],
+  order: 'newest' | 'oldest',
+) {
   const clientId = clientOption(args, false);
   return deliveriesWithStatus(ctx.db, { statuses, ...(clientId ? { clientId } : {}), limit: limitOption(args), order });
 }
@@ -73,7 +85,7 @@ export const webhookCommands: OperatorCommand[] = [
       return { webhookId, clientId, deleted: true };
     },
   },
-  {
+  databaseCommand({
     path: ['webhooks', 'pending'],
     options: listOptions,
     usage: 'webhooks pending [--client CLIENT_ID] [--limit N]',
@@ -82,8 +94,8 @@ export const webhookCommands: OperatorCommand[] = [
       const rows = await deliveriesFor(ctx, args, ['QUEUED', 'SENDING', 'SCHEDULED'], 'oldest');
       return rows.map(deliveryLine);
     },
-  },
-  {
+  }),
+  databaseCommand({
     path: ['webhooks', 'failed'],
     options: listOptions,
     usage: 'webhooks failed [--client CLIENT_ID] [--limit N]',
@@ -92,7 +104,7 @@ export const webhookCommands: OperatorCommand[] = [
       const rows = await deliveriesFor(ctx, args, ['FAILED'], 'newest');
       return rows.map((d) => ({ ...deliveryLine(d), failedAt: d.updated_at.toISOString() }));
     },
-  },
+  }),
   {
     path: ['webhooks', 'replay'],
     usage: 'webhooks replay DELIVERY_ID',

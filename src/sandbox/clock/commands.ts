@@ -1,6 +1,6 @@
 // Operator command: `onramp sandbox clock-advance --days N | --hours N | --to ISO` (sandbox mode).
-import type { OperatorCommand } from '../../operator/commands.ts';
-import { option, UsageError } from '../../operator/commands.ts';
+import type { OperatorCommand } from '../../operator/command-args.ts';
+import { option, UsageError } from '../../operator/command-args.ts';
 import { MAX_ADVANCE_MS, SandboxClock } from './clock.ts';
 import { settleAfterMove } from './routes.ts';
 
