@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import module from 'node:module';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { parseEnv } from 'node:util';
@@ -59,6 +60,9 @@ async function runCliRecordingModules(args: string[], env: Record<string, string
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
+
+// The module recorder uses module.registerHooks (Node 22.15+); engines allows 22.12.
+const RECORDS_MODULES = 'registerHooks' in module ? {} : { skip: 'module.registerHooks needs Node 22.15 or later' };
 
 /** What building the app loads (the framework, the chains, the jobs): a command that needs less must not. */
 const APP_PACKAGES = ['fastify', 'viem', 'pg-boss', '@sinclair/typebox', 'prom-client', 'jose', 'plaid'];
@@ -127,7 +131,7 @@ describe('operator CLI (child process)', { timeout: 180_000 }, () => {
     }
   });
 
-  it('sends a command to the running server loading neither the app nor the database', async () => {
+  it('sends a command to the running server loading neither the app nor the database', RECORDS_MODULES, async () => {
     const t = await startTestApp({ listen: true, build: { operatorToken: 'op_cli_token' } });
     const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onramp-cli-live-'));
     try {
@@ -161,7 +165,7 @@ describe('operator CLI (child process)', { timeout: 180_000 }, () => {
     }
   });
 
-  it('runs a command that needs only the database without building the app', async () => {
+  it('runs a command that needs only the database without building the app', RECORDS_MODULES, async () => {
     const database = await persistedTestDatabase();
     try {
       const env = {
