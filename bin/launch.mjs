@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DIST, ROOT, build, isBuildFresh } from '../scripts/build.mjs';
+import { BUNDLE_DIR, BUNDLE_ENTRIES, DIST, ROOT, build, isBuildFresh } from '../scripts/build.mjs';
 
 export async function launch(entry) {
   let compiled = isBuildFresh();
@@ -19,7 +19,9 @@ export async function launch(entry) {
       );
     }
   }
-  const file = path.join(DIST, `${entry}.js`);
+  // The bundle (scripts/build.mjs), else the one-file-per-module build.
+  const bundled = BUNDLE_ENTRIES[entry] && path.join(BUNDLE_DIR, `${BUNDLE_ENTRIES[entry]}.js`);
+  const file = bundled && fs.existsSync(bundled) ? bundled : path.join(DIST, `${entry}.js`);
   if (compiled && fs.existsSync(file)) {
     await import(pathToFileURL(file).href);
     return;

@@ -5,6 +5,11 @@
 // dist/ with no transpiler in the process (tsx transpiled ~20k lines at every start).
 //
 // Nothing is downloaded: esbuild's binary comes from its platform package, installed by npm.
+// The two entry points, the server (src/main.ts) and the CLI (src/cli/index.ts), are also bundled into
+// dist/bundle/ with most of their packages (bundleEntries() below): loading ~2,100 module files, each
+// resolved, read and compiled on its own, took over a second of every start and ~30 MB; one file per
+// entry point, sharing chunks, takes a fraction of that. Dynamic imports stay chunks loaded on first
+// use, and the packages named in BUNDLE_EXTERNAL stay where npm put them.
 // It then builds the embedded database's template (src/db/template.ts), which a first start unpacks
 // instead of running initdb. dist/.build.json records a fingerprint of src/ (paths, sizes, modification times); isBuildFresh()
 // compares it with the tree as it is now.
@@ -18,7 +23,34 @@ const SRC = path.join(ROOT, 'src');
 export const DIST = path.join(ROOT, 'dist');
 const STAMP = '.build.json';
 // Bump when the output format changes, so an older dist/ is rebuilt.
-const FORMAT = 1;
+const FORMAT = 2;
+export const BUNDLE_DIR = path.join(DIST, 'bundle');
+
+/** The bundled entry points, by the name bin/launch.mjs gives them, and the file each lands in under dist/bundle/. */
+export const BUNDLE_ENTRIES = { main: 'main', 'cli/index': 'cli' };
+
+/**
+ * Packages the bundle leaves to Node: PGlite loads its WebAssembly and data files from beside its own
+ * module; Hardhat/EDR (native code), plaid, nodemailer, the docs renderer and marked are loaded on
+ * first use (test/lazy-loading.test.ts); pino's transports and @fastify/swagger find files by their
+ * own paths; pg-native is pg's optional native driver; the build tools are never loaded by the server.
+ */
+const BUNDLE_EXTERNAL = [
+  '@electric-sql/pglite',
+  'hardhat',
+  '@nomicfoundation/*',
+  'plaid',
+  'nodemailer',
+  '@scalar/*',
+  'marked',
+  'pino',
+  '@fastify/swagger',
+  'pg-native',
+  'solc',
+  'esbuild',
+  'vite',
+  'tsx',
+];
 
 function walk(dir, out = []) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -90,6 +122,7 @@ export async function build({ quiet = false } = {}) {
     sourcesContent: false,
     logLevel: 'warning',
   });
+  await bundleEntries(esbuild, path.join(tmp, 'bundle'));
   for (const file of files.filter((f) => !f.endsWith('.ts'))) {
     const target = path.join(tmp, path.relative(SRC, file));
     fs.mkdirSync(path.dirname(target), { recursive: true });
@@ -111,6 +144,54 @@ export async function build({ quiet = false } = {}) {
     const ms = Math.round(performance.now() - started);
     process.stderr.write(`onramp: compiled ${typescript.length} files from src/ to dist/ in ${ms} ms\n`);
   }
+}
+
+/**
+ * dist/bundle/: each entry point with everything it imports but BUNDLE_EXTERNAL, in one directory
+ * (code shared by both, and each dynamic import, in chunk files beside them). A module that finds its
+ * files through import.meta.url (migrations, contract artifacts, the package root) is given the URL
+ * of its own file in dist/ instead of the bundle's, so those paths stay what they are unbundled.
+ */
+async function bundleEntries(esbuild, outdir) {
+  const entryPoints = Object.fromEntries(
+    Object.entries(BUNDLE_ENTRIES).map(([entry, name]) => [name, path.join(SRC, `${entry}.ts`)]),
+  );
+  await esbuild({
+    entryPoints,
+    outdir,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    bundle: true,
+    splitting: true,
+    chunkNames: 'chunk-[hash]',
+    external: BUNDLE_EXTERNAL,
+    // CommonJS packages inside an ES module bundle call require() for Node's built-ins.
+    banner: {
+      js: "import { createRequire as __onrampCreateRequire } from 'node:module';\nconst require = __onrampCreateRequire(import.meta.url);",
+    },
+    plugins: [
+      {
+        name: 'own-file-urls',
+        setup(b) {
+          b.onLoad({ filter: /\.ts$/ }, (args) => {
+            let contents = fs.readFileSync(args.path, 'utf8');
+            if (args.path.startsWith(SRC) && contents.includes('import.meta.url')) {
+              const own = `../${path.relative(SRC, args.path).split(path.sep).join('/').replace(/\.ts$/, '.js')}`;
+              contents = contents.replaceAll(
+                'import.meta.url',
+                `new URL(${JSON.stringify(own)}, import.meta.url).href`,
+              );
+            }
+            return { contents, loader: 'ts' };
+          });
+        },
+      },
+    ],
+    sourcemap: 'linked',
+    sourcesContent: false,
+    logLevel: 'warning',
+  });
 }
 
 /** The embedded database's template (src/db/template.ts), so that a first start does not run initdb. */

@@ -41,7 +41,7 @@ import { securityHeadersPlugin } from './plugins/security-headers.ts';
 import { userSessionPlugin } from './plugins/user-session.ts';
 import { idempotencyPlugin } from './plugins/idempotency.ts';
 import { LazySerializers } from './plugins/serialization.ts';
-import { validatorCompiler } from './plugins/validation.ts';
+import { LazyValidators } from './plugins/validation.ts';
 import { resolveRuntimeSecrets, type RuntimeSecrets } from './runtime-secrets.ts';
 import './plugins/types.ts';
 
@@ -63,10 +63,12 @@ export interface BuildOptions {
   /** Enables POST /operator/commands for the local CLI (server.ts sets it). */
   operatorToken?: string;
   /**
-   * Start the chains when the app becomes ready (server.ts sets it): the sandbox chains replay their
-   * history, production checks its RPC endpoints. Otherwise the sandbox chains start on first use.
+   * Start the chains when the app becomes ready: the sandbox chains replay their history, production
+   * checks its RPC endpoints. `background` (server.ts) starts them without waiting (the first use
+   * waits for the start under way; a failed start is logged, and the next use tries again).
+   * Otherwise the sandbox chains start on first use.
    */
-  startChains?: boolean;
+  startChains?: boolean | 'background';
 }
 
 export interface BuiltApp {
@@ -77,6 +79,8 @@ export interface BuiltApp {
   state: { shuttingDown: boolean };
   /** Response serializers, compiled on first use (compileAll() compiles the rest). */
   serializers: LazySerializers;
+  /** Request validators, compiled on first use (compileAll() compiles the rest). */
+  validators: LazyValidators;
 }
 
 /** This server's own URL once it listens (loopback for a wildcard host), for calls to itself. */
@@ -116,6 +120,9 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   const { config } = options;
   const log = createLogger(config, options.logStream);
   const secrets = options.secrets ?? resolveRuntimeSecrets(config);
+  // The session keys are imported while the database opens (WebCrypto works on libuv's thread pool).
+  const tokens = SessionTokens.create(secrets.jwtSigningKeyPem, config.auth.jwt.issuer, config.auth.jwt.ttlSeconds);
+  tokens.catch(() => undefined); // awaited below; a failed open must not leave it unhandled
   const dbHandle = await openDatabase(options);
 
   // An api process only enqueues; a worker process serves no API routes (docs/scaling.md).
@@ -126,18 +133,19 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   // A worker serves no /sandbox/plaid of its own: it reaches the built-in sandbox of the chains' process.
   let app: App | undefined;
   const plaidSandboxUrl = () => (servesApi ? listeningUrl(app) : config.ops.sandboxUrl);
-  const ctx = await createContext({ options, log, secrets, dbHandle, workers, plaidSandboxUrl });
+  const ctx = await createContext({ options, log, secrets, dbHandle, tokens, workers, plaidSandboxUrl });
   const state = { shuttingDown: false };
 
   const serializers = new LazySerializers();
   app = createFastify(config, log, serializers);
-  configureRequests(app, state);
+  const validators = new LazyValidators();
+  configureRequests(app, state, validators);
   await registerBasePlugins(app, ctx);
   if (servesApi) await registerApiPlugins(app, ctx);
   registerRoutesAndJobs(app, ctx, state, options, servesApi);
   addLifecycleHooks(app, ctx, options, workers);
 
-  return { app, ctx, jobs: ctx.jobs, state, serializers };
+  return { app, ctx, jobs: ctx.jobs, state, serializers, validators };
 }
 
 /** The given database, or the configured one; either way reachable, migrated and of this mode. */
@@ -151,6 +159,7 @@ async function createContext(parts: {
   log: Logger;
   secrets: RuntimeSecrets;
   dbHandle: DbHandle;
+  tokens: Promise<SessionTokens>;
   workers: boolean;
   plaidSandboxUrl: () => string | undefined;
 }): Promise<AppContext> {
@@ -164,11 +173,7 @@ async function createContext(parts: {
     log,
     supervise: parts.workers,
   });
-  const tokens = await SessionTokens.create(
-    secrets.jwtSigningKeyPem,
-    config.auth.jwt.issuer,
-    config.auth.jwt.ttlSeconds,
-  );
+  const tokens = await parts.tokens;
   const inbox = new SandboxInbox(dbHandle.db, clock);
   const chains = await createChains({ config, db: dbHandle.db, keyring: secrets.keyring, clock, log });
   const plaid = createPlaidProvider(config, secrets.keyring, parts.plaidSandboxUrl);
@@ -224,8 +229,8 @@ function createFastify(config: Config, log: Logger, serializers: LazySerializers
 }
 
 /** Validation, accepted bodies, and the request id and shutdown headers on every response. */
-function configureRequests(app: App, state: BuiltApp['state']): void {
-  app.setValidatorCompiler(validatorCompiler);
+function configureRequests(app: App, state: BuiltApp['state'], validators: LazyValidators): void {
+  app.setValidatorCompiler(validators.compiler);
   // Only JSON bodies are accepted: anything else is 415.
   app.removeContentTypeParser('text/plain');
   app.addHook('onSend', async (request, reply) => {
@@ -279,7 +284,11 @@ function addLifecycleHooks(app: App, ctx: AppContext, options: BuildOptions, wor
   const { chains, jobs, dbHandle } = ctx;
   const stopClockSync = followSharedSandboxClock(ctx.clock, dbHandle);
   app.addHook('onReady', async () => {
-    if (options.startChains) await chains.start();
+    if (options.startChains === 'background')
+      chains.start().catch((error: unknown) => {
+        ctx.log.error({ err: error }, 'the chains failed to start; the next use tries again');
+      });
+    else if (options.startChains) await chains.start();
     await jobs.start({ workers });
     if (workers) for (const module of MODULES) await module.start?.(ctx);
   });

@@ -98,7 +98,11 @@ export async function serve(config: Config): Promise<void> {
     process.exit(1);
   }
   const operatorToken = newSecret('op_');
-  const { app, ctx, state } = await buildApp({ config, operatorToken, startChains: true });
+  // The sandbox chains start while the server gets ready and serves: a request that needs them waits
+  // for them (Hardhat/EDR's start and the replay take most of a second). Production's start checks
+  // each endpoint's chain id and refuses to start on a wrong one, so it is waited for.
+  const startChains = config.mode === 'sandbox' ? 'background' : true;
+  const { app, ctx, state } = await buildApp({ config, operatorToken, startChains });
   if (metricsPlacement(config) === 'off')
     ctx.log.warn(
       'metrics are off: set ONRAMP_METRICS_TOKEN or ONRAMP_METRICS_PORT to serve /metrics (docs/operations.md)',

@@ -1,6 +1,6 @@
 // What start-up leaves for later (docs/performance.md): heavy packages that only some requests need,
 // loaded when first used — an app built the way main.ts builds it must not have loaded them — and
-// response serializers, compiled on their first response.
+// response serializers and request validators, compiled on their first use.
 import assert from 'node:assert/strict';
 import inspector from 'node:inspector/promises';
 import { after, before, describe, it } from 'node:test';
@@ -54,6 +54,18 @@ describe('start-up loads only what start-up needs', () => {
     assert.equal(config.statusCode, 200);
     assert.ok(t.serializers.compileAll() > 100, 'most serializers were left for later');
     assert.equal(t.serializers.compileAll(), 0);
+  });
+
+  it('compiles request validators on first use, and every one of them compiles', async () => {
+    const invalid = await t.app.inject({
+      method: 'POST',
+      url: '/v1/auth/cryptoWallet:start',
+      headers: t.clientHeaders,
+      payload: {},
+    });
+    assert.equal(invalid.statusCode, 400, 'a validator compiled on its first request rejects a bad body');
+    assert.ok(t.validators.compileAll() > 50, 'most validators were left for later');
+    assert.equal(t.validators.compileAll(), 0);
   });
 
   it('loads the docs renderer when /docs is first asked for', async () => {

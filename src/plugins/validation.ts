@@ -3,6 +3,8 @@
 // string (values and keys, at any depth) must be well-formed Unicode (rule `unicode`). A validation
 // failure becomes the documented field code (MISSING_FIRST_NAME, INVALID_USER_ID…) or INVALID_BODY,
 // with a message naming the field and the rule, and `data: { field, rule, … }`.
+// Each route's validator is compiled on its first request (LazyValidators): compiling all of them
+// took a few hundred milliseconds of every start.
 import AjvModule, { type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
@@ -37,7 +39,11 @@ type Validate = ((data: unknown, context?: unknown) => boolean) & {
 
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
   const ajv = httpPart === 'body' ? bodyAjv : textAjv;
-  const validate = ajv.compile(schema as object) as Validate;
+  return checkedValidator(ajv.compile(schema as object) as Validate);
+};
+
+/** The Ajv function behind the Unicode check, and its errors as Fastify reads them. */
+function checkedValidator(validate: Validate): ReturnType<FastifySchemaCompiler<unknown>> {
   const checked: Validate = (data, context) => {
     const illFormed = findIllFormedText(data);
     if (illFormed !== undefined) {
@@ -59,7 +65,42 @@ export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, http
   // Fastify passes the parent object to Ajv functions (for defaults at the root) when it sees this.
   checked.schemaEnv = validate.schemaEnv;
   return checked as ReturnType<FastifySchemaCompiler<unknown>>;
-};
+}
+
+/**
+ * validatorCompiler, each validator compiled on its first use; compileAll() compiles the rest (the
+ * tests check that every one compiles). Fastify reads `schemaEnv` before each call, so it compiles too.
+ */
+export class LazyValidators {
+  private readonly pending = new Set<() => Validate>();
+
+  readonly compiler: FastifySchemaCompiler<unknown> = (route) => {
+    let compiled: Validate | undefined;
+    const force = (): Validate => {
+      if (!compiled) {
+        compiled = validatorCompiler(route) as Validate;
+        this.pending.delete(force);
+      }
+      return compiled;
+    };
+    this.pending.add(force);
+    const lazy = ((data: unknown, context?: unknown) => {
+      const validate = force();
+      const ok = validate(data, context);
+      lazy.errors = validate.errors ?? null;
+      return ok;
+    }) as Validate;
+    Object.defineProperty(lazy, 'schemaEnv', { get: () => force().schemaEnv });
+    return lazy as ReturnType<FastifySchemaCompiler<unknown>>;
+  };
+
+  /** Compiles every validator not compiled yet; returns how many. */
+  compileAll(): number {
+    const all = [...this.pending];
+    for (const force of all) force();
+    return all.length;
+  }
+}
 
 // Request fields whose documented error codes use another name.
 const FIELD_CODE_ALIASES: Record<string, string> = {
