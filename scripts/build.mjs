@@ -156,9 +156,12 @@ async function bundleEntries(esbuild, outdir) {
   const entryPoints = Object.fromEntries(
     Object.entries(BUNDLE_ENTRIES).map(([entry, name]) => [name, path.join(SRC, `${entry}.ts`)]),
   );
-  await esbuild({
+  const result = await esbuild({
     entryPoints,
     outdir,
+    absWorkingDir: ROOT,
+    // meta.json: which sources and packages went into each chunk (src/cli/cli.test.ts reads it).
+    metafile: true,
     format: 'esm',
     platform: 'node',
     target: 'node22',
@@ -192,6 +195,7 @@ async function bundleEntries(esbuild, outdir) {
     sourcesContent: false,
     logLevel: 'warning',
   });
+  fs.writeFileSync(path.join(outdir, 'meta.json'), JSON.stringify(result.metafile));
 }
 
 /** The embedded database's template (src/db/template.ts), so that a first start does not run initdb. */

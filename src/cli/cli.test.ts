@@ -44,6 +44,25 @@ function runCli(args: string[], env: Record<string, string>, nodeArgs: string[] 
   return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
 }
 
+/**
+ * The loaded URLs, and for each file of the bundle (dist/bundle/, scripts/build.mjs) the sources and
+ * packages esbuild put into it (its meta.json), as file URLs: a bundled package loads no file of its own.
+ */
+function withBundledInputs(urls: string[]): string[] {
+  const metaFile = path.join(root, 'dist/bundle/meta.json');
+  if (!fs.existsSync(metaFile)) return urls;
+  const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8')) as { outputs: Record<string, { inputs: object }> };
+  const inputsByChunk = new Map(
+    Object.entries(meta.outputs).map(([out, o]) => [path.basename(out), Object.keys(o.inputs)] as const),
+  );
+  const bundleUrl = pathToFileURL(path.join(root, 'dist/bundle')).href;
+  return urls.flatMap((u) =>
+    u.startsWith(`${bundleUrl}/`)
+      ? [u, ...(inputsByChunk.get(path.basename(u)) ?? []).map((i) => pathToFileURL(path.join(root, i)).href)]
+      : [u],
+  );
+}
+
 /** The CLI in a child that records every module it loads: its run, and the packages it loaded. */
 async function runCliRecordingModules(args: string[], env: Record<string, string>) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onramp-modules-'));
@@ -53,7 +72,7 @@ async function runCliRecordingModules(args: string[], env: Record<string, string
       '--import',
       pathToFileURL(path.join(root, 'test/fixtures/loaded-modules.mjs')).href,
     ]);
-    const urls = fs.readFileSync(file, 'utf8').split('\n');
+    const urls = withBundledInputs(fs.readFileSync(file, 'utf8').split('\n').filter(Boolean));
     const packages = new Set(urls.map((u) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1]).filter(Boolean));
     return { run, urls, packages };
   } finally {
