@@ -115,46 +115,112 @@ export async function findDelivery(db: Executor, id: string): Promise<DeliveryRo
   return db.selectFrom('webhook_deliveries').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** Registrations with deliveries waiting for an attempt. */
+export type ClaimWebhook = Pick<
+  WebhookRow,
+  | 'id'
+  | 'status'
+  | 'url'
+  | 'secret_ciphertext'
+  | 'secret_key_id'
+  | 'previous_secret_ciphertext'
+  | 'previous_secret_key_id'
+  | 'previous_secret_expires_at'
+>;
+
 /**
- * Claims a queued delivery for one attempt: QUEUED → SENDING with a lease. Only one claimant wins,
- * so a job that runs twice sends once (per lease).
+ * Locks (FOR NO KEY UPDATE SKIP LOCKED) up to `limit` registrations that have QUEUED deliveries,
+ * starting after `from` in id order and wrapping round, so no registration waits behind the others.
+ * Every claimant locks a registration before it claims that registration's deliveries, so two
+ * processes never claim for one registration at once: its limit on attempts in flight holds across
+ * processes. Registrations locked elsewhere are skipped, not waited for. Call inside a transaction.
  */
-export async function claimDelivery(
+export async function lockQueuedWebhooks(db: Executor, from: string, limit: number): Promise<ClaimWebhook[]> {
+  // A loose index scan: one probe of webhook_deliveries_queued per registration, however many
+  // deliveries each has waiting.
+  const scan = (after: string) => sql<{ webhook_id: string }>`
+    with recursive t(webhook_id) as (
+      (select webhook_id from webhook_deliveries
+        where status = 'QUEUED' and webhook_id > ${after}::uuid order by webhook_id limit 1)
+      union all
+      select (select d.webhook_id from webhook_deliveries d
+        where d.status = 'QUEUED' and d.webhook_id > t.webhook_id order by d.webhook_id limit 1)
+      from t where t.webhook_id is not null
+    )
+    select webhook_id from t where webhook_id is not null limit ${limit}`;
+  const ids = (await scan(from).execute(db)).rows.map((r) => r.webhook_id);
+  if (ids.length < limit) {
+    const seen = new Set(ids);
+    for (const r of (await scan(ZERO_UUID).execute(db)).rows) {
+      if (ids.length >= limit || seen.has(r.webhook_id)) break;
+      ids.push(r.webhook_id);
+    }
+  }
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('webhooks')
+    .select([
+      'id',
+      'status',
+      'url',
+      'secret_ciphertext',
+      'secret_key_id',
+      'previous_secret_ciphertext',
+      'previous_secret_key_id',
+      'previous_secret_expires_at',
+    ])
+    .where('id', 'in', ids)
+    .forNoKeyUpdate()
+    .skipLocked()
+    .execute();
+}
+
+export const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * Claims QUEUED deliveries of the locked registrations `webhookIds` for one attempt each (QUEUED →
+ * SENDING with a lease), oldest first: at most `perWebhook` SENDING per registration, counting those
+ * already in flight in any process, and at most `limit` in all.
+ */
+export async function claimQueued(
   db: Executor,
-  id: string,
-  now: Date,
-  leaseUntil: Date,
-): Promise<DeliveryRow | undefined> {
+  webhookIds: string[],
+  opts: { perWebhook: number; limit: number; now: Date; leaseUntil: Date },
+): Promise<DeliveryRow[]> {
+  if (webhookIds.length === 0 || opts.limit <= 0) return [];
+  const picked = sql<{ id: string }>`
+    select q.id from unnest(${sql.val(webhookIds)}::uuid[]) as w(id)
+    cross join lateral (
+      select x.id from webhook_deliveries x
+      where x.webhook_id = w.id and x.status = 'QUEUED'
+      order by x.created_at, x.id
+      limit greatest(0, ${opts.perWebhook}::int - (
+        select count(*) from webhook_deliveries s where s.webhook_id = w.id and s.status = 'SENDING'))
+    ) q
+    limit ${opts.limit}`;
   return db
     .updateTable('webhook_deliveries')
     .set((eb) => ({
       status: 'SENDING',
-      lease_until: leaseUntil,
+      lease_until: opts.leaseUntil,
       attempt_count: eb('attempt_count', '+', 1),
       series_attempts: eb('series_attempts', '+', 1),
-      updated_at: now,
+      updated_at: opts.now,
     }))
-    .where('id', '=', id)
+    .where(sql<boolean>`id in (${picked})`)
     .where('status', '=', 'QUEUED')
     .returningAll()
-    .executeTakeFirst();
+    .execute();
 }
 
-/** Ends a claim without an attempt: the registration is gone or disabled. */
-export async function abandonClaim(db: Executor, id: string, error: string, now: Date): Promise<void> {
+/** Fails, without an attempt, the QUEUED deliveries of registrations that are disabled. */
+export async function abandonQueued(db: Executor, webhookIds: string[], error: string, now: Date): Promise<void> {
+  if (webhookIds.length === 0) return;
   await db
     .updateTable('webhook_deliveries')
-    .set((eb) => ({
-      status: 'FAILED',
-      next_attempt_at: null,
-      lease_until: null,
-      last_error: error,
-      attempt_count: eb('attempt_count', '-', 1),
-      series_attempts: eb('series_attempts', '-', 1),
-      updated_at: now,
-    }))
-    .where('id', '=', id)
-    .where('status', '=', 'SENDING')
+    .set({ status: 'FAILED', next_attempt_at: null, lease_until: null, last_error: error, updated_at: now })
+    .where('webhook_id', 'in', webhookIds)
+    .where('status', '=', 'QUEUED')
     .execute();
 }
 
@@ -165,31 +231,50 @@ export interface AttemptOutcome {
   error: string | null;
 }
 
-/** Ends an attempt: SENDING → outcome. False if the claim was lost meanwhile (nothing changes). */
-export async function finishAttempt(
-  db: Executor,
-  delivery: DeliveryRow,
-  attempt: NewRow<'webhook_attempts'>,
-  outcome: AttemptOutcome,
-  now: Date,
-): Promise<boolean> {
-  const result = await db
-    .updateTable('webhook_deliveries')
-    .set({
-      status: outcome.status,
-      next_attempt_at: outcome.nextAttemptAt,
-      lease_until: null,
-      last_status_code: outcome.statusCode,
-      last_error: outcome.error,
-      updated_at: now,
-    })
-    .where('id', '=', delivery.id)
-    .where('status', '=', 'SENDING')
-    .where('attempt_count', '=', delivery.attempt_count)
-    .executeTakeFirst();
-  // The attempt happened either way: record it.
-  await db.insertInto('webhook_attempts').values(attempt).execute();
-  return result.numUpdatedRows > 0n;
+export interface FinishedAttempt {
+  delivery: DeliveryRow;
+  attempt: NewRow<'webhook_attempts'>;
+  outcome: AttemptOutcome;
+  finishedAt: Date;
+}
+
+/**
+ * Ends attempts: SENDING → outcome, in one statement, and records every attempt in another. Returns
+ * the ids of the deliveries whose claim still held (a claim lost meanwhile changes nothing there).
+ */
+export async function finishAttempts(db: Executor, finished: FinishedAttempt[]): Promise<Set<string>> {
+  if (finished.length === 0) return new Set();
+  const values = sql.join(
+    finished.map(
+      (f) =>
+        sql`(${f.delivery.id}::uuid, ${f.delivery.attempt_count}::int, ${f.outcome.status}::text,
+          ${f.outcome.nextAttemptAt}::timestamptz, ${f.outcome.statusCode}::int, ${f.outcome.error}::text,
+          ${f.finishedAt}::timestamptz)`,
+    ),
+  );
+  const updated = await sql<{ id: string }>`
+    update webhook_deliveries d set status = v.status, next_attempt_at = v.next_attempt_at, lease_until = null,
+      last_status_code = v.status_code, last_error = v.error, updated_at = v.finished_at
+    from (values ${values}) as v(id, attempt_count, status, next_attempt_at, status_code, error, finished_at)
+    where d.id = v.id and d.status = 'SENDING' and d.attempt_count = v.attempt_count
+    returning d.id`.execute(db);
+  // The attempts happened either way: record them (but for deliveries deleted meanwhile, with their
+  // registration).
+  const attempts = sql.join(
+    finished.map(
+      ({ attempt: a }) =>
+        sql`(${a.id}::uuid, ${a.delivery_id}::uuid, ${a.attempt_number}::int, ${a.started_at}::timestamptz,
+          ${a.latency_ms}::int, ${a.status_code}::int, ${a.response_snippet}::text, ${a.error}::text,
+          ${a.succeeded}::boolean)`,
+    ),
+  );
+  await sql`
+    insert into webhook_attempts
+      (id, delivery_id, attempt_number, started_at, latency_ms, status_code, response_snippet, error, succeeded)
+    select v.* from (values ${attempts})
+      as v(id, delivery_id, attempt_number, started_at, latency_ms, status_code, response_snippet, error, succeeded)
+    where exists (select 1 from webhook_deliveries d where d.id = v.delivery_id)`.execute(db);
+  return new Set(updated.rows.map((r) => r.id));
 }
 
 /** Whether anything is due by `now` or has an expired claim (one cheap query on partial indexes). */
