@@ -38,9 +38,11 @@ export type PublishedEvent = {
 }[EventType];
 
 export type EventDispatcher = (event: PublishedEvent) => Promise<void>;
+/** A dispatcher that takes a batch of events at once (one fetched batch of dispatch jobs). */
+export type BatchDispatcher = (events: PublishedEvent[]) => Promise<void>;
 
 export class EventBus {
-  private readonly dispatchers: EventDispatcher[] = [];
+  private readonly dispatchers: Array<{ one?: EventDispatcher; many?: BatchDispatcher }> = [];
   constructor(
     private readonly db: Db,
     private readonly jobs: Jobs,
@@ -48,17 +50,22 @@ export class EventBus {
     jobs.define<{ eventId: string }>({
       name: DISPATCH_QUEUE,
       retryLimit: 10,
-      // Dispatch is short database work (webhook fan-out): take events in batches, concurrently,
-      // and keep fetching while there is a backlog instead of one event per poll.
-      batchSize: 20,
-      parallel: true,
+      // Dispatch is short database work (webhook fan-out): take events in batches, handed to batch
+      // dispatchers at once, and keep fetching while there is a backlog instead of one event per poll.
+      batchSize: 100,
       handler: async (job) => this.dispatch(job.data.eventId),
+      batchHandler: async (jobs) => this.dispatchMany(jobs.map((j) => j.data.eventId)),
     });
   }
 
   /** Registers a consumer of every published event (called once per process at start). */
   subscribe(dispatcher: EventDispatcher): void {
-    this.dispatchers.push(dispatcher);
+    this.dispatchers.push({ one: dispatcher });
+  }
+
+  /** Like subscribe(), for a consumer that handles a batch of events at once (webhook fan-out). */
+  subscribeBatch(dispatcher: BatchDispatcher): void {
+    this.dispatchers.push({ many: dispatcher });
   }
 
   /** Writes the event in `trx` and schedules its dispatch after commit. Returns the event id. */
@@ -73,13 +80,30 @@ export class EventBus {
   }
 
   async dispatch(eventId: string): Promise<void> {
-    const row = await this.db.selectFrom('events').selectAll().where('id', '=', eventId).executeTakeFirst();
-    if (!row) return;
-    const type = row.type as EventType;
-    invariant(EVENT_TYPES.includes(type), () => `event ${row.id} has an unknown type ${row.type}`);
-    // The row is what publish() wrote: a type and the API object of that type, read back as JSON.
-    const data: object = row.data;
-    const event = { id: row.id, userId: row.user_id, type, data, createdAt: row.created_at } as PublishedEvent;
-    for (const dispatcher of this.dispatchers) await dispatcher(event);
+    await this.dispatchMany([eventId]);
+  }
+
+  /** Hands events to every dispatcher, in the order they subscribed (each event to each once). */
+  async dispatchMany(eventIds: string[]): Promise<void> {
+    if (eventIds.length === 0) return;
+    const rows = await this.db
+      .selectFrom('events')
+      .selectAll()
+      .where('id', 'in', [...new Set(eventIds)])
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    const events = rows.map((row) => {
+      const type = row.type as EventType;
+      invariant(EVENT_TYPES.includes(type), () => `event ${row.id} has an unknown type ${row.type}`);
+      // The row is what publish() wrote: a type and the API object of that type, read back as JSON.
+      const data: object = row.data;
+      return { id: row.id, userId: row.user_id, type, data, createdAt: row.created_at } as PublishedEvent;
+    });
+    if (events.length === 0) return;
+    for (const d of this.dispatchers) {
+      if (d.many) await d.many(events);
+      else for (const event of events) await d.one!(event);
+    }
   }
 }

@@ -26,6 +26,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../context.ts';
 import type { Executor } from '../../db/index.ts';
 import { systemClock, type Clock } from '../../lib/clock.ts';
+import type { NewRow } from '../../db/schema.ts';
 import { newId } from '../../lib/crypto.ts';
 import type { PublishedEvent } from '../events/publish.ts';
 import { signingSecrets } from './registrations.ts';
@@ -38,14 +39,15 @@ import {
   finishAttempts,
   insertDeliveries,
   lockQueuedWebhooks,
-  matchingWebhooks,
   queueDue,
   recoverExpiredClaims,
+  releaseClaims,
   type AttemptOutcome,
   type ClaimWebhook,
   type DeliveryRow,
   type FinishedAttempt,
   type QueuedRef,
+  webhooksOfUsers,
 } from './repository.ts';
 import { WebhookSender, type SendResult } from './sender.ts';
 import { signatureHeaders } from './signing.ts';
@@ -60,8 +62,18 @@ export const RETRY_DELAYS_SECONDS = [0, 5, 300, 1800, 7200, 18_000, 36_000, 50_4
 export const MAX_ATTEMPTS = RETRY_DELAYS_SECONDS.length + 1;
 
 const SWEEP_BATCH = 500;
+/** Deliveries inserted per statement by fan-out. */
+const FAN_OUT_ROWS = 500;
 /** Registrations locked per claim (each with deliveries waiting). */
 const LOCK_BATCH = 100;
+/**
+ * Claims ahead of sending: a consumer claims up to this many times a registration's limit of requests
+ * in flight (and this many times its own), and sends them that many at a time, so each request does
+ * not wait for a database round trip of its own.
+ */
+const PREFETCH = 8;
+/** How long a finished attempt may wait for the round that records it. */
+const RECORD_DELAY_MS = 20;
 /** Rounds in a row that may fail to record the same outcomes before they are given up. */
 const MAX_FAILED_ROUNDS = 5;
 
@@ -82,6 +94,12 @@ export class WebhookDelivery {
   readonly sender: WebhookSender;
   /** Attempts being sent. */
   private inflight = new Set<Promise<void>>();
+  /** Claimed deliveries waiting for a free slot, per registration. */
+  private waiting = new Map<string, Array<{ delivery: DeliveryRow; webhook: ClaimWebhook }>>();
+  /** Requests in flight per registration. */
+  private sendingTo = new Map<string, number>();
+  /** This consumer, on the deliveries it claims (webhook_deliveries.claimed_by). */
+  private readonly claimant = randomUUID();
   /** Attempts sent whose outcome the next round records. */
   private finished: Finished[] = [];
   /** Deliveries this process has claimed and not yet recorded (sending, or sent and waiting). */
@@ -127,29 +145,40 @@ export class WebhookDelivery {
 
   /** One delivery per matching registration; a second call for the same event adds nothing. */
   async fanOut(event: PublishedEvent): Promise<void> {
-    if (!event.userId) return;
-    const hooks = await matchingWebhooks(this.ctx.db, event.userId, event.type);
+    await this.fanOutMany([event]);
+  }
+
+  /** fanOut() for a batch of events: one query for the registrations, one insert per FAN_OUT_ROWS. */
+  async fanOutMany(events: PublishedEvent[]): Promise<void> {
+    const withUser = events.filter((e) => e.userId);
+    if (withUser.length === 0) return;
+    const hooks = await webhooksOfUsers(this.ctx.db, [...new Set(withUser.map((e) => e.userId!))]);
     if (hooks.length === 0) return;
-    // The exact bytes signed and sent on every attempt.
-    const body = JSON.stringify({ userId: event.userId, event: event.type, id: event.id, data: event.data });
     const now = this.ctx.clock.now();
-    // One statement: the rows are QUEUED, and the consumer claims QUEUED rows.
-    await insertDeliveries(
-      this.ctx.db,
-      hooks.map((h) => ({
-        id: newId(),
-        webhook_id: h.id,
-        kind: 'EVENT' as const,
-        event_id: event.id,
-        event_type: event.type,
-        user_id: event.userId,
-        body,
-        status: 'QUEUED' as const,
-        created_at: now,
-        updated_at: now,
-      })),
-    );
-    this.wake();
+    const rows: NewRow<'webhook_deliveries'>[] = [];
+    for (const event of withUser) {
+      const matching = hooks.filter((h) => h.user_id === event.userId && h.events.includes(event.type));
+      if (matching.length === 0) continue;
+      // The exact bytes signed and sent on every attempt.
+      const body = JSON.stringify({ userId: event.userId, event: event.type, id: event.id, data: event.data });
+      for (const h of matching)
+        rows.push({
+          id: newId(),
+          webhook_id: h.id,
+          kind: 'EVENT',
+          event_id: event.id,
+          event_type: event.type,
+          user_id: event.userId,
+          body,
+          status: 'QUEUED',
+          created_at: now,
+          updated_at: now,
+        });
+    }
+    // QUEUED rows are what the consumer claims: no job each. Each insert is atomic and idempotent.
+    for (let i = 0; i < rows.length; i += FAN_OUT_ROWS)
+      await insertDeliveries(this.ctx.db, rows.slice(i, i + FAN_OUT_ROWS));
+    if (rows.length > 0) this.wake();
   }
 
   /**
@@ -170,11 +199,12 @@ export class WebhookDelivery {
   private async round(claim: boolean): Promise<boolean> {
     this.woken = false;
     const finished = this.finished.splice(0);
-    const free = claim ? this.config.globalConcurrency - this.claimed : 0;
+    const free = claim ? this.config.globalConcurrency * PREFETCH - this.claimed : 0;
     if (finished.length === 0 && free <= 0) return false;
     const { clock } = this.ctx;
     const claimedAt = clock.now();
-    const leaseUntil = new Date(claimedAt.getTime() + this.config.timeoutMs + 60_000);
+    // A claim may wait behind PREFETCH attempts to the same registration, each within the timeout.
+    const leaseUntil = new Date(claimedAt.getTime() + this.config.timeoutMs * (PREFETCH + 1) + 60_000);
     let claimed: Array<{ delivery: DeliveryRow; webhook: ClaimWebhook }>;
     try {
       claimed = await this.ctx.db.transaction().execute(async (trx) => {
@@ -188,7 +218,13 @@ export class WebhookDelivery {
         const rows = await claimQueued(
           trx,
           active.map((h) => h.id),
-          { perWebhook: this.config.perWebhookConcurrency, limit: free, now: claimedAt, leaseUntil },
+          {
+            claimant: this.claimant,
+            window: this.config.perWebhookConcurrency * PREFETCH,
+            limit: free,
+            now: claimedAt,
+            leaseUntil,
+          },
         );
         const byId = new Map(active.map((h) => [h.id, h]));
         return rows.map((delivery) => ({ delivery, webhook: byId.get(delivery.webhook_id)! }));
@@ -207,7 +243,13 @@ export class WebhookDelivery {
     this.failedRounds = 0;
     this.claimed -= finished.length;
     for (const f of finished) this.report(f);
-    for (const c of claimed) this.send(c.delivery, c.webhook, claimedAt);
+    this.claimed += claimed.length;
+    for (const c of claimed) {
+      const queue = this.waiting.get(c.webhook.id) ?? [];
+      queue.push(c);
+      this.waiting.set(c.webhook.id, queue);
+    }
+    this.pump();
     return this.woken || finished.some((f) => f.outcome.status === 'QUEUED');
   }
 
@@ -225,11 +267,32 @@ export class WebhookDelivery {
     }
   }
 
+  /**
+   * Starts sending claimed deliveries while this process has fewer than `globalConcurrency` requests in
+   * flight, at most `perWebhookConcurrency` to one registration, taking registrations in turn.
+   */
+  private pump(): void {
+    const { globalConcurrency, perWebhookConcurrency } = this.config;
+    let started = true;
+    while (started && this.running && this.inflight.size < globalConcurrency) {
+      started = false;
+      for (const [webhookId, queue] of this.waiting) {
+        if (this.inflight.size >= globalConcurrency) break;
+        if ((this.sendingTo.get(webhookId) ?? 0) >= perWebhookConcurrency) continue;
+        const next = queue.shift()!;
+        if (queue.length === 0) this.waiting.delete(webhookId);
+        this.send(next.delivery, next.webhook);
+        started = true;
+      }
+    }
+  }
+
   /** Signs and POSTs one claimed delivery; its outcome waits in `finished` for the next round. */
-  private send(delivery: DeliveryRow, webhook: ClaimWebhook, claimedAt: Date): void {
-    this.claimed++;
+  private send(delivery: DeliveryRow, webhook: ClaimWebhook): void {
+    this.sendingTo.set(webhook.id, (this.sendingTo.get(webhook.id) ?? 0) + 1);
     const p: Promise<void> = (async () => {
-      const secrets = signingSecrets(webhook, this.ctx.secrets.keyring, claimedAt);
+      const startedAt = this.ctx.clock.now();
+      const secrets = signingSecrets(webhook, this.ctx.secrets.keyring, startedAt);
       const timestamp = Math.floor(this.wallClock.now().getTime() / 1000);
       const headers = signatureHeaders(secrets, delivery.event_id, timestamp, delivery.body);
       const result = await this.sender.post(webhook.url, delivery.body, headers);
@@ -244,7 +307,7 @@ export class WebhookDelivery {
           id: newId(),
           delivery_id: delivery.id,
           attempt_number: delivery.attempt_count,
-          started_at: claimedAt,
+          started_at: startedAt,
           latency_ms: result.latencyMs,
           status_code: result.statusCode,
           response_snippet: result.snippet,
@@ -260,7 +323,13 @@ export class WebhookDelivery {
       })
       .finally(() => {
         this.inflight.delete(p);
-        this.wake();
+        const n = (this.sendingTo.get(webhook.id) ?? 1) - 1;
+        if (n > 0) this.sendingTo.set(webhook.id, n);
+        else this.sendingTo.delete(webhook.id);
+        this.pump();
+        // A round for every attempt would cost a transaction each: go round once half of what this
+        // process holds has finished, when nothing claimed is left to start, or after RECORD_DELAY_MS.
+        if (this.finished.length >= this.claimed / 2 || this.waiting.size === 0) this.wake();
       });
     this.inflight.add(p);
   }
@@ -330,6 +399,13 @@ export class WebhookDelivery {
     this.running = false;
     this.wake();
     await this.loop;
+    // Claims not yet attempted are given back (if that fails, their leases run out).
+    const unsent = [...this.waiting.values()].flat().map((c) => c.delivery);
+    this.waiting.clear();
+    this.claimed -= unsent.length;
+    await releaseClaims(this.ctx.db, unsent, this.ctx.clock.now()).catch((error: unknown) =>
+      this.ctx.log.error({ err: error }, 'webhook consumer: could not give back its claims'),
+    );
     // Attempts in flight finish (each is bounded by the timeout) and their outcomes are recorded; if
     // that fails, their leases run out and they are attempted again (at least once).
     await Promise.all(this.inflight);
@@ -359,7 +435,8 @@ export class WebhookDelivery {
       if (again) continue;
       if (this.woken) continue;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.ctx.jobs.pollingIntervalMs);
+        const delay = this.finished.length > 0 ? RECORD_DELAY_MS : this.ctx.jobs.pollingIntervalMs;
+        const timer = setTimeout(resolve, delay);
         this.wakeUp = () => {
           clearTimeout(timer);
           resolve();

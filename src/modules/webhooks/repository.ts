@@ -75,24 +75,25 @@ export async function disableWebhook(db: Executor, id: string, reason: string, n
   return result.numUpdatedRows > 0n;
 }
 
-/** Active registrations of the clients `userId` is active on that subscribe to `eventType`. */
-export async function matchingWebhooks(
+/**
+ * For each of `userIds`: the active registrations of the clients that user is active on, with the
+ * events each subscribes to (one query for a batch of events).
+ */
+export async function webhooksOfUsers(
   db: Executor,
-  userId: string,
-  eventType: string,
-): Promise<Array<{ id: string }>> {
-  return db
-    .selectFrom('webhooks')
-    .select('webhooks.id')
-    .where((eb) =>
-      eb.or([
-        eb('webhooks.client_id', 'in', eb.selectFrom('user_clients').select('client_id').where('user_id', '=', userId)),
-        eb('webhooks.client_id', 'in', eb.selectFrom('users').select('client_id').where('id', '=', userId)),
-      ]),
-    )
-    .where('webhooks.status', '=', 'ACTIVE')
-    .where(sql<boolean>`${eventType} = any(webhooks.events)`)
-    .execute();
+  userIds: string[],
+): Promise<Array<{ id: string; user_id: string; events: string[] }>> {
+  if (userIds.length === 0) return [];
+  const ids = sql.val(userIds);
+  const result = await sql<{ id: string; user_id: string; events: string[] }>`
+    select distinct w.id, m.user_id, w.events from webhooks w
+    join (
+      select user_id, client_id from user_clients where user_id = any(${ids}::uuid[])
+      union
+      select id as user_id, client_id from users where id = any(${ids}::uuid[])
+    ) m on m.client_id = w.client_id
+    where w.status = 'ACTIVE'`.execute(db);
+  return result.rows;
 }
 
 export interface QueuedRef {
@@ -136,43 +137,29 @@ export type ClaimWebhook = Pick<
  * processes. Registrations locked elsewhere are skipped, not waited for. Call inside a transaction.
  */
 export async function lockQueuedWebhooks(db: Executor, from: string, limit: number): Promise<ClaimWebhook[]> {
-  // A loose index scan: one probe of webhook_deliveries_queued per registration, however many
-  // deliveries each has waiting.
-  const scan = (after: string) => sql<{ webhook_id: string }>`
-    with recursive t(webhook_id) as (
+  // A loose index scan of webhook_deliveries_queued (one probe per registration, however many
+  // deliveries each has waiting) from `from` up, then from the start.
+  const scan = (name: string, after: string) => sql`
+    ${sql.id(name)}(webhook_id) as (
       (select webhook_id from webhook_deliveries
         where status = 'QUEUED' and webhook_id > ${after}::uuid order by webhook_id limit 1)
       union all
       select (select d.webhook_id from webhook_deliveries d
         where d.status = 'QUEUED' and d.webhook_id > t.webhook_id order by d.webhook_id limit 1)
-      from t where t.webhook_id is not null
+      from ${sql.id(name)} t where t.webhook_id is not null
+    )`;
+  const result = await sql<ClaimWebhook>`
+    with recursive ${scan('upper', from)}, ${scan('lower', ZERO_UUID)},
+    candidates as (
+      (select webhook_id from upper where webhook_id is not null limit ${limit})
+      union
+      (select webhook_id from lower where webhook_id is not null and webhook_id <= ${from}::uuid limit ${limit})
     )
-    select webhook_id from t where webhook_id is not null limit ${limit}`;
-  const ids = (await scan(from).execute(db)).rows.map((r) => r.webhook_id);
-  if (ids.length < limit) {
-    const seen = new Set(ids);
-    for (const r of (await scan(ZERO_UUID).execute(db)).rows) {
-      if (ids.length >= limit || seen.has(r.webhook_id)) break;
-      ids.push(r.webhook_id);
-    }
-  }
-  if (ids.length === 0) return [];
-  return db
-    .selectFrom('webhooks')
-    .select([
-      'id',
-      'status',
-      'url',
-      'secret_ciphertext',
-      'secret_key_id',
-      'previous_secret_ciphertext',
-      'previous_secret_key_id',
-      'previous_secret_expires_at',
-    ])
-    .where('id', 'in', ids)
-    .forNoKeyUpdate()
-    .skipLocked()
-    .execute();
+    select id, status, url, secret_ciphertext, secret_key_id, previous_secret_ciphertext,
+      previous_secret_key_id, previous_secret_expires_at
+    from webhooks where id in (select webhook_id from candidates limit ${limit})
+    for no key update skip locked`.execute(db);
+  return result.rows;
 }
 
 export const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
@@ -185,17 +172,20 @@ export const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 export async function claimQueued(
   db: Executor,
   webhookIds: string[],
-  opts: { perWebhook: number; limit: number; now: Date; leaseUntil: Date },
+  opts: { claimant: string; window: number; limit: number; now: Date; leaseUntil: Date },
 ): Promise<DeliveryRow[]> {
   if (webhookIds.length === 0 || opts.limit <= 0) return [];
+  // Nothing for a registration another consumer has claims on; else up to `window` claimed in all.
   const picked = sql<{ id: string }>`
     select q.id from unnest(${sql.val(webhookIds)}::uuid[]) as w(id)
     cross join lateral (
       select x.id from webhook_deliveries x
       where x.webhook_id = w.id and x.status = 'QUEUED'
       order by x.created_at, x.id
-      limit greatest(0, ${opts.perWebhook}::int - (
-        select count(*) from webhook_deliveries s where s.webhook_id = w.id and s.status = 'SENDING'))
+      limit (
+        select case when bool_or(s.claimed_by is distinct from ${opts.claimant}::uuid) then 0
+          else greatest(0, ${opts.window}::int - count(*)) end
+        from webhook_deliveries s where s.webhook_id = w.id and s.status = 'SENDING')
     ) q
     limit ${opts.limit}`;
   return db
@@ -203,6 +193,7 @@ export async function claimQueued(
     .set((eb) => ({
       status: 'SENDING',
       lease_until: opts.leaseUntil,
+      claimed_by: opts.claimant,
       attempt_count: eb('attempt_count', '+', 1),
       series_attempts: eb('series_attempts', '+', 1),
       updated_at: opts.now,
@@ -210,6 +201,27 @@ export async function claimQueued(
     .where(sql<boolean>`id in (${picked})`)
     .where('status', '=', 'QUEUED')
     .returningAll()
+    .execute();
+}
+
+/** Gives back claims that were never attempted (the consumer stopped first): SENDING → QUEUED. */
+export async function releaseClaims(db: Executor, deliveries: DeliveryRow[], now: Date): Promise<void> {
+  if (deliveries.length === 0) return;
+  await db
+    .updateTable('webhook_deliveries')
+    .set((eb) => ({
+      status: 'QUEUED',
+      lease_until: null,
+      attempt_count: eb('attempt_count', '-', 1),
+      series_attempts: eb('series_attempts', '-', 1),
+      updated_at: now,
+    }))
+    .where(
+      'id',
+      'in',
+      deliveries.map((d) => d.id),
+    )
+    .where('status', '=', 'SENDING')
     .execute();
 }
 
@@ -252,14 +264,6 @@ export async function finishAttempts(db: Executor, finished: FinishedAttempt[]):
           ${f.finishedAt}::timestamptz)`,
     ),
   );
-  const updated = await sql<{ id: string }>`
-    update webhook_deliveries d set status = v.status, next_attempt_at = v.next_attempt_at, lease_until = null,
-      last_status_code = v.status_code, last_error = v.error, updated_at = v.finished_at
-    from (values ${values}) as v(id, attempt_count, status, next_attempt_at, status_code, error, finished_at)
-    where d.id = v.id and d.status = 'SENDING' and d.attempt_count = v.attempt_count
-    returning d.id`.execute(db);
-  // The attempts happened either way: record them (but for deliveries deleted meanwhile, with their
-  // registration).
   const attempts = sql.join(
     finished.map(
       ({ attempt: a }) =>
@@ -268,12 +272,22 @@ export async function finishAttempts(db: Executor, finished: FinishedAttempt[]):
           ${a.succeeded}::boolean)`,
     ),
   );
-  await sql`
-    insert into webhook_attempts
-      (id, delivery_id, attempt_number, started_at, latency_ms, status_code, response_snippet, error, succeeded)
-    select v.* from (values ${attempts})
-      as v(id, delivery_id, attempt_number, started_at, latency_ms, status_code, response_snippet, error, succeeded)
-    where exists (select 1 from webhook_deliveries d where d.id = v.delivery_id)`.execute(db);
+  // One statement. The attempts happened either way: record them (but for deliveries deleted
+  // meanwhile, with their registration).
+  const updated = await sql<{ id: string }>`
+    with outcomes(id, attempt_count, status, next_attempt_at, status_code, error, finished_at) as (values ${values}),
+    attempts(id, delivery_id, attempt_number, started_at, latency_ms, status_code, response_snippet, error, succeeded)
+      as (values ${attempts}),
+    recorded as (
+      insert into webhook_attempts
+        (id, delivery_id, attempt_number, started_at, latency_ms, status_code, response_snippet, error, succeeded)
+      select a.* from attempts a where exists (select 1 from webhook_deliveries d where d.id = a.delivery_id)
+    )
+    update webhook_deliveries d set status = v.status, next_attempt_at = v.next_attempt_at, lease_until = null,
+      last_status_code = v.status_code, last_error = v.error, updated_at = v.finished_at
+    from outcomes v
+    where d.id = v.id and d.status = 'SENDING' and d.attempt_count = v.attempt_count
+    returning d.id`.execute(db);
   return new Set(updated.rows.map((r) => r.id));
 }
 
