@@ -1,6 +1,6 @@
 // The outbox. A domain change calls publishEvent() with its own transaction, so the event exists iff
-// the change committed; a dispatch job (same transaction) hands it to every registered dispatcher
-// (webhook delivery) after commit. Delivery is at-least-once: dispatchers must be idempotent per event id.
+// the change committed; a dispatch job (same transaction, one for all the events that transaction
+// publishes) hands them to every registered dispatcher (webhook delivery) after commit. Delivery is at-least-once: dispatchers must be idempotent per event id.
 //
 // The outbox is typed by event: `data` is the API object of its type (EventData), so a publisher
 // cannot send the wrong object and a dispatcher narrows on `type`. The modules' types are imported
@@ -41,20 +41,36 @@ export type EventDispatcher = (event: PublishedEvent) => Promise<void>;
 /** A dispatcher that takes a batch of events at once (one fetched batch of dispatch jobs). */
 export type BatchDispatcher = (events: PublishedEvent[]) => Promise<void>;
 
+/** A dispatch job: its transaction's first event, and the batch of every event that transaction published. */
+interface DispatchJobData {
+  eventId: string;
+  batch?: string;
+}
+
 export class EventBus {
+  /**
+   * The dispatch batch of each open transaction that has published (state only publish() reads): one
+   * job per transaction, not per event. Keyed by the Transaction object, so a publish outside a
+   * transaction, or in another one, gets a job of its own.
+   */
+  private readonly batches = new WeakMap<Executor, string>();
   private readonly dispatchers: Array<{ one?: EventDispatcher; many?: BatchDispatcher }> = [];
   constructor(
     private readonly db: Db,
     private readonly jobs: Jobs,
   ) {
-    jobs.define<{ eventId: string }>({
+    jobs.define<DispatchJobData>({
       name: DISPATCH_QUEUE,
       retryLimit: 10,
       // Dispatch is short database work (webhook fan-out): take events in batches, handed to batch
       // dispatchers at once, and keep fetching while there is a backlog instead of one event per poll.
       batchSize: 100,
-      handler: async (job) => this.dispatch(job.data.eventId),
-      batchHandler: async (jobs) => this.dispatchMany(jobs.map((j) => j.data.eventId)),
+      handler: async (job) => this.dispatchMany([job.data.eventId], job.data.batch ? [job.data.batch] : []),
+      batchHandler: async (jobs) =>
+        this.dispatchMany(
+          jobs.map((j) => j.data.eventId),
+          jobs.flatMap((j) => (j.data.batch ? [j.data.batch] : [])),
+        ),
     });
   }
 
@@ -71,11 +87,16 @@ export class EventBus {
   /** Writes the event in `trx` and schedules its dispatch after commit. Returns the event id. */
   async publish<T extends EventType>(trx: Executor, event: NewEvent<T>): Promise<string> {
     const id = newId();
+    const known = trx.isTransaction ? this.batches.get(trx) : undefined;
+    const batch = known ?? newId();
     await trx
       .insertInto('events')
-      .values({ id, user_id: event.userId, type: event.type, data: JSON.stringify(event.data) })
+      .values({ id, user_id: event.userId, type: event.type, data: JSON.stringify(event.data), dispatch_batch: batch })
       .execute();
-    await this.jobs.send(DISPATCH_QUEUE, { eventId: id }, { trx });
+    if (known === undefined) {
+      await this.jobs.send<DispatchJobData>(DISPATCH_QUEUE, { eventId: id, batch }, { trx });
+      if (trx.isTransaction) this.batches.set(trx, batch);
+    }
     return id;
   }
 
@@ -84,12 +105,17 @@ export class EventBus {
   }
 
   /** Hands events to every dispatcher, in the order they subscribed (each event to each once). */
-  async dispatchMany(eventIds: string[]): Promise<void> {
-    if (eventIds.length === 0) return;
+  async dispatchMany(eventIds: string[], batches: string[] = []): Promise<void> {
+    if (eventIds.length === 0 && batches.length === 0) return;
     const rows = await this.db
       .selectFrom('events')
       .selectAll()
-      .where('id', 'in', [...new Set(eventIds)])
+      .where((eb) =>
+        eb.or([
+          ...(eventIds.length > 0 ? [eb('id', 'in', [...new Set(eventIds)])] : []),
+          ...(batches.length > 0 ? [eb('dispatch_batch', 'in', [...new Set(batches)])] : []),
+        ]),
+      )
       .orderBy('created_at')
       .orderBy('id')
       .execute();
