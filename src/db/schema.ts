@@ -89,6 +89,8 @@ export interface EventsTable {
   type: string;
   data: Json<Record<string, unknown>>;
   created_at: Timestamp;
+  /** Shared by the events published in one transaction, and named by their one dispatch job (0003). */
+  dispatch_batch: string | null;
 }
 
 export interface AuditLogTable {

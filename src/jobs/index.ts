@@ -9,6 +9,11 @@ import { InvariantError, failureLevel } from '../lib/invariant.ts';
 export interface QueueDefinition<T> {
   name: string;
   handler: (job: Job<T>) => Promise<void>;
+  /**
+   * Handles a whole fetched batch at once instead (one failure fails the batch, and pg-boss retries
+   * all of it, so it must be idempotent).
+   */
+  batchHandler?: (jobs: Job<T>[]) => Promise<void>;
   /** Jobs fetched per poll. */
   batchSize?: number;
   /** Handlers running at once in this process. */
@@ -163,6 +168,7 @@ export class Jobs {
             // (one NOTIFY stands for any number of jobs sent together, and a backlog must not drain
             // at one batch per poll). pg-boss's burstWhenBatchFull does not apply to batches of one.
             if (jobs.length >= (q.batchSize ?? 1)) this.wake(q.name);
+            if (q.batchHandler) return this.runBatch(q, jobs);
             if (!q.parallel) {
               for (const job of jobs) await this.runJob(q, job);
               return;
@@ -205,6 +211,16 @@ export class Jobs {
     } catch (error) {
       if (error instanceof InvariantError)
         this.opts.log.fatal({ err: error, queue: q.name, jobId: job.id }, 'job failed: invariant broken');
+      throw error;
+    }
+  }
+
+  private async runBatch(q: QueueDefinition<never>, jobs: Job<never>[]): Promise<void> {
+    try {
+      await q.batchHandler!(jobs);
+    } catch (error) {
+      if (error instanceof InvariantError)
+        this.opts.log.fatal({ err: error, queue: q.name, jobs: jobs.length }, 'job batch failed: invariant broken');
       throw error;
     }
   }

@@ -8,7 +8,7 @@ export interface WebhooksConfig {
   maxPerClient: number;
   /** A receiver must answer (status line, headers and body) within this. */
   timeoutMs: number;
-  /** Attempts in flight at once to one registration (pg-boss group concurrency, across processes). */
+  /** Attempts in flight at once to one registration, across processes (one process holds its claims at a time). */
   perWebhookConcurrency: number;
   /** Delivery attempts in flight at once, per process. */
   globalConcurrency: number;

@@ -1,42 +1,53 @@
 // Durable, at-least-once webhook delivery.
 //
-//  event (outbox, committed) ──fan-out──▶ one webhook_deliveries row per matching registration
-//  + one pg-boss job each, in one transaction (idempotent per (event id, registration))
-//  ──consumer──▶ claim (QUEUED → SENDING, a lease) → sign → POST (15 s, no redirects, SSRF guard)
-//  → record the attempt and the outcome in one transaction: SUCCEEDED, FAILED, QUEUED (retry now,
-//  with its job) or SCHEDULED (retry at next_attempt_at).
+//  event (outbox, committed) ──fan-out──▶ one webhook_deliveries row per matching registration, QUEUED,
+//  in one statement (idempotent per (event id, registration))
+//  ──consumer──▶ one transaction per round: record the attempts that finished since the last round
+//  (one statement for the outcomes, one for the attempts), lock registrations with QUEUED deliveries
+//  (SKIP LOCKED) and claim a batch of them (QUEUED → SENDING, a lease) → sign → POST each (15 s, no
+//  redirects, SSRF guard, keep-alive sockets) concurrently, outside any transaction → the next round
+//  records each outcome: SUCCEEDED, FAILED, QUEUED (retry now) or SCHEDULED (retry at next_attempt_at).
 //
-// Retries are scheduled by ctx.clock: the sweeper queues (pg-boss jobs) every SCHEDULED delivery whose
+// The table is the queue: there is no job per delivery. A worker claims when it queued work itself
+// (fan-out, sweeper: wake()), when one of its attempts finished, at its polling interval, and when a
+// replay or test event from another process rings the DELIVER_QUEUE doorbell (a pg-boss job, whose
+// NOTIFY reaches workers at once).
+//
+// Retries are scheduled by ctx.clock: the sweeper queues every SCHEDULED delivery whose
 // next_attempt_at has come by ctx.clock, and recovers claims whose lease ran out (a process died
 // mid-attempt). pg-boss's own startAfter follows the database's clock, so a moved sandbox or test
 // clock would not move it; the sweeper does.
 //
-// Isolation: the consumer keeps at most `globalConcurrency` attempts in flight per process, and
-// pg-boss's groupConcurrency (tracked in the database, across processes) lets at most
-// `perWebhookConcurrency` jobs of one registration be active at once, so a slow or dead receiver
-// holds a few slots and never the rest. Nothing here runs inside an API request.
-import type { Job } from 'pg-boss';
+// Isolation: the consumer keeps at most `globalConcurrency` attempts in flight per process, and at
+// most `perWebhookConcurrency` deliveries of one registration are SENDING at once across processes (a
+// claim counts them while it holds the registration's row lock), so a slow or dead receiver holds a
+// few slots and never the rest. Nothing here runs inside an API request.
+import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../context.ts';
 import type { Executor } from '../../db/index.ts';
 import { systemClock, type Clock } from '../../lib/clock.ts';
+import type { NewRow } from '../../db/schema.ts';
 import { newId } from '../../lib/crypto.ts';
 import type { PublishedEvent } from '../events/publish.ts';
 import { signingSecrets } from './registrations.ts';
 import {
-  abandonClaim,
+  abandonQueued,
   anythingToSweep,
-  claimDelivery,
+  claimQueued,
   disableWebhook,
   failPendingDeliveries,
-  findWebhook,
-  finishAttempt,
+  finishAttempts,
   insertDeliveries,
-  matchingWebhooks,
+  lockQueuedWebhooks,
   queueDue,
   recoverExpiredClaims,
+  releaseClaims,
   type AttemptOutcome,
+  type ClaimWebhook,
   type DeliveryRow,
+  type FinishedAttempt,
   type QueuedRef,
+  webhooksOfUsers,
 } from './repository.ts';
 import { WebhookSender, type SendResult } from './sender.ts';
 import { signatureHeaders } from './signing.ts';
@@ -51,21 +62,53 @@ export const RETRY_DELAYS_SECONDS = [0, 5, 300, 1800, 7200, 18_000, 36_000, 50_4
 export const MAX_ATTEMPTS = RETRY_DELAYS_SECONDS.length + 1;
 
 const SWEEP_BATCH = 500;
-const FETCH_BATCH = 50;
+/** Deliveries inserted per statement by fan-out. */
+const FAN_OUT_ROWS = 500;
+/** Registrations locked per claim (each with deliveries waiting). */
+const LOCK_BATCH = 100;
+/**
+ * Claims ahead of sending: a consumer claims up to this many times a registration's limit of requests
+ * in flight (and this many times its own), and sends them that many at a time, so each request does
+ * not wait for a database round trip of its own.
+ */
+const PREFETCH = 8;
+/** How long a finished attempt may wait for the round that records it. */
+const RECORD_DELAY_MS = 20;
+/** Rounds in a row that may fail to record the same outcomes before they are given up. */
+const MAX_FAILED_ROUNDS = 5;
 
+/** A DELIVER_QUEUE job: a doorbell (older versions sent one per delivery, with its id). */
 interface DeliverJobData {
-  deliveryId: string;
+  deliveryId?: string;
 }
 
 /** What delivery needs from the app (app.ts builds it before the context that holds it). */
 export type WebhookDeliveryDeps = Pick<AppContext, 'config' | 'db' | 'clock' | 'jobs' | 'log' | 'metrics' | 'secrets'>;
 
+interface Finished extends FinishedAttempt {
+  webhookId: string;
+  result: SendResult;
+}
+
 export class WebhookDelivery {
   readonly sender: WebhookSender;
+  /** Attempts being sent. */
   private inflight = new Set<Promise<void>>();
+  /** Claimed deliveries waiting for a free slot, per registration. */
+  private waiting = new Map<string, Array<{ delivery: DeliveryRow; webhook: ClaimWebhook }>>();
+  /** Requests in flight per registration. */
+  private sendingTo = new Map<string, number>();
+  /** This consumer, on the deliveries it claims (webhook_deliveries.claimed_by). */
+  private readonly claimant = randomUUID();
+  /** Attempts sent whose outcome the next round records. */
+  private finished: Finished[] = [];
+  /** Deliveries this process has claimed and not yet recorded (sending, or sent and waiting). */
+  private claimed = 0;
   private running = false;
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
+  private woken = false;
+  private failedRounds = 0;
   private readonly config: AppContext['config']['webhooks'];
 
   constructor(
@@ -81,17 +124,14 @@ export class WebhookDelivery {
     });
   }
 
-  /** Queue, consumer and sweeper (the module's jobs hook, which also subscribes fanOut to the outbox). */
+  /** Doorbell queue, consumer and sweeper (the module's jobs hook, which also subscribes fanOut to the outbox). */
   register(): void {
     const { jobs } = this.ctx;
     jobs.define<DeliverJobData>({
       name: DELIVER_QUEUE,
-      manual: true,
-      // Only for failures of the handler itself (database errors): HTTP failures follow the schedule.
-      retryLimit: 5,
-      retryDelaySeconds: 5,
-      expireInSeconds: Math.ceil(this.config.timeoutMs / 1000) + 60,
-      handler: (job) => this.attempt(job.data.deliveryId),
+      retryLimit: 1,
+      batchSize: 20,
+      handler: async () => this.wake(),
     });
     jobs.service({ name: 'webhook-consumer', start: () => this.start(), stop: () => this.stop() });
     jobs.every({
@@ -105,111 +145,210 @@ export class WebhookDelivery {
 
   /** One delivery per matching registration; a second call for the same event adds nothing. */
   async fanOut(event: PublishedEvent): Promise<void> {
-    if (!event.userId) return;
-    const hooks = await matchingWebhooks(this.ctx.db, event.userId, event.type);
+    await this.fanOutMany([event]);
+  }
+
+  /** fanOut() for a batch of events: one query for the registrations, one insert per FAN_OUT_ROWS. */
+  async fanOutMany(events: PublishedEvent[]): Promise<void> {
+    const withUser = events.filter((e) => e.userId);
+    if (withUser.length === 0) return;
+    const hooks = await webhooksOfUsers(this.ctx.db, [...new Set(withUser.map((e) => e.userId!))]);
     if (hooks.length === 0) return;
-    // The exact bytes signed and sent on every attempt.
-    const body = JSON.stringify({ userId: event.userId, event: event.type, id: event.id, data: event.data });
     const now = this.ctx.clock.now();
-    await this.ctx.db.transaction().execute(async (trx) => {
-      const inserted = await insertDeliveries(
-        trx,
-        hooks.map((h) => ({
+    const rows: NewRow<'webhook_deliveries'>[] = [];
+    for (const event of withUser) {
+      const matching = hooks.filter((h) => h.user_id === event.userId && h.events.includes(event.type));
+      if (matching.length === 0) continue;
+      // The exact bytes signed and sent on every attempt.
+      const body = JSON.stringify({ userId: event.userId, event: event.type, id: event.id, data: event.data });
+      for (const h of matching)
+        rows.push({
           id: newId(),
           webhook_id: h.id,
-          kind: 'EVENT' as const,
+          kind: 'EVENT',
           event_id: event.id,
           event_type: event.type,
           user_id: event.userId,
           body,
-          status: 'QUEUED' as const,
+          status: 'QUEUED',
           created_at: now,
           updated_at: now,
-        })),
-      );
-      await this.enqueue(trx, inserted);
-    });
-    this.wake();
-  }
-
-  /** Sends the jobs for QUEUED deliveries, inside the transaction that queued them. */
-  async enqueue(trx: Executor, refs: QueuedRef[]): Promise<void> {
-    await this.ctx.jobs.sendMany<DeliverJobData>(
-      DELIVER_QUEUE,
-      refs.map((r) => ({ data: { deliveryId: r.id }, group: r.webhook_id })),
-      { trx },
-    );
-  }
-
-  // ── one attempt ──────────────────────────────────────────────────────────────────────────────
-
-  async attempt(deliveryId: string): Promise<void> {
-    const { db, clock, log } = this.ctx;
-    const claimedAt = clock.now();
-    const delivery = await claimDelivery(
-      db,
-      deliveryId,
-      claimedAt,
-      new Date(claimedAt.getTime() + this.config.timeoutMs + 60_000),
-    );
-    if (!delivery) return; // already sent, or claimed elsewhere: jobs may run more than once
-    const webhook = await findWebhook(db, delivery.webhook_id);
-    if (webhook?.status !== 'ACTIVE') {
-      await abandonClaim(db, delivery.id, 'The webhook was disabled or deleted before this attempt', clock.now());
-      return;
+        });
     }
-    const secrets = signingSecrets(webhook, this.ctx.secrets.keyring, claimedAt);
-    const payloadId = delivery.event_id;
-    const headers = signatureHeaders(
-      secrets,
-      payloadId,
-      Math.floor(this.wallClock.now().getTime() / 1000),
-      delivery.body,
-    );
-    const result = await this.sender.post(webhook.url, delivery.body, headers);
-    const finishedAt = clock.now();
-    const outcome = this.outcome(delivery, result, finishedAt);
-    await db.transaction().execute(async (trx) => {
-      const current = await finishAttempt(
-        trx,
+    // QUEUED rows are what the consumer claims: no job each. Each insert is atomic and idempotent.
+    for (let i = 0; i < rows.length; i += FAN_OUT_ROWS)
+      await insertDeliveries(this.ctx.db, rows.slice(i, i + FAN_OUT_ROWS));
+    if (rows.length > 0) this.wake();
+  }
+
+  /**
+   * Rings the doorbell for deliveries made QUEUED in `trx` outside a worker (replay, test event), so a
+   * worker in another process claims them at once rather than at its next poll.
+   */
+  async enqueue(trx: Executor, refs: QueuedRef[]): Promise<void> {
+    if (refs.length === 0) return;
+    await this.ctx.jobs.send<DeliverJobData>(DELIVER_QUEUE, {}, { trx });
+  }
+
+  // ── one round: record, claim, send ─────────────────────────────────────────────────────────────
+
+  /**
+   * Records the attempts that finished and, if `claim`, claims what this process has room for, in one
+   * transaction; then starts sending what it claimed. Returns whether another round should follow now.
+   */
+  private async round(claim: boolean): Promise<boolean> {
+    this.woken = false;
+    const finished = this.finished.splice(0);
+    const free = claim ? this.config.globalConcurrency * PREFETCH - this.claimed : 0;
+    if (finished.length === 0 && free <= 0) return false;
+    const { clock } = this.ctx;
+    const claimedAt = clock.now();
+    // A claim may wait behind PREFETCH attempts to the same registration, each within the timeout.
+    const leaseUntil = new Date(claimedAt.getTime() + this.config.timeoutMs * (PREFETCH + 1) + 60_000);
+    let claimed: Array<{ delivery: DeliveryRow; webhook: ClaimWebhook }>;
+    try {
+      claimed = await this.ctx.db.transaction().execute(async (trx) => {
+        await this.record(trx, finished);
+        if (free <= 0) return [];
+        const hooks = await lockQueuedWebhooks(trx, randomUUID(), Math.min(free, LOCK_BATCH));
+        const active = hooks.filter((h) => h.status === 'ACTIVE');
+        const inactive = hooks.filter((h) => h.status !== 'ACTIVE').map((h) => h.id);
+        const reason = 'The webhook was disabled or deleted before this attempt';
+        await abandonQueued(trx, inactive, reason, claimedAt);
+        const rows = await claimQueued(
+          trx,
+          active.map((h) => h.id),
+          {
+            claimant: this.claimant,
+            window: this.config.perWebhookConcurrency * PREFETCH,
+            limit: free,
+            now: claimedAt,
+            leaseUntil,
+          },
+        );
+        const byId = new Map(active.map((h) => [h.id, h]));
+        return rows.map((delivery) => ({ delivery, webhook: byId.get(delivery.webhook_id)! }));
+      });
+    } catch (error) {
+      // Nothing was recorded: the outcomes wait for the next round (their leases keep them claimed), a
+      // few rounds at most; then they are dropped, and their leases run out and they are sent again.
+      if (++this.failedRounds < MAX_FAILED_ROUNDS) this.finished.unshift(...finished);
+      else {
+        this.claimed -= finished.length;
+        this.failedRounds = 0;
+        this.ctx.log.error({ deliveries: finished.map((f) => f.delivery.id) }, 'webhook attempts not recorded');
+      }
+      throw error;
+    }
+    this.failedRounds = 0;
+    this.claimed -= finished.length;
+    for (const f of finished) this.report(f);
+    this.claimed += claimed.length;
+    for (const c of claimed) {
+      const queue = this.waiting.get(c.webhook.id) ?? [];
+      queue.push(c);
+      this.waiting.set(c.webhook.id, queue);
+    }
+    this.pump();
+    return this.woken || finished.some((f) => f.outcome.status === 'QUEUED');
+  }
+
+  /** The outcomes of `finished` attempts, a 410's disabling of its registration, in `trx`. */
+  private async record(trx: Executor, finished: Finished[]): Promise<void> {
+    if (finished.length === 0) return;
+    const held = await finishAttempts(trx, finished);
+    // Where a claim was lost (the lease ran out and another attempt took over), that one decides.
+    for (const f of finished) {
+      if (f.result.statusCode !== 410 || !held.has(f.delivery.id)) continue;
+      const reason = `The receiver answered 410 Gone at ${f.finishedAt.toISOString()}`;
+      if (await disableWebhook(trx, f.webhookId, reason, f.finishedAt)) {
+        await failPendingDeliveries(trx, f.webhookId, 'The webhook was disabled after a 410 Gone', f.finishedAt);
+      }
+    }
+  }
+
+  /**
+   * Starts sending claimed deliveries while this process has fewer than `globalConcurrency` requests in
+   * flight, at most `perWebhookConcurrency` to one registration, taking registrations in turn.
+   */
+  private pump(): void {
+    const { globalConcurrency, perWebhookConcurrency } = this.config;
+    let started = true;
+    while (started && this.running && this.inflight.size < globalConcurrency) {
+      started = false;
+      for (const [webhookId, queue] of this.waiting) {
+        if (this.inflight.size >= globalConcurrency) break;
+        if ((this.sendingTo.get(webhookId) ?? 0) >= perWebhookConcurrency) continue;
+        const next = queue.shift()!;
+        if (queue.length === 0) this.waiting.delete(webhookId);
+        this.send(next.delivery, next.webhook);
+        started = true;
+      }
+    }
+  }
+
+  /** Signs and POSTs one claimed delivery; its outcome waits in `finished` for the next round. */
+  private send(delivery: DeliveryRow, webhook: ClaimWebhook): void {
+    this.sendingTo.set(webhook.id, (this.sendingTo.get(webhook.id) ?? 0) + 1);
+    const p: Promise<void> = (async () => {
+      const startedAt = this.ctx.clock.now();
+      const secrets = signingSecrets(webhook, this.ctx.secrets.keyring, startedAt);
+      const timestamp = Math.floor(this.wallClock.now().getTime() / 1000);
+      const headers = signatureHeaders(secrets, delivery.event_id, timestamp, delivery.body);
+      const result = await this.sender.post(webhook.url, delivery.body, headers);
+      const finishedAt = this.ctx.clock.now();
+      this.finished.push({
+        webhookId: webhook.id,
         delivery,
-        {
+        result,
+        finishedAt,
+        outcome: this.outcome(delivery, result, finishedAt),
+        attempt: {
           id: newId(),
           delivery_id: delivery.id,
           attempt_number: delivery.attempt_count,
-          started_at: claimedAt,
+          started_at: startedAt,
           latency_ms: result.latencyMs,
           status_code: result.statusCode,
           response_snippet: result.snippet,
           error: result.error,
           succeeded: result.ok,
         },
-        outcome,
-        finishedAt,
-      );
-      if (!current) return; // the lease ran out and another attempt took over: it decides what follows
-      if (result.statusCode === 410) {
-        const reason = `The receiver answered 410 Gone at ${finishedAt.toISOString()}`;
-        if (await disableWebhook(trx, webhook.id, reason, finishedAt)) {
-          await failPendingDeliveries(trx, webhook.id, 'The webhook was disabled after a 410 Gone', finishedAt);
-        }
-      }
-      if (outcome.status === 'QUEUED') await this.enqueue(trx, [delivery]);
-    });
-    if (outcome.status === 'QUEUED') this.wake();
-    this.ctx.metrics.webhookAttempts.inc({ webhook_id: webhook.id, outcome: result.ok ? 'success' : 'failure' });
-    this.ctx.metrics.webhookLatency.observe({ webhook_id: webhook.id }, result.latencyMs / 1000);
+      });
+    })()
+      .catch((error: unknown) => {
+        // Not sent (its secrets could not be read): the lease runs out and the sweeper queues it again.
+        this.claimed--;
+        this.ctx.log.error({ err: error, deliveryId: delivery.id }, 'webhook attempt failed to run');
+      })
+      .finally(() => {
+        this.inflight.delete(p);
+        const n = (this.sendingTo.get(webhook.id) ?? 1) - 1;
+        if (n > 0) this.sendingTo.set(webhook.id, n);
+        else this.sendingTo.delete(webhook.id);
+        this.pump();
+        // A round for every attempt would cost a transaction each: go round once half of what this
+        // process holds has finished, when nothing claimed is left to start, or after RECORD_DELAY_MS.
+        if (this.finished.length >= this.claimed / 2 || this.waiting.size === 0) this.wake();
+      });
+    this.inflight.add(p);
+  }
+
+  private report(f: Finished): void {
+    const { result } = f;
+    this.ctx.metrics.webhookAttempts.inc({ webhook_id: f.webhookId, outcome: result.ok ? 'success' : 'failure' });
+    this.ctx.metrics.webhookLatency.observe({ webhook_id: f.webhookId }, result.latencyMs / 1000);
     // A receiver that fails is the operator's (and the partner's) business; one that answers is routine.
     const level = result.ok ? 'debug' : 'warn';
-    log[level](
+    this.ctx.log[level](
       {
-        webhookId: webhook.id,
-        deliveryId: delivery.id,
-        attempt: delivery.attempt_count,
+        webhookId: f.webhookId,
+        deliveryId: f.delivery.id,
+        attempt: f.delivery.attempt_count,
         statusCode: result.statusCode,
         latencyMs: result.latencyMs,
         error: result.error,
-        next: outcome.status,
+        next: f.outcome.status,
       },
       'webhook attempt',
     );
@@ -235,19 +374,16 @@ export class WebhookDelivery {
   /** Queues retries that are due by ctx.clock and recovers expired claims. Returns how many. */
   async sweep(): Promise<number> {
     let total = 0;
-    // Most ticks find nothing: one indexed read instead of a transaction.
+    // Most ticks find nothing: one indexed read.
     if (!(await anythingToSweep(this.ctx.db, this.ctx.clock.now()))) return 0;
     for (;;) {
       const now = this.ctx.clock.now();
-      const refs = await this.ctx.db.transaction().execute(async (trx) => {
-        const due = await queueDue(trx, now, SWEEP_BATCH);
-        const recovered = await recoverExpiredClaims(trx, now, SWEEP_BATCH);
-        await this.enqueue(trx, [...due, ...recovered]);
-        return due.length + recovered.length;
-      });
+      const due = await queueDue(this.ctx.db, now, SWEEP_BATCH);
+      const recovered = await recoverExpiredClaims(this.ctx.db, now, SWEEP_BATCH);
+      const refs = due.length + recovered.length;
       total += refs;
       if (refs > 0) this.wake();
-      if (refs < SWEEP_BATCH) return total;
+      if (due.length < SWEEP_BATCH && recovered.length < SWEEP_BATCH) return total;
     }
   }
 
@@ -263,40 +399,44 @@ export class WebhookDelivery {
     this.running = false;
     this.wake();
     await this.loop;
-    // Attempts in flight finish (each is bounded by the timeout) and record their outcome.
+    // Claims not yet attempted are given back (if that fails, their leases run out).
+    const unsent = [...this.waiting.values()].flat().map((c) => c.delivery);
+    this.waiting.clear();
+    this.claimed -= unsent.length;
+    await releaseClaims(this.ctx.db, unsent, this.ctx.clock.now()).catch((error: unknown) =>
+      this.ctx.log.error({ err: error }, 'webhook consumer: could not give back its claims'),
+    );
+    // Attempts in flight finish (each is bounded by the timeout) and their outcomes are recorded; if
+    // that fails, their leases run out and they are attempted again (at least once).
     await Promise.all(this.inflight);
+    await this.round(false).catch((error: unknown) =>
+      this.ctx.log.error({ err: error }, 'webhook consumer: could not record the last attempts'),
+    );
     this.sender.close();
   }
 
-  /** Makes the consumer fetch now (work was queued in this process, or a slot came free). */
+  /** Makes the consumer go round now (work was queued in this process, or an attempt finished). */
   wake(): void {
+    this.woken = true;
     const w = this.wakeUp;
     this.wakeUp = undefined;
     w?.();
   }
 
   private async consume(): Promise<void> {
-    const boss = this.ctx.jobs.boss;
     while (this.running) {
-      const free = this.config.globalConcurrency - this.inflight.size;
-      let full = false;
-      if (free > 0) {
-        const want = Math.min(free, FETCH_BATCH);
-        try {
-          const jobs = await boss.fetch<DeliverJobData>(DELIVER_QUEUE, {
-            batchSize: want,
-            groupConcurrency: this.config.perWebhookConcurrency,
-          });
-          for (const job of jobs) this.run(job);
-          full = jobs.length === want;
-        } catch (error) {
-          this.ctx.log.error({ err: error }, 'webhook consumer: fetch failed');
-        }
+      let again = false;
+      try {
+        again = await this.round(true);
+      } catch (error) {
+        this.ctx.log.error({ err: error }, 'webhook consumer: round failed');
       }
       if (!this.running) break;
-      if (full && this.inflight.size < this.config.globalConcurrency) continue;
+      if (again) continue;
+      if (this.woken) continue;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.ctx.jobs.pollingIntervalMs);
+        const delay = this.finished.length > 0 ? RECORD_DELAY_MS : this.ctx.jobs.pollingIntervalMs;
+        const timer = setTimeout(resolve, delay);
         this.wakeUp = () => {
           clearTimeout(timer);
           resolve();
@@ -304,46 +444,5 @@ export class WebhookDelivery {
       });
       this.wakeUp = undefined;
     }
-  }
-
-  private run(job: Job<DeliverJobData>): void {
-    const boss = this.ctx.jobs.boss;
-    const p: Promise<void> = this.attempt(job.data.deliveryId)
-      .then(
-        () => this.complete(job.id),
-        (error: unknown) => {
-          this.ctx.log.error(
-            { err: error, jobId: job.id, deliveryId: job.data.deliveryId },
-            'webhook attempt failed to run',
-          );
-          return boss
-            .fail(DELIVER_QUEUE, job.id, { message: String((error as Error)?.message ?? error) })
-            .then(() => undefined);
-        },
-      )
-      .catch((error: unknown) =>
-        this.ctx.log.error({ err: error, jobId: job.id }, 'webhook consumer: cannot complete job'),
-      )
-      .finally(() => {
-        this.inflight.delete(p);
-        // Work may be waiting for this slot (or for this registration's group slot).
-        this.wake();
-      });
-    this.inflight.add(p);
-  }
-
-  // Finished jobs are completed in batches: one statement for many jobs. A job whose completion is
-  // lost (crash) runs again after it expires, and its claim finds the delivery already done.
-  private completed: string[] = [];
-  private flushing: Promise<void> | undefined;
-
-  private complete(jobId: string): Promise<void> {
-    this.completed.push(jobId);
-    this.flushing ??= new Promise<void>((resolve) => setTimeout(resolve, 20)).then(async () => {
-      const ids = this.completed.splice(0);
-      this.flushing = undefined;
-      if (ids.length > 0) await this.ctx.jobs.boss.complete(DELIVER_QUEUE, ids);
-    });
-    return this.flushing;
   }
 }

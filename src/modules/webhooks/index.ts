@@ -7,7 +7,7 @@ import { registerWebhookRoutes, webhookSchemas } from './routes.ts';
 
 function defineWebhookJobs(ctx: AppContext): void {
   ctx.webhooks.register();
-  ctx.events.subscribe((event) => ctx.webhooks.fanOut(event));
+  ctx.events.subscribeBatch((events) => ctx.webhooks.fanOutMany(events));
 }
 
 export const webhooksModule: Module = {

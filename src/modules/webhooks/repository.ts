@@ -75,24 +75,25 @@ export async function disableWebhook(db: Executor, id: string, reason: string, n
   return result.numUpdatedRows > 0n;
 }
 
-/** Active registrations of the clients `userId` is active on that subscribe to `eventType`. */
-export async function matchingWebhooks(
+/**
+ * For each of `userIds`: the active registrations of the clients that user is active on, with the
+ * events each subscribes to (one query for a batch of events).
+ */
+export async function webhooksOfUsers(
   db: Executor,
-  userId: string,
-  eventType: string,
-): Promise<Array<{ id: string }>> {
-  return db
-    .selectFrom('webhooks')
-    .select('webhooks.id')
-    .where((eb) =>
-      eb.or([
-        eb('webhooks.client_id', 'in', eb.selectFrom('user_clients').select('client_id').where('user_id', '=', userId)),
-        eb('webhooks.client_id', 'in', eb.selectFrom('users').select('client_id').where('id', '=', userId)),
-      ]),
-    )
-    .where('webhooks.status', '=', 'ACTIVE')
-    .where(sql<boolean>`${eventType} = any(webhooks.events)`)
-    .execute();
+  userIds: string[],
+): Promise<Array<{ id: string; user_id: string; events: string[] }>> {
+  if (userIds.length === 0) return [];
+  const ids = sql.val(userIds);
+  const result = await sql<{ id: string; user_id: string; events: string[] }>`
+    select distinct w.id, m.user_id, w.events from webhooks w
+    join (
+      select user_id, client_id from user_clients where user_id = any(${ids}::uuid[])
+      union
+      select id as user_id, client_id from users where id = any(${ids}::uuid[])
+    ) m on m.client_id = w.client_id
+    where w.status = 'ACTIVE'`.execute(db);
+  return result.rows;
 }
 
 export interface QueuedRef {
@@ -115,46 +116,123 @@ export async function findDelivery(db: Executor, id: string): Promise<DeliveryRo
   return db.selectFrom('webhook_deliveries').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** Registrations with deliveries waiting for an attempt. */
+export type ClaimWebhook = Pick<
+  WebhookRow,
+  | 'id'
+  | 'status'
+  | 'url'
+  | 'secret_ciphertext'
+  | 'secret_key_id'
+  | 'previous_secret_ciphertext'
+  | 'previous_secret_key_id'
+  | 'previous_secret_expires_at'
+>;
+
 /**
- * Claims a queued delivery for one attempt: QUEUED → SENDING with a lease. Only one claimant wins,
- * so a job that runs twice sends once (per lease).
+ * Locks (FOR NO KEY UPDATE SKIP LOCKED) up to `limit` registrations that have QUEUED deliveries,
+ * starting after `from` in id order and wrapping round, so no registration waits behind the others.
+ * Every claimant locks a registration before it claims that registration's deliveries, so two
+ * processes never claim for one registration at once: its limit on attempts in flight holds across
+ * processes. Registrations locked elsewhere are skipped, not waited for. Call inside a transaction.
  */
-export async function claimDelivery(
+export async function lockQueuedWebhooks(db: Executor, from: string, limit: number): Promise<ClaimWebhook[]> {
+  // A loose index scan of webhook_deliveries_queued (one probe per registration, however many
+  // deliveries each has waiting) from `from` up, then from the start.
+  const scan = (name: string, after: string) => sql`
+    ${sql.id(name)}(webhook_id) as (
+      (select webhook_id from webhook_deliveries
+        where status = 'QUEUED' and webhook_id > ${after}::uuid order by webhook_id limit 1)
+      union all
+      select (select d.webhook_id from webhook_deliveries d
+        where d.status = 'QUEUED' and d.webhook_id > t.webhook_id order by d.webhook_id limit 1)
+      from ${sql.id(name)} t where t.webhook_id is not null
+    )`;
+  const result = await sql<ClaimWebhook>`
+    with recursive ${scan('upper', from)}, ${scan('lower', ZERO_UUID)},
+    candidates as (
+      (select webhook_id from upper where webhook_id is not null limit ${limit})
+      union
+      (select webhook_id from lower where webhook_id is not null and webhook_id <= ${from}::uuid limit ${limit})
+    )
+    select id, status, url, secret_ciphertext, secret_key_id, previous_secret_ciphertext,
+      previous_secret_key_id, previous_secret_expires_at
+    from webhooks where id in (select webhook_id from candidates limit ${limit})
+    for no key update skip locked`.execute(db);
+  return result.rows;
+}
+
+export const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * Claims QUEUED deliveries of the locked registrations `webhookIds` for one attempt each (QUEUED →
+ * SENDING with a lease), oldest first: at most `perWebhook` SENDING per registration, counting those
+ * already in flight in any process, and at most `limit` in all.
+ */
+export async function claimQueued(
   db: Executor,
-  id: string,
-  now: Date,
-  leaseUntil: Date,
-): Promise<DeliveryRow | undefined> {
+  webhookIds: string[],
+  opts: { claimant: string; window: number; limit: number; now: Date; leaseUntil: Date },
+): Promise<DeliveryRow[]> {
+  if (webhookIds.length === 0 || opts.limit <= 0) return [];
+  // Nothing for a registration another consumer has claims on; else up to `window` claimed in all.
+  const picked = sql<{ id: string }>`
+    select q.id from unnest(${sql.val(webhookIds)}::uuid[]) as w(id)
+    cross join lateral (
+      select x.id from webhook_deliveries x
+      where x.webhook_id = w.id and x.status = 'QUEUED'
+      order by x.created_at, x.id
+      limit (
+        select case when bool_or(s.claimed_by is distinct from ${opts.claimant}::uuid) then 0
+          else greatest(0, ${opts.window}::int - count(*)) end
+        from webhook_deliveries s where s.webhook_id = w.id and s.status = 'SENDING')
+    ) q
+    limit ${opts.limit}`;
   return db
     .updateTable('webhook_deliveries')
     .set((eb) => ({
       status: 'SENDING',
-      lease_until: leaseUntil,
+      lease_until: opts.leaseUntil,
+      claimed_by: opts.claimant,
       attempt_count: eb('attempt_count', '+', 1),
       series_attempts: eb('series_attempts', '+', 1),
-      updated_at: now,
+      updated_at: opts.now,
     }))
-    .where('id', '=', id)
+    .where(sql<boolean>`id in (${picked})`)
     .where('status', '=', 'QUEUED')
     .returningAll()
-    .executeTakeFirst();
+    .execute();
 }
 
-/** Ends a claim without an attempt: the registration is gone or disabled. */
-export async function abandonClaim(db: Executor, id: string, error: string, now: Date): Promise<void> {
+/** Gives back claims that were never attempted (the consumer stopped first): SENDING → QUEUED. */
+export async function releaseClaims(db: Executor, deliveries: DeliveryRow[], now: Date): Promise<void> {
+  if (deliveries.length === 0) return;
   await db
     .updateTable('webhook_deliveries')
     .set((eb) => ({
-      status: 'FAILED',
-      next_attempt_at: null,
+      status: 'QUEUED',
       lease_until: null,
-      last_error: error,
       attempt_count: eb('attempt_count', '-', 1),
       series_attempts: eb('series_attempts', '-', 1),
       updated_at: now,
     }))
-    .where('id', '=', id)
+    .where(
+      'id',
+      'in',
+      deliveries.map((d) => d.id),
+    )
     .where('status', '=', 'SENDING')
+    .execute();
+}
+
+/** Fails, without an attempt, the QUEUED deliveries of registrations that are disabled. */
+export async function abandonQueued(db: Executor, webhookIds: string[], error: string, now: Date): Promise<void> {
+  if (webhookIds.length === 0) return;
+  await db
+    .updateTable('webhook_deliveries')
+    .set({ status: 'FAILED', next_attempt_at: null, lease_until: null, last_error: error, updated_at: now })
+    .where('webhook_id', 'in', webhookIds)
+    .where('status', '=', 'QUEUED')
     .execute();
 }
 
@@ -165,31 +243,52 @@ export interface AttemptOutcome {
   error: string | null;
 }
 
-/** Ends an attempt: SENDING → outcome. False if the claim was lost meanwhile (nothing changes). */
-export async function finishAttempt(
-  db: Executor,
-  delivery: DeliveryRow,
-  attempt: NewRow<'webhook_attempts'>,
-  outcome: AttemptOutcome,
-  now: Date,
-): Promise<boolean> {
-  const result = await db
-    .updateTable('webhook_deliveries')
-    .set({
-      status: outcome.status,
-      next_attempt_at: outcome.nextAttemptAt,
-      lease_until: null,
-      last_status_code: outcome.statusCode,
-      last_error: outcome.error,
-      updated_at: now,
-    })
-    .where('id', '=', delivery.id)
-    .where('status', '=', 'SENDING')
-    .where('attempt_count', '=', delivery.attempt_count)
-    .executeTakeFirst();
-  // The attempt happened either way: record it.
-  await db.insertInto('webhook_attempts').values(attempt).execute();
-  return result.numUpdatedRows > 0n;
+export interface FinishedAttempt {
+  delivery: DeliveryRow;
+  attempt: NewRow<'webhook_attempts'>;
+  outcome: AttemptOutcome;
+  finishedAt: Date;
+}
+
+/**
+ * Ends attempts: SENDING → outcome, in one statement, and records every attempt in another. Returns
+ * the ids of the deliveries whose claim still held (a claim lost meanwhile changes nothing there).
+ */
+export async function finishAttempts(db: Executor, finished: FinishedAttempt[]): Promise<Set<string>> {
+  if (finished.length === 0) return new Set();
+  const values = sql.join(
+    finished.map(
+      (f) =>
+        sql`(${f.delivery.id}::uuid, ${f.delivery.attempt_count}::int, ${f.outcome.status}::text,
+          ${f.outcome.nextAttemptAt}::timestamptz, ${f.outcome.statusCode}::int, ${f.outcome.error}::text,
+          ${f.finishedAt}::timestamptz)`,
+    ),
+  );
+  const attempts = sql.join(
+    finished.map(
+      ({ attempt: a }) =>
+        sql`(${a.id}::uuid, ${a.delivery_id}::uuid, ${a.attempt_number}::int, ${a.started_at}::timestamptz,
+          ${a.latency_ms}::int, ${a.status_code}::int, ${a.response_snippet}::text, ${a.error}::text,
+          ${a.succeeded}::boolean)`,
+    ),
+  );
+  // One statement. The attempts happened either way: record them (but for deliveries deleted
+  // meanwhile, with their registration).
+  const updated = await sql<{ id: string }>`
+    with outcomes(id, attempt_count, status, next_attempt_at, status_code, error, finished_at) as (values ${values}),
+    attempts(id, delivery_id, attempt_number, started_at, latency_ms, status_code, response_snippet, error, succeeded)
+      as (values ${attempts}),
+    recorded as (
+      insert into webhook_attempts
+        (id, delivery_id, attempt_number, started_at, latency_ms, status_code, response_snippet, error, succeeded)
+      select a.* from attempts a where exists (select 1 from webhook_deliveries d where d.id = a.delivery_id)
+    )
+    update webhook_deliveries d set status = v.status, next_attempt_at = v.next_attempt_at, lease_until = null,
+      last_status_code = v.status_code, last_error = v.error, updated_at = v.finished_at
+    from outcomes v
+    where d.id = v.id and d.status = 'SENDING' and d.attempt_count = v.attempt_count
+    returning d.id`.execute(db);
+  return new Set(updated.rows.map((r) => r.id));
 }
 
 /** Whether anything is due by `now` or has an expired claim (one cheap query on partial indexes). */

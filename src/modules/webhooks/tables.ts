@@ -36,6 +36,8 @@ export interface WebhookDeliveriesTable {
   series_attempts: Generated<number>;
   next_attempt_at: NullableTimestamp;
   lease_until: NullableTimestamp;
+  /** The consumer that claimed it (a SENDING delivery), migration 0052. */
+  claimed_by: string | null;
   last_status_code: number | null;
   last_error: string | null;
   created_at: Timestamp;
