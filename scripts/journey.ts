@@ -8,6 +8,7 @@
 //   npm start                  (another terminal)
 //   npm run journey            finds the server and the demo client in ./.onramp (ONRAMP_STATE_DIR)
 //   BASE=http://127.0.0.1:3000 CLIENT_ID=… CLIENT_SECRET=… npm run journey
+import { randomInt } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -108,7 +109,8 @@ async function journey(
     });
     const wallet = user.wallets[0]!;
     show('user', { id: user.id, depositWallet: wallet.address });
-    const ssn = `2${String(Date.now()).slice(-8)}`;
+    // Area 2xx (approved in the sandbox); a group of 00 or a serial of 0000 is no SSN (INVALID_ID_NUMBER).
+    const ssn = `2${randomInt(10, 100)}${randomInt(10, 100)}${randomInt(1000, 10_000)}`;
     await onramp.api.submitKyc({
       path: { userId: user.id },
       body: {
