@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import module from 'node:module';
+import net from 'node:net';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { parseEnv } from 'node:util';
@@ -41,7 +42,14 @@ function runCli(args: string[], env: Record<string, string>, nodeArgs: string[] 
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+  // A bound against a hung child, far above a slow one (seconds, or a minute on a loaded machine).
+  const killer = setTimeout(() => child.kill('SIGKILL'), 300_000);
+  return new Promise((resolve) =>
+    child.on('exit', (code) => {
+      clearTimeout(killer);
+      resolve({ code, stdout, stderr });
+    }),
+  );
 }
 
 /**
@@ -86,7 +94,9 @@ const RECORDS_MODULES = 'registerHooks' in module ? {} : { skip: 'module.registe
 /** What building the app loads (the framework, the chains, the jobs): a command that needs less must not. */
 const APP_PACKAGES = ['fastify', 'viem', 'pg-boss', '@sinclair/typebox', 'prom-client', 'jose', 'plaid'];
 
-describe('operator CLI (child process)', { timeout: 180_000 }, () => {
+// No bound of its own: each child is killed after 300 s (runCli), and the runner bounds the file.
+// Under a load average of 10 on 2 cores these eight children took 174 s, near the 180 s bound it had.
+describe('operator CLI (child process)', () => {
   it('keys generate prints fresh keys in .env form that production accepts', async () => {
     const run = await runCli(['keys', 'generate', '--hot-wallet'], {});
     assert.equal(run.code, 0, run.stderr);
@@ -181,6 +191,33 @@ describe('operator CLI (child process)', { timeout: 180_000 }, () => {
     } finally {
       fs.rmSync(stateDir, { recursive: true, force: true });
       await t.close();
+    }
+  });
+
+  it('says what to do when the recorded server refuses the connection, with no stack trace', async () => {
+    const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onramp-cli-stale-'));
+    try {
+      // A record left by a server killed with SIGKILL, whose pid is now another live process (this one).
+      const closed = net.createServer();
+      await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+      const { port } = closed.address() as net.AddressInfo;
+      await new Promise<void>((resolve) => closed.close(() => resolve()));
+      const stale = {
+        pid: process.pid,
+        url: `http://127.0.0.1:${port}`,
+        operatorToken: 'op_stale',
+        dataDir: path.join(stateDir, 'data'),
+        startedAt: new Date().toISOString(),
+      };
+      fs.writeFileSync(path.join(stateDir, 'server.json'), JSON.stringify(stale));
+      const run = await runCli(['clients', 'list'], { ONRAMP_STATE_DIR: stateDir });
+      assert.equal(run.code, 1);
+      assert.equal(run.stdout, '');
+      assert.match(run.stderr, /server\.json \(pid \d+\) at http:\/\/127\.0\.0\.1:\d+ refused the connection/);
+      assert.match(run.stderr, /delete that file/);
+      assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
+    } finally {
+      fs.rmSync(stateDir, { recursive: true, force: true });
     }
   });
 

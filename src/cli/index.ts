@@ -14,7 +14,7 @@ import { StartupError } from '../errors/startup-error.ts';
 import { ROLES } from '../modules/ops/config.ts';
 import type { DatabaseContext } from '../operator/command-args.ts';
 import type { CommandOutcome } from '../operator/execute.ts';
-import { readLiveInstance } from '../operator/instance.ts';
+import { type InstanceInfo, readLiveInstance } from '../operator/instance.ts';
 import { loadConfigOrExit, takeEnvFile } from './env.ts';
 
 /** The help text lists every command: it loads every module's commands. */
@@ -61,6 +61,22 @@ function viaServer(url: string, token: string, argv: string[]): Promise<CommandO
     request.on('error', reject);
     request.end(body);
   });
+}
+
+/**
+ * The recorded server did not answer: refused (it was killed and its pid reused, or it is still
+ * starting) or too slow. An error that says what to do, never a second process opening the embedded
+ * database beside a server that may be running.
+ */
+function unreachable(live: InstanceInfo, error: unknown): CommandOutcome {
+  const { code, message } = error as NodeJS.ErrnoException;
+  const where = `the sandbox server recorded in ${live.file} (pid ${live.pid}) at ${live.url}`;
+  if (code === 'ECONNREFUSED')
+    return {
+      exitCode: 1,
+      error: `${where} refused the connection. If it is starting, try again in a moment; if no server runs on this state directory, delete that file.`,
+    };
+  return { exitCode: 1, error: `${where} did not complete the command: ${message}` };
 }
 
 async function runMigrate(config: Config): Promise<CommandOutcome> {
@@ -141,7 +157,8 @@ async function main(args: string[]): Promise<void> {
       exitCode: 0,
       output: { applied: [], note: `the running server (pid ${live.pid}) applied migrations at start` },
     });
-  if (live) print(await viaServer(live.url, live.operatorToken, argv));
+  if (live)
+    print(await viaServer(live.url, live.operatorToken, argv).catch((error: unknown) => unreachable(live, error)));
   if (argv[0] === 'migrate') print(await runMigrate(config));
   print(await runHere(config, argv));
 }

@@ -11,6 +11,8 @@ export interface InstanceInfo {
   operatorToken: string;
   dataDir: string;
   startedAt: string;
+  /** Where it is recorded (set when read, not stored). */
+  file?: string;
 }
 
 function file(config: Config): string {
@@ -31,7 +33,7 @@ export function readLiveInstance(config: Config): InstanceInfo | undefined {
   try {
     const info = JSON.parse(fs.readFileSync(file(config), 'utf8')) as InstanceInfo;
     if (info.dataDir !== config.db.dataDir || info.pid === process.pid || !alive(info.pid)) return undefined;
-    return info;
+    return { ...info, file: file(config) };
   } catch {
     return undefined;
   }
