@@ -12,12 +12,35 @@ export const skipWithoutChromium: false | string = fs.existsSync(CHROMIUM)
   ? false
   : `no Chromium at ${CHROMIUM}: install it (apt-get install -y chromium) or set ONRAMP_CHROMIUM`;
 
+/**
+ * How long a page action or navigation may take: more than Playwright's 30 s default, so that a page
+ * test passes on a loaded machine (the suite beside other work on 2 cores); a page that never shows
+ * what is awaited still fails.
+ */
+export const PAGE_TIMEOUT_MS = 120_000;
+
+/** Chromium whose pages and contexts wait up to PAGE_TIMEOUT_MS for each action and navigation. */
 export async function launchChromium(): Promise<Browser> {
   const { chromium } = await import('playwright-core');
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    context.setDefaultTimeout(PAGE_TIMEOUT_MS);
+    context.setDefaultNavigationTimeout(PAGE_TIMEOUT_MS);
+    return context;
+  };
+  const newPage = browser.newPage.bind(browser);
+  browser.newPage = async (options) => {
+    const page = await newPage(options);
+    page.setDefaultTimeout(PAGE_TIMEOUT_MS);
+    page.setDefaultNavigationTimeout(PAGE_TIMEOUT_MS);
+    return page;
+  };
+  return browser;
 }
 
 /** Screenshots go to $ONRAMP_SCREENSHOT_DIR, by default `<tmp>/<fallback>`: shot(page, name) writes name.png. */

@@ -7,13 +7,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { launchChromium, skipWithoutChromium } from '../../test/browser.ts';
 import { baseUrl, startTestApp, type TestApp } from '../../test/helpers.ts';
 import { createApiUser } from '../../test/users.ts';
 
-const CHROMIUM = process.env.ONRAMP_CHROMIUM ?? '/usr/bin/chromium';
-const noChromium = fs.existsSync(CHROMIUM)
-  ? false
-  : `no Chromium at ${CHROMIUM}: install it (apt-get install -y chromium) or set ONRAMP_CHROMIUM`;
+const noChromium = skipWithoutChromium;
 const shots = process.env.ONRAMP_SCREENSHOT_DIR ?? path.join(os.tmpdir(), 'onramp-docs-screenshots');
 
 describe('security headers', () => {
@@ -63,11 +61,7 @@ describe('security headers', () => {
   });
 
   it('the docs page renders in Chromium under its CSP, with no violation', { skip: noChromium }, async () => {
-    const { chromium } = await import('playwright-core');
-    const browser: Browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    const browser: Browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const violations: string[] = [];

@@ -19,15 +19,13 @@ import {
   seedWithActivity,
   type ActivityForReport,
 } from '../../../test/dashboard.ts';
+import { launchChromium, skipWithoutChromium } from '../../../test/browser.ts';
 import { baseUrl, startTestApp, type TestApp } from '../../../test/helpers.ts';
 import { WebhookReceiver } from '../../../test/webhook-receiver.ts';
 import { newPartner, register, verifyRatio } from '../../../test/webhooks.ts';
 import { requestLogOf } from './index.ts';
 
-const CHROMIUM = process.env.ONRAMP_CHROMIUM ?? '/usr/bin/chromium';
-const skip = fs.existsSync(CHROMIUM)
-  ? false
-  : `no Chromium at ${CHROMIUM}: install it (apt-get install -y chromium) or set ONRAMP_CHROMIUM`;
+const skip = skipWithoutChromium;
 const shots = process.env.ONRAMP_SCREENSHOT_DIR ?? path.join(os.tmpdir(), 'onramp-dashboard-screenshots');
 const DESKTOP = { width: 1280, height: 900 };
 const MOBILE = { width: 390, height: 844 };
@@ -101,11 +99,7 @@ describe('the partner dashboard in Chromium', { skip }, () => {
     await receiver.start();
     ({ seeded, items } = await seedWithActivity(t, base, BPS));
     await requestLogOf(t.ctx).flush();
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
