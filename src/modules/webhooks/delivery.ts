@@ -74,8 +74,18 @@ const LOCK_BATCH = 100;
 const PREFETCH = 8;
 /** How long a finished attempt may wait for the round that records it. */
 const RECORD_DELAY_MS = 20;
-/** Rounds in a row that may fail to record the same outcomes before they are given up. */
-const MAX_FAILED_ROUNDS = 5;
+/**
+ * After a failed round the consumer waits RECORD_DELAY_MS × 4^(failures in a row − 1), at most
+ * MAX_BACKOFF_MS, before the next (20 ms, 80 ms, 0.3 s, 1.3 s, 5 s, 20 s, 30 s …), so a database
+ * blip is not met with a round every 20 ms.
+ */
+const MAX_BACKOFF_MS = 30_000;
+/**
+ * Failed rounds an outcome may wait through before it is given up: with the back-off, about 57 s, so
+ * a blip of up to tens of seconds loses nothing; still under the shortest lease (60 s + 9 timeouts),
+ * so an outcome given up is re-sent when its lease runs out, not recorded over a newer claim.
+ */
+const MAX_FAILED_ROUNDS = 8;
 
 /** A DELIVER_QUEUE job: a doorbell (older versions sent one per delivery, with its id). */
 interface DeliverJobData {
@@ -88,6 +98,8 @@ export type WebhookDeliveryDeps = Pick<AppContext, 'config' | 'db' | 'clock' | '
 interface Finished extends FinishedAttempt {
   webhookId: string;
   result: SendResult;
+  /** Rounds that failed to record this outcome. */
+  failedRounds: number;
 }
 
 export class WebhookDelivery {
@@ -230,13 +242,15 @@ export class WebhookDelivery {
         return rows.map((delivery) => ({ delivery, webhook: byId.get(delivery.webhook_id)! }));
       });
     } catch (error) {
-      // Nothing was recorded: the outcomes wait for the next round (their leases keep them claimed), a
-      // few rounds at most; then they are dropped, and their leases run out and they are sent again.
-      if (++this.failedRounds < MAX_FAILED_ROUNDS) this.finished.unshift(...finished);
-      else {
-        this.claimed -= finished.length;
-        this.failedRounds = 0;
-        this.ctx.log.error({ deliveries: finished.map((f) => f.delivery.id) }, 'webhook attempts not recorded');
+      // Nothing was recorded: the outcomes wait for the next round (their leases keep them claimed),
+      // MAX_FAILED_ROUNDS at most; then they are dropped, and their leases run out and they are sent again.
+      this.failedRounds++;
+      const kept = finished.filter((f) => ++f.failedRounds < MAX_FAILED_ROUNDS);
+      const dropped = finished.filter((f) => f.failedRounds >= MAX_FAILED_ROUNDS);
+      this.finished.unshift(...kept);
+      if (dropped.length > 0) {
+        this.claimed -= dropped.length;
+        this.ctx.log.error({ deliveries: dropped.map((f) => f.delivery.id) }, 'webhook attempts not recorded');
       }
       throw error;
     }
@@ -303,6 +317,7 @@ export class WebhookDelivery {
         result,
         finishedAt,
         outcome: this.outcome(delivery, result, finishedAt),
+        failedRounds: 0,
         attempt: {
           id: newId(),
           delivery_id: delivery.id,
@@ -403,7 +418,7 @@ export class WebhookDelivery {
     const unsent = [...this.waiting.values()].flat().map((c) => c.delivery);
     this.waiting.clear();
     this.claimed -= unsent.length;
-    await releaseClaims(this.ctx.db, unsent, this.ctx.clock.now()).catch((error: unknown) =>
+    await releaseClaims(this.ctx.db, this.claimant, unsent, this.ctx.clock.now()).catch((error: unknown) =>
       this.ctx.log.error({ err: error }, 'webhook consumer: could not give back its claims'),
     );
     // Attempts in flight finish (each is bounded by the timeout) and their outcomes are recorded; if
@@ -432,15 +447,23 @@ export class WebhookDelivery {
         this.ctx.log.error({ err: error }, 'webhook consumer: round failed');
       }
       if (!this.running) break;
-      if (again) continue;
-      if (this.woken) continue;
+      // After a failed round, only stopping cuts the back-off short (attempts finishing, fan-out and
+      // the doorbell do not).
+      const backoff =
+        this.failedRounds > 0 ? Math.min(RECORD_DELAY_MS * 4 ** (this.failedRounds - 1), MAX_BACKOFF_MS) : 0;
+      if (backoff === 0 && (again || this.woken)) continue;
       await new Promise<void>((resolve) => {
-        const delay = this.finished.length > 0 ? RECORD_DELAY_MS : this.ctx.jobs.pollingIntervalMs;
+        const delay = backoff || (this.finished.length > 0 ? RECORD_DELAY_MS : this.ctx.jobs.pollingIntervalMs);
         const timer = setTimeout(resolve, delay);
-        this.wakeUp = () => {
+        const wakeUp = () => {
+          if (backoff > 0 && this.running) {
+            this.wakeUp = wakeUp;
+            return;
+          }
           clearTimeout(timer);
           resolve();
         };
+        this.wakeUp = wakeUp;
       });
       this.wakeUp = undefined;
     }
