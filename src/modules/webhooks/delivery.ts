@@ -87,6 +87,14 @@ const MAX_BACKOFF_MS = 30_000;
  */
 const MAX_FAILED_ROUNDS = 8;
 
+/**
+ * Decrypted signing secrets are kept this long, at most SECRET_CACHE_ENTRIES of them, so a busy
+ * registration's secret is not decrypted for every attempt. Keyed by the ciphertext (and its key and
+ * registration): a rotation changes the ciphertext the claim reads, so a new secret signs at once.
+ */
+const SECRET_CACHE_MS = 5 * 60_000;
+const SECRET_CACHE_ENTRIES = 1000;
+
 /** A DELIVER_QUEUE job: a doorbell (older versions sent one per delivery, with its id). */
 interface DeliverJobData {
   deliveryId?: string;
@@ -122,6 +130,7 @@ export class WebhookDelivery {
   private woken = false;
   private failedRounds = 0;
   private readonly config: AppContext['config']['webhooks'];
+  private readonly secretCache = new Map<string, { secret: string; until: number }>();
 
   constructor(
     private readonly ctx: WebhookDeliveryDeps,
@@ -306,7 +315,7 @@ export class WebhookDelivery {
     this.sendingTo.set(webhook.id, (this.sendingTo.get(webhook.id) ?? 0) + 1);
     const p: Promise<void> = (async () => {
       const startedAt = this.ctx.clock.now();
-      const secrets = signingSecrets(webhook, this.ctx.secrets.keyring, startedAt);
+      const secrets = signingSecrets(webhook, this.cachedKeyring, startedAt);
       const timestamp = Math.floor(this.wallClock.now().getTime() / 1000);
       const headers = signatureHeaders(secrets, delivery.event_id, timestamp, delivery.body);
       const result = await this.sender.post(webhook.url, delivery.body, headers);
@@ -348,6 +357,20 @@ export class WebhookDelivery {
       });
     this.inflight.add(p);
   }
+
+  /** The key ring's decrypt, remembered for SECRET_CACHE_MS (wall time: it bounds what is kept in memory). */
+  private readonly cachedKeyring = {
+    decrypt: (value: { keyId: string; ciphertext: string }, aad: string): string => {
+      const key = `${aad}\0${value.keyId}\0${value.ciphertext}`;
+      const now = Date.now();
+      const hit = this.secretCache.get(key);
+      if (hit && hit.until > now) return hit.secret;
+      const secret = this.ctx.secrets.keyring.decrypt(value, aad);
+      if (this.secretCache.size >= SECRET_CACHE_ENTRIES) this.secretCache.clear();
+      this.secretCache.set(key, { secret, until: now + SECRET_CACHE_MS });
+      return secret;
+    },
+  };
 
   private report(f: Finished): void {
     const { result } = f;
