@@ -76,16 +76,18 @@ const PREFETCH = 8;
 const RECORD_DELAY_MS = 20;
 /**
  * After a failed round the consumer waits RECORD_DELAY_MS × 4^(failures in a row − 1), at most
- * MAX_BACKOFF_MS, before the next (20 ms, 80 ms, 0.3 s, 1.3 s, 5 s, 20 s, 30 s …), so a database
- * blip is not met with a round every 20 ms.
+ * MAX_BACKOFF_MS, before the next (20 ms, 80 ms, 0.3 s, 1.3 s, 5 s, 10 s …), so a database blip is
+ * not met with a round every 20 ms. Attempts finishing do not cut the wait short; work that reached
+ * the database (fan-out, the sweeper, the doorbell, a replay) does, since the database answers again.
  */
-const MAX_BACKOFF_MS = 30_000;
+const MAX_BACKOFF_MS = 10_000;
 /**
- * Failed rounds an outcome may wait through before it is given up: with the back-off, about 57 s, so
- * a blip of up to tens of seconds loses nothing; still under the shortest lease (60 s + 9 timeouts),
- * so an outcome given up is re-sent when its lease runs out, not recorded over a newer claim.
+ * How long outcomes that failed to be recorded are kept for the next rounds before they are given
+ * up: a blip of tens of seconds loses nothing. Given up at most MAX_BACKOFF_MS later, 55 s, under
+ * the shortest lease (60 s + 9 timeouts), so an outcome given up is sent again when its lease runs
+ * out, and never recorded over a newer claim.
  */
-const MAX_FAILED_ROUNDS = 8;
+const OUTCOMES_KEPT_MS = 45_000;
 
 /**
  * Decrypted signing secrets are kept this long, at most SECRET_CACHE_ENTRIES of them, so a busy
@@ -106,8 +108,8 @@ export type WebhookDeliveryDeps = Pick<AppContext, 'config' | 'db' | 'clock' | '
 interface Finished extends FinishedAttempt {
   webhookId: string;
   result: SendResult;
-  /** Rounds that failed to record this outcome. */
-  failedRounds: number;
+  /** When a round first failed to record this outcome (wall time), if one has. */
+  failedSince?: number;
 }
 
 export class WebhookDelivery {
@@ -129,6 +131,8 @@ export class WebhookDelivery {
   private wakeUp: (() => void) | undefined;
   private woken = false;
   private failedRounds = 0;
+  /** Waiting after a failed round (attempts finishing do not wake the consumer then). */
+  private backingOff = false;
   private readonly config: AppContext['config']['webhooks'];
   private readonly secretCache = new Map<string, { secret: string; until: number }>();
 
@@ -252,10 +256,12 @@ export class WebhookDelivery {
       });
     } catch (error) {
       // Nothing was recorded: the outcomes wait for the next round (their leases keep them claimed),
-      // MAX_FAILED_ROUNDS at most; then they are dropped, and their leases run out and they are sent again.
+      // OUTCOMES_KEPT_MS at most; then they are dropped, and their leases run out and they are sent again.
       this.failedRounds++;
-      const kept = finished.filter((f) => ++f.failedRounds < MAX_FAILED_ROUNDS);
-      const dropped = finished.filter((f) => f.failedRounds >= MAX_FAILED_ROUNDS);
+      const now = Date.now();
+      for (const f of finished) f.failedSince ??= now;
+      const kept = finished.filter((f) => now - f.failedSince! < OUTCOMES_KEPT_MS);
+      const dropped = finished.filter((f) => now - f.failedSince! >= OUTCOMES_KEPT_MS);
       this.finished.unshift(...kept);
       if (dropped.length > 0) {
         this.claimed -= dropped.length;
@@ -326,7 +332,6 @@ export class WebhookDelivery {
         result,
         finishedAt,
         outcome: this.outcome(delivery, result, finishedAt),
-        failedRounds: 0,
         attempt: {
           id: newId(),
           delivery_id: delivery.id,
@@ -353,7 +358,8 @@ export class WebhookDelivery {
         this.pump();
         // A round for every attempt would cost a transaction each: go round once half of what this
         // process holds has finished, when nothing claimed is left to start, or after RECORD_DELAY_MS.
-        if (this.finished.length >= this.claimed / 2 || this.waiting.size === 0) this.wake();
+        // Not while backing off after a failed round (see MAX_BACKOFF_MS).
+        if (!this.backingOff && (this.finished.length >= this.claimed / 2 || this.waiting.size === 0)) this.wake();
       });
     this.inflight.add(p);
   }
@@ -470,24 +476,19 @@ export class WebhookDelivery {
         this.ctx.log.error({ err: error }, 'webhook consumer: round failed');
       }
       if (!this.running) break;
-      // After a failed round, only stopping cuts the back-off short (attempts finishing, fan-out and
-      // the doorbell do not).
       const backoff =
         this.failedRounds > 0 ? Math.min(RECORD_DELAY_MS * 4 ** (this.failedRounds - 1), MAX_BACKOFF_MS) : 0;
       if (backoff === 0 && (again || this.woken)) continue;
+      this.backingOff = backoff > 0;
       await new Promise<void>((resolve) => {
         const delay = backoff || (this.finished.length > 0 ? RECORD_DELAY_MS : this.ctx.jobs.pollingIntervalMs);
         const timer = setTimeout(resolve, delay);
-        const wakeUp = () => {
-          if (backoff > 0 && this.running) {
-            this.wakeUp = wakeUp;
-            return;
-          }
+        this.wakeUp = () => {
           clearTimeout(timer);
           resolve();
         };
-        this.wakeUp = wakeUp;
       });
+      this.backingOff = false;
       this.wakeUp = undefined;
     }
   }
