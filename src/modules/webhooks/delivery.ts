@@ -74,8 +74,28 @@ const LOCK_BATCH = 100;
 const PREFETCH = 8;
 /** How long a finished attempt may wait for the round that records it. */
 const RECORD_DELAY_MS = 20;
-/** Rounds in a row that may fail to record the same outcomes before they are given up. */
-const MAX_FAILED_ROUNDS = 5;
+/**
+ * After a failed round the consumer waits RECORD_DELAY_MS × 4^(failures in a row − 1), at most
+ * MAX_BACKOFF_MS, before the next (20 ms, 80 ms, 0.3 s, 1.3 s, 5 s, 10 s …), so a database blip is
+ * not met with a round every 20 ms. Attempts finishing do not cut the wait short; work that reached
+ * the database (fan-out, the sweeper, the doorbell, a replay) does, since the database answers again.
+ */
+const MAX_BACKOFF_MS = 10_000;
+/**
+ * How long outcomes that failed to be recorded are kept for the next rounds before they are given
+ * up: a blip of tens of seconds loses nothing. Given up at most MAX_BACKOFF_MS later, 55 s, under
+ * the shortest lease (60 s + 9 timeouts), so an outcome given up is sent again when its lease runs
+ * out, and never recorded over a newer claim.
+ */
+const OUTCOMES_KEPT_MS = 45_000;
+
+/**
+ * Decrypted signing secrets are kept this long, at most SECRET_CACHE_ENTRIES of them, so a busy
+ * registration's secret is not decrypted for every attempt. Keyed by the ciphertext (and its key and
+ * registration): a rotation changes the ciphertext the claim reads, so a new secret signs at once.
+ */
+const SECRET_CACHE_MS = 5 * 60_000;
+const SECRET_CACHE_ENTRIES = 1000;
 
 /** A DELIVER_QUEUE job: a doorbell (older versions sent one per delivery, with its id). */
 interface DeliverJobData {
@@ -88,6 +108,8 @@ export type WebhookDeliveryDeps = Pick<AppContext, 'config' | 'db' | 'clock' | '
 interface Finished extends FinishedAttempt {
   webhookId: string;
   result: SendResult;
+  /** When a round first failed to record this outcome (wall time), if one has. */
+  failedSince?: number;
 }
 
 export class WebhookDelivery {
@@ -109,7 +131,10 @@ export class WebhookDelivery {
   private wakeUp: (() => void) | undefined;
   private woken = false;
   private failedRounds = 0;
+  /** Waiting after a failed round (attempts finishing do not wake the consumer then). */
+  private backingOff = false;
   private readonly config: AppContext['config']['webhooks'];
+  private readonly secretCache = new Map<string, { secret: string; until: number }>();
 
   constructor(
     private readonly ctx: WebhookDeliveryDeps,
@@ -230,13 +255,17 @@ export class WebhookDelivery {
         return rows.map((delivery) => ({ delivery, webhook: byId.get(delivery.webhook_id)! }));
       });
     } catch (error) {
-      // Nothing was recorded: the outcomes wait for the next round (their leases keep them claimed), a
-      // few rounds at most; then they are dropped, and their leases run out and they are sent again.
-      if (++this.failedRounds < MAX_FAILED_ROUNDS) this.finished.unshift(...finished);
-      else {
-        this.claimed -= finished.length;
-        this.failedRounds = 0;
-        this.ctx.log.error({ deliveries: finished.map((f) => f.delivery.id) }, 'webhook attempts not recorded');
+      // Nothing was recorded: the outcomes wait for the next round (their leases keep them claimed),
+      // OUTCOMES_KEPT_MS at most; then they are dropped, and their leases run out and they are sent again.
+      this.failedRounds++;
+      const now = Date.now();
+      for (const f of finished) f.failedSince ??= now;
+      const kept = finished.filter((f) => now - f.failedSince! < OUTCOMES_KEPT_MS);
+      const dropped = finished.filter((f) => now - f.failedSince! >= OUTCOMES_KEPT_MS);
+      this.finished.unshift(...kept);
+      if (dropped.length > 0) {
+        this.claimed -= dropped.length;
+        this.ctx.log.error({ deliveries: dropped.map((f) => f.delivery.id) }, 'webhook attempts not recorded');
       }
       throw error;
     }
@@ -292,7 +321,7 @@ export class WebhookDelivery {
     this.sendingTo.set(webhook.id, (this.sendingTo.get(webhook.id) ?? 0) + 1);
     const p: Promise<void> = (async () => {
       const startedAt = this.ctx.clock.now();
-      const secrets = signingSecrets(webhook, this.ctx.secrets.keyring, startedAt);
+      const secrets = signingSecrets(webhook, this.cachedKeyring, startedAt);
       const timestamp = Math.floor(this.wallClock.now().getTime() / 1000);
       const headers = signatureHeaders(secrets, delivery.event_id, timestamp, delivery.body);
       const result = await this.sender.post(webhook.url, delivery.body, headers);
@@ -329,10 +358,25 @@ export class WebhookDelivery {
         this.pump();
         // A round for every attempt would cost a transaction each: go round once half of what this
         // process holds has finished, when nothing claimed is left to start, or after RECORD_DELAY_MS.
-        if (this.finished.length >= this.claimed / 2 || this.waiting.size === 0) this.wake();
+        // Not while backing off after a failed round (see MAX_BACKOFF_MS).
+        if (!this.backingOff && (this.finished.length >= this.claimed / 2 || this.waiting.size === 0)) this.wake();
       });
     this.inflight.add(p);
   }
+
+  /** The key ring's decrypt, remembered for SECRET_CACHE_MS (wall time: it bounds what is kept in memory). */
+  private readonly cachedKeyring = {
+    decrypt: (value: { keyId: string; ciphertext: string }, aad: string): string => {
+      const key = `${aad}\0${value.keyId}\0${value.ciphertext}`;
+      const now = Date.now();
+      const hit = this.secretCache.get(key);
+      if (hit && hit.until > now) return hit.secret;
+      const secret = this.ctx.secrets.keyring.decrypt(value, aad);
+      if (this.secretCache.size >= SECRET_CACHE_ENTRIES) this.secretCache.clear();
+      this.secretCache.set(key, { secret, until: now + SECRET_CACHE_MS });
+      return secret;
+    },
+  };
 
   private report(f: Finished): void {
     const { result } = f;
@@ -403,7 +447,7 @@ export class WebhookDelivery {
     const unsent = [...this.waiting.values()].flat().map((c) => c.delivery);
     this.waiting.clear();
     this.claimed -= unsent.length;
-    await releaseClaims(this.ctx.db, unsent, this.ctx.clock.now()).catch((error: unknown) =>
+    await releaseClaims(this.ctx.db, this.claimant, unsent, this.ctx.clock.now()).catch((error: unknown) =>
       this.ctx.log.error({ err: error }, 'webhook consumer: could not give back its claims'),
     );
     // Attempts in flight finish (each is bounded by the timeout) and their outcomes are recorded; if
@@ -432,16 +476,19 @@ export class WebhookDelivery {
         this.ctx.log.error({ err: error }, 'webhook consumer: round failed');
       }
       if (!this.running) break;
-      if (again) continue;
-      if (this.woken) continue;
+      const backoff =
+        this.failedRounds > 0 ? Math.min(RECORD_DELAY_MS * 4 ** (this.failedRounds - 1), MAX_BACKOFF_MS) : 0;
+      if (backoff === 0 && (again || this.woken)) continue;
+      this.backingOff = backoff > 0;
       await new Promise<void>((resolve) => {
-        const delay = this.finished.length > 0 ? RECORD_DELAY_MS : this.ctx.jobs.pollingIntervalMs;
+        const delay = backoff || (this.finished.length > 0 ? RECORD_DELAY_MS : this.ctx.jobs.pollingIntervalMs);
         const timer = setTimeout(resolve, delay);
         this.wakeUp = () => {
           clearTimeout(timer);
           resolve();
         };
       });
+      this.backingOff = false;
       this.wakeUp = undefined;
     }
   }

@@ -74,7 +74,7 @@ export function toWebhook(row: WebhookRow, now: Date, secret?: string): WebhookV
 const secretAad = (webhookId: string) => `webhook-secret:${webhookId}`;
 
 /** The secrets that sign at `now`, newest first. */
-export function signingSecrets(row: ClaimWebhook, keyring: KeyRing, now: Date): string[] {
+export function signingSecrets(row: ClaimWebhook, keyring: Pick<KeyRing, 'decrypt'>, now: Date): string[] {
   const secrets = [keyring.decrypt({ keyId: row.secret_key_id, ciphertext: row.secret_ciphertext }, secretAad(row.id))];
   if (
     row.previous_secret_ciphertext &&

@@ -204,8 +204,17 @@ export async function claimQueued(
     .execute();
 }
 
-/** Gives back claims that were never attempted (the consumer stopped first): SENDING → QUEUED. */
-export async function releaseClaims(db: Executor, deliveries: DeliveryRow[], now: Date): Promise<void> {
+/**
+ * Gives back claims that were never attempted (the consumer stopped first): SENDING → QUEUED. Only
+ * claims `claimant` still holds: one whose lease ran out and that another consumer claimed since is
+ * that consumer's.
+ */
+export async function releaseClaims(
+  db: Executor,
+  claimant: string,
+  deliveries: DeliveryRow[],
+  now: Date,
+): Promise<void> {
   if (deliveries.length === 0) return;
   await db
     .updateTable('webhook_deliveries')
@@ -222,6 +231,7 @@ export async function releaseClaims(db: Executor, deliveries: DeliveryRow[], now
       deliveries.map((d) => d.id),
     )
     .where('status', '=', 'SENDING')
+    .where('claimed_by', '=', claimant)
     .execute();
 }
 

@@ -65,9 +65,15 @@ export interface SenderOptions {
   lookup?: typeof dns.lookup;
 }
 
+/** Targets whose parsing and address check are remembered (a few registrations receive most attempts). */
+const TARGET_CACHE_ENTRIES = 1000;
+
+type Target = { url: URL; isHttps: boolean } | { error: string };
+
 export class WebhookSender {
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: https.Agent;
+  private readonly targets = new Map<string, Target>();
 
   constructor(private readonly opts: SenderOptions) {
     const lookup = guardedLookup(opts.policy, opts.lookup) as unknown as net.LookupFunction;
@@ -86,6 +92,26 @@ export class WebhookSender {
     this.httpsAgent.destroy();
   }
 
+  /** The URL parsed and, for an IP literal, checked against the policy (the same answer every time). */
+  private target(target: string): Target {
+    const known = this.targets.get(target);
+    if (known) return known;
+    let result: Target;
+    try {
+      const url = new URL(target);
+      const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+      const reason = net.isIP(host) !== 0 ? refusedAddress(host, this.opts.policy) : null;
+      result = reason
+        ? { error: `${host} is ${reason}: webhooks are not sent there` }
+        : { url, isHttps: url.protocol === 'https:' };
+    } catch {
+      result = { error: 'invalid URL' };
+    }
+    if (this.targets.size >= TARGET_CACHE_ENTRIES) this.targets.clear();
+    this.targets.set(target, result);
+    return result;
+  }
+
   async post(target: string, body: string, headers: Record<string, string>): Promise<SendResult> {
     const started = performance.now();
     const done = (r: Omit<SendResult, 'latencyMs' | 'ok'>): SendResult => ({
@@ -93,19 +119,9 @@ export class WebhookSender {
       latencyMs: Math.round(performance.now() - started),
       ok: r.error === null && r.statusCode !== null && r.statusCode >= 200 && r.statusCode < 300,
     });
-    let url: URL;
-    try {
-      url = new URL(target);
-    } catch {
-      return done({ statusCode: null, snippet: null, error: 'invalid URL' });
-    }
-    const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-    if (net.isIP(host) !== 0) {
-      const reason = refusedAddress(host, this.opts.policy);
-      if (reason)
-        return done({ statusCode: null, snippet: null, error: `${host} is ${reason}: webhooks are not sent there` });
-    }
-    const isHttps = url.protocol === 'https:';
+    const parsed = this.target(target);
+    if ('error' in parsed) return done({ statusCode: null, snippet: null, error: parsed.error });
+    const { url, isHttps } = parsed;
     const payload = Buffer.from(body, 'utf8');
 
     return new Promise<SendResult>((resolve) => {
