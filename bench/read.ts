@@ -1,5 +1,6 @@
 // npm run bench:read — a client-authenticated /v1 read against a bare Fastify route, same process,
-// same machine, measured in one run with autocannon (load generated on a worker thread).
+// same machine, measured in one run with autocannon (load generated on a worker thread): with the
+// client id and secret (server to server), and with a client session id (an embedded front end).
 // Goal kept by every issue: the authenticated read reaches ≥ 50% of the bare route's req/s.
 //   BENCH_DURATION=10 BENCH_CONNECTIONS=50 npm run bench:read   (DATABASE_URL=… runs on a scratch database on that server)
 import fs from 'node:fs';
@@ -9,6 +10,7 @@ import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
+import { createClientSession } from '../src/modules/clients/client-sessions.ts';
 import { createClient } from '../src/modules/clients/create-client.ts';
 import { scratchDatabase } from './scratch.ts';
 
@@ -40,6 +42,12 @@ const configBody = await (
   await fetch(appUrl, { headers: { 'ratio-client-id': client.clientId, 'ratio-client-secret': client.clientSecret } })
 ).json();
 
+// A client session as POST /v1/client/sessions makes it (the address is EIP-55's test vector).
+const session = await createClientSession(ctx.db, ctx.clock, client.clientId, config.clients.sessionTtlSeconds, {
+  signingAddress: '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed',
+  signingType: 'EVM',
+});
+
 const bare = Fastify();
 bare.get('/bare', async () => configBody);
 await bare.listen({ host: '127.0.0.1', port: 0 });
@@ -50,15 +58,19 @@ const ours = await run('GET /v1/config with client id + secret', appUrl, {
   'ratio-client-id': client.clientId,
   'ratio-client-secret': client.clientSecret,
 });
+const viaSession = await run('GET /v1/config with a client session id', appUrl, {
+  'ratio-client-session-id': session.id,
+});
 
 const line = (r: typeof ours) =>
-  `${r.name.padEnd(42)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${r.p50} ms   p99 ${r.p99} ms`;
+  `${r.name.padEnd(44)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${r.p50} ms   p99 ${r.p99} ms`;
 process.stdout.write(
   [
     `bench:read — ${connections} connections, ${duration} s each, Node ${process.version}, ${os.cpus().length} CPUs, database ${ctx.dbHandle.kind}`,
     line(baseline),
     line(ours),
-    `ratio authenticated / bare: ${(ours.rps / baseline.rps).toFixed(2)} (goal ≥ 0.50)`,
+    line(viaSession),
+    `ratio authenticated / bare: ${(ours.rps / baseline.rps).toFixed(2)} with the secret, ${(viaSession.rps / baseline.rps).toFixed(2)} with a session (goal ≥ 0.50)`,
     '',
   ].join('\n'),
 );

@@ -12,7 +12,7 @@ import type { DbHandle } from './db/index.ts';
 import { openCheckedDatabase } from './db/open.ts';
 import { Jobs } from './jobs/index.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
-import { createLogger } from './lib/logger.ts';
+import { createLogger, requestLogger } from './lib/logger.ts';
 import { ClientAuthenticator } from './modules/clients/authenticator.ts';
 import { EventBus } from './modules/events/publish.ts';
 import { UserSessions } from './modules/auth/sessions.ts';
@@ -209,6 +209,7 @@ async function createContext(parts: {
 function createFastify(config: Config, log: Logger, serializers: LazySerializers): App {
   return Fastify({
     loggerInstance: log,
+    childLoggerFactory: requestLogger,
     schemaController: { compilersFactory: { buildSerializer: serializers.factory } },
     // metricsPlugin logs one line per request (probes at debug) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
@@ -233,10 +234,11 @@ function configureRequests(app: App, state: BuiltApp['state'], validators: LazyV
   app.setValidatorCompiler(validators.compiler);
   // Only JSON bodies are accepted: anything else is 415.
   app.removeContentTypeParser('text/plain');
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', (request, reply, _payload, done) => {
     reply.header('x-request-id', request.id);
     // A keep-alive connection busy when shutdown began would otherwise linger until its timeout.
     if (state.shuttingDown) reply.header('connection', 'close');
+    done();
   });
   app.addHook('preClose', async () => {
     state.shuttingDown = true;

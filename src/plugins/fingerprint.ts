@@ -66,9 +66,11 @@ export function parseFingerprint(value: string): DeviceFingerprint {
 
 export const fingerprintPlugin = fp(async function fingerprintPlugin(app: FastifyInstance) {
   app.decorateRequest('fingerprint', null);
-  app.addHook('preValidation', async (request) => {
+  // A callback hook (no promise per request): the header is parsed synchronously, and a throw here
+  // is answered as a rejection would be.
+  app.addHook('preValidation', (request, _reply, done) => {
     const value = request.headers[HEADER];
-    if (value === undefined) return;
-    request.fingerprint = parseFingerprint(Array.isArray(value) ? value.join(',') : value);
+    if (value !== undefined) request.fingerprint = parseFingerprint(Array.isArray(value) ? value.join(',') : value);
+    done();
   });
 });

@@ -88,14 +88,28 @@ export const idempotencyPlugin = fp(async function idempotencyPlugin(
 ) {
   const { db, clock } = opts;
   app.decorateRequest('idempotency', null);
-  app.addHook('preHandler', async (request, reply) => claimKey(db, clock, request, reply));
+  const claim = async (request: FastifyRequest, reply: FastifyReply) => claimKey(db, clock, request, reply);
   // Record the response before it is sent: once the client sees it, a retry must replay it.
-  app.addHook('onSend', async (request, reply, payload) => recordResponse(db, request, reply, payload));
+  const record = async (request: FastifyRequest, reply: FastifyReply, payload: unknown) =>
+    recordResponse(db, request, reply, payload);
   // A request that ended without a response (client gone, error while sending) releases its key.
   const releaseUnrecorded = async (request: FastifyRequest) => releaseUnrecordedKey(db, request);
-  app.addHook('onRequestAbort', releaseUnrecorded);
-  app.addHook('onResponse', releaseUnrecorded);
+  // Only the routes that honour a key get the hooks, as route hooks (after the global hooks of each
+  // step, as before): every other request (reads) runs none of them.
+  app.addHook('onRoute', (route) => {
+    const option = route.config?.idempotency;
+    if (option === undefined || option === false) return;
+    route.preHandler = [...hookList(route.preHandler), claim];
+    route.onSend = [...hookList(route.onSend), record];
+    route.onRequestAbort = [...hookList(route.onRequestAbort), releaseUnrecorded];
+    route.onResponse = [...hookList(route.onResponse), releaseUnrecorded];
+  });
 });
+
+function hookList<T>(hooks: T | T[] | undefined): T[] {
+  if (hooks === undefined) return [];
+  return Array.isArray(hooks) ? hooks : [hooks];
+}
 
 /** The request's Idempotency-Key when its route honours one and it was sent; 400 when it is malformed. */
 function idempotencyKeyOf(request: FastifyRequest): string | undefined {

@@ -122,10 +122,21 @@ export const metricsPlugin = fp(async function metricsPlugin(
   opts: { metrics: Metrics; config: Config },
 ) {
   const { metrics, config } = opts;
-  app.addHook('onResponse', async (request, reply) => {
+  // The route's label, computed once per route (the routes are a fixed set).
+  const routes = new Map<string, string>();
+  const routeLabel = (url: string) => {
+    let label = routes.get(url);
+    if (label === undefined) {
+      label = openapiPath(url);
+      routes.set(url, label);
+    }
+    return label;
+  };
+  // A callback hook (no promise per request).
+  app.addHook('onResponse', (request, reply, done) => {
     // The OpenAPI path keeps label cardinality bounded and reads as the API reference does.
     const url = request.routeOptions.url;
-    const route = url === undefined ? 'unmatched' : openapiPath(url);
+    const route = url === undefined ? 'unmatched' : routeLabel(url);
     const labels = { method: request.method, route, status: String(reply.statusCode) };
     metrics.httpRequests.inc(labels);
     metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
@@ -142,6 +153,7 @@ export const metricsPlugin = fp(async function metricsPlugin(
       },
       'request',
     );
+    done();
   });
 
   if (metricsPlacement(config) !== 'api') return;

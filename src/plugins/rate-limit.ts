@@ -66,14 +66,16 @@ export const rateLimitPlugin = fp(async function rateLimitPlugin(
   if (!opts.config.enabled) return;
   const perIp = new FixedWindowLimiter(opts.config.perIpPerMinute);
   const perClient = new FixedWindowLimiter(opts.config.perClientPerMinute);
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback hooks (no promise per request); a throw (429) is answered as a rejection would be.
+  app.addHook('onRequest', (request, reply, done) => {
     const path = request.url.split('?')[0]!;
     // The built-in Plaid sandbox is this server's own upstream (it calls itself from loopback); it
     // checks Plaid keys on every request instead.
-    if (UNLIMITED_PATHS.has(path) || path.startsWith('/sandbox/plaid/')) return;
-    apply(reply, perIp, request.ip);
+    if (!UNLIMITED_PATHS.has(path) && !path.startsWith('/sandbox/plaid/')) apply(reply, perIp, request.ip);
+    done();
   });
-  app.addHook('preHandler', async (request, reply) => {
+  app.addHook('preHandler', (request, reply, done) => {
     if (request.client) apply(reply, perClient, request.client.id);
+    done();
   });
 });

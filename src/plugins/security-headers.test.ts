@@ -1,4 +1,4 @@
-// Security headers from @fastify/helmet: every answer carries X-Content-Type-Options: nosniff, API
+// Security headers from helmet: every answer carries X-Content-Type-Options: nosniff, API
 // answers are Cache-Control: no-store (they carry personal data and sessions), and the /docs page has
 // a Content-Security-Policy it works under — checked in headless Chromium, with no violation reported.
 import assert from 'node:assert/strict';
@@ -46,6 +46,41 @@ describe('security headers', () => {
     assert.equal(link.headers['x-frame-options'], undefined);
     assert.match(String(link.headers['content-security-policy']), /script-src 'self'/);
     assert.equal(link.headers['x-content-type-options'], 'nosniff');
+  });
+
+  it("every answer carries helmet's headers for its option set, and nothing of the policies left off", async () => {
+    const helmetDefaults: Record<string, string> = {
+      'cross-origin-resource-policy': 'same-origin',
+      'origin-agent-cluster': '?1',
+      'referrer-policy': 'no-referrer',
+      'strict-transport-security': 'max-age=31536000; includeSubDomains',
+      'x-content-type-options': 'nosniff',
+      'x-dns-prefetch-control': 'off',
+      'x-download-options': 'noopen',
+      'x-frame-options': 'SAMEORIGIN',
+      'x-permitted-cross-domain-policies': 'none',
+      'x-xss-protection': '0',
+    };
+    const answers = [
+      await t.app.inject({ method: 'GET', url: '/v1/config', headers: t.clientHeaders }),
+      await t.app.inject({ method: 'GET', url: '/v1/config' }),
+      await t.app.inject({ method: 'GET', url: '/v1/nothing-here' }),
+      await t.app.inject({ method: 'GET', url: '/docs/' }),
+      await t.app.inject({ method: 'GET', url: '/healthz' }),
+      await t.app.inject({ method: 'GET', url: '/.well-known/jwks.json' }),
+    ];
+    for (const res of answers) {
+      const where = `${res.statusCode} ${res.body.slice(0, 60)}`;
+      for (const [name, value] of Object.entries(helmetDefaults)) assert.equal(res.headers[name], value, where);
+      assert.equal(res.headers['cross-origin-opener-policy'], undefined, where);
+      assert.equal(res.headers['cross-origin-embedder-policy'], undefined, where);
+      assert.equal(res.headers['x-powered-by'], undefined, where);
+    }
+    assert.equal(answers[0]!.headers['content-security-policy'], undefined);
+    // A route's own helmet options: the Link page has the same headers without X-Frame-Options.
+    const link = await t.app.inject({ method: 'GET', url: '/sandbox/link' });
+    for (const [name, value] of Object.entries(helmetDefaults))
+      assert.equal(link.headers[name], name === 'x-frame-options' ? undefined : value, name);
   });
 
   it('the docs page has a Content-Security-Policy without unsafe-inline scripts', async () => {

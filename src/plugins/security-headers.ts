@@ -1,4 +1,4 @@
-// Security headers, from @fastify/helmet: X-Content-Type-Options: nosniff, Strict-Transport-Security,
+// Security headers, from helmet: X-Content-Type-Options: nosniff, Strict-Transport-Security,
 // Referrer-Policy: no-referrer, X-Frame-Options: SAMEORIGIN and the rest of helmet's defaults on every
 // answer. Two things helmet cannot know are added here:
 // - Cache-Control: no-store on every answer that sets no caching of its own: API answers carry
@@ -10,10 +10,62 @@
 //   caught): a first inline script turns that off (Zod's documented `jitless` global setting).
 // Pages that must be embedded or open as a popup by a partner's origin set their own policy (the
 // sandbox Link page), so the global CSP and the cross-origin opener/embedder policies stay off.
+//
+// Helmet's headers depend on its options only (with the CSP off), so they are computed once per
+// option set, by running helmet's middleware once on a recording response, and set with one plain
+// onRequest hook: @fastify/helmet rebuilt helmet's middleware chain inside two promise hooks on every
+// request (a CPU profile of bench:read, docs/performance.md). A route changes them with the same
+// `helmet` route option @fastify/helmet read, e.g. `{ helmet: { frameguard: false } }`.
 import { createHash } from 'node:crypto';
-import helmet from '@fastify/helmet';
 import fp from 'fastify-plugin';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import helmet, { type HelmetOptions } from 'helmet';
+
+declare module 'fastify' {
+  interface RouteShorthandOptions {
+    /** Helmet options for this route, merged over the global ones (the CSP stays off). */
+    helmet?: HelmetOptions;
+  }
+  interface FastifyContextConfig {
+    /** What the route's `helmet` option made of the headers (set by securityHeadersPlugin). */
+    securityHeaders?: HeaderOps;
+  }
+}
+
+/** What helmet does to a response: headers set, in its order, and headers removed. */
+interface HeaderOps {
+  set: [name: string, value: string][];
+  remove: string[];
+}
+
+const GLOBAL_OPTIONS: HelmetOptions = {
+  contentSecurityPolicy: false,
+  crossOriginOpenerPolicy: false,
+  crossOriginEmbedderPolicy: false,
+};
+
+/** Runs helmet's middleware once on a response that only records what is done to it. */
+export function helmetHeaders(options: HelmetOptions): HeaderOps {
+  if (options.contentSecurityPolicy !== false)
+    throw new Error('security headers: helmet CSP is per request (nonces); set the policy on the route instead');
+  const ops: HeaderOps = { set: [], remove: [] };
+  const res = {
+    setHeader(name: string, value: string | number | readonly string[]) {
+      ops.set.push([name.toLowerCase(), String(value)]);
+      return this;
+    },
+    removeHeader(name: string) {
+      ops.remove.push(name.toLowerCase());
+    },
+  };
+  let finished = false;
+  helmet(options)({} as never, res as never, (error?: unknown) => {
+    if (error) throw error;
+    finished = true;
+  });
+  if (!finished) throw new Error('security headers: helmet did not finish synchronously');
+  return ops;
+}
 
 /** What the raw answers written outside Fastify (malformed HTTP) carry too. */
 export const BASE_SECURITY_HEADERS = { 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' } as const;
@@ -51,18 +103,27 @@ export const securityHeadersPlugin = fp(async function securityHeadersPlugin(
   app: FastifyInstance,
   opts: { publicUrl: string; docsPrefix: string },
 ) {
-  await app.register(helmet, {
-    global: true,
-    contentSecurityPolicy: false,
-    crossOriginOpenerPolicy: false,
-    crossOriginEmbedderPolicy: false,
+  const globalHeaders = helmetHeaders(GLOBAL_OPTIONS);
+  app.addHook('onRoute', (route) => {
+    if (route.helmet === undefined) return;
+    const headers = helmetHeaders({ ...GLOBAL_OPTIONS, ...route.helmet } as HelmetOptions);
+    route.config = Object.assign(route.config ?? {}, { securityHeaders: headers });
+  });
+  // Set on the raw response as helmet did: anything the route sets through the reply wins.
+  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    const { set, remove } = request.routeOptions.config?.securityHeaders ?? globalHeaders;
+    const res = reply.raw;
+    for (const [name, value] of set) res.setHeader(name, value);
+    for (const name of remove) res.removeHeader(name);
+    done();
   });
   const apiOrigin = new URL(opts.publicUrl).origin;
-  app.addHook('onSend', async (request, reply, payload) => {
-    const path = request.url.split('?')[0]!;
+  const docsPagePath = `${opts.docsPrefix}/`;
+  app.addHook('onSend', (request, reply, payload, done) => {
+    const path = pathOf(request.url);
     // The docs page arrives as text or as the bytes of the docs app it is forwarded from.
     if (
-      path === `${opts.docsPrefix}/` &&
+      path === docsPagePath &&
       reply.statusCode === 200 &&
       (typeof payload === 'string' || Buffer.isBuffer(payload))
     ) {
@@ -70,8 +131,14 @@ export const securityHeadersPlugin = fp(async function securityHeadersPlugin(
       reply.header('content-security-policy', docsPolicy(page, apiOrigin));
       payload = page;
     }
-    if (reply.getHeader('cache-control') === undefined && !path.startsWith(`${opts.docsPrefix}/`))
+    if (reply.getHeader('cache-control') === undefined && !path.startsWith(docsPagePath))
       reply.header('cache-control', 'no-store');
-    return payload;
+    done(null, payload);
   });
 });
+
+/** The URL's path, without its query. */
+function pathOf(url: string): string {
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}

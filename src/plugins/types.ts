@@ -36,7 +36,6 @@ export interface ClientSessionPrincipal {
   signingType: string;
   depositAddress: string;
   depositType: string;
-  userId: string | null;
   expiresAt: Date;
 }
 

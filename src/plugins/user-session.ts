@@ -3,10 +3,11 @@
 // factor level, and hands out a fresh JWT in `ratio-authentication-refresh` when the presented one is
 // close to expiry. Runs after client authentication, before the body is read.
 import fp from 'fastify-plugin';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors/app-error.ts';
 import { assertFactors, rememberUserActive } from '../modules/auth/access.ts';
 import type { UserSessions } from '../modules/auth/sessions.ts';
+import type { UserAuth } from './types.ts';
 
 export const REFRESH_HEADER = 'ratio-authentication-refresh';
 
@@ -24,14 +25,7 @@ export const userSessionPlugin = fp(async function userSessionPlugin(
   opts: { sessions: UserSessions },
 ) {
   app.decorateRequest('session', null);
-  app.addHook('onRequest', async (request, reply) => {
-    const level = request.routeOptions.config?.user;
-    if (level === undefined || level === 'none') return;
-    const token = bearerToken(request);
-    if (token === undefined) {
-      if (level === 'optional') return;
-      throw new AppError('MISSING_AUTHORIZATION');
-    }
+  const authenticate = async (request: FastifyRequest, reply: FastifyReply, level: UserAuth, token: string) => {
     // Client authentication ran first; a route with a user level always authenticates a client.
     if (!request.client) throw new AppError('MISSING_CLIENT_ID');
     const { session, userActive, refreshJwt } = await opts.sessions.authenticate(token, request.client.id);
@@ -39,5 +33,16 @@ export const userSessionPlugin = fp(async function userSessionPlugin(
     request.session = session;
     if (refreshJwt) reply.header(REFRESH_HEADER, refreshJwt);
     assertFactors(session, level);
+  };
+  // A callback hook: the routes without a user session (most) cost no promise.
+  app.addHook('onRequest', (request, reply, done) => {
+    const level = request.routeOptions.config?.user;
+    if (level === undefined || level === 'none') return done();
+    const token = bearerToken(request);
+    if (token === undefined) {
+      if (level === 'optional') return done();
+      throw new AppError('MISSING_AUTHORIZATION');
+    }
+    authenticate(request, reply, level, token).then(() => done(), done);
   });
 });

@@ -1,12 +1,16 @@
 // Authenticates partner clients on every /v1 call. A client row and its live secret hashes are
 // cached for a few seconds so an authenticated read costs no database round trip; disabling or
 // rotating on this process invalidates the entry at once, on other processes within the TTL.
+// Client sessions are cached the same way, by the hash of their id: what the principal carries of a
+// session (its client, addresses and expiry) never changes once it is created, nothing revokes one,
+// and its expiry is checked on every request; only the client it belongs to (disabled or not) comes
+// from the client cache above.
 import type { Db } from '../../db/index.ts';
 import { AppError } from '../../errors/app-error.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { digestsEqual, sha256 } from '../../lib/crypto.ts';
 import { UUID_RE } from '../../lib/ids.ts';
-import type { ClientPrincipal } from '../../plugins/types.ts';
+import type { ClientPrincipal, ClientSessionPrincipal } from '../../plugins/types.ts';
 import type { Mode } from '../../config.ts';
 import { secretPrefix } from './create-client.ts';
 import { findClient, findClientSession, findLiveSecrets, type ClientRow, type ClientSecretRow } from './repository.ts';
@@ -21,8 +25,16 @@ interface CacheEntry {
 const DUMMY_HASH = sha256('onramp-unknown-client');
 const MAX_CACHE_ENTRIES = 10_000;
 
+/** What a client session authenticates with: fields fixed when the session was created. */
+interface SessionEntry {
+  clientId: string;
+  principal: ClientSessionPrincipal;
+  loadedAt: number;
+}
+
 export class ClientAuthenticator {
   private readonly cache = new Map<string, CacheEntry>();
+  private readonly sessions = new Map<string, SessionEntry>();
 
   constructor(
     private readonly db: Db,
@@ -35,10 +47,16 @@ export class ClientAuthenticator {
     this.cache.delete(clientId);
   }
 
+  /** The cached entry while it is fresh, else undefined. */
+  private cached(clientId: string, now: number): CacheEntry | undefined {
+    const hit = this.cache.get(clientId);
+    return hit && now - hit.loadedAt < this.cacheTtlMs ? hit : undefined;
+  }
+
   private async load(clientId: string): Promise<CacheEntry> {
     const now = this.clock.now();
-    const hit = this.cache.get(clientId);
-    if (hit && now.getTime() - hit.loadedAt < this.cacheTtlMs) return hit;
+    const hit = this.cached(clientId, now.getTime());
+    if (hit) return hit;
     const client = await findClient(this.db, clientId);
     const secrets = client ? await findLiveSecrets(this.db, clientId, now) : [];
     const entry = { client, secrets, loadedAt: now.getTime() };
@@ -50,12 +68,29 @@ export class ClientAuthenticator {
   }
 
   async withSecret(clientId: string | undefined, secret: string | undefined): Promise<ClientPrincipal> {
+    return this.authenticateSecret(clientId, secret);
+  }
+
+  /**
+   * withSecret without a promise when the client's entry is cached (most requests): the request hook
+   * then finishes synchronously. Throws (or rejects) with the same errors.
+   */
+  authenticateSecret(
+    clientId: string | undefined,
+    secret: string | undefined,
+  ): ClientPrincipal | Promise<ClientPrincipal> {
     if (clientId === undefined) throw new AppError('MISSING_CLIENT_ID');
     if (!UUID_RE.test(clientId))
       throw new AppError('INVALID_CLIENT_ID', { message: 'The ratio-client-id header must be a client id (UUID)' });
     if (secret === undefined) throw new AppError('MISSING_CLIENT_SECRET');
     checkSecretMode(secret, this.mode);
-    const { client, secrets } = await this.load(clientId.toLowerCase());
+    const id = clientId.toLowerCase();
+    const hit = this.cached(id, this.clock.now().getTime());
+    if (hit) return this.checkSecret(hit, secret);
+    return this.load(id).then((entry) => this.checkSecret(entry, secret));
+  }
+
+  private checkSecret({ client, secrets }: CacheEntry, secret: string): ClientPrincipal {
     const presented = sha256(secret);
     const now = this.clock.now().getTime();
     // Every candidate (at most two live secrets, or a dummy) is compared, without an early exit.
@@ -73,37 +108,75 @@ export class ClientAuthenticator {
     return principal(client, 'secret');
   }
 
-  async withSession(sessionId: string, clientIdHeader: string | undefined): Promise<ClientPrincipal> {
+  /**
+   * The client of a `ratio-client-session-id`, with the session. Without a promise when both the
+   * session and its client are cached (most requests). Throws (or rejects) when it is not valid.
+   */
+  withSession(sessionId: string, clientIdHeader: string | undefined): ClientPrincipal | Promise<ClientPrincipal> {
     if (sessionId.length < 16 || sessionId.length > 128)
       throw new AppError('INVALID_SESSION_ID', {
         status: 401,
         message: 'The ratio-client-session-id header is not a client session id',
       });
-    const session = await findClientSession(this.db, sha256(sessionId));
-    if (!session)
+    const idHash = sha256(sessionId);
+    const key = idHash.toString('hex');
+    const now = this.clock.now().getTime();
+    const hit = this.sessions.get(key);
+    if (hit && now - hit.loadedAt < this.cacheTtlMs) {
+      const client = this.cached(hit.clientId, now);
+      if (client) return this.checkSession(hit, clientIdHeader, client);
+    }
+    return this.loadSession(key, idHash).then(async (entry) => {
+      // Checked before the client is loaded, as before the cache: an unknown or foreign session
+      // reveals nothing of its client.
+      this.checkSessionOwner(entry, clientIdHeader);
+      return this.checkSession(entry, clientIdHeader, await this.load(entry.clientId));
+    });
+  }
+
+  private async loadSession(key: string, idHash: Buffer): Promise<SessionEntry> {
+    const row = await findClientSession(this.db, idHash);
+    if (!row)
       throw new AppError('NOT_FOUND_SESSION', {
         status: 401,
         message: 'The ratio-client-session-id does not match a client session',
       });
-    if (clientIdHeader !== undefined && clientIdHeader.toLowerCase() !== session.client_id) {
+    const entry: SessionEntry = {
+      clientId: row.client_id,
+      principal: {
+        idHash: Buffer.from(row.id_hash),
+        signingAddress: row.signing_address,
+        signingType: row.signing_type,
+        depositAddress: row.deposit_address,
+        depositType: row.deposit_type,
+        expiresAt: row.expires_at,
+      },
+      loadedAt: this.clock.now().getTime(),
+    };
+    if (this.cacheTtlMs > 0) {
+      if (this.sessions.size >= MAX_CACHE_ENTRIES) this.sessions.clear();
+      this.sessions.set(key, entry);
+    }
+    return entry;
+  }
+
+  private checkSessionOwner(entry: SessionEntry, clientIdHeader: string | undefined): void {
+    if (clientIdHeader !== undefined && clientIdHeader.toLowerCase() !== entry.clientId) {
       throw new AppError('INVALID_CLIENT_ID', { message: 'The client session belongs to another client' });
     }
-    if (session.expires_at.getTime() <= this.clock.now().getTime()) throw new AppError('EXPIRED_SESSION_ID');
-    const { client } = await this.load(session.client_id);
+    if (entry.principal.expiresAt.getTime() <= this.clock.now().getTime()) throw new AppError('EXPIRED_SESSION_ID');
+  }
+
+  private checkSession(
+    entry: SessionEntry,
+    clientIdHeader: string | undefined,
+    { client }: CacheEntry,
+  ): ClientPrincipal {
+    this.checkSessionOwner(entry, clientIdHeader);
     if (!client) throw new AppError('NOT_FOUND_SESSION', { status: 401 });
     if (client.status !== 'ACTIVE') throw new AppError('CLIENT_DISABLED');
-    return {
-      ...principal(client, 'session'),
-      session: {
-        idHash: Buffer.from(session.id_hash),
-        signingAddress: session.signing_address,
-        signingType: session.signing_type,
-        depositAddress: session.deposit_address,
-        depositType: session.deposit_type,
-        userId: session.user_id,
-        expiresAt: session.expires_at,
-      },
-    };
+    // A copy of the session: a handler never changes the cached one.
+    return { ...principal(client, 'session'), session: { ...entry.principal } };
   }
 }
 

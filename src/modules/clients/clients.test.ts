@@ -201,6 +201,56 @@ describe('client sessions', () => {
   });
 });
 
+describe('client sessions with the client cache on', () => {
+  let t: TestApp;
+  const clock = new ManualClock('2026-01-05T10:00:00Z');
+  before(async () => {
+    // Sessions live 60 s, less than the cache's 120 s: the expiry must hold while the session is cached.
+    t = await startTestApp({
+      clock,
+      env: { ONRAMP_CLIENT_SESSION_TTL_SECONDS: '60', ONRAMP_CLIENT_CACHE_TTL_MS: '120000' },
+    });
+  });
+  after(() => t.close());
+
+  const config = (headers: Record<string, string>) => t.app.inject({ method: 'GET', url: '/v1/config', headers });
+
+  it('a cached session still expires on time, still refuses another client id, and its disabled client', async () => {
+    const s = (
+      await t.app.inject({
+        method: 'POST',
+        url: '/v1/client/sessions',
+        headers: t.clientHeaders,
+        payload: { signingAddress: EVM, signingType: 'EVM' },
+      })
+    ).json();
+    assert.equal((await config({ 'ratio-client-session-id': s.id })).statusCode, 200);
+    assert.equal((await config({ 'ratio-client-session-id': s.id })).statusCode, 200, 'served from the cache');
+    const other = await createClient(t.db.db, 'sandbox', { name: 'Other, cached' });
+    const mixed = await config({ 'ratio-client-session-id': s.id, 'ratio-client-id': other.clientId });
+    assert.equal(mixed.json().code, 'INVALID_CLIENT_ID');
+    clock.advance(61_000);
+    const expired = await config({ 'ratio-client-session-id': s.id });
+    assert.equal(expired.statusCode, 401);
+    assert.equal(expired.json().code, 'EXPIRED_SESSION_ID');
+
+    // Disabling the client through this process's authenticator ends its cached sessions at once.
+    const c = await createClient(t.db.db, 'sandbox', { name: 'To disable, cached' });
+    const cs = (
+      await t.app.inject({
+        method: 'POST',
+        url: '/v1/client/sessions',
+        headers: { 'ratio-client-id': c.clientId, 'ratio-client-secret': c.clientSecret },
+        payload: { signingAddress: EVM, signingType: 'EVM' },
+      })
+    ).json();
+    assert.equal((await config({ 'ratio-client-session-id': cs.id })).statusCode, 200);
+    await setClientStatus(t.db.db, c.clientId, 'DISABLED', clock.now());
+    t.ctx.clientAuth.invalidate(c.clientId);
+    assert.equal((await config({ 'ratio-client-session-id': cs.id })).json().code, 'CLIENT_DISABLED');
+  });
+});
+
 describe('demo client', () => {
   let t: TestApp;
   before(async () => {

@@ -7,7 +7,7 @@ export interface ClientsConfig {
   secretOverlapSeconds: number;
   /** Lifetime of a client session (`ratio-client-session-id`). */
   sessionTtlSeconds: number;
-  /** How long a client row is cached in memory; disabling takes effect across processes within this. */
+  /** How long a client row (and a client session) is cached in memory; disabling takes effect across processes within this. */
   cacheTtlMs: number;
   /**
    * The `partnerUrl` of a partner session: a URL template where `{sessionId}` is replaced by the
@@ -44,7 +44,7 @@ export function readClientsConfig(r: EnvReader, publicUrl: string): ClientsConfi
       5_000,
       0,
       300_000,
-      "how long a process caches a client and its secrets' hashes: disabling a client or rotating its secret takes effect on other processes within this",
+      "how long a process caches a client, its secrets' hashes and its client sessions: disabling a client or rotating its secret takes effect on other processes within this",
     ),
     partnerUrl: r.url('ONRAMP_PARTNER_URL', `${publicUrl}/v1/partner/sessions/{sessionId}`, ['https:', 'http:'], {
       doc: "the partnerUrl that partner/auth/cryptoWallet:authenticate returns: your embedded front end's URL, where {sessionId} is replaced by the partner session id (without {sessionId}, ?sessionId= is added); onramp hosts no such UI, so by default it is the session's own API URL",
