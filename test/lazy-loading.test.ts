@@ -1,7 +1,8 @@
 // What start-up leaves for later (docs/performance.md): heavy packages that only some requests need,
 // loaded when first used — an app built the way main.ts builds it must not have loaded them —,
-// response serializers and request validators, compiled on their first use, and the sandbox chains,
-// started by their first use even in a server with workers (payout start job, hot-wallet gauges).
+// response serializers and request validators, compiled on their first use, and the sandbox chains
+// and the Plaid client, left alone by an idle server with workers (payout start job, hot-wallet
+// gauges, the ACH poll) until something uses them.
 import assert from 'node:assert/strict';
 import inspector from 'node:inspector/promises';
 import { after, before, describe, it } from 'node:test';
@@ -116,6 +117,12 @@ describe('an idle sandbox server leaves its chains for their first use', () => {
     );
     assert.equal((await loadedPackages()).has('hardhat'), false);
     assert.equal(t.logs.records().filter((r) => r.msg === 'sandbox chains started').length, 0);
+  });
+
+  it('does not load the Plaid client for the ACH poll before any debit exists', async () => {
+    // What the poll job (every ONRAMP_ACH_POLL_SECONDS) runs.
+    await t.ctx.ach.sync();
+    assert.equal((await loadedPackages()).has('plaid'), false);
   });
 
   it('starts them on the first call to a chain, and the gauges read the hot wallet from then on', async () => {
