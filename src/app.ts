@@ -63,12 +63,11 @@ export interface BuildOptions {
   /** Enables POST /operator/commands for the local CLI (server.ts sets it). */
   operatorToken?: string;
   /**
-   * Start the chains when the app becomes ready: the sandbox chains replay their history, production
-   * checks its RPC endpoints. `background` (server.ts) starts them without waiting (the first use
-   * waits for the start under way; a failed start is logged, and the next use tries again).
-   * Otherwise the sandbox chains start on first use.
+   * Start the chains when the app becomes ready: production checks its RPC endpoints' chain ids
+   * (server.ts asks for it), the sandbox chains replay their history. Otherwise the sandbox chains
+   * start on first use: the first request or job that needs a chain waits for their start.
    */
-  startChains?: boolean | 'background';
+  startChains?: boolean;
 }
 
 export interface BuiltApp {
@@ -286,11 +285,7 @@ function addLifecycleHooks(app: App, ctx: AppContext, options: BuildOptions, wor
   const { chains, jobs, dbHandle } = ctx;
   const stopClockSync = followSharedSandboxClock(ctx.clock, dbHandle);
   app.addHook('onReady', async () => {
-    if (options.startChains === 'background')
-      chains.start().catch((error: unknown) => {
-        ctx.log.error({ err: error }, 'the chains failed to start; the next use tries again');
-      });
-    else if (options.startChains) await chains.start();
+    if (options.startChains) await chains.start();
     await jobs.start({ workers });
     if (workers) for (const module of MODULES) await module.start?.(ctx);
   });

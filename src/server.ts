@@ -98,10 +98,10 @@ export async function serve(config: Config): Promise<void> {
     process.exit(1);
   }
   const operatorToken = newSecret('op_');
-  // The sandbox chains start while the server gets ready and serves: a request that needs them waits
-  // for them (Hardhat/EDR's start and the replay take most of a second). Production's start checks
-  // each endpoint's chain id and refuses to start on a wrong one, so it is waited for.
-  const startChains = config.mode === 'sandbox' ? 'background' : true;
+  // The sandbox chains start on first use: the first request or job that needs them waits for their
+  // start (Hardhat/EDR and the replay: most of a second, ~55 MB an idle sandbox does not hold).
+  // Production's start checks each endpoint's chain id and refuses to start on a wrong one.
+  const startChains = config.mode === 'production';
   const { app, ctx, state } = await buildApp({ config, operatorToken, startChains });
   if (metricsPlacement(config) === 'off')
     ctx.log.warn(

@@ -110,8 +110,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
     // Every inject() comes from 127.0.0.1: the per-IP OTP send limit is tested on its own.
     ONRAMP_OTP_SENDS_PER_IP_PER_HOUR: '100000',
     PORT: '0',
-    // Workers refresh the business gauges (which read the hot wallet, starting the sandbox chains)
-    // only when a test asks (refreshBusinessMetrics).
+    // Workers refresh the business gauges only when a test asks (refreshBusinessMetrics).
     ONRAMP_METRICS_REFRESH_MS: '600000',
     ...env,
   });

@@ -117,6 +117,10 @@ export class ProductionChains implements Chains {
     );
   }
 
+  started(_network: Network): boolean {
+    return true;
+  }
+
   async close(): Promise<void> {
     // http transports hold no connections of their own (fetch's pool closes with the process).
   }

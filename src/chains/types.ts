@@ -32,5 +32,11 @@ export interface Chains {
    * their history); production checks that each endpoint serves the configured chain id.
    */
   start(): Promise<void>;
+  /**
+   * Whether `network` can be read without starting anything: always for production's endpoints; in
+   * sandbox mode only once the in-process chains have started (a read before that starts them, which
+   * a gauge refresh should not do in an idle sandbox).
+   */
+  started(network: Network): boolean;
   close(): Promise<void>;
 }

@@ -73,6 +73,8 @@ export class AchService {
   private readonly handlers: AchUpdateHandler[] = [];
   private syncing: Promise<SettlementRun> | undefined;
   private again = false;
+  /** Set once a debit of this provider is on record (debits are never deleted). */
+  private originated = false;
 
   constructor(
     private readonly db: Db,
@@ -137,7 +139,7 @@ export class AchService {
       await this.clock.sync?.();
       const deps = this.deps(provider);
       try {
-        await pullEvents(deps);
+        if (await this.hasOriginated(provider)) await pullEvents(deps);
       } catch (error) {
         // Plaid unreachable: apply what is already here; the poll tries again.
         this.log.warn({ err: error }, 'could not read Plaid transfer events; applying those already received');
@@ -160,6 +162,23 @@ export class AchService {
   async ping(): Promise<void> {
     if (!this.provider) throw notConfigured();
     await this.provider.ping();
+  }
+
+  /**
+   * Until a debit is on record, no event in the provider's stream can be onramp's (the AUTHORIZING
+   * row is recorded before anything is sent), so the pull waits: an idle server does not load the
+   * `plaid` client (~50 MB resident) every poll for nothing. The stream keeps every event after the
+   * stored cursor; the first pull after the first debit reads them all, as it would have.
+   */
+  private async hasOriginated(provider: AchProvider): Promise<boolean> {
+    this.originated ||=
+      (await this.db
+        .selectFrom('ach_debits')
+        .select('id')
+        .where('provider', '=', provider.name)
+        .limit(1)
+        .executeTakeFirst()) !== undefined;
+    return this.originated;
   }
 
   private deps(provider: AchProvider) {

@@ -55,12 +55,12 @@ export class BusinessMetrics {
       ),
       hotBalance: gauge(
         'onramp_hot_wallet_balance',
-        'Hot wallet balance in whole units (ETH or POL, and USDC), by network and asset',
+        'Hot wallet balance in whole units (ETH or POL, and USDC), by network and asset (sandbox: unset until the sandbox chains have started)',
         ['network', 'asset'],
       ),
       nonceLag: gauge(
         'onramp_hot_wallet_nonce_lag',
-        'Nonces onramp has assigned that the chain has not mined yet (next nonce minus the chain’s latest count)',
+        'Nonces onramp has assigned that the chain has not mined yet (next nonce minus the chain’s latest count; sandbox: unset until the sandbox chains have started)',
         ['network'],
       ),
       senderHalted: gauge(
@@ -188,8 +188,21 @@ export class BusinessMetrics {
   private async hotWallet(network: Network): Promise<void> {
     const { chains, db } = this.ctx;
     const hot = chains.hotWallet(network);
+    const sender = () =>
+      db
+        .selectFrom('hot_wallets')
+        .select(['next_nonce', 'halted_reason'])
+        .where('network', '=', network)
+        .where('address', '=', hot.address)
+        .executeTakeFirst();
+    // Reading a sandbox chain that has not started would start it (Hardhat/EDR and the replay) in a
+    // server nothing uses: its balance and nonce gauges wait for the chains' first use.
+    if (!chains.started(network)) {
+      this.gauges.senderHalted.set({ network }, (await sender())?.halted_reason ? 1 : 0);
+      return;
+    }
     const client = chains.publicClient(network);
-    const [native, usdc, mined, sender] = await Promise.all([
+    const [native, usdc, mined, row] = await Promise.all([
       client.getBalance({ address: hot.address }),
       client.readContract({
         address: chains.usdcAddress(network),
@@ -198,19 +211,13 @@ export class BusinessMetrics {
         args: [hot.address],
       }),
       client.getTransactionCount({ address: hot.address, blockTag: 'latest' }),
-      db
-        .selectFrom('hot_wallets')
-        .select(['next_nonce', 'halted_reason'])
-        .where('network', '=', network)
-        .where('address', '=', hot.address)
-        .executeTakeFirst(),
+      sender(),
     ]);
     this.gauges.hotBalance.set({ network, asset: network === 'POLYGON' ? 'POL' : 'ETH' }, wholeUnits(native, 18));
     this.gauges.hotBalance.set({ network, asset: 'USDC' }, wholeUnits(usdc, 6));
-    const next =
-      sender?.next_nonce === null || sender?.next_nonce === undefined ? BigInt(mined) : BigInt(sender.next_nonce);
+    const next = row?.next_nonce === null || row?.next_nonce === undefined ? BigInt(mined) : BigInt(row.next_nonce);
     this.gauges.nonceLag.set({ network }, Number(next - BigInt(mined)));
-    this.gauges.senderHalted.set({ network }, sender?.halted_reason ? 1 : 0);
+    this.gauges.senderHalted.set({ network }, row?.halted_reason ? 1 : 0);
   }
 
   private async ach(): Promise<void> {

@@ -20,8 +20,8 @@ function opsJobs(ctx: AppContext): void {
   ctx.payouts.onUpdate(async (update) => void ctx.metrics.payoutUpdates.inc({ status: update.status }));
 }
 
-// No refresh at start: the first comes one interval later, so a test app with workers does not start
-// the sandbox chains just to read the hot wallet's balance.
+// No refresh at start: the first comes one interval later. (The hot-wallet gauges skip sandbox chains
+// that have not started, so a refresh does not start them either.)
 // After the modules that act on ACH and payout outcomes: a handler that throws rolls its outcome back
 // (ACH) or has it retried, and a counter that ran first would count it twice.
 export const opsModule: Module = { name: 'ops', after: ['purchases'], jobs: opsJobs };

@@ -6,7 +6,7 @@ import { NETWORKS, type Network } from '../../chains/networks.ts';
 import type { Module } from '../index.ts';
 import { confirmPayout } from './confirm.ts';
 import { CONFIRM_QUEUE, SEND_QUEUE } from './queues.ts';
-import { submittedIds } from './repository.ts';
+import { ensureSender, networksWithSenderWork, submittedIds } from './repository.ts';
 import { runBroadcaster } from './broadcaster.ts';
 import { UPDATE_QUEUE, type PayoutUpdate } from './updates.ts';
 
@@ -53,11 +53,17 @@ function defineQueues(ctx: AppContext): void {
 }
 
 /**
- * At start, with workers: wake each network's sender, which re-broadcasts anything signed but not
- * known to have reached a node (never signing it again), and follow every submitted transaction.
+ * At start, with workers: wake the sender of each network that has payouts to sign or signed
+ * transactions to (re-)broadcast — it re-broadcasts anything signed but not known to have reached a
+ * node, never signing it again — and follow every submitted transaction. A network with neither
+ * gets no job: its sender would find nothing to sign or send (its nonce check runs anyway before it
+ * signs anything), and in sandbox mode the job would start the chains of an idle server. Each
+ * network's sender row is created regardless, as the job did (`onramp payouts list` shows it).
  */
 async function reconcileAtStart(ctx: AppContext): Promise<void> {
-  for (const network of NETWORKS) await ctx.jobs.send(SEND_QUEUE, { network });
+  for (const network of NETWORKS) await ensureSender(ctx.db, network, ctx.chains.hotWallet(network).address);
+  const busy = new Set(await networksWithSenderWork(ctx.db));
+  for (const network of NETWORKS) if (busy.has(network)) await ctx.jobs.send(SEND_QUEUE, { network });
   // Bounded so start-up stays quick; the rest still have their (persistent) confirmation jobs.
   for (const id of await submittedIds(ctx.db, 1000)) await ctx.jobs.send(CONFIRM_QUEUE, { id });
 }

@@ -188,6 +188,24 @@ export async function noncesInRange(
   return rows.flatMap((r) => (r.nonce === null ? [] : [r.nonce]));
 }
 
+/**
+ * Networks whose sender has something to do or to schedule: a PENDING payout (to sign, now or at
+ * its next attempt) or a SIGNED one (to broadcast, again after a crash). Whatever the retry time:
+ * the sender schedules its own wake-up, which a crash may have kept it from sending. Other statuses
+ * are not the sender's (SUBMITTED is followed by its confirmation job; the rest are final or wait
+ * for an operator, whose command wakes the sender).
+ */
+export async function networksWithSenderWork(db: Db): Promise<Network[]> {
+  // payouts_open (0045) holds these rows only.
+  const rows = await db
+    .selectFrom('payouts')
+    .select('network')
+    .distinct()
+    .where('status', 'in', ['PENDING', 'SIGNED'])
+    .execute();
+  return rows.map((r) => r.network);
+}
+
 export async function submittedIds(db: Db, limit: number): Promise<string[]> {
   const rows = await db
     .selectFrom('payouts')
