@@ -33,6 +33,8 @@ const WALL_CLOCK: Record<string, string> = {
   'src/sandbox/clock/routes.ts': 'shows the real time beside the sandbox time',
   'src/runtime-secrets.ts': 'the date in the id of a freshly generated key (`onramp keys generate`)',
   'src/server.ts': 'process start time for the instance record',
+  'src/modules/webhooks/delivery.ts':
+    'how long decrypted secrets and unrecorded outcomes stay in memory: bounds in real time, whatever the sandbox clock does',
 };
 const WALL_CLOCK_SCOPE = [/^src\//];
 const WALL_CLOCK_EXEMPT = [/\.test\.ts$/, /test-support\.ts$/, /crash-child\.ts$/, /^src\/lib\/clock\.ts$/];
