@@ -161,7 +161,7 @@ describe('clients show and update', () => {
       'Beta',
     );
     // Cached by the authenticator, as every partner call does.
-    assert.deepEqual((await t.ctx.clientAuth.withSecret(clientId, clientSecret)).redirectUris, []);
+    assert.deepEqual((await t.ctx.clientAuth.authenticateSecret(clientId, clientSecret)).redirectUris, []);
     const updated: { redirectUris: string[]; allowedOrigins: string[]; androidPackageNames: string[] } = await run(
       'clients',
       'update',
@@ -180,7 +180,7 @@ describe('clients show and update', () => {
     assert.deepEqual(updated.androidPackageNames, ['com.beta.wallet']);
 
     // What the partner's requests see (Plaid Link's redirect check reads it) changes at once.
-    const principal = await t.ctx.clientAuth.withSecret(clientId, clientSecret);
+    const principal = await t.ctx.clientAuth.authenticateSecret(clientId, clientSecret);
     assert.deepEqual(principal.redirectUris, ['https://beta.example/a', 'https://beta.example/b']);
 
     const renamed: { name: string; redirectUris: string[]; allowedOrigins: string[] } = await run(

@@ -335,7 +335,7 @@ describe('OTP send limits for a partner whose backend sends every user code from
 
   it('1,000 users sign up through one partner IP within an hour; an abusive end user is still throttled', async () => {
     const deps = authDeps(t.ctx);
-    const client = (await t.ctx.clientAuth.withSecret(t.client.id, t.client.secret))!;
+    const client = (await t.ctx.clientAuth.authenticateSecret(t.client.id, t.client.secret))!;
     // Every call comes from the partner's one backend IP; each user's own IP is in the fingerprint.
     // The use case is called directly (1,000 HTTP round trips would be slow), through the real
     // limiter and database, as the route calls it.

@@ -67,13 +67,10 @@ export class ClientAuthenticator {
     return entry;
   }
 
-  async withSecret(clientId: string | undefined, secret: string | undefined): Promise<ClientPrincipal> {
-    return this.authenticateSecret(clientId, secret);
-  }
-
   /**
-   * withSecret without a promise when the client's entry is cached (most requests): the request hook
-   * then finishes synchronously. Throws (or rejects) with the same errors.
+   * The client of a `ratio-client-id` and `ratio-client-secret`. Without a promise when the client's
+   * entry is cached (most requests): the request hook then finishes synchronously. Throws (or
+   * rejects) when they are not valid.
    */
   authenticateSecret(
     clientId: string | undefined,
