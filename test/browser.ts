@@ -27,20 +27,16 @@ export async function launchChromium(): Promise<Browser> {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
   const newContext = browser.newContext.bind(browser);
-  browser.newContext = async (options) => {
-    const context = await newContext(options);
-    context.setDefaultTimeout(PAGE_TIMEOUT_MS);
-    context.setDefaultNavigationTimeout(PAGE_TIMEOUT_MS);
-    return context;
-  };
+  browser.newContext = async (options) => withPageTimeouts(await newContext(options));
   const newPage = browser.newPage.bind(browser);
-  browser.newPage = async (options) => {
-    const page = await newPage(options);
-    page.setDefaultTimeout(PAGE_TIMEOUT_MS);
-    page.setDefaultNavigationTimeout(PAGE_TIMEOUT_MS);
-    return page;
-  };
+  browser.newPage = async (options) => withPageTimeouts(await newPage(options));
   return browser;
+}
+
+function withPageTimeouts<T extends Pick<Page, 'setDefaultTimeout' | 'setDefaultNavigationTimeout'>>(target: T): T {
+  target.setDefaultTimeout(PAGE_TIMEOUT_MS);
+  target.setDefaultNavigationTimeout(PAGE_TIMEOUT_MS);
+  return target;
 }
 
 /** Screenshots go to $ONRAMP_SCREENSHOT_DIR, by default `<tmp>/<fallback>`: shot(page, name) writes name.png. */
